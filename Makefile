@@ -1,0 +1,69 @@
+# Every workflow a person needs. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PYTHONPATH := $(CURDIR):$(CURDIR)/services
+
+.DEFAULT_GOAL := help
+.PHONY: help install run up down infra-up infra-down infra-status test test-fast lint typecheck \
+        format check migrate token kafka-fetch clean
+
+help: ## List the workflows
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip==25.3
+	$(PY) -m pip install -q -r requirements.txt -c constraints.txt
+	echo -e "$(CURDIR)\n$(CURDIR)/services" > $$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/spearhead.pth
+	touch $@
+
+install: $(VENV)/.installed ## Create the virtualenv and install the pinned packages
+
+run: install ## Run everything in one process (embedded Postgres, in-process bus) on :$(PORT)
+	PORT=$(PORT) $(PY) -m deploy.run_embedded
+
+infra-up: install ## Start local Postgres and Kafka (no Docker needed) and print their addresses
+	$(PY) deploy/localinfra.py up
+
+infra-down: install ## Stop local Postgres and Kafka
+	$(PY) deploy/localinfra.py down
+
+infra-status: install ## Say whether local Postgres and Kafka run
+	$(PY) deploy/localinfra.py status
+
+kafka-fetch: install ## Fetch the Kafka broker's jars with Maven (done by infra-up when needed)
+	$(PY) deploy/localinfra.py kafka-fetch
+
+up: install ## Run every service as its own process against `make infra-up` (Ctrl-C stops)
+	$(PY) -m deploy.run_distributed
+
+test: install ## Run all tests: starts real Postgres and Kafka, stops them afterwards
+	$(PY) -m pytest
+
+test-fast: install ## Run the tests that need no Kafka fault injection
+	$(PY) -m pytest -m "not slow"
+
+lint: install ## ruff
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Format and fix what ruff can
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: install ## mypy (strict)
+	$(VENV)/bin/mypy -p shared -p gateway -p goals -p performance -p incentives -p collab -p deploy
+
+check: lint typecheck test ## Everything CI checks
+
+migrate: install ## Apply every service's migrations to $$SPEARHEAD_DATABASE_URL
+	$(PY) -m deploy.migrate
+
+token: install ## Mint a development token: make token MEMBER=m1 ROLES=admin,hr
+	@$(PY) -m deploy.dev_token --member "$${MEMBER:-demo-admin}" --roles "$${ROLES:-admin}"
+
+clean: ## Remove the virtualenv, local data and caches (not the Kafka jars)
+	rm -rf $(VENV) .data .pytest_cache .mypy_cache .ruff_cache

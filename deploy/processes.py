@@ -1,0 +1,63 @@
+"""Starting Spearhead's processes: one uvicorn per service, plus the gateway."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICE_PORTS = {"goals": 8101, "performance": 8102, "incentives": 8103, "collab": 8104}
+
+
+def base_env(**overrides: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "services")])
+    env.update(overrides)
+    return env
+
+
+def spawn(app: str, port: int, env: dict[str, str], log_file: Path | None = None
+          ) -> subprocess.Popen[bytes]:
+    """Run ``<app>.main:create_app`` under uvicorn on 127.0.0.1:port."""
+    output = log_file.open("ab") if log_file is not None else None
+    return subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", f"{app}.main:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
+         "--timeout-graceful-shutdown", "10"],
+        env=env, stdout=output, stderr=subprocess.STDOUT if output else None,
+        start_new_session=True,
+    )
+
+
+def wait_ready(url: str, timeout_s: float = 90) -> None:
+    """Until ``url``/readyz answers 200."""
+    deadline = time.monotonic() + timeout_s
+    last = "no answer"
+    while time.monotonic() < deadline:
+        try:
+            response = httpx.get(f"{url}/readyz", timeout=3)
+            if response.status_code == 200:
+                return
+            last = response.text
+        except httpx.HTTPError as exc:
+            last = repr(exc)
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} not ready after {timeout_s}s: {last}")
+
+
+def terminate(processes: list[subprocess.Popen[bytes]], timeout_s: float = 20) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + timeout_s
+    for process in processes:
+        try:
+            process.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,1 @@
+"""Collab: cross-department tickets with business-hours SLA, escalation, meetings, retros."""

@@ -1,0 +1,1 @@
+"""The only place with queries on the collab schema."""

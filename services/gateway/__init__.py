@@ -1,0 +1,1 @@
+"""Gateway: one entry point; routing, identity, merged OpenAPI and AsyncAPI documents."""

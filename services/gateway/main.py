@@ -1,0 +1,129 @@
+"""The gateway's app factory (``uvicorn gateway.main:create_app --factory``).
+
+In the embedded mode the gateway is the composition root: it builds every service's app in
+this process, on one in-process bus, and reaches them through the same proxy code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+
+from gateway.api import dev, documents, readiness
+from gateway.proxy import Upstream
+from gateway.settings import SERVICES, GatewayMode, Settings
+from shared.app import PROBLEM_RESPONSES, RequestContextMiddleware, operations_router
+from shared.auth import TokenVerifier
+from shared.errors import Unauthorized, install_error_handlers
+from shared.inprocess import InProcessBus
+from shared.logging import configure_logging
+from shared.settings import BusKind
+
+PROXIED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+def _embedded_apps(bus: InProcessBus) -> dict[str, FastAPI]:
+    # Imported here: only the embedded mode composes the services into this process.
+    from collab.main import create_app as collab_app
+    from collab.settings import Settings as CollabSettings
+    from goals.main import create_app as goals_app
+    from goals.settings import Settings as GoalsSettings
+    from incentives.main import create_app as incentives_app
+    from incentives.settings import Settings as IncentivesSettings
+    from performance.main import create_app as performance_app
+    from performance.settings import Settings as PerformanceSettings
+
+    inprocess = BusKind.inprocess
+    return {
+        "goals": goals_app(GoalsSettings(bus=inprocess), bus=bus),
+        "performance": performance_app(PerformanceSettings(bus=inprocess), bus=bus),
+        "incentives": incentives_app(IncentivesSettings(bus=inprocess), bus=bus),
+        "collab": collab_app(CollabSettings(bus=inprocess), bus=bus),
+    }
+
+
+def _forwarder(name: str) -> Callable[[Request], Awaitable[Response]]:
+    async def forward(request: Request) -> Response:
+        authorization = request.headers.get("authorization", "")
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthorized("a bearer token is required")
+        # The gateway turns away bad tokens early; each service checks again what it allows.
+        await request.app.state.token_verifier.verify(token)
+        upstream: Upstream = request.app.state.upstreams[name]
+        return await upstream.forward(request)
+
+    forward.__name__ = f"forward_{name}"
+    return forward
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging(settings.log_level)
+    service_apps: dict[str, FastAPI] = {}
+    if settings.mode == GatewayMode.embedded:
+        service_apps = _embedded_apps(InProcessBus())
+    timeout = httpx.Timeout(settings.upstream_timeout_s, connect=3.0)
+    clients = {
+        name: httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=service_apps[name], raise_app_exceptions=False),
+            base_url=f"http://{name}",
+            timeout=timeout,
+        )
+        if name in service_apps
+        else httpx.AsyncClient(base_url=settings.upstream_url(name), timeout=timeout,
+                               limits=httpx.Limits(max_connections=200,
+                                                   max_keepalive_connections=100))
+        for name in SERVICES
+    }
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            for service_app in service_apps.values():
+                await stack.enter_async_context(service_app.router.lifespan_context(service_app))
+            for client in clients.values():
+                stack.push_async_callback(client.aclose)
+            yield
+
+    app = FastAPI(
+        title="Spearhead API",
+        description=(
+            "One entry point to Spearhead: goals and KPIs that cascade, live performance "
+            "scores, explained incentive payouts and cross-department tickets. Every call "
+            "needs a bearer token; errors are RFC 9457 problem+json. The events the services "
+            "publish are described at `/asyncapi.json`."
+        ),
+        version="1.0.0",
+        lifespan=lifespan,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.upstreams = {name: Upstream(name, client) for name, client in clients.items()}
+    app.state.service_apps = service_apps
+    app.state.docs_cache = {}
+    app.state.token_verifier = TokenVerifier(settings)
+    app.state.readiness = lambda: readiness(app)
+    install_error_handlers(app)
+    app.include_router(documents)
+    app.include_router(operations_router())
+    if not settings.is_production:
+        app.include_router(dev, responses=PROBLEM_RESPONSES)
+    for name in SERVICES:
+        handler = _forwarder(name)
+        app.add_api_route(f"/{name}/{{path:path}}", handler, methods=PROXIED_METHODS,
+                          include_in_schema=False)
+    app.add_middleware(RequestContextMiddleware, service="gateway",
+                       max_body_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["*"], allow_headers=["*"],
+                           expose_headers=["ETag", "Location", "x-correlation-id"])
+    return app

@@ -1,0 +1,33 @@
+from enum import StrEnum
+from typing import ClassVar
+
+from shared.settings import ServiceSettings, service_settings_config
+
+SERVICES = ("goals", "performance", "incentives", "collab")
+
+
+class GatewayMode(StrEnum):
+    http = "http"  # every service is its own process, reached over HTTP
+    embedded = "embedded"  # every service runs inside the gateway's process
+
+
+class Settings(ServiceSettings):
+    """Gateway settings: ``GATEWAY_*`` variables, falling back to ``SPEARHEAD_*``."""
+
+    model_config = service_settings_config("GATEWAY_")
+    service_name: ClassVar[str] = "gateway"
+
+    mode: GatewayMode = GatewayMode.http
+    goals_url: str = "http://127.0.0.1:8101"
+    performance_url: str = "http://127.0.0.1:8102"
+    incentives_url: str = "http://127.0.0.1:8103"
+    collab_url: str = "http://127.0.0.1:8104"
+    upstream_timeout_s: float = 30.0
+    docs_cache_s: float = 10.0
+    # The gateway passes large uploads (CSV) on; each service enforces its own limit.
+    max_body_bytes: int = 64 * 1_048_576
+    cors_origins: list[str] = []
+
+    def upstream_url(self, service: str) -> str:
+        url: str = getattr(self, f"{service}_url")
+        return url.rstrip("/")

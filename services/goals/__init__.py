@@ -1,0 +1,1 @@
+"""Goals: the organisation, KPIs, cascading targets, actuals, check-ins, tasks and risk."""

@@ -1,0 +1,1 @@
+"""Incentives: tiered bonuses, commission, project bonuses, stars, explained payouts."""

@@ -1,0 +1,18 @@
+"""Tables of the ``incentives`` schema."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import DeclarativeBase
+
+from shared.db import schema_metadata
+from shared.inbox import inbox_table
+from shared.outbox import outbox_table
+
+SCHEMA = "incentives"
+metadata = schema_metadata(SCHEMA)
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)
+
+
+class Base(DeclarativeBase):
+    metadata = metadata

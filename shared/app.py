@@ -1,0 +1,223 @@
+"""The app factory every service uses: problem+json errors, correlation ids, body limits,
+metrics, health and readiness, the service's AsyncAPI document, stable operation ids."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.auth import TokenVerifier
+from starlette.exceptions import HTTPException
+
+from shared.errors import PROBLEM_JSON, install_error_handlers, problem_body
+from shared.inprocess import InProcessBus
+from shared.logging import configure_logging, correlation_id
+from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from shared.runtime import ServiceDefinition, ServiceRuntime
+from shared.settings import ServiceSettings
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+CORRELATION_HEADER = "x-correlation-id"
+
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "type": "https://spearhead.dev/problems/validation-error",
+                "title": "Unprocessable content",
+                "status": 422,
+                "detail": "The request does not match the schema of this operation.",
+                "instance": "/goals/org-units",
+                "errors": [{"loc": ["body", "name"], "msg": "Field required",
+                            "type": "missing"}],
+            }
+        }
+    )
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[dict[str, Any]] | None = Field(default=None)
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "model": ProblemDetails,
+            "content": {PROBLEM_JSON: {}}}
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _problem("Missing, expired or invalid bearer token"),
+    403: _problem("The caller may not do this"),
+    404: _problem("No such resource, or not visible to the caller"),
+    413: _problem("The request body is too large"),
+    422: _problem("The request does not match the schema"),
+}
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable ``tag-name`` operation ids, so generated clients do not churn."""
+    tag = str(route.tags[0]) if route.tags else "default"
+    return f"{tag}-{route.name}".replace("_", "-")
+
+
+class RequestContextMiddleware:
+    """Correlation id in and out, request metrics by route template, body size limit."""
+
+    def __init__(self, app: ASGIApp, *, service: str, max_body_bytes: int) -> None:
+        self.app = app
+        self.service = service
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or ())
+        cid = headers.get(CORRELATION_HEADER.encode(), b"").decode("latin-1")[:100] or str(
+            uuid.uuid4()
+        )
+        token = correlation_id.set(cid)
+        started = time.perf_counter()
+        status = 500
+        limit = scope.get("state", {}).get("max_body_bytes", self.max_body_bytes)
+
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _send_problem(send, 413, f"The request body exceeds {limit} bytes.",
+                                scope.get("path", ""), cid)
+            correlation_id.reset(token)
+            return
+
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    # An HTTPException passes FastAPI's body parsing untouched (others are 400).
+                    raise HTTPException(413, f"The request body exceeds {limit} bytes.")
+            return message
+
+        async def send_with_context(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"],
+                                      (CORRELATION_HEADER.encode(), cid.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, send_with_context)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            method = scope.get("method", "")
+            HTTP_REQUESTS.labels(self.service, method, template, str(status)).inc()
+            HTTP_LATENCY.labels(self.service, method, template).observe(
+                time.perf_counter() - started
+            )
+            correlation_id.reset(token)
+
+
+async def _send_problem(send: Send, status: int, detail: str, path: str, cid: str) -> None:
+    body = json.dumps(problem_body(status, detail, instance=path)).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", PROBLEM_JSON.encode()),
+                            (b"content-length", str(len(body)).encode()),
+                            (CORRELATION_HEADER.encode(), cid.encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def operations_router(*, asyncapi: Callable[[], dict[str, Any]] | None = None) -> APIRouter:
+    """``/healthz``, ``/readyz``, ``/metrics`` (and ``/asyncapi.json``) for any app whose
+    ``state.readiness`` is an async callable returning (ready, checks)."""
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        ready, checks = await request.app.state.readiness()
+        return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
+                            status_code=200 if ready else 503)
+
+    @router.get("/metrics")
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    if asyncapi is not None:
+        document = asyncapi
+
+        @router.get("/asyncapi.json")
+        async def asyncapi_json() -> dict[str, Any]:
+            return document()
+
+    return router
+
+
+def create_service_app(
+    definition: ServiceDefinition,
+    settings: ServiceSettings,
+    *,
+    bus: InProcessBus | None = None,
+    migrate: bool = True,
+) -> FastAPI:
+    """A service's FastAPI app; its lifespan runs the relay and consumers."""
+    configure_logging(settings.log_level)
+    runtime = ServiceRuntime(definition, settings, bus=bus, migrate=migrate)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(
+        title=definition.title,
+        description=definition.description,
+        version="1.0.0",
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.runtime = runtime
+    app.state.database = runtime.db
+    app.state.outbox = definition.outbox
+    app.state.token_verifier = TokenVerifier(settings)
+    app.state.readiness = runtime.readiness
+    install_error_handlers(app)
+    for router in definition.routers:
+        app.include_router(router, responses=PROBLEM_RESPONSES)
+    app.include_router(operations_router(asyncapi=definition.catalog.asyncapi))
+    app.add_middleware(RequestContextMiddleware, service=definition.name,
+                       max_body_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,129 @@
+"""Identity: a Principal from a JWT (HS256 locally, RS256 via JWKS from an OIDC issuer).
+
+Every service depends on ``CurrentPrincipal``; what the principal may see is decided in the
+service that owns the data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict
+
+from shared.errors import Forbidden, Unauthorized
+from shared.settings import ServiceSettings
+
+
+class Role(StrEnum):
+    member = "member"
+    manager = "manager"
+    hr = "hr"
+    finance = "finance"
+    admin = "admin"
+
+
+class Principal(BaseModel):
+    """Who is calling: the member, the org units they belong to or manage, and their roles."""
+
+    model_config = ConfigDict(frozen=True)
+
+    member_id: str
+    org_units: tuple[str, ...] = ()
+    roles: frozenset[Role] = frozenset({Role.member})
+    name: str | None = None
+
+    def has(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def require(self, *roles: Role) -> None:
+        if not self.has(*roles):
+            raise Forbidden(f"this needs one of the roles: {', '.join(sorted(roles))}")
+
+
+class TokenVerifier:
+    """Verifies bearer tokens with the service's settings."""
+
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.settings = settings
+        self._jwks = jwt.PyJWKClient(settings.jwks_url, cache_keys=True) if settings.jwks_url \
+            else None
+
+    def _decode(self, token: str) -> dict[str, Any]:
+        options = {"require": ["exp", "sub", "iat"]}
+        if self._jwks is not None:
+            key = self._jwks.get_signing_key_from_jwt(token).key
+            return jwt.decode(token, key, algorithms=["RS256"], issuer=self.settings.jwt_issuer,
+                              audience=self.settings.jwt_audience, options=options)
+        return jwt.decode(token, self.settings.jwt_secret, algorithms=["HS256"],
+                          issuer=self.settings.jwt_issuer, audience=self.settings.jwt_audience,
+                          options=options)
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            if self._jwks is not None:
+                # The JWKS client fetches keys over HTTP synchronously: keep it off the loop.
+                claims = await asyncio.to_thread(self._decode, token)
+            else:
+                claims = self._decode(token)
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized("the token has expired") from exc
+        except (jwt.PyJWTError, ValueError) as exc:
+            raise Unauthorized(f"the token is not valid: {exc}") from exc
+        try:
+            return Principal(
+                member_id=str(claims["sub"]),
+                org_units=tuple(claims.get("units", ())),
+                roles=frozenset(Role(r) for r in claims.get("roles", ["member"])),
+                name=claims.get("name"),
+            )
+        except (ValueError, TypeError) as exc:
+            raise Unauthorized(f"the token's claims are not valid: {exc}") from exc
+
+
+def mint_token(
+    settings: ServiceSettings,
+    *,
+    member_id: str,
+    roles: list[str] | None = None,
+    units: list[str] | None = None,
+    name: str | None = None,
+    ttl: timedelta = timedelta(hours=8),
+) -> str:
+    """An HS256 token signed with the local secret: for development and tests only."""
+    if settings.is_production:
+        raise Forbidden("tokens are not minted in production")
+    now = datetime.now(UTC)
+    claims: dict[str, Any] = {
+        "sub": member_id,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "exp": now + ttl,
+        "roles": roles or ["member"],
+        "units": units or [],
+    }
+    if name:
+        claims["name"] = name
+    return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
+
+
+_bearer = HTTPBearer(auto_error=False, description="A JWT issued by Spearhead's identity provider")
+
+
+async def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("a bearer token is required")
+    verifier: TokenVerifier = request.app.state.token_verifier
+    return await verifier.verify(credentials.credentials)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

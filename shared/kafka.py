@@ -1,0 +1,254 @@
+"""Kafka bus on aiokafka.
+
+Producer: idempotent, ``acks=all``; every send is bounded in time and the producer is rebuilt
+after a failure, because aiokafka can hang when the broker vanishes.
+Consumer: manual commits of explicit offsets only after the database commit, a rebalance
+listener, retries then a dead-letter topic carrying the error, and a stuck signal for /readyz.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+
+from shared.inbox import InboxProcessor, PoisonMessage
+from shared.metrics import EVENTS_DEAD_LETTERED
+from shared.outbox import OutgoingMessage
+
+log = logging.getLogger("spearhead.kafka")
+
+
+def dead_letter_topic(topic: str, consumer: str) -> str:
+    return f"{topic}.{consumer}.dlt"
+
+
+async def ensure_topics(bootstrap: str, topics: Sequence[str], partitions: int) -> None:
+    """Create the topics that do not exist yet (idempotent, bounded in time)."""
+    if not topics:
+        return
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    try:
+        await asyncio.wait_for(admin.start(), 15)
+        existing = set(await asyncio.wait_for(admin.list_topics(), 15))
+        missing = [t for t in topics if t not in existing]
+        if missing:
+            with contextlib.suppress(TopicAlreadyExistsError):
+                await asyncio.wait_for(
+                    admin.create_topics(
+                        [NewTopic(t, num_partitions=partitions, replication_factor=1)
+                         for t in missing]
+                    ),
+                    15,
+                )
+    finally:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(admin.close(), 5)
+
+
+class KafkaPublisher:
+    """Sends batches with an idempotent producer; rebuilt from scratch after any failure."""
+
+    def __init__(self, bootstrap: str, *, send_timeout_s: float = 10.0, client_id: str) -> None:
+        self.bootstrap = bootstrap
+        self.send_timeout_s = send_timeout_s
+        self.client_id = client_id
+        self._producer: AIOKafkaProducer | None = None
+        self._lock = asyncio.Lock()
+
+    async def _ready_producer(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self.bootstrap,
+                client_id=self.client_id,
+                enable_idempotence=True,
+                acks="all",
+                linger_ms=2,
+                request_timeout_ms=int(self.send_timeout_s * 1000),
+                max_batch_size=256 * 1024,
+            )
+            try:
+                await asyncio.wait_for(producer.start(), self.send_timeout_s)
+            except BaseException:
+                await self._discard(producer)
+                raise
+            self._producer = producer
+        return self._producer
+
+    @staticmethod
+    async def _discard(producer: AIOKafkaProducer) -> None:
+        with contextlib.suppress(BaseException):
+            await asyncio.wait_for(producer.stop(), 5)
+
+    async def send_batch(self, messages: Sequence[OutgoingMessage]) -> None:
+        await self.send_raw(
+            [(m.topic, m.key.encode(), m.value, None) for m in messages]
+        )
+
+    async def send_raw(
+        self,
+        records: Sequence[tuple[str, bytes | None, bytes, list[tuple[str, bytes]] | None]],
+    ) -> None:
+        """Send records in order and wait for every acknowledgement, or raise."""
+        async with self._lock:
+            try:
+                producer = await self._ready_producer()
+
+                async def send_all() -> None:
+                    futures = [
+                        await producer.send(topic, value, key=key, headers=headers)
+                        for topic, key, value, headers in records
+                    ]
+                    await asyncio.gather(*futures)
+
+                await asyncio.wait_for(send_all(), self.send_timeout_s)
+            except BaseException:
+                producer_to_drop, self._producer = self._producer, None
+                if producer_to_drop is not None:
+                    await self._discard(producer_to_drop)
+                raise
+
+    async def close(self) -> None:
+        async with self._lock:
+            if self._producer is not None:
+                await self._discard(self._producer)
+                self._producer = None
+
+
+class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, worker: KafkaConsumerWorker) -> None:
+        self.worker = worker
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        # Offsets are committed after each partition's batch, so nothing is pending here.
+        log.info("partitions revoked", extra={"consumer": self.worker.group,
+                                              "partitions": sorted(map(str, revoked))})
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        self.worker.assigned = {str(tp) for tp in assigned}
+        log.info("partitions assigned", extra={"consumer": self.worker.group,
+                                               "partitions": sorted(self.worker.assigned)})
+
+
+class KafkaConsumerWorker:
+    """Consumes a subscription's topics for one consumer group."""
+
+    def __init__(
+        self,
+        bootstrap: str,
+        processor: InboxProcessor,
+        dead_letters: KafkaPublisher,
+        *,
+        stuck_after_s: float = 120.0,
+        max_poll_records: int = 500,
+    ) -> None:
+        self.bootstrap = bootstrap
+        self.processor = processor
+        self.dead_letters = dead_letters
+        self.group = processor.consumer
+        self.topics = processor.subscription.topics
+        self.stuck_after_s = stuck_after_s
+        self.max_poll_records = max_poll_records
+        self.assigned: set[str] = set()
+        self.busy_since: float | None = None
+        self.last_progress: float = time.monotonic()
+        self.processed = 0
+        self._stopping = False
+        self._consumer: AIOKafkaConsumer | None = None
+
+    def health(self) -> dict[str, Any]:
+        busy_for = time.monotonic() - self.busy_since if self.busy_since is not None else 0.0
+        return {
+            "consumer": self.group,
+            "topics": self.topics,
+            "assigned": sorted(self.assigned),
+            "processed": self.processed,
+            "stuck": busy_for > self.stuck_after_s,
+            "busy_for_s": round(busy_for, 1),
+        }
+
+    async def _dead_letter(self, record: Any, error: PoisonMessage) -> None:
+        headers = [
+            ("error", error.error.encode()[:4000]),
+            ("consumer", self.group.encode()),
+            ("attempts", str(error.attempts).encode()),
+            ("original_topic", record.topic.encode()),
+            ("original_partition", str(record.partition).encode()),
+            ("original_offset", str(record.offset).encode()),
+        ]
+        # Until the dead letter is stored, the offset stays uncommitted: keep trying.
+        while True:
+            try:
+                await self.dead_letters.send_raw(
+                    [(dead_letter_topic(record.topic, self.group), record.key, record.value,
+                      headers)]
+                )
+                break
+            except Exception as exc:
+                log.warning("dead-letter send failed; retrying", extra={"error": repr(exc)})
+                await asyncio.sleep(1)
+        EVENTS_DEAD_LETTERED.labels(consumer=self.group).inc()
+        log.error("message dead-lettered", extra={"consumer": self.group, "topic": record.topic,
+                                                  "offset": record.offset, "error": error.error})
+
+    def _new_consumer(self) -> AIOKafkaConsumer:
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap,
+            group_id=self.group,
+            client_id=f"{self.group}-consumer",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_records=self.max_poll_records,
+            # A slow handler must not trigger endless rebalances.
+            max_poll_interval_ms=600_000,
+            session_timeout_ms=30_000,
+            heartbeat_interval_ms=3_000,
+            metadata_max_age_ms=30_000,
+        )
+        consumer.subscribe(self.topics, listener=_Rebalance(self))
+        return consumer
+
+    async def run(self) -> None:
+        consumer = self._new_consumer()
+        while not self._stopping:
+            try:
+                await asyncio.wait_for(consumer.start(), 30)
+                break
+            except (KafkaError, OSError, TimeoutError) as exc:
+                log.warning("consumer cannot reach Kafka; retrying", extra={"error": repr(exc)})
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(consumer.stop(), 5)
+                await asyncio.sleep(2)
+                consumer = self._new_consumer()
+        self._consumer = consumer
+        try:
+            while not self._stopping:
+                batches = await consumer.getmany(timeout_ms=500)
+                for tp, records in batches.items():
+                    for record in records:
+                        self.busy_since = time.monotonic()
+                        try:
+                            await self.processor.handle(record.value)
+                        except PoisonMessage as poison:
+                            await self._dead_letter(record, poison)
+                        self.processed += 1
+                        self.busy_since = None
+                        self.last_progress = time.monotonic()
+                    try:
+                        await consumer.commit({tp: records[-1].offset + 1})
+                    except KafkaError as exc:
+                        # Redelivery after a failed commit is harmless: the inbox drops it.
+                        log.warning("offset commit failed", extra={"error": repr(exc)})
+        finally:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(consumer.stop(), 10)
+
+    def stop(self) -> None:
+        self._stopping = True

@@ -1,0 +1,164 @@
+"""What runs beside a service's HTTP API: its database, outbox relay and event consumers,
+on Kafka or on the in-process bus. The same handlers and inbox rules apply on both."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter
+from sqlalchemy import MetaData, Table
+
+from shared.db import Database
+from shared.events import EventCatalog
+from shared.inbox import InboxProcessor, Subscription
+from shared.inprocess import InProcessBus
+from shared.kafka import KafkaConsumerWorker, KafkaPublisher, dead_letter_topic, ensure_topics
+from shared.migrations import upgrade_async
+from shared.outbox import Outbox, OutboxRelay, Transport
+from shared.settings import BusKind, ServiceSettings
+
+log = logging.getLogger("spearhead.runtime")
+
+
+@dataclass
+class ServiceDefinition:
+    """Everything the kit needs to run one service; each service's ``main.py`` builds one."""
+
+    name: str
+    title: str
+    description: str
+    metadata: MetaData
+    catalog: EventCatalog
+    outbox: Outbox
+    inbox: Table
+    migrations_dir: Path
+    routers: list[APIRouter] = field(default_factory=list)
+    subscriptions: list[Subscription] = field(default_factory=list)
+
+
+class ServiceRuntime:
+    def __init__(
+        self,
+        definition: ServiceDefinition,
+        settings: ServiceSettings,
+        *,
+        bus: InProcessBus | None = None,
+        migrate: bool = True,
+    ) -> None:
+        if settings.bus == BusKind.inprocess and bus is None:
+            raise ValueError("the in-process bus needs a bus instance shared by all services")
+        self.definition = definition
+        self.settings = settings
+        self.migrate = migrate
+        self.db = Database(settings.database_url, schema=definition.name,
+                           pool_size=settings.db_pool_size)
+        self.bus = bus if settings.bus == BusKind.inprocess else None
+        self.publisher: KafkaPublisher | None = None
+        transport: Transport
+        if self.bus is not None:
+            transport = self.bus
+        else:
+            self.publisher = KafkaPublisher(
+                settings.kafka_bootstrap,
+                send_timeout_s=settings.kafka_send_timeout_s,
+                client_id=f"{definition.name}-relay",
+            )
+            transport = self.publisher
+        self.relay = OutboxRelay(
+            self.db,
+            definition.outbox.table,
+            transport,
+            poll_interval_s=settings.outbox_poll_interval_s,
+            retention_s=settings.outbox_retention_s,
+        )
+        self.processors = [
+            InboxProcessor(self.db, definition.inbox, subscription,
+                           max_attempts=settings.consumer_max_attempts)
+            for subscription in definition.subscriptions
+        ]
+        self.workers: list[KafkaConsumerWorker] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self.started = False
+
+    async def _prepare_kafka(self) -> None:
+        topics = set(self.definition.catalog.topics())
+        for processor in self.processors:
+            for topic in processor.subscription.topics:
+                topics.add(topic)
+                topics.add(dead_letter_topic(topic, processor.consumer))
+        while True:
+            try:
+                await ensure_topics(self.settings.kafka_bootstrap, sorted(topics),
+                                    self.settings.kafka_partitions)
+                return
+            except Exception as exc:
+                log.warning("Kafka not reachable yet; retrying", extra={"error": repr(exc)})
+                await asyncio.sleep(2)
+
+    async def start(self) -> None:
+        if self.migrate:
+            await upgrade_async(self.definition.migrations_dir, self.settings.database_url,
+                                self.definition.name)
+        if self.bus is not None:
+            for processor in self.processors:
+                self.bus.subscribe(processor)
+        else:
+            await asyncio.wait_for(self._prepare_kafka(), 120)
+            assert self.publisher is not None
+            for processor in self.processors:
+                worker = KafkaConsumerWorker(self.settings.kafka_bootstrap, processor,
+                                             self.publisher,
+                                             stuck_after_s=self.settings.consumer_stuck_after_s)
+                self.workers.append(worker)
+                self._tasks.append(asyncio.create_task(worker.run(),
+                                                       name=f"consumer-{processor.consumer}"))
+        self._tasks.append(asyncio.create_task(self.relay.run(),
+                                               name=f"relay-{self.definition.name}"))
+        self.started = True
+
+    async def stop(self) -> None:
+        self.relay.stop()
+        for worker in self.workers:
+            worker.stop()
+        if self.bus is not None:
+            for processor in self.processors:
+                self.bus.unsubscribe(processor)
+        for task in self._tasks:
+            try:
+                await asyncio.wait_for(asyncio.shield(task), 15)
+            except (TimeoutError, asyncio.CancelledError, Exception):
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+        self._tasks.clear()
+        if self.publisher is not None:
+            await self.publisher.close()
+        await self.db.dispose()
+        self.started = False
+
+    async def readiness(self) -> tuple[bool, dict[str, Any]]:
+        """Whether the service can do its work now, and the state of each part."""
+        checks: dict[str, Any] = {}
+        ready = self.started
+        try:
+            await asyncio.wait_for(self.db.ping(), 3)
+            checks["database"] = "up"
+        except Exception as exc:
+            checks["database"] = f"down: {type(exc).__name__}"
+            ready = False
+        checks["outbox_relay"] = self.relay.last_error or "ok"
+        consumers = [worker.health() for worker in self.workers]
+        for task in self._tasks:
+            if task.done():
+                ready = False
+                checks.setdefault("stopped_tasks", []).append(task.get_name())
+        if any(c["stuck"] for c in consumers):
+            ready = False
+        checks["consumers"] = consumers
+        checks["bus"] = self.settings.bus.value
+        return ready, checks

@@ -1,0 +1,93 @@
+"""Settings base: one pydantic-settings class per service, read with the service's prefix.
+
+A variable is looked up first with the service prefix (``GOALS_DATABASE_URL``), then with the
+project-wide ``SPEARHEAD_`` prefix, so one environment can configure all services at once.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from pydantic import Field, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+DEV_JWT_SECRET = "spearhead-development-secret-not-for-production"
+
+
+class Environment(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class BusKind(StrEnum):
+    kafka = "kafka"
+    inprocess = "inprocess"
+
+
+class ServiceSettings(BaseSettings):
+    """What every service process needs; subclasses set ``model_config`` with their prefix."""
+
+    model_config = SettingsConfigDict(env_prefix="SPEARHEAD_", extra="ignore")
+    service_name: ClassVar[str] = "spearhead"
+
+    environment: Environment = Environment.development
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:55432/spearhead"
+    db_pool_size: int = 10
+    bus: BusKind = BusKind.kafka
+    kafka_bootstrap: str = "127.0.0.1:59092"
+    kafka_send_timeout_s: float = 10.0
+    kafka_partitions: int = 6
+    jwt_secret: str = DEV_JWT_SECRET
+    jwt_issuer: str = "spearhead"
+    jwt_audience: str = "spearhead"
+    jwks_url: str | None = None
+    log_level: str = "INFO"
+    max_body_bytes: int = Field(default=1_048_576, description="Largest JSON request body")
+    outbox_poll_interval_s: float = 1.0
+    outbox_retention_s: float = 3600.0
+    consumer_max_attempts: int = 5
+    consumer_stuck_after_s: float = 120.0
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The service prefix wins over the project-wide one.
+        project_wide = EnvSettingsSource(settings_cls, env_prefix="SPEARHEAD_")
+        return (init_settings, env_settings, project_wide, file_secret_settings)
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> ServiceSettings:
+        if self.environment != Environment.development and (
+            self.jwt_secret == DEV_JWT_SECRET and self.jwks_url is None
+        ):
+            raise ValueError(
+                f"refusing to start in {self.environment} with the development JWT secret: "
+                "set JWT_SECRET or JWKS_URL"
+            )
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == Environment.production
+
+    def as_public_dict(self) -> dict[str, Any]:
+        """Settings without secrets, for logs and diagnostics."""
+        return self.model_dump(exclude={"jwt_secret"})
+
+
+def service_settings_config(prefix: str) -> SettingsConfigDict:
+    """The model_config a service's Settings class uses (``GOALS_`` and so on)."""
+    return SettingsConfigDict(env_prefix=prefix, extra="ignore")
