@@ -4,6 +4,8 @@ gateway on http://127.0.0.1:$PORT. Separate ``PORT``s get separate data folders.
 from __future__ import annotations
 
 import os
+import signal
+import sys
 
 import uvicorn
 
@@ -23,6 +25,8 @@ def main() -> None:
     os.environ["SPEARHEAD_BUS"] = "inprocess"
     os.environ["GATEWAY_MODE"] = "embedded"
     print(f"Spearhead: http://127.0.0.1:{port}/docs  (events: /asyncapi.json)", flush=True)
+    # uvicorn re-raises the signal that stopped it; make that an exit that runs `finally`.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         uvicorn.run("gateway.main:create_app", factory=True, host="127.0.0.1", port=port,
                     access_log=False)

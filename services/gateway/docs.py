@@ -40,7 +40,7 @@ def merge_openapi(
             continue
         document = _prefix_schema_refs(document, f"{name}.")
         for schema_name, schema in document.get("components", {}).get("schemas", {}).items():
-            schemas[schema_name] = schema
+            schemas[f"{name}.{schema_name}"] = schema
         security_schemes.update(document.get("components", {}).get("securitySchemes", {}))
         seen_tags: set[str] = set()
         for path, operations in document.get("paths", {}).items():

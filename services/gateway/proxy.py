@@ -24,6 +24,7 @@ FORWARDED_REQUEST_HEADERS = {
 HOP_BY_HOP = {
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
     "transfer-encoding", "upgrade", "content-length", "content-encoding",
+    "x-correlation-id",  # the gateway sets its own, which the service already carried on
 }
 
 
