@@ -152,6 +152,9 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
+_FASTAPI_BODY_ERROR = "There was an error parsing the body"
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Every error the app can raise leaves it as problem+json."""
 
@@ -179,6 +182,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 400 and detail == _FASTAPI_BODY_ERROR:
+            # FastAPI's answer to a body it cannot decode (bad UTF-8): malformed JSON is 422.
+            return problem_response(
+                422, "The request body is not valid UTF-8 JSON.", request=request,
+                errors=[{"loc": ["body"], "msg": "not valid UTF-8 JSON", "type": "json_invalid"}],
+            )
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"No resource at {request.url.path}."
         return problem_response(
