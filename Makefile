@@ -55,7 +55,7 @@ format: install ## Format and fix what ruff can
 	$(VENV)/bin/ruff check --fix .
 
 typecheck: install ## mypy (strict)
-	$(VENV)/bin/mypy -p shared -p gateway -p goals -p performance -p incentives -p collab -p deploy
+	$(VENV)/bin/mypy -p shared -p gateway -p goals -p performance -p incentives -p collab -p deploy -p tests
 
 check: lint typecheck test ## Everything CI checks
 

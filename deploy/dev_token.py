@@ -17,9 +17,14 @@ def main() -> None:
     settings = Settings()
     if settings.is_production:
         raise SystemExit("tokens are not minted in production")
-    print(mint_token(settings, member_id=args.member,
-                     roles=[r for r in args.roles.split(",") if r],
-                     units=[u for u in args.units.split(",") if u]))
+    print(
+        mint_token(
+            settings,
+            member_id=args.member,
+            roles=[r for r in args.roles.split(",") if r],
+            units=[u for u in args.units.split(",") if u],
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -112,8 +112,9 @@ def _prepare_pg_permissions(data_dir: Path) -> None:
     os.chown(data_dir, entry.pw_uid, entry.pw_gid)
 
 
-def start_postgres(data_dir: Path | None = None, port: int | None = None, *,
-                   fast: bool = False) -> Postgres:
+def start_postgres(
+    data_dir: Path | None = None, port: int | None = None, *, fast: bool = False
+) -> Postgres:
     """Start (initialising if new) a Postgres on 127.0.0.1:port with a ``spearhead`` database.
 
     ``fast`` turns off fsync for throwaway test data.
@@ -130,27 +131,66 @@ def start_postgres(data_dir: Path | None = None, port: int | None = None, *,
     bin_path = _pg_bin()
     if not (data_dir / "PG_VERSION").exists():
         subprocess.run(
-            [str(bin_path / "initdb"), "-D", str(data_dir), "-U", "postgres", "--auth=trust",
-             "--encoding=UTF8", "--locale-provider=builtin", "--builtin-locale=C.UTF-8"],
-            check=True, capture_output=True, **_as_pg_user(),  # type: ignore[call-overload]
+            [
+                str(bin_path / "initdb"),
+                "-D",
+                str(data_dir),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale-provider=builtin",
+                "--builtin-locale=C.UTF-8",
+            ],
+            check=True,
+            capture_output=True,
+            **_as_pg_user(),  # type: ignore[call-overload]
         )
-    options = [f"-p {port}", "-h 127.0.0.1", f"-k {data_dir}", "-c max_connections=400",
-               "-c shared_buffers=256MB"]
+    options = [
+        f"-p {port}",
+        "-h 127.0.0.1",
+        f"-k {data_dir}",
+        "-c max_connections=400",
+        "-c shared_buffers=256MB",
+    ]
     if fast:
         options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
     log_file = data_dir / "server.log"
     result = subprocess.run(
-        [str(bin_path / "pg_ctl"), "-D", str(data_dir), "-l", str(log_file), "-w", "-t", "60",
-         "-o", " ".join(options), "start"],
-        capture_output=True, text=True, **_as_pg_user(),  # type: ignore[call-overload]
+        [
+            str(bin_path / "pg_ctl"),
+            "-D",
+            str(data_dir),
+            "-l",
+            str(log_file),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            " ".join(options),
+            "start",
+        ],
+        capture_output=True,
+        text=True,
+        **_as_pg_user(),  # type: ignore[call-overload]
     )
     if result.returncode != 0:
         tail = log_file.read_text()[-3000:] if log_file.exists() else ""
         raise RuntimeError(f"Postgres did not start: {result.stderr}\n{tail}")
     port_file.write_text(str(port))
     created = subprocess.run(
-        [str(bin_path / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-         "spearhead"], capture_output=True, text=True,
+        [
+            str(bin_path / "createdb"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-U",
+            "postgres",
+            "spearhead",
+        ],
+        capture_output=True,
+        text=True,
     )
     if created.returncode != 0 and "already exists" not in created.stderr:
         raise RuntimeError(f"could not create the spearhead database: {created.stderr}")
@@ -161,8 +201,11 @@ def stop_postgres(data_dir: Path | None = None, *, mode: str = "fast") -> None:
     data_dir = (data_dir or DATA / "postgres").resolve()
     if not (data_dir / "postmaster.pid").exists():
         return
-    subprocess.run([str(_pg_bin() / "pg_ctl"), "-D", str(data_dir), "-m", mode, "-w", "stop"],
-                   capture_output=True, **_as_pg_user())  # type: ignore[call-overload]
+    subprocess.run(
+        [str(_pg_bin() / "pg_ctl"), "-D", str(data_dir), "-m", mode, "-w", "stop"],
+        capture_output=True,
+        **_as_pg_user(),
+    )  # type: ignore[call-overload]
 
 
 # ----------------------------------------------------------------------------- Kafka
@@ -178,9 +221,18 @@ def fetch_kafka(cache: Path | None = None) -> Path:
     if mvn is None:
         raise RuntimeError("Maven (mvn) is needed to fetch Kafka and is not on PATH")
     result = subprocess.run(
-        [mvn, "-q", "-B", "-f", str(ROOT / "deploy" / "kafka" / "pom.xml"),
-         "dependency:copy-dependencies", f"-DoutputDirectory={libs}", "-DincludeScope=runtime"],
-        capture_output=True, text=True,
+        [
+            mvn,
+            "-q",
+            "-B",
+            "-f",
+            str(ROOT / "deploy" / "kafka" / "pom.xml"),
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={libs}",
+            "-DincludeScope=runtime",
+        ],
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0 or not any(libs.glob("kafka_2.13-*.jar")):
         raise RuntimeError(f"Maven could not deliver Kafka:\n{result.stdout}\n{result.stderr}")
@@ -216,32 +268,35 @@ class Kafka:
 
 
 def _kafka_properties(kafka: Kafka) -> str:
-    return "\n".join([
-        "process.roles=broker,controller",
-        "node.id=1",
-        f"controller.quorum.voters=1@127.0.0.1:{kafka.controller_port}",
-        f"listeners=PLAINTEXT://127.0.0.1:{kafka.port},CONTROLLER://127.0.0.1:{kafka.controller_port}",
-        f"advertised.listeners=PLAINTEXT://127.0.0.1:{kafka.port}",
-        "controller.listener.names=CONTROLLER",
-        "inter.broker.listener.name=PLAINTEXT",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-        f"log.dirs={kafka.data_dir / 'logs'}",
-        "num.partitions=6",
-        "auto.create.topics.enable=true",
-        "offsets.topic.replication.factor=1",
-        "offsets.topic.num.partitions=6",
-        "transaction.state.log.replication.factor=1",
-        "transaction.state.log.min.isr=1",
-        "share.coordinator.state.topic.replication.factor=1",
-        "share.coordinator.state.topic.min.isr=1",
-        "group.initial.rebalance.delay.ms=0",
-        "log.retention.hours=168",
-        "",
-    ])
+    return "\n".join(
+        [
+            "process.roles=broker,controller",
+            "node.id=1",
+            f"controller.quorum.voters=1@127.0.0.1:{kafka.controller_port}",
+            f"listeners=PLAINTEXT://127.0.0.1:{kafka.port},CONTROLLER://127.0.0.1:{kafka.controller_port}",
+            f"advertised.listeners=PLAINTEXT://127.0.0.1:{kafka.port}",
+            "controller.listener.names=CONTROLLER",
+            "inter.broker.listener.name=PLAINTEXT",
+            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            f"log.dirs={kafka.data_dir / 'logs'}",
+            "num.partitions=6",
+            "auto.create.topics.enable=true",
+            "offsets.topic.replication.factor=1",
+            "offsets.topic.num.partitions=6",
+            "transaction.state.log.replication.factor=1",
+            "transaction.state.log.min.isr=1",
+            "share.coordinator.state.topic.replication.factor=1",
+            "share.coordinator.state.topic.min.isr=1",
+            "group.initial.rebalance.delay.ms=0",
+            "log.retention.hours=168",
+            "",
+        ]
+    )
 
 
-def kafka_at(data_dir: Path | None = None, port: int | None = None,
-             controller_port: int | None = None) -> Kafka:
+def kafka_at(
+    data_dir: Path | None = None, port: int | None = None, controller_port: int | None = None
+) -> Kafka:
     data_dir = (data_dir or DATA / "kafka").resolve()
     ports_file = data_dir / "ports"
     if port is None and ports_file.exists():
@@ -250,8 +305,13 @@ def kafka_at(data_dir: Path | None = None, port: int | None = None,
     return Kafka(data_dir, port, controller_port or port + 1)
 
 
-def start_kafka(data_dir: Path | None = None, port: int | None = None,
-                controller_port: int | None = None, *, timeout_s: float = 90) -> Kafka:
+def start_kafka(
+    data_dir: Path | None = None,
+    port: int | None = None,
+    controller_port: int | None = None,
+    *,
+    timeout_s: float = 90,
+) -> Kafka:
     """Start one KRaft broker+controller on 127.0.0.1 and wait until it serves clients."""
     kafka = kafka_at(data_dir, port, controller_port)
     if kafka.pid is not None:
@@ -267,15 +327,38 @@ def start_kafka(data_dir: Path | None = None, port: int | None = None,
     if not (kafka.data_dir / "logs" / "meta.properties").exists():
         cluster_id = uuid.uuid4().hex[:22]
         subprocess.run(
-            [java, log4j, "-cp", classpath, "kafka.tools.StorageTool", "format", "-t",
-             cluster_id, "-c", str(properties)],
-            check=True, capture_output=True,
+            [
+                java,
+                log4j,
+                "-cp",
+                classpath,
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                cluster_id,
+                "-c",
+                str(properties),
+            ],
+            check=True,
+            capture_output=True,
         )
     with kafka.log_file.open("ab") as log:
         process = subprocess.Popen(
-            [java, "-Xms256m", "-Xmx1g", "-XX:+UseG1GC", "-Djava.awt.headless=true", log4j,
-             "-cp", classpath, "kafka.Kafka", str(properties)],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            [
+                java,
+                "-Xms256m",
+                "-Xmx1g",
+                "-XX:+UseG1GC",
+                "-Djava.awt.headless=true",
+                log4j,
+                "-cp",
+                classpath,
+                "kafka.Kafka",
+                str(properties),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
     kafka.pid_file.write_text(str(process.pid))
@@ -341,10 +424,22 @@ def stop_kafka(data_dir: Path | None = None, *, timeout_s: float = 30) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["up", "down", "status", "pg-start", "pg-stop",
-                                            "kafka-fetch", "kafka-start", "kafka-stop"])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "command",
+        choices=[
+            "up",
+            "down",
+            "status",
+            "pg-start",
+            "pg-stop",
+            "kafka-fetch",
+            "kafka-start",
+            "kafka-stop",
+        ],
+    )
     args = parser.parse_args(argv)
     if args.command in ("up", "pg-start"):
         pg = start_postgres()
@@ -364,8 +459,10 @@ def main(argv: list[str] | None = None) -> int:
         pg_pid = Postgres((DATA / "postgres").resolve(), PG_PORT).pid
         kafka = kafka_at()
         print(f"Postgres: {'running, pid ' + str(pg_pid) if pg_pid else 'stopped'}")
-        print(f"Kafka:    {'running, pid ' + str(kafka.pid) if kafka.pid else 'stopped'}"
-              f" ({kafka.bootstrap})")
+        print(
+            f"Kafka:    {'running, pid ' + str(kafka.pid) if kafka.pid else 'stopped'}"
+            f" ({kafka.bootstrap})"
+        )
     return 0
 
 

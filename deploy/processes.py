@@ -21,15 +21,29 @@ def base_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-def spawn(app: str, port: int, env: dict[str, str], log_file: Path | None = None
-          ) -> subprocess.Popen[bytes]:
+def spawn(
+    app: str, port: int, env: dict[str, str], log_file: Path | None = None
+) -> subprocess.Popen[bytes]:
     """Run ``<app>.main:create_app`` under uvicorn on 127.0.0.1:port."""
     output = log_file.open("ab") if log_file is not None else None
     return subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", f"{app}.main:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
-         "--timeout-graceful-shutdown", "10"],
-        env=env, stdout=output, stderr=subprocess.STDOUT if output else None,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            f"{app}.main:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--timeout-graceful-shutdown",
+            "10",
+        ],
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT if output else None,
         start_new_session=True,
     )
 

@@ -16,14 +16,19 @@ def main() -> int:
         print("Kafka is not running: start it with `make infra-up` first.", file=sys.stderr)
         return 1
     database_url = os.environ.get("SPEARHEAD_DATABASE_URL") or start_postgres().url
-    env = base_env(SPEARHEAD_DATABASE_URL=database_url, SPEARHEAD_BUS="kafka",
-                   SPEARHEAD_KAFKA_BOOTSTRAP=kafka.bootstrap, GATEWAY_MODE="http")
+    env = base_env(
+        SPEARHEAD_DATABASE_URL=database_url,
+        SPEARHEAD_BUS="kafka",
+        SPEARHEAD_KAFKA_BOOTSTRAP=kafka.bootstrap,
+        GATEWAY_MODE="http",
+    )
     for name, port in SERVICE_PORTS.items():
         env[f"GATEWAY_{name.upper()}_URL"] = f"http://127.0.0.1:{port}"
     logs = DATA / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    processes = [spawn(name, port, env, logs / f"{name}.log")
-                 for name, port in SERVICE_PORTS.items()]
+    processes = [
+        spawn(name, port, env, logs / f"{name}.log") for name, port in SERVICE_PORTS.items()
+    ]
     gateway_port = int(os.environ.get("PORT", "8000"))
     processes.append(spawn("gateway", gateway_port, env, logs / "gateway.log"))
     try:

@@ -28,8 +28,9 @@ def main() -> None:
     # uvicorn re-raises the signal that stopped it; make that an exit that runs `finally`.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        uvicorn.run("gateway.main:create_app", factory=True, host="127.0.0.1", port=port,
-                    access_log=False)
+        uvicorn.run(
+            "gateway.main:create_app", factory=True, host="127.0.0.1", port=port, access_log=False
+        )
     finally:
         if started_pg is not None:
             stop_postgres(started_pg.data_dir)

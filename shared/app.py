@@ -15,10 +15,9 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
-
-from shared.auth import TokenVerifier
 from starlette.exceptions import HTTPException
 
+from shared.auth import TokenVerifier
 from shared.errors import PROBLEM_JSON, install_error_handlers, problem_body
 from shared.inprocess import InProcessBus
 from shared.logging import configure_logging, correlation_id
@@ -46,8 +45,7 @@ class ProblemDetails(BaseModel):
                 "status": 422,
                 "detail": "The request does not match the schema of this operation.",
                 "instance": "/goals/org-units",
-                "errors": [{"loc": ["body", "name"], "msg": "Field required",
-                            "type": "missing"}],
+                "errors": [{"loc": ["body", "name"], "msg": "Field required", "type": "missing"}],
             }
         }
     )
@@ -61,8 +59,7 @@ class ProblemDetails(BaseModel):
 
 
 def _problem(description: str) -> dict[str, Any]:
-    return {"description": description, "model": ProblemDetails,
-            "content": {PROBLEM_JSON: {}}}
+    return {"description": description, "model": ProblemDetails, "content": {PROBLEM_JSON: {}}}
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -103,8 +100,9 @@ class RequestContextMiddleware:
 
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await _send_problem(send, 413, f"The request body exceeds {limit} bytes.",
-                                scope.get("path", ""), cid)
+            await _send_problem(
+                send, 413, f"The request body exceeds {limit} bytes.", scope.get("path", ""), cid
+            )
             correlation_id.reset(token)
             return
 
@@ -125,8 +123,10 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"],
-                                      (CORRELATION_HEADER.encode(), cid.encode())]
+                message["headers"] = [
+                    *message["headers"],
+                    (CORRELATION_HEADER.encode(), cid.encode()),
+                ]
             await send(message)
 
         try:
@@ -144,10 +144,17 @@ class RequestContextMiddleware:
 
 async def _send_problem(send: Send, status: int, detail: str, path: str, cid: str) -> None:
     body = json.dumps(problem_body(status, detail, instance=path)).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", PROBLEM_JSON.encode()),
-                            (b"content-length", str(len(body)).encode()),
-                            (CORRELATION_HEADER.encode(), cid.encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", PROBLEM_JSON.encode()),
+                (b"content-length", str(len(body)).encode()),
+                (CORRELATION_HEADER.encode(), cid.encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -163,8 +170,10 @@ def operations_router(*, asyncapi: Callable[[], dict[str, Any]] | None = None) -
     @router.get("/readyz")
     async def readyz(request: Request) -> JSONResponse:
         ready, checks = await request.app.state.readiness()
-        return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
-                            status_code=200 if ready else 503)
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready", "checks": checks},
+            status_code=200 if ready else 503,
+        )
 
     @router.get("/metrics")
     async def metrics() -> Response:
@@ -218,6 +227,7 @@ def create_service_app(
     for router in definition.routers:
         app.include_router(router, responses=PROBLEM_RESPONSES)
     app.include_router(operations_router(asyncapi=definition.catalog.asyncapi))
-    app.add_middleware(RequestContextMiddleware, service=definition.name,
-                       max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestContextMiddleware, service=definition.name, max_body_bytes=settings.max_body_bytes
+    )
     return app

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from jwt.types import Options
 from pydantic import BaseModel, ConfigDict
 
 from shared.errors import Forbidden, Unauthorized
@@ -51,18 +52,30 @@ class TokenVerifier:
 
     def __init__(self, settings: ServiceSettings) -> None:
         self.settings = settings
-        self._jwks = jwt.PyJWKClient(settings.jwks_url, cache_keys=True) if settings.jwks_url \
-            else None
+        self._jwks = (
+            jwt.PyJWKClient(settings.jwks_url, cache_keys=True) if settings.jwks_url else None
+        )
 
     def _decode(self, token: str) -> dict[str, Any]:
-        options = {"require": ["exp", "sub", "iat"]}
+        options: Options = {"require": ["exp", "sub", "iat"]}
         if self._jwks is not None:
             key = self._jwks.get_signing_key_from_jwt(token).key
-            return jwt.decode(token, key, algorithms=["RS256"], issuer=self.settings.jwt_issuer,
-                              audience=self.settings.jwt_audience, options=options)
-        return jwt.decode(token, self.settings.jwt_secret, algorithms=["HS256"],
-                          issuer=self.settings.jwt_issuer, audience=self.settings.jwt_audience,
-                          options=options)
+            return jwt.decode(
+                token,
+                key,
+                algorithms=["RS256"],
+                issuer=self.settings.jwt_issuer,
+                audience=self.settings.jwt_audience,
+                options=options,
+            )
+        return jwt.decode(
+            token,
+            self.settings.jwt_secret,
+            algorithms=["HS256"],
+            issuer=self.settings.jwt_issuer,
+            audience=self.settings.jwt_audience,
+            options=options,
+        )
 
     async def verify(self, token: str) -> Principal:
         try:

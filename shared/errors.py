@@ -185,7 +185,9 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 400 and detail == _FASTAPI_BODY_ERROR:
             # FastAPI's answer to a body it cannot decode (bad UTF-8): malformed JSON is 422.
             return problem_response(
-                422, "The request body is not valid UTF-8 JSON.", request=request,
+                422,
+                "The request body is not valid UTF-8 JSON.",
+                request=request,
                 errors=[{"loc": ["body"], "msg": "not valid UTF-8 JSON", "type": "json_invalid"}],
             )
         if exc.status_code == 404 and detail == "Not Found":
@@ -211,7 +213,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _db_error(request: Request, exc: DBAPIError) -> JSONResponse:
         if exc.connection_invalidated:
             return problem_response(
-                503, "The database connection was lost; try again.", request=request,
+                503,
+                "The database connection was lost; try again.",
+                request=request,
                 headers={"Retry-After": "5"},
             )
         log.exception("database error", extra={"path": request.url.path})

@@ -162,4 +162,3 @@ def merge_asyncapi(documents: dict[str, dict[str, Any]], title: str) -> dict[str
         merged["components"]["messages"].update(components.get("messages", {}))
         merged["components"]["schemas"].update(components.get("schemas", {}))
     return merged
-

@@ -137,16 +137,22 @@ class InboxProcessor:
                     if is_transient(exc):
                         # The database is away: wait for it, this message is not at fault.
                         attempt -= 1
-                        log.warning("database unavailable while applying; waiting",
-                                    extra={"consumer": self.consumer, "error": repr(exc)})
+                        log.warning(
+                            "database unavailable while applying; waiting",
+                            extra={"consumer": self.consumer, "error": repr(exc)},
+                        )
                         await asyncio.sleep(1.0)
                         continue
                     if attempt >= self.max_attempts:
                         raise PoisonMessage(repr(exc), attempts=attempt) from exc
                     log.warning(
                         "handler failed; retrying",
-                        extra={"consumer": self.consumer, "event_id": envelope.id,
-                               "attempt": attempt, "error": repr(exc)},
+                        extra={
+                            "consumer": self.consumer,
+                            "event_id": envelope.id,
+                            "attempt": attempt,
+                            "error": repr(exc),
+                        },
                     )
                     await asyncio.sleep(self.backoff_s * 2 ** (attempt - 1))
                     continue

@@ -71,6 +71,12 @@ class InProcessBus:
             )
         )
         EVENTS_DEAD_LETTERED.labels(consumer=consumer).inc()
-        log.error("message dead-lettered", extra={"consumer": consumer, "topic": message.topic,
-                                                  "event_id": message.event_id,
-                                                  "error": poison.error})
+        log.error(
+            "message dead-lettered",
+            extra={
+                "consumer": consumer,
+                "topic": message.topic,
+                "event_id": message.event_id,
+                "error": poison.error,
+            },
+        )

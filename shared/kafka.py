@@ -43,8 +43,10 @@ async def ensure_topics(bootstrap: str, topics: Sequence[str], partitions: int) 
             with contextlib.suppress(TopicAlreadyExistsError):
                 await asyncio.wait_for(
                     admin.create_topics(
-                        [NewTopic(t, num_partitions=partitions, replication_factor=1)
-                         for t in missing]
+                        [
+                            NewTopic(t, num_partitions=partitions, replication_factor=1)
+                            for t in missing
+                        ]
                     ),
                     15,
                 )
@@ -88,9 +90,7 @@ class KafkaPublisher:
             await asyncio.wait_for(producer.stop(), 5)
 
     async def send_batch(self, messages: Sequence[OutgoingMessage]) -> None:
-        await self.send_raw(
-            [(m.topic, m.key.encode(), m.value, None) for m in messages]
-        )
+        await self.send_raw([(m.topic, m.key.encode(), m.value, None) for m in messages])
 
     async def send_raw(
         self,
@@ -128,13 +128,17 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
         # Offsets are committed after each partition's batch, so nothing is pending here.
-        log.info("partitions revoked", extra={"consumer": self.worker.group,
-                                              "partitions": sorted(map(str, revoked))})
+        log.info(
+            "partitions revoked",
+            extra={"consumer": self.worker.group, "partitions": sorted(map(str, revoked))},
+        )
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         self.worker.assigned = {str(tp) for tp in assigned}
-        log.info("partitions assigned", extra={"consumer": self.worker.group,
-                                               "partitions": sorted(self.worker.assigned)})
+        log.info(
+            "partitions assigned",
+            extra={"consumer": self.worker.group, "partitions": sorted(self.worker.assigned)},
+        )
 
 
 class KafkaConsumerWorker:
@@ -187,16 +191,29 @@ class KafkaConsumerWorker:
         while True:
             try:
                 await self.dead_letters.send_raw(
-                    [(dead_letter_topic(record.topic, self.group), record.key, record.value,
-                      headers)]
+                    [
+                        (
+                            dead_letter_topic(record.topic, self.group),
+                            record.key,
+                            record.value,
+                            headers,
+                        )
+                    ]
                 )
                 break
             except Exception as exc:
                 log.warning("dead-letter send failed; retrying", extra={"error": repr(exc)})
                 await asyncio.sleep(1)
         EVENTS_DEAD_LETTERED.labels(consumer=self.group).inc()
-        log.error("message dead-lettered", extra={"consumer": self.group, "topic": record.topic,
-                                                  "offset": record.offset, "error": error.error})
+        log.error(
+            "message dead-lettered",
+            extra={
+                "consumer": self.group,
+                "topic": record.topic,
+                "offset": record.offset,
+                "error": error.error,
+            },
+        )
 
     def _new_consumer(self) -> AIOKafkaConsumer:
         consumer = AIOKafkaConsumer(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from prometheus_client import Counter, Gauge, Histogram
 
 HTTP_REQUESTS = Counter(
-    "spearhead_http_requests_total", "HTTP requests handled", ["service", "method", "route", "status"]
+    "spearhead_http_requests_total",
+    "HTTP requests handled",
+    ["service", "method", "route", "status"],
 )
 HTTP_LATENCY = Histogram(
     "spearhead_http_request_seconds", "HTTP request latency", ["service", "method", "route"]

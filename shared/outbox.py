@@ -195,9 +195,7 @@ class OutboxRelay:
                     OutgoingMessage(
                         topic=row.topic,
                         key=row.message_key,
-                        value=Envelope.model_validate(row.envelope)
-                        .model_dump_json()
-                        .encode(),
+                        value=Envelope.model_validate(row.envelope).model_dump_json().encode(),
                         event_id=str(row.event_id),
                     )
                     for row in rows
@@ -242,9 +240,12 @@ class OutboxRelay:
                 conn = await asyncpg.connect(dsn, timeout=5)
                 self._listener = conn
                 await conn.add_listener(notify_channel(self.schema), lambda *_: self._wake.set())
+                lost = asyncio.Event()
+                conn.add_termination_listener(lambda *_, event=lost: event.set())
                 self._wake.set()  # catch up with whatever was written while we were away
                 while not self._stopping and not conn.is_closed():
-                    await asyncio.sleep(1)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(lost.wait(), 5)
             except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
                 log.debug("outbox listener reconnecting", extra={"error": repr(exc)})
             finally:

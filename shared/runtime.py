@@ -55,8 +55,9 @@ class ServiceRuntime:
         self.definition = definition
         self.settings = settings
         self.migrate = migrate
-        self.db = Database(settings.database_url, schema=definition.name,
-                           pool_size=settings.db_pool_size)
+        self.db = Database(
+            settings.database_url, schema=definition.name, pool_size=settings.db_pool_size
+        )
         self.bus = bus if settings.bus == BusKind.inprocess else None
         self.publisher: KafkaPublisher | None = None
         transport: Transport
@@ -77,8 +78,9 @@ class ServiceRuntime:
             retention_s=settings.outbox_retention_s,
         )
         self.processors = [
-            InboxProcessor(self.db, definition.inbox, subscription,
-                           max_attempts=settings.consumer_max_attempts)
+            InboxProcessor(
+                self.db, definition.inbox, subscription, max_attempts=settings.consumer_max_attempts
+            )
             for subscription in definition.subscriptions
         ]
         self.workers: list[KafkaConsumerWorker] = []
@@ -93,8 +95,9 @@ class ServiceRuntime:
                 topics.add(dead_letter_topic(topic, processor.consumer))
         while True:
             try:
-                await ensure_topics(self.settings.kafka_bootstrap, sorted(topics),
-                                    self.settings.kafka_partitions)
+                await ensure_topics(
+                    self.settings.kafka_bootstrap, sorted(topics), self.settings.kafka_partitions
+                )
                 return
             except Exception as exc:
                 log.warning("Kafka not reachable yet; retrying", extra={"error": repr(exc)})
@@ -102,8 +105,9 @@ class ServiceRuntime:
 
     async def start(self) -> None:
         if self.migrate:
-            await upgrade_async(self.definition.migrations_dir, self.settings.database_url,
-                                self.definition.name)
+            await upgrade_async(
+                self.definition.migrations_dir, self.settings.database_url, self.definition.name
+            )
         if self.bus is not None:
             for processor in self.processors:
                 self.bus.subscribe(processor)
@@ -111,14 +115,19 @@ class ServiceRuntime:
             await asyncio.wait_for(self._prepare_kafka(), 120)
             assert self.publisher is not None
             for processor in self.processors:
-                worker = KafkaConsumerWorker(self.settings.kafka_bootstrap, processor,
-                                             self.publisher,
-                                             stuck_after_s=self.settings.consumer_stuck_after_s)
+                worker = KafkaConsumerWorker(
+                    self.settings.kafka_bootstrap,
+                    processor,
+                    self.publisher,
+                    stuck_after_s=self.settings.consumer_stuck_after_s,
+                )
                 self.workers.append(worker)
-                self._tasks.append(asyncio.create_task(worker.run(),
-                                                       name=f"consumer-{processor.consumer}"))
-        self._tasks.append(asyncio.create_task(self.relay.run(),
-                                               name=f"relay-{self.definition.name}"))
+                self._tasks.append(
+                    asyncio.create_task(worker.run(), name=f"consumer-{processor.consumer}")
+                )
+        self._tasks.append(
+            asyncio.create_task(self.relay.run(), name=f"relay-{self.definition.name}")
+        )
         self.started = True
 
     async def stop(self) -> None:

@@ -12,8 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from deploy.localinfra import Kafka, Postgres, free_port, start_kafka, start_postgres, stop_kafka
-from deploy.localinfra import stop_postgres
+from deploy.localinfra import (
+    Kafka,
+    Postgres,
+    free_port,
+    start_kafka,
+    start_postgres,
+    stop_kafka,
+    stop_postgres,
+)
 
 TEST_JWT_SECRET = "spearhead-test-secret-0123456789abcdef"
 
@@ -51,13 +58,15 @@ def kafka(workdir: Path) -> Iterator[Kafka]:
 @pytest.fixture(scope="session", autouse=True)
 def test_environment(database_url: str) -> Iterator[None]:
     keep = dict(os.environ)
-    os.environ.update({
-        "SPEARHEAD_ENVIRONMENT": "test",
-        "SPEARHEAD_JWT_SECRET": TEST_JWT_SECRET,
-        "SPEARHEAD_DATABASE_URL": database_url,
-        "SPEARHEAD_LOG_LEVEL": "WARNING",
-        "SPEARHEAD_OUTBOX_POLL_INTERVAL_S": "0.5",
-    })
+    os.environ.update(
+        {
+            "SPEARHEAD_ENVIRONMENT": "test",
+            "SPEARHEAD_JWT_SECRET": TEST_JWT_SECRET,
+            "SPEARHEAD_DATABASE_URL": database_url,
+            "SPEARHEAD_LOG_LEVEL": "WARNING",
+            "SPEARHEAD_OUTBOX_POLL_INTERVAL_S": "0.5",
+        }
+    )
     yield
     os.environ.clear()
     os.environ.update(keep)

@@ -10,20 +10,35 @@ from shared.auth import mint_token
 from shared.settings import ServiceSettings
 
 
-def token(member_id: str = "m-admin", roles: list[str] | None = None,
-          units: list[str] | None = None, ttl: timedelta = timedelta(hours=1)) -> str:
-    return mint_token(ServiceSettings(), member_id=member_id, roles=roles or ["admin"],
-                      units=units, ttl=ttl)
+def token(
+    member_id: str = "m-admin",
+    roles: list[str] | None = None,
+    units: list[str] | None = None,
+    ttl: timedelta = timedelta(hours=1),
+) -> str:
+    return mint_token(
+        ServiceSettings(), member_id=member_id, roles=roles or ["admin"], units=units, ttl=ttl
+    )
 
 
-def auth(member_id: str = "m-admin", roles: list[str] | None = None,
-         units: list[str] | None = None) -> dict[str, str]:
+def auth(
+    member_id: str = "m-admin", roles: list[str] | None = None, units: list[str] | None = None
+) -> dict[str, str]:
     return {"Authorization": f"Bearer {token(member_id, roles, units)}"}
 
 
 def unsigned_token(member_id: str = "m-admin") -> str:
     """A token with ``alg: none`` (no signature at all)."""
     settings = ServiceSettings()
-    return jwt.encode({"sub": member_id, "iss": settings.jwt_issuer, "aud": settings.jwt_audience,
-                       "iat": 1, "exp": 4_102_444_800, "roles": ["admin"]}, key=None,
-                      algorithm="none")
+    return jwt.encode(
+        {
+            "sub": member_id,
+            "iss": settings.jwt_issuer,
+            "aud": settings.jwt_audience,
+            "iat": 1,
+            "exp": 4_102_444_800,
+            "roles": ["admin"],
+        },
+        key="",
+        algorithm="none",
+    )

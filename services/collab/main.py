@@ -18,7 +18,10 @@ from shared.runtime import ServiceDefinition
 definition = ServiceDefinition(
     name="collab",
     title="Spearhead collab",
-    description="Cross-department tickets with business-hours SLA, escalation, meetings, retros, data grants.",
+    description=(
+        "Cross-department tickets with business-hours SLA, "
+        "escalation, meetings, retros, data grants."
+    ),
     metadata=metadata,
     catalog=catalog,
     outbox=outbox,

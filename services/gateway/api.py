@@ -36,7 +36,7 @@ async def _collect(request: Request, path: str) -> dict[str, dict[str, Any] | No
         if cached is not None and cached[1] is not None and now - cached[0] < settings.docs_cache_s:
             result[name] = cached[1]
             continue
-        answer = await upstream.get_json(path, timeout=3)
+        answer = await upstream.get_json(path, within_s=3)
         document = answer[1] if answer is not None and answer[0] == 200 else None
         cache[key] = (now, document)
         result[name] = document
@@ -62,13 +62,15 @@ async def swagger_ui() -> HTMLResponse:
 async def readiness(request_app: Any) -> tuple[bool, dict[str, Any]]:
     checks: dict[str, Any] = {}
     for name, upstream in request_app.state.upstreams.items():
-        answer = await upstream.get_json("/readyz", timeout=3)
+        answer = await upstream.get_json("/readyz", within_s=3)
         if answer is None:
             checks[name] = {"status": "down"}
         else:
             status, body = answer
-            checks[name] = {"status": "up" if status == 200 else "not ready",
-                            "checks": body.get("checks") if isinstance(body, dict) else None}
+            checks[name] = {
+                "status": "up" if status == 200 else "not ready",
+                "checks": body.get("checks") if isinstance(body, dict) else None,
+            }
     return all(c["status"] == "up" for c in checks.values()), checks
 
 
@@ -76,6 +78,11 @@ async def readiness(request_app: Any) -> tuple[bool, dict[str, Any]]:
 async def mint_dev_token(body: DevTokenRequest, request: Request) -> DevToken:
     """Mint a token for a demo user (development only; absent in production)."""
     settings: Settings = request.app.state.settings
-    token = mint_token(settings, member_id=body.member_id, roles=[r.value for r in body.roles],
-                       units=body.units, name=body.name)
+    token = mint_token(
+        settings,
+        member_id=body.member_id,
+        roles=[r.value for r in body.roles],
+        units=body.units,
+        name=body.name,
+    )
     return DevToken(access_token=token)

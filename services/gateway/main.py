@@ -76,9 +76,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             timeout=timeout,
         )
         if name in service_apps
-        else httpx.AsyncClient(base_url=settings.upstream_url(name), timeout=timeout,
-                               limits=httpx.Limits(max_connections=200,
-                                                   max_keepalive_connections=100))
+        else httpx.AsyncClient(
+            base_url=settings.upstream_url(name),
+            timeout=timeout,
+            limits=httpx.Limits(max_connections=200, max_keepalive_connections=100),
+        )
         for name in SERVICES
     }
 
@@ -118,12 +120,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(dev, responses=PROBLEM_RESPONSES)
     for name in SERVICES:
         handler = _forwarder(name)
-        app.add_api_route(f"/{name}/{{path:path}}", handler, methods=PROXIED_METHODS,
-                          include_in_schema=False)
-    app.add_middleware(RequestContextMiddleware, service="gateway",
-                       max_body_bytes=settings.max_body_bytes)
+        app.add_api_route(
+            f"/{name}/{{path:path}}", handler, methods=PROXIED_METHODS, include_in_schema=False
+        )
+    app.add_middleware(
+        RequestContextMiddleware, service="gateway", max_body_bytes=settings.max_body_bytes
+    )
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
-                           allow_methods=["*"], allow_headers=["*"],
-                           expose_headers=["ETag", "Location", "x-correlation-id"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "Location", "x-correlation-id"],
+        )
     return app

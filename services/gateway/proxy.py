@@ -18,12 +18,26 @@ log = logging.getLogger("spearhead.gateway")
 
 # Headers a service needs from the caller; hop-by-hop headers never cross the gateway.
 FORWARDED_REQUEST_HEADERS = {
-    "authorization", "content-type", "accept", "accept-language", "if-match", "if-none-match",
-    "idempotency-key", "user-agent",
+    "authorization",
+    "content-type",
+    "accept",
+    "accept-language",
+    "if-match",
+    "if-none-match",
+    "idempotency-key",
+    "user-agent",
 }
 HOP_BY_HOP = {
-    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-    "transfer-encoding", "upgrade", "content-length", "content-encoding",
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "content-length",
+    "content-encoding",
     "x-correlation-id",  # the gateway sets its own, which the service already carried on
 }
 
@@ -43,23 +57,28 @@ class Upstream:
         headers["x-forwarded-proto"] = request.url.scheme
         upstream_request = self.client.build_request(
             request.method,
-            request.url.path,
-            params=request.query_params.multi_items(),
+            # The raw query string, as the caller encoded it.
+            f"{request.url.path}?{request.url.query}" if request.url.query else request.url.path,
             headers=headers,
             content=request.stream(),
         )
         try:
             upstream = await self.client.send(upstream_request, stream=True)
         except httpx.TimeoutException:
-            return problem_response(504, f"The {self.name} service did not answer in time.",
-                                    request=request)
+            return problem_response(
+                504, f"The {self.name} service did not answer in time.", request=request
+            )
         except (httpx.TransportError, OSError) as exc:
-            log.warning("upstream unavailable", extra={"upstream": self.name,
-                                                      "error": repr(exc)})
-            return problem_response(503, f"The {self.name} service is not available.",
-                                    request=request, headers={"Retry-After": "5"})
-        response_headers = {k: v for k, v in upstream.headers.items()
-                            if k.lower() not in HOP_BY_HOP}
+            log.warning("upstream unavailable", extra={"upstream": self.name, "error": repr(exc)})
+            return problem_response(
+                503,
+                f"The {self.name} service is not available.",
+                request=request,
+                headers={"Retry-After": "5"},
+            )
+        response_headers = {
+            k: v for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP
+        }
         return StreamingResponse(
             upstream.aiter_raw(),
             status_code=upstream.status_code,
@@ -67,10 +86,10 @@ class Upstream:
             background=BackgroundTask(upstream.aclose),
         )
 
-    async def get_json(self, path: str, timeout: float) -> tuple[int, Any] | None:
+    async def get_json(self, path: str, within_s: float) -> tuple[int, Any] | None:
         """GET a JSON document from the service, or None when it cannot be reached."""
         try:
-            response = await asyncio.wait_for(self.client.get(path), timeout)
+            response = await asyncio.wait_for(self.client.get(path), within_s)
             return response.status_code, response.json()
         except (httpx.HTTPError, OSError, TimeoutError, ValueError):
             return None

@@ -9,8 +9,16 @@ from shared.auth import Role
 
 
 class DevTokenRequest(RequestModel):
-    model_config = ConfigDict(json_schema_extra={"example": {
-        "member_id": "demo-admin", "roles": ["admin"], "units": [], "name": "Demo admin"}})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "member_id": "demo-admin",
+                "roles": ["admin"],
+                "units": [],
+                "name": "Demo admin",
+            }
+        }
+    )
 
     member_id: str = Field(min_length=1, max_length=100)
     roles: list[Role] = Field(default_factory=lambda: [Role.member], max_length=5)

@@ -39,7 +39,9 @@ async def list_org_units(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
 ) -> Page[OrgUnitRead]:
     """List org units, optionally the children of one parent."""
-    units, next_cursor = await service.list_org_units(session, parent_id=parent_id,
-                                                      cursor=cursor, limit=limit)
-    return Page[OrgUnitRead](items=[OrgUnitRead.model_validate(u) for u in units],
-                             next_cursor=next_cursor)
+    units, next_cursor = await service.list_org_units(
+        session, parent_id=parent_id, cursor=cursor, limit=limit
+    )
+    return Page[OrgUnitRead](
+        items=[OrgUnitRead.model_validate(u) for u in units], next_cursor=next_cursor
+    )

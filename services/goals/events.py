@@ -20,9 +20,17 @@ class OrgUnitChanged(Event):
 
     event_type: ClassVar[str] = "goals.org-unit.changed"
     event_name: ClassVar[str] = "OrgUnitChanged"
-    model_config = ConfigDict(json_schema_extra={"example": {
-        "unit_id": "0b6f3c1e-8a4e-4c1f-9d6a-2f1e5b7c9a10", "name": "Marketing",
-        "kind": "department", "parent_id": None, "version": 1}})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "unit_id": "0b6f3c1e-8a4e-4c1f-9d6a-2f1e5b7c9a10",
+                "name": "Marketing",
+                "kind": "department",
+                "parent_id": None,
+                "version": 1,
+            }
+        }
+    )
 
     unit_id: str
     name: str

@@ -22,7 +22,10 @@ async def add_org_unit(session: AsyncSession, *, unit: OrgUnit) -> OrgUnit:
 
 
 async def list_org_units(
-    session: AsyncSession, *, parent_id: str | None, after: tuple[datetime, str] | None,
+    session: AsyncSession,
+    *,
+    parent_id: str | None,
+    after: tuple[datetime, str] | None,
     limit: int,
 ) -> list[OrgUnit]:
     query = select(OrgUnit).order_by(OrgUnit.created_at, OrgUnit.id).limit(limit)

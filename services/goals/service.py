@@ -21,18 +21,34 @@ async def create_org_unit(
 ) -> OrgUnit:
     """Create an org unit under an existing parent and publish ``OrgUnitChanged``."""
     principal.require(Role.admin, Role.hr)
-    if body.parent_id is not None and await repository.get_org_unit(
-        session, unit_id=body.parent_id
-    ) is None:
-        raise Unprocessable(f"parent org unit {body.parent_id} does not exist",
-                            errors=[{"loc": ["body", "parent_id"], "msg": "unknown org unit",
-                                     "type": "not_found"}])
-    unit = await repository.add_org_unit(session, unit=OrgUnit(
-        id=str(uuid.uuid4()), name=body.name, kind=body.kind.value, parent_id=body.parent_id,
-        version=1))
-    await outbox.publish(session, OrgUnitChanged(
-        unit_id=unit.id, name=unit.name, kind=unit.kind, parent_id=unit.parent_id,
-        version=unit.version))
+    if (
+        body.parent_id is not None
+        and await repository.get_org_unit(session, unit_id=body.parent_id) is None
+    ):
+        raise Unprocessable(
+            f"parent org unit {body.parent_id} does not exist",
+            errors=[{"loc": ["body", "parent_id"], "msg": "unknown org unit", "type": "not_found"}],
+        )
+    unit = await repository.add_org_unit(
+        session,
+        unit=OrgUnit(
+            id=str(uuid.uuid4()),
+            name=body.name,
+            kind=body.kind.value,
+            parent_id=body.parent_id,
+            version=1,
+        ),
+    )
+    await outbox.publish(
+        session,
+        OrgUnitChanged(
+            unit_id=unit.id,
+            name=unit.name,
+            kind=unit.kind,
+            parent_id=unit.parent_id,
+            version=unit.version,
+        ),
+    )
     return unit
 
 
@@ -53,8 +69,9 @@ async def list_org_units(
             after = (datetime.fromisoformat(created_at), unit_id)
         except ValueError as exc:
             raise Unprocessable("the cursor is not one this API issued") from exc
-    units = await repository.list_org_units(session, parent_id=parent_id, after=after,
-                                            limit=limit + 1)
+    units = await repository.list_org_units(
+        session, parent_id=parent_id, after=after, limit=limit + 1
+    )
     next_cursor = None
     if len(units) > limit:
         units = units[:limit]

@@ -18,7 +18,9 @@ from shared.runtime import ServiceDefinition
 definition = ServiceDefinition(
     name="incentives",
     title="Spearhead incentives",
-    description="Tiered bonuses, commission, project bonuses, stars, explained payouts, live projection.",
+    description=(
+        "Tiered bonuses, commission, project bonuses, stars, explained payouts, live projection."
+    ),
     metadata=metadata,
     catalog=catalog,
     outbox=outbox,

@@ -15,7 +15,8 @@ subscription = Subscription(consumer="performance")
 @subscription.on("goals.org-unit.changed")
 async def on_org_unit_changed(session: AsyncSession, event: Envelope) -> None:
     await service.apply_org_unit_changed(
-        session, change=OrgUnitChangedV1.model_validate(event.data))
+        session, change=OrgUnitChangedV1.model_validate(event.data)
+    )
 
 
 subscriptions = [subscription]

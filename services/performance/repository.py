@@ -10,18 +10,30 @@ from performance.models import OrgUnitCopy
 
 
 async def upsert_org_unit(
-    session: AsyncSession, *, unit_id: str, name: str, kind: str, parent_id: str | None,
+    session: AsyncSession,
+    *,
+    unit_id: str,
+    name: str,
+    kind: str,
+    parent_id: str | None,
     version: int,
 ) -> None:
     """Insert or update the copy; an older version arriving late changes nothing."""
-    values = {"id": unit_id, "name": name, "kind": kind, "parent_id": parent_id,
-              "source_version": version}
+    values = {
+        "id": unit_id,
+        "name": name,
+        "kind": kind,
+        "parent_id": parent_id,
+        "source_version": version,
+    }
     statement = insert(OrgUnitCopy).values(**values)
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=[OrgUnitCopy.id],
-            set_={**{k: statement.excluded[k] for k in values if k != "id"},
-                  "updated_at": func.now()},
+            set_={
+                **{k: statement.excluded[k] for k in values if k != "id"},
+                "updated_at": func.now(),
+            },
             where=OrgUnitCopy.source_version < statement.excluded.source_version,
         )
     )

@@ -19,9 +19,18 @@ class OrgUnitChangedV1(BaseModel):
 
 
 class OrgUnitRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True, json_schema_extra={"example": {
-        "id": "6a1d2c3b-0f4e-4b7a-8c9d-1e2f3a4b5c6d", "name": "市场部 Marketing",
-        "kind": "department", "parent_id": None, "source_version": 1}})
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "example": {
+                "id": "6a1d2c3b-0f4e-4b7a-8c9d-1e2f3a4b5c6d",
+                "name": "市场部 Marketing",
+                "kind": "department",
+                "parent_id": None,
+                "source_version": 1,
+            }
+        },
+    )
 
     id: str
     name: str

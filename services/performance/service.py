@@ -12,8 +12,13 @@ from shared.errors import NotFound
 
 async def apply_org_unit_changed(session: AsyncSession, *, change: OrgUnitChangedV1) -> None:
     await repository.upsert_org_unit(
-        session, unit_id=change.unit_id, name=change.name, kind=change.kind,
-        parent_id=change.parent_id, version=change.version)
+        session,
+        unit_id=change.unit_id,
+        name=change.name,
+        kind=change.kind,
+        parent_id=change.parent_id,
+        version=change.version,
+    )
 
 
 async def get_org_unit(session: AsyncSession, *, unit_id: str) -> OrgUnitCopy:

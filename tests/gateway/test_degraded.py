@@ -26,15 +26,28 @@ def _dead_url() -> str:
 
 
 async def test_services_that_are_down_are_listed_and_the_rest_still_shows() -> None:
-    app = create_app(Settings(mode=GatewayMode.http, goals_url=_dead_url(),
-                              performance_url=_dead_url(), incentives_url=_dead_url(),
-                              collab_url=_dead_url()))
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://gateway"
-    ) as client:
+    app = create_app(
+        Settings(
+            mode=GatewayMode.http,
+            goals_url=_dead_url(),
+            performance_url=_dead_url(),
+            incentives_url=_dead_url(),
+            collab_url=_dead_url(),
+        )
+    )
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://gateway"
+        ) as client,
+    ):
         document = (await client.get("/openapi.json")).json()
         assert sorted(document["x-unavailable-services"]) == [
-            "collab", "goals", "incentives", "performance"]
+            "collab",
+            "goals",
+            "incentives",
+            "performance",
+        ]
         assert "/auth/dev-token" in document["paths"]
         ready = await client.get("/readyz")
         assert ready.status_code == 503
@@ -46,13 +59,18 @@ async def test_services_that_are_down_are_listed_and_the_rest_still_shows() -> N
 
 
 async def test_a_service_answers_503_while_its_database_is_down() -> None:
-    settings = GoalsSettings(database_url=f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}"
-                             "/spearhead", bus=BusKind.inprocess)
+    settings = GoalsSettings(
+        database_url=f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/spearhead",
+        bus=BusKind.inprocess,
+    )
     app = create_service_app(definition, settings, bus=InProcessBus(), migrate=False)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
-        base_url="http://goals",
-    ) as client:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+            base_url="http://goals",
+        ) as client,
+    ):
         response = await client.get("/goals/org-units", headers=auth())
         assert response.status_code == 503
         assert response.headers["content-type"] == "application/problem+json"
@@ -62,9 +80,12 @@ async def test_a_service_answers_503_while_its_database_is_down() -> None:
 
 async def test_a_service_checks_the_token_itself() -> None:
     app = create_goals_app(GoalsSettings(bus=BusKind.inprocess), bus=InProcessBus())
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://goals"
-    ) as client:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://goals"
+        ) as client,
+    ):
         assert (await client.get("/goals/org-units")).status_code == 401
         assert (await client.get("/goals/org-units", headers=auth())).status_code == 200
 
@@ -86,23 +107,33 @@ def test_service_prefix_wins_over_the_project_wide_one(monkeypatch: pytest.Monke
 
 
 async def test_no_dev_tokens_in_production() -> None:
-    settings = Settings(environment="production", jwt_secret=TEST_JWT_SECRET,
-                        goals_url=_dead_url(), performance_url=_dead_url(),
-                        incentives_url=_dead_url(), collab_url=_dead_url())
+    settings = Settings(
+        environment="production",
+        jwt_secret=TEST_JWT_SECRET,
+        goals_url=_dead_url(),
+        performance_url=_dead_url(),
+        incentives_url=_dead_url(),
+        collab_url=_dead_url(),
+    )
     with pytest.raises(Forbidden):
         mint_token(settings, member_id="x")
     app = create_app(settings)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://gateway"
-    ) as client:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://gateway"
+        ) as client,
+    ):
         response = await client.post("/auth/dev-token", json={"member_id": "x"})
         assert response.status_code == 404
         # ...while in development the route mints a token the services accept.
     dev = create_app(Settings(goals_url=_dead_url()))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=dev),
-                                 base_url="http://gateway") as client:
-        minted = await client.post("/auth/dev-token", json={"member_id": "m7",
-                                                            "roles": ["manager"]})
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=dev), base_url="http://gateway"
+    ) as client:
+        minted = await client.post(
+            "/auth/dev-token", json={"member_id": "m7", "roles": ["manager"]}
+        )
         assert minted.status_code == 200
         assert minted.json()["token_type"] == "bearer"
         principal = await TokenVerifier(ServiceSettings()).verify(minted.json()["access_token"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
@@ -39,7 +40,8 @@ async def test_openapi_merges_every_service_with_unique_prefixed_ids(
     assert "goals-org-units-create-org-unit" in ids
     create = document["paths"]["/goals/org-units"]["post"]
     assert create["requestBody"]["content"]["application/json"]["schema"]["$ref"] == (
-        "#/components/schemas/goals.OrgUnitCreate")
+        "#/components/schemas/goals.OrgUnitCreate"
+    )
     assert PROBLEM in create["responses"]["422"]["content"]
     html = await embedded.get("/docs")
     assert html.status_code == 200
@@ -61,8 +63,10 @@ async def test_an_org_unit_created_in_goals_reaches_performance(
     embedded: httpx.AsyncClient, database_url: str
 ) -> None:
     created = await embedded.post(
-        "/goals/org-units", json={"name": "市场部 Marketing", "kind": "department"},
-        headers={**auth(), "X-Correlation-ID": "corr-embedded-1"})
+        "/goals/org-units",
+        json={"name": "市场部 Marketing", "kind": "department"},
+        headers={**auth(), "X-Correlation-ID": "corr-embedded-1"},
+    )
     assert created.status_code == 201, created.text
     unit = created.json()
     assert created.headers["location"] == f"/goals/org-units/{unit['id']}"
@@ -74,14 +78,22 @@ async def test_an_org_unit_created_in_goals_reaches_performance(
             copy = response.json()
             break
         await asyncio.sleep(0.1)
-    assert copy == {"id": unit["id"], "name": "市场部 Marketing", "kind": "department",
-                    "parent_id": None, "source_version": 1}
+    assert copy == {
+        "id": unit["id"],
+        "name": "市场部 Marketing",
+        "kind": "department",
+        "parent_id": None,
+        "source_version": 1,
+    }
     db = Database(database_url, schema="goals")
     try:
         async with db.sessions() as session:
-            envelope = (await session.execute(text(
-                "SELECT envelope FROM goals.outbox WHERE envelope->>'subject' = :id"),
-                {"id": unit["id"]})).scalar_one()
+            envelope = (
+                await session.execute(
+                    text("SELECT envelope FROM goals.outbox WHERE envelope->>'subject' = :id"),
+                    {"id": unit["id"]},
+                )
+            ).scalar_one()
     finally:
         await db.dispose()
     assert envelope["correlationid"] == "corr-embedded-1"
@@ -91,8 +103,9 @@ async def test_an_org_unit_created_in_goals_reaches_performance(
 async def test_authorization_is_checked_by_the_owning_service(
     embedded: httpx.AsyncClient,
 ) -> None:
-    response = await embedded.post("/goals/org-units", json={"name": "X", "kind": "team"},
-                                   headers=auth("m-rep", ["member"]))
+    response = await embedded.post(
+        "/goals/org-units", json={"name": "X", "kind": "team"}, headers=auth("m-rep", ["member"])
+    )
     assert response.status_code == 403
     assert response.headers["content-type"] == PROBLEM
     assert response.json()["type"].endswith("/forbidden")
@@ -121,17 +134,19 @@ async def test_bad_input_gets_problem_json_never_500(embedded: httpx.AsyncClient
 
 async def test_oversized_bodies_get_413(embedded: httpx.AsyncClient) -> None:
     big = b'{"name": "' + b"x" * 2_000_000 + b'", "kind": "team"}'
-    response = await embedded.post("/goals/org-units", content=big,
-                                   headers={**auth(), "content-type": "application/json"})
+    response = await embedded.post(
+        "/goals/org-units", content=big, headers={**auth(), "content-type": "application/json"}
+    )
     assert response.status_code == 413
     assert response.headers["content-type"] == PROBLEM
 
-    async def chunks():  # type: ignore[no-untyped-def]
+    async def chunks() -> AsyncIterator[bytes]:
         for _ in range(40):
             yield b"x" * 65_536
 
-    streamed = await embedded.post("/goals/org-units", content=chunks(),
-                                   headers={**auth(), "content-type": "application/json"})
+    streamed = await embedded.post(
+        "/goals/org-units", content=chunks(), headers={**auth(), "content-type": "application/json"}
+    )
     assert streamed.status_code == 413
     assert streamed.headers["content-type"] == PROBLEM
 
@@ -146,9 +161,18 @@ async def test_unknown_routes_are_404_problem_json(embedded: httpx.AsyncClient) 
 async def test_tokens_missing_expired_forged_or_unsigned_get_401(
     embedded: httpx.AsyncClient,
 ) -> None:
-    forged = jwt.encode({"sub": "m1", "iss": "spearhead", "aud": "spearhead", "iat": 1,
-                         "exp": 4_102_444_800, "roles": ["admin"]}, "a-wrong-secret-of-32-bytes!!!!!!",
-                        algorithm="HS256")
+    forged = jwt.encode(
+        {
+            "sub": "m1",
+            "iss": "spearhead",
+            "aud": "spearhead",
+            "iat": 1,
+            "exp": 4_102_444_800,
+            "roles": ["admin"],
+        },
+        "a-wrong-secret-of-32-bytes!!!!!!",
+        algorithm="HS256",
+    )
     tokens = {
         "missing": None,
         "expired": token(ttl=timedelta(seconds=-10)),
@@ -173,19 +197,28 @@ async def test_metrics_count_requests_by_route(embedded: httpx.AsyncClient) -> N
 
 
 async def test_org_units_list_pages_with_a_cursor(embedded: httpx.AsyncClient) -> None:
-    parent = (await embedded.post("/goals/org-units", json={"name": "Company", "kind": "company"},
-                                  headers=auth())).json()
+    parent = (
+        await embedded.post(
+            "/goals/org-units", json={"name": "Company", "kind": "company"}, headers=auth()
+        )
+    ).json()
     for i in range(5):
         response = await embedded.post(
-            "/goals/org-units", json={"name": f"Team {i}", "kind": "team",
-                                      "parent_id": parent["id"]}, headers=auth())
+            "/goals/org-units",
+            json={"name": f"Team {i}", "kind": "team", "parent_id": parent["id"]},
+            headers=auth(),
+        )
         assert response.status_code == 201
-    first = (await embedded.get(f"/goals/org-units?parent_id={parent['id']}&limit=3",
-                                headers=auth())).json()
+    first = (
+        await embedded.get(f"/goals/org-units?parent_id={parent['id']}&limit=3", headers=auth())
+    ).json()
     assert [u["name"] for u in first["items"]] == ["Team 0", "Team 1", "Team 2"]
-    second = (await embedded.get(
-        f"/goals/org-units?parent_id={parent['id']}&limit=3&cursor={first['next_cursor']}",
-        headers=auth())).json()
+    second = (
+        await embedded.get(
+            f"/goals/org-units?parent_id={parent['id']}&limit=3&cursor={first['next_cursor']}",
+            headers=auth(),
+        )
+    ).json()
     assert [u["name"] for u in second["items"]] == ["Team 3", "Team 4"]
     assert second["next_cursor"] is None
     bad = await embedded.get("/goals/org-units?cursor=%%%", headers=auth())

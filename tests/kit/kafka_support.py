@@ -17,10 +17,24 @@ from shared.kafka import KafkaConsumerWorker, KafkaPublisher, dead_letter_topic,
 from tests.kit.support import Kit
 
 
-def spawn_relay(kit: Kit, database_url: str, bootstrap: str, *, crash_after_send: bool = False,
-                batch_size: int = 50) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "tests.kit.relay_process", database_url, kit.schema,
-               bootstrap, "--batch-size", str(batch_size)]
+def spawn_relay(
+    kit: Kit,
+    database_url: str,
+    bootstrap: str,
+    *,
+    crash_after_send: bool = False,
+    batch_size: int = 50,
+) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable,
+        "-m",
+        "tests.kit.relay_process",
+        database_url,
+        kit.schema,
+        bootstrap,
+        "--batch-size",
+        str(batch_size),
+    ]
     if crash_after_send:
         command.append("--crash-after-send")
     return subprocess.Popen(command, env=base_env())
@@ -31,8 +45,9 @@ async def prepare_topics(kit: Kit, bootstrap: str, consumer: str) -> None:
 
 
 @asynccontextmanager
-async def running_worker(processor: InboxProcessor, bootstrap: str
-                         ) -> AsyncIterator[KafkaConsumerWorker]:
+async def running_worker(
+    processor: InboxProcessor, bootstrap: str
+) -> AsyncIterator[KafkaConsumerWorker]:
     publisher = KafkaPublisher(bootstrap, send_timeout_s=5, client_id="test-dlt")
     worker = KafkaConsumerWorker(bootstrap, processor, publisher)
     task = asyncio.create_task(worker.run())
@@ -49,11 +64,17 @@ async def running_worker(processor: InboxProcessor, bootstrap: str
         await publisher.close()
 
 
-async def read_topic(bootstrap: str, topic: str, expected: int, timeout_s: float = 30
-                     ) -> list[tuple[bytes | None, bytes, dict[str, bytes]]]:
+async def read_topic(
+    bootstrap: str, topic: str, expected: int, timeout_s: float = 30
+) -> list[tuple[bytes | None, bytes, dict[str, bytes]]]:
     """Read ``expected`` messages from the start of ``topic`` (fewer if the time runs out)."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+    )
     await consumer.start()
     found: list[tuple[bytes | None, bytes, dict[str, bytes]]] = []
     try:

@@ -1,6 +1,6 @@
 """A relay in its own process, for tests that kill relays or run two of them.
 
-    python -m tests.kit.relay_process DATABASE_URL SCHEMA BOOTSTRAP [--crash-after-send]
+python -m tests.kit.relay_process DATABASE_URL SCHEMA BOOTSTRAP [--crash-after-send]
 """
 
 from __future__ import annotations
@@ -33,9 +33,14 @@ async def main() -> None:
 
     db = Database(args.database_url, schema=args.schema, pool_size=2)
     publisher = KafkaPublisher(args.bootstrap, send_timeout_s=10, client_id="test-relay")
-    relay = OutboxRelay(db, outbox_table(MetaData(schema=args.schema)), publisher,
-                        batch_size=args.batch_size, poll_interval_s=0.2,
-                        after_send=crash if args.crash_after_send else None)
+    relay = OutboxRelay(
+        db,
+        outbox_table(MetaData(schema=args.schema)),
+        publisher,
+        batch_size=args.batch_size,
+        poll_interval_s=0.2,
+        after_send=crash if args.crash_after_send else None,
+    )
     await relay.run()
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.db import Database
 from shared.events import Envelope, Event, EventCatalog
 from shared.inbox import InboxProcessor, Subscription, inbox_table
-from shared.outbox import OutgoingMessage, Outbox, outbox_table
+from shared.outbox import Outbox, OutgoingMessage, outbox_table
 
 
 class ItemRecordedBase(Event):
@@ -56,9 +56,11 @@ class Kit:
             for key, seq in items:
                 await self.outbox.publish(session, self.event(item_key=key, seq=seq))
 
-    def subscription(self, consumer: str = "kit-consumer",
-                     on_apply: Callable[[Envelope], Awaitable[None]] | None = None
-                     ) -> Subscription:
+    def subscription(
+        self,
+        consumer: str = "kit-consumer",
+        on_apply: Callable[[Envelope], Awaitable[None]] | None = None,
+    ) -> Subscription:
         """A consumer whose effect is one row in ``effects`` per applied event."""
         subscription = Subscription(consumer=consumer)
         effects = self.effects
@@ -69,31 +71,44 @@ class Kit:
                 raise ValueError(f"item {envelope.data['seq']} is poisoned")
             if on_apply is not None:
                 await on_apply(envelope)
-            await session.execute(effects.insert().values(
-                event_id=envelope.id, item_key=envelope.data["item_key"],
-                seq=envelope.data["seq"]))
+            await session.execute(
+                effects.insert().values(
+                    event_id=envelope.id,
+                    item_key=envelope.data["item_key"],
+                    seq=envelope.data["seq"],
+                )
+            )
 
         return subscription
 
     def processor(self, subscription: Subscription, max_attempts: int = 3) -> InboxProcessor:
-        return InboxProcessor(self.db, self.inbox, subscription, max_attempts=max_attempts,
-                              backoff_s=0.01)
+        return InboxProcessor(
+            self.db, self.inbox, subscription, max_attempts=max_attempts, backoff_s=0.01
+        )
 
     async def effect_rows(self) -> list[tuple[str, int]]:
         async with self.db.sessions() as session:
             rows = await session.execute(
-                select(self.effects.c.item_key, self.effects.c.seq).order_by(self.effects.c.id))
+                select(self.effects.c.item_key, self.effects.c.seq).order_by(self.effects.c.id)
+            )
             return [(r.item_key, r.seq) for r in rows]
 
     async def unsent(self) -> int:
         async with self.db.sessions() as session:
-            return int(await session.scalar(select(func.count()).select_from(
-                self.outbox_table).where(self.outbox_table.c.sent_at.is_(None))) or 0)
+            return int(
+                await session.scalar(
+                    select(func.count())
+                    .select_from(self.outbox_table)
+                    .where(self.outbox_table.c.sent_at.is_(None))
+                )
+                or 0
+            )
 
     async def outbox_rows(self) -> int:
         async with self.db.sessions() as session:
-            return int(await session.scalar(
-                select(func.count()).select_from(self.outbox_table)) or 0)
+            return int(
+                await session.scalar(select(func.count()).select_from(self.outbox_table)) or 0
+            )
 
 
 async def create_kit(database_url: str) -> Kit:
@@ -102,7 +117,8 @@ async def create_kit(database_url: str) -> Kit:
     outbox = outbox_table(metadata)
     inbox = inbox_table(metadata)
     effects = Table(
-        "effects", metadata,
+        "effects",
+        metadata,
         Column("id", BigInteger, primary_key=True, autoincrement=True),
         Column("event_id", String(100), nullable=False),  # deliberately not unique
         Column("item_key", String(100), nullable=False),
@@ -113,11 +129,15 @@ async def create_kit(database_url: str) -> Kit:
         await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         await conn.run_sync(metadata.create_all)
     catalog = EventCatalog("kit")
-    event = type("ItemRecorded", (ItemRecordedBase,),
-                 {"event_type": f"kit.{schema}.recorded", "__module__": __name__})
+    event = type(
+        "ItemRecorded",
+        (ItemRecordedBase,),
+        {"event_type": f"kit.{schema}.recorded", "__module__": __name__},
+    )
     catalog.register(event)
-    return Kit(schema, db, metadata, outbox, inbox, effects, catalog, Outbox(outbox, catalog),
-               event)
+    return Kit(
+        schema, db, metadata, outbox, inbox, effects, catalog, Outbox(outbox, catalog), event
+    )
 
 
 async def drop_kit(kit: Kit) -> None:
@@ -146,8 +166,7 @@ def per_key_sequences(items: Sequence[tuple[str, int]]) -> dict[str, list[int]]:
     return result
 
 
-async def wait_until(predicate: Callable[[], Awaitable[bool]], timeout_s: float,
-                     what: str) -> None:
+async def wait_until(predicate: Callable[[], Awaitable[bool]], timeout_s: float, what: str) -> None:
     deadline = asyncio.get_running_loop().time() + timeout_s
     while True:
         if await predicate():

@@ -69,7 +69,8 @@ async def test_a_transient_handler_failure_is_retried_then_applied(kit: Kit) -> 
 
 async def test_events_no_consumer_handles_are_ignored(kit: Kit) -> None:
     processor = kit.processor(kit.subscription())
-    other = Envelope(source="x", type="other.thing.happened", subject="s", correlationid="c",
-                     data={})
+    other = Envelope(
+        source="x", type="other.thing.happened", subject="s", correlationid="c", data={}
+    )
     assert await processor.handle(other.model_dump_json().encode()) == Outcome.ignored
     assert await kit.effect_rows() == []

@@ -9,6 +9,7 @@ import contextlib
 import pytest
 
 from deploy.localinfra import Kafka
+from shared.inbox import InboxProcessor
 from shared.kafka import KafkaPublisher, dead_letter_topic
 from shared.outbox import OutgoingMessage
 from tests.kit.kafka_support import prepare_topics, read_topic, running_worker, spawn_relay
@@ -45,6 +46,7 @@ async def test_effects_exactly_once_across_relay_crash_and_consumer_restart(
             await first
 
         async with running_worker(processor, kafka.bootstrap):
+
             async def all_applied() -> bool:
                 return len(await kit.effect_rows()) >= 300
 
@@ -62,7 +64,7 @@ async def test_effects_exactly_once_across_relay_crash_and_consumer_restart(
         assert seqs == list(range(30)), key
 
 
-async def _consume_forever(processor, bootstrap: str) -> None:  # type: ignore[no-untyped-def]
+async def _consume_forever(processor: InboxProcessor, bootstrap: str) -> None:
     async with running_worker(processor, bootstrap):
         await asyncio.Event().wait()
 
@@ -77,15 +79,18 @@ async def test_poison_messages_go_to_the_dead_letter_topic_and_the_next_applies(
     producer = KafkaPublisher(kafka.bootstrap, client_id="test-garbage")
     relay = spawn_relay(kit, database_url, kafka.bootstrap)
     try:
+
         async def first_two_sent() -> bool:
             return await kit.unsent() == 0
 
         await wait_until(first_two_sent, 30, "the relay to send the first events")
-        await producer.send_batch([OutgoingMessage(kit.topic, "m1", b"\xff not an envelope",
-                                                   "garbage")])
+        await producer.send_batch(
+            [OutgoingMessage(kit.topic, "m1", b"\xff not an envelope", "garbage")]
+        )
         await kit.write("m1", 3)
         processor = kit.processor(kit.subscription(consumer), max_attempts=2)
         async with running_worker(processor, kafka.bootstrap):
+
             async def third_applied() -> bool:
                 return ("m1", 3) in await kit.effect_rows()
 
@@ -115,6 +120,7 @@ async def test_two_relay_processes_keep_per_key_order(
             await kit.write_many([(key, seq) for key in keys])
         processor = kit.processor(kit.subscription(consumer))
         async with running_worker(processor, kafka.bootstrap):
+
             async def all_applied() -> bool:
                 return len(await kit.effect_rows()) >= 500
 

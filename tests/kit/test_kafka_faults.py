@@ -48,8 +48,7 @@ async def _stream_through_outage(kit: Kit, kafka: Kafka, outage: str) -> None:
         else:
             os.kill(kafka.pid, signal.SIGKILL)
             await asyncio.sleep(OUTAGE_S)
-            await asyncio.to_thread(start_kafka, kafka.data_dir, kafka.port,
-                                    kafka.controller_port)
+            await asyncio.to_thread(start_kafka, kafka.data_dir, kafka.port, kafka.controller_port)
 
     processor = kit.processor(kit.subscription(consumer))
     try:

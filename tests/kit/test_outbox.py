@@ -111,8 +111,11 @@ async def test_prune_removes_only_rows_sent_before_the_retention(kit: Kit) -> No
         await session.execute(
             update(kit.outbox_table)
             .where(kit.outbox_table.c.sent_at.is_not(None))
-            .where(kit.outbox_table.c.id.in_(
-                text(f'SELECT id FROM "{kit.schema}".outbox ORDER BY id LIMIT 2')))
+            .where(
+                kit.outbox_table.c.id.in_(
+                    text(f'SELECT id FROM "{kit.schema}".outbox ORDER BY id LIMIT 2')
+                )
+            )
             .values(sent_at=text("now() - interval '2 hours'"))
         )
     assert await relay.prune() == 2
