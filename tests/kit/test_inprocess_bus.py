@@ -10,6 +10,7 @@ import pytest
 from shared.events import Envelope
 from shared.inbox import Outcome
 from shared.inprocess import InProcessBus
+from shared.logging import correlation_id
 from shared.outbox import OutboxRelay, OutgoingMessage
 from tests.kit.support import Kit, per_key_sequences
 
@@ -74,3 +75,20 @@ async def test_events_no_consumer_handles_are_ignored(kit: Kit) -> None:
     )
     assert await processor.handle(other.model_dump_json().encode()) == Outcome.ignored
     assert await kit.effect_rows() == []
+
+
+async def test_the_correlation_id_travels_from_the_event_into_its_handler(kit: Kit) -> None:
+    seen: list[str | None] = []
+
+    async def remember(_envelope: Envelope) -> None:
+        seen.append(correlation_id.get())
+
+    bus = InProcessBus()
+    bus.subscribe(kit.processor(kit.subscription(on_apply=remember)))
+    token = correlation_id.set("corr-from-http")
+    try:
+        await kit.write("m1", 1)
+    finally:
+        correlation_id.reset(token)
+    await OutboxRelay(kit.db, kit.outbox_table, bus).drain_once()
+    assert seen == ["corr-from-http"]
