@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 
 from deploy.localinfra import DATA, kafka_at, port_open, start_postgres
 from deploy.processes import SERVICE_PORTS, base_env, spawn, terminate, wait_ready
 
 
 def main() -> int:
+    stop_requested: list[int] = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda number, _frame: stop_requested.append(number))
     kafka = kafka_at()
     if kafka.pid is None or not port_open(kafka.port):
         print("Kafka is not running: start it with `make infra-up` first.", file=sys.stderr)
@@ -35,15 +39,17 @@ def main() -> int:
         for name, port in SERVICE_PORTS.items():
             wait_ready(f"http://127.0.0.1:{port}")
             print(f"{name:12s} http://127.0.0.1:{port}  (log {logs / (name + '.log')})")
-        print(f"gateway      http://127.0.0.1:{gateway_port}/docs", flush=True)
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
-    except KeyboardInterrupt:
-        pass
+        print(f"gateway      http://127.0.0.1:{gateway_port}/docs  (Ctrl-C stops)", flush=True)
+        while not stop_requested:
+            exited = [p for p in processes if p.poll() is not None]
+            if exited:
+                print(f"a process exited ({exited[0].args}); stopping the rest", file=sys.stderr)
+                return 1
+            time.sleep(0.5)
     finally:
         terminate(processes)
     return 0
 
 
 if __name__ == "__main__":
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     raise SystemExit(main())

@@ -225,7 +225,7 @@ class KafkaConsumerWorker:
             max_poll_records=self.max_poll_records,
             # A slow handler must not trigger endless rebalances.
             max_poll_interval_ms=600_000,
-            session_timeout_ms=30_000,
+            session_timeout_ms=10_000,
             heartbeat_interval_ms=3_000,
             metadata_max_age_ms=30_000,
         )
@@ -264,8 +264,8 @@ class KafkaConsumerWorker:
                         # Redelivery after a failed commit is harmless: the inbox drops it.
                         log.warning("offset commit failed", extra={"error": repr(exc)})
         finally:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(consumer.stop(), 10)
+            with contextlib.suppress(BaseException):
+                await asyncio.wait_for(consumer.stop(), 5)
 
     def stop(self) -> None:
         self._stopping = True

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,12 +139,19 @@ class ServiceRuntime:
             for processor in self.processors:
                 self.bus.unsubscribe(processor)
         for task in self._tasks:
+            started = time.monotonic()
             try:
-                await asyncio.wait_for(asyncio.shield(task), 15)
+                # A consumer can sit in a group join for a session timeout; cancelling it is
+                # safe because offsets are committed only after the database commit.
+                await asyncio.wait_for(asyncio.shield(task), 5)
             except (TimeoutError, asyncio.CancelledError, Exception):
                 task.cancel()
                 with contextlib.suppress(BaseException):
                     await task
+            log.info(
+                "stopped",
+                extra={"task": task.get_name(), "seconds": round(time.monotonic() - started, 2)},
+            )
         self._tasks.clear()
         if self.publisher is not None:
             await self.publisher.close()
