@@ -43,7 +43,7 @@ def main() -> int:
         while not stop_requested:
             exited = [p for p in processes if p.poll() is not None]
             if exited:
-                print(f"a process exited ({exited[0].args}); stopping the rest", file=sys.stderr)
+                print(f"a process exited ({exited[0].args!r}); stopping the rest", file=sys.stderr)
                 return 1
             time.sleep(0.5)
     finally:
