@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -40,6 +41,29 @@ class ServiceDefinition:
     migrations_dir: Path
     routers: list[APIRouter] = field(default_factory=list)
     subscriptions: list[Subscription] = field(default_factory=list)
+
+
+def service_definition(package: str, *, title: str, description: str) -> ServiceDefinition:
+    """A service's definition, read from the files every service has by convention:
+    ``models`` (metadata, inbox), ``events`` (catalog, outbox), ``api`` (router),
+    ``consumers`` (subscriptions) and the ``migrations/`` folder."""
+    models = importlib.import_module(f"{package}.models")
+    events = importlib.import_module(f"{package}.events")
+    api = importlib.import_module(f"{package}.api")
+    consumers = importlib.import_module(f"{package}.consumers")
+    package_dir = Path(importlib.import_module(package).__file__ or "").parent
+    return ServiceDefinition(
+        name=package,
+        title=title,
+        description=description,
+        metadata=models.metadata,
+        catalog=events.catalog,
+        outbox=events.outbox,
+        inbox=models.inbox,
+        migrations_dir=package_dir / "migrations",
+        routers=[api.router],
+        subscriptions=list(consumers.subscriptions),
+    )
 
 
 class ServiceRuntime:

@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
 
-from collab.api import router
-from collab.consumers import subscriptions
-from collab.events import catalog, outbox
-from collab.models import inbox, metadata
 from collab.settings import Settings
 from shared.app import create_service_app
 from shared.inprocess import InProcessBus
-from shared.runtime import ServiceDefinition
+from shared.runtime import service_definition
 
-definition = ServiceDefinition(
-    name="collab",
+definition = service_definition(
+    "collab",
     title="Spearhead collab",
     description=(
-        "Cross-department tickets with business-hours SLA, "
-        "escalation, meetings, retros, data grants."
+        "Cross-department tickets with business-hours SLA, escalation, meetings, retros, "
+        "data grants."
     ),
-    metadata=metadata,
-    catalog=catalog,
-    outbox=outbox,
-    inbox=inbox,
-    migrations_dir=Path(__file__).parent / "migrations",
-    routers=[router],
-    subscriptions=subscriptions,
 )
 
 

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
 
-from goals.api import router
-from goals.consumers import subscriptions
-from goals.events import catalog, outbox
-from goals.models import inbox, metadata
 from goals.settings import Settings
 from shared.app import create_service_app
 from shared.inprocess import InProcessBus
-from shared.runtime import ServiceDefinition
+from shared.runtime import service_definition
 
-definition = ServiceDefinition(
-    name="goals",
+definition = service_definition(
+    "goals",
     title="Spearhead goals",
     description="The organisation, KPIs, cascading targets, actuals, check-ins, tasks, risk.",
-    metadata=metadata,
-    catalog=catalog,
-    outbox=outbox,
-    inbox=inbox,
-    migrations_dir=Path(__file__).parent / "migrations",
-    routers=[router],
-    subscriptions=subscriptions,
 )
 
 

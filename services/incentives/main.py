@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
 
-from incentives.api import router
-from incentives.consumers import subscriptions
-from incentives.events import catalog, outbox
-from incentives.models import inbox, metadata
 from incentives.settings import Settings
 from shared.app import create_service_app
 from shared.inprocess import InProcessBus
-from shared.runtime import ServiceDefinition
+from shared.runtime import service_definition
 
-definition = ServiceDefinition(
-    name="incentives",
+definition = service_definition(
+    "incentives",
     title="Spearhead incentives",
     description=(
-        "Tiered bonuses, commission, project bonuses, stars, explained payouts, live projection."
+        "Tiered bonuses, commission, project bonuses, stars, explained payouts, "
+        "live projection."
     ),
-    metadata=metadata,
-    catalog=catalog,
-    outbox=outbox,
-    inbox=inbox,
-    migrations_dir=Path(__file__).parent / "migrations",
-    routers=[router],
-    subscriptions=subscriptions,
 )
 
 

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
 
-from performance.api import router
-from performance.consumers import subscriptions
-from performance.events import catalog, outbox
-from performance.models import inbox, metadata
 from performance.settings import Settings
 from shared.app import create_service_app
 from shared.inprocess import InProcessBus
-from shared.runtime import ServiceDefinition
+from shared.runtime import service_definition
 
-definition = ServiceDefinition(
-    name="performance",
+definition = service_definition(
+    "performance",
     title="Spearhead performance",
     description="Live scorecards, reviews with 360 and calibration, development, team health.",
-    metadata=metadata,
-    catalog=catalog,
-    outbox=outbox,
-    inbox=inbox,
-    migrations_dir=Path(__file__).parent / "migrations",
-    routers=[router],
-    subscriptions=subscriptions,
 )
 
 
