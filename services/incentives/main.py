@@ -13,8 +13,7 @@ definition = service_definition(
     "incentives",
     title="Spearhead incentives",
     description=(
-        "Tiered bonuses, commission, project bonuses, stars, explained payouts, "
-        "live projection."
+        "Tiered bonuses, commission, project bonuses, stars, explained payouts, live projection."
     ),
 )
 
