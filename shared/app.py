@@ -80,10 +80,18 @@ def operation_id(route: APIRoute) -> str:
 class RequestContextMiddleware:
     """Correlation id in and out, request metrics by route template, body size limit."""
 
-    def __init__(self, app: ASGIApp, *, service: str, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        service: str,
+        max_body_bytes: int,
+        max_upload_bytes: int | None = None,
+    ) -> None:
         self.app = app
         self.service = service
         self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes or max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -96,7 +104,9 @@ class RequestContextMiddleware:
         token = correlation_id.set(cid)
         started = time.perf_counter()
         status = 500
-        limit = scope.get("state", {}).get("max_body_bytes", self.max_body_bytes)
+        # CSV uploads (up to 100k rows) may be larger than JSON bodies.
+        is_upload = headers.get(b"content-type", b"").startswith(b"text/csv")
+        limit = self.max_upload_bytes if is_upload else self.max_body_bytes
 
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
@@ -132,8 +142,11 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, limited_receive, send_with_context)
         finally:
+            # The operation id names the route (FastAPI nests included routers, so a route's
+            # own path lacks its prefixes).
             route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
+            template = operation_id(route) if isinstance(route, APIRoute) and route.tags \
+                else getattr(route, "path", None) or "unmatched"
             method = scope.get("method", "")
             HTTP_REQUESTS.labels(self.service, method, template, str(status)).inc()
             HTTP_LATENCY.labels(self.service, method, template).observe(

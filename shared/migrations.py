@@ -86,10 +86,11 @@ def create_messaging_tables(schema: str) -> None:
     migration calls this so the tables match ``shared.outbox`` and ``shared.inbox`` exactly."""
     from alembic import op
 
+    from shared.db import schema_metadata
     from shared.inbox import inbox_table
     from shared.outbox import outbox_table
 
-    metadata = MetaData(schema=schema)
+    metadata = schema_metadata(schema)
     for table in (outbox_table(metadata), inbox_table(metadata)):
         table.create(op.get_bind(), checkfirst=True)
 

@@ -86,8 +86,10 @@ class Period:
         if self.grain == Grain.year:
             return [Period(self.year, Grain.quarter, q) for q in range(1, 5)]
         if self.grain == Grain.quarter:
-            return [Period(self.year, Grain.month, m)
-                    for m in range(3 * self.index - 2, 3 * self.index + 1)]
+            return [
+                Period(self.year, Grain.month, m)
+                for m in range(3 * self.index - 2, 3 * self.index + 1)
+            ]
         return []
 
     def parent(self) -> Period | None:
@@ -124,8 +126,9 @@ class Period:
         return self._key() < other._key()
 
     @classmethod
-    def __get_pydantic_core_schema__(cls, _source: Any, _handler: GetCoreSchemaHandler
-                                     ) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(
+        cls, _source: Any, _handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
         def validate(value: Any) -> Period:
             if isinstance(value, Period):
                 return value
@@ -139,7 +142,8 @@ class Period:
         return core_schema.no_info_plain_validator_function(
             validate,
             json_schema_input_schema=core_schema.str_schema(
-                pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"),
+                pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+            ),
             serialization=core_schema.plain_serializer_function_ser_schema(str),
         )
 

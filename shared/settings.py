@@ -50,6 +50,7 @@ class ServiceSettings(BaseSettings):
     jwks_url: str | None = None
     log_level: str = "INFO"
     max_body_bytes: int = Field(default=1_048_576, description="Largest JSON request body")
+    max_upload_bytes: int = Field(default=32 * 1_048_576, description="Largest CSV upload")
     outbox_poll_interval_s: float = 1.0
     outbox_retention_s: float = 3600.0
     consumer_max_attempts: int = 5

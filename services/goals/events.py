@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import ClassVar
 
 from pydantic import ConfigDict
@@ -27,6 +29,8 @@ class OrgUnitChanged(Event):
                 "name": "Marketing",
                 "kind": "department",
                 "parent_id": None,
+                "starts_on": None,
+                "ends_on": None,
                 "version": 1,
             }
         }
@@ -36,7 +40,137 @@ class OrgUnitChanged(Event):
     name: str
     kind: str
     parent_id: str | None
+    starts_on: date | None = None
+    ends_on: date | None = None
     version: int
 
     def key(self) -> str:
         return self.unit_id
+
+
+@catalog.register
+class MemberChanged(Event):
+    """A member joined, changed (unit, manager, tier, layer) or left; keyed by member id."""
+
+    event_type: ClassVar[str] = "goals.member.changed"
+    event_name: ClassVar[str] = "MemberChanged"
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "member_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+                "name": "王芳 Wang Fang",
+                "home_unit_id": "6a1d2c3b-0f4e-4b7a-8c9d-1e2f3a4b5c6d",
+                "unit_path": [
+                    "0b6f3c1e-8a4e-4c1f-9d6a-2f1e5b7c9a10",
+                    "6a1d2c3b-0f4e-4b7a-8c9d-1e2f3a4b5c6d",
+                ],
+                "layer": "execution",
+                "tier": "newcomer",
+                "manager_id": None,
+                "title": None,
+                "hired_on": "2026-01-05",
+                "left_on": None,
+                "leave_reason": None,
+                "version": 1,
+            }
+        }
+    )
+
+    member_id: str
+    name: str
+    home_unit_id: str
+    unit_path: list[str]  # from the root of the org tree down to the home unit
+    layer: str
+    tier: str
+    manager_id: str | None
+    title: str | None = None
+    hired_on: date
+    left_on: date | None
+    leave_reason: str | None
+    version: int
+
+    def key(self) -> str:
+        return self.member_id
+
+
+@catalog.register
+class KPIUpdated(Event):
+    """An owner's figure for a KPI in a period changed: actual, target and attainment.
+
+    Keyed by the owner's id (the member id for members). ``restated`` marks a change to a
+    period that had ended."""
+
+    event_type: ClassVar[str] = "goals.kpi.updated"
+    event_name: ClassVar[str] = "KPIUpdated"
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "owner_type": "member",
+                "owner_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+                "member_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+                "kpi_id": "3c2b1a0f",
+                "kpi": "revenue",
+                "direction": "higher_is_better",
+                "period": "2026-03",
+                "actual": "61000",
+                "target": "80000",
+                "attainment": "0.7625",
+                "measurements": 4,
+                "restated": False,
+            }
+        }
+    )
+
+    owner_type: str
+    owner_id: str
+    member_id: str | None
+    kpi_id: str
+    kpi: str
+    direction: str
+    period: str
+    actual: Decimal | None
+    target: Decimal | None
+    attainment: Decimal | None
+    measurements: int
+    restated: bool = False
+
+    def key(self) -> str:
+        return self.owner_id
+
+
+@catalog.register
+class TargetAdjusted(Event):
+    """A target changed during (or, restated, after) its period: who, why, old and new."""
+
+    event_type: ClassVar[str] = "goals.target.adjusted"
+    event_name: ClassVar[str] = "TargetAdjusted"
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "goal_id": "5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b",
+                "owner_type": "member",
+                "owner_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+                "kpi": "revenue",
+                "period": "2026-Q2",
+                "old_value": "300000",
+                "new_value": "330000",
+                "reason": "New product launch",
+                "adjusted_by": "m-director",
+                "restated": False,
+            }
+        }
+    )
+
+    goal_id: str
+    owner_type: str
+    owner_id: str
+    kpi: str | None
+    period: str
+    old_value: Decimal | None
+    new_value: Decimal
+    reason: str
+    adjusted_by: str
+    restated: bool
+
+    def key(self) -> str:
+        return self.owner_id

@@ -2,23 +2,44 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Row, func, select, tuple_, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from goals.models import OrgUnit
+from goals.models import (
+    CheckIn,
+    Goal,
+    GoalTemplate,
+    KpiDefinition,
+    KpiFigure,
+    Measurement,
+    Member,
+    Mentorship,
+    OrgUnit,
+    RiskCorrection,
+    SquadMembership,
+    TargetAdjustment,
+    Task,
+)
+
+T = TypeVar("T")
+
+# ----------------------------------------------------------------------------- organisation
 
 
 async def get_org_unit(session: AsyncSession, *, unit_id: str) -> OrgUnit | None:
     return await session.get(OrgUnit, unit_id)
 
 
-async def add_org_unit(session: AsyncSession, *, unit: OrgUnit) -> OrgUnit:
-    session.add(unit)
+async def add(session: AsyncSession, *, row: T) -> T:
+    session.add(row)
     await session.flush()
-    await session.refresh(unit)
-    return unit
+    return row
 
 
 async def list_org_units(
@@ -34,3 +55,431 @@ async def list_org_units(
     if after is not None:
         query = query.where(tuple_(OrgUnit.created_at, OrgUnit.id) > tuple_(*after))
     return list((await session.scalars(query)).all())
+
+
+async def unit_tree(session: AsyncSession) -> dict[str, str | None]:
+    """Every org unit's parent (the tree is small: hundreds of units)."""
+    rows = await session.execute(select(OrgUnit.id, OrgUnit.parent_id))
+    return {row.id: row.parent_id for row in rows}
+
+
+async def get_member(session: AsyncSession, *, member_id: str) -> Member | None:
+    return await session.get(Member, member_id)
+
+
+async def list_members(
+    session: AsyncSession,
+    *,
+    unit_ids: Iterable[str] | None,
+    after: str | None,
+    limit: int,
+) -> list[Member]:
+    query = select(Member).order_by(Member.id).limit(limit)
+    if unit_ids is not None:
+        query = query.where(Member.home_unit_id.in_(list(unit_ids)))
+    if after is not None:
+        query = query.where(Member.id > after)
+    return list((await session.scalars(query)).all())
+
+
+async def home_units(session: AsyncSession, *, member_ids: Iterable[str]) -> dict[str, str]:
+    rows = await session.execute(
+        select(Member.id, Member.home_unit_id).where(Member.id.in_(list(member_ids)))
+    )
+    return {row.id: row.home_unit_id for row in rows}
+
+
+async def members_in_units(session: AsyncSession, *, unit_ids: Iterable[str]) -> dict[str, str]:
+    """Member id -> home unit, for the members whose home unit is one of ``unit_ids``."""
+    rows = await session.execute(
+        select(Member.id, Member.home_unit_id).where(Member.home_unit_id.in_(list(unit_ids)))
+    )
+    return {row.id: row.home_unit_id for row in rows}
+
+
+async def squads_of(session: AsyncSession, *, member_ids: Iterable[str]) -> dict[str, list[str]]:
+    rows = await session.execute(
+        select(SquadMembership.member_id, SquadMembership.squad_id).where(
+            SquadMembership.member_id.in_(list(member_ids))
+        )
+    )
+    result: dict[str, list[str]] = {}
+    for row in rows:
+        result.setdefault(row.member_id, []).append(row.squad_id)
+    return result
+
+
+async def squad_members(session: AsyncSession, *, squad_ids: Iterable[str]) -> dict[str, list[str]]:
+    rows = await session.execute(
+        select(SquadMembership.squad_id, SquadMembership.member_id).where(
+            SquadMembership.squad_id.in_(list(squad_ids))
+        )
+    )
+    result: dict[str, list[str]] = {}
+    for row in rows:
+        result.setdefault(row.squad_id, []).append(row.member_id)
+    return result
+
+
+async def get_squad_membership(
+    session: AsyncSession, *, squad_id: str, member_id: str
+) -> SquadMembership | None:
+    return await session.get(SquadMembership, (squad_id, member_id))
+
+
+async def list_mentorships(session: AsyncSession, *, member_id: str) -> list[Mentorship]:
+    rows = await session.scalars(
+        select(Mentorship)
+        .where((Mentorship.mentor_id == member_id) | (Mentorship.mentee_id == member_id))
+        .order_by(Mentorship.starts_on)
+    )
+    return list(rows.all())
+
+
+# ----------------------------------------------------------------------------- KPIs
+
+
+async def get_kpi(session: AsyncSession, *, kpi_id: str) -> KpiDefinition | None:
+    return await session.get(KpiDefinition, kpi_id)
+
+
+async def kpi_by_code(session: AsyncSession, *, code: str) -> KpiDefinition | None:
+    return await session.scalar(select(KpiDefinition).where(KpiDefinition.code == code))
+
+
+async def all_kpis(session: AsyncSession) -> list[KpiDefinition]:
+    return list((await session.scalars(select(KpiDefinition).order_by(KpiDefinition.code))).all())
+
+
+# ----------------------------------------------------------------------------- goals
+
+
+async def get_goal(session: AsyncSession, *, goal_id: str, for_update: bool = False) -> Goal | None:
+    return await session.get(Goal, goal_id, with_for_update=for_update)
+
+
+async def find_kpi_target(
+    session: AsyncSession, *, owner_type: str, owner_id: str, kpi_id: str, period: str
+) -> Goal | None:
+    return await session.scalar(
+        select(Goal).where(
+            Goal.kind == "kpi_target",
+            Goal.owner_type == owner_type,
+            Goal.owner_id == owner_id,
+            Goal.kpi_id == kpi_id,
+            Goal.period == period,
+        )
+    )
+
+
+async def list_goals(
+    session: AsyncSession,
+    *,
+    owner_type: str | None,
+    owner_ids: Iterable[str] | None,
+    period: str | None,
+    kind: str | None,
+    parent_id: str | None,
+    after: tuple[datetime, str] | None,
+    limit: int,
+) -> list[Goal]:
+    query = select(Goal).order_by(Goal.created_at, Goal.id).limit(limit)
+    if owner_type is not None:
+        query = query.where(Goal.owner_type == owner_type)
+    if owner_ids is not None:
+        query = query.where(Goal.owner_id.in_(list(owner_ids)))
+    if period is not None:
+        query = query.where(Goal.period == period)
+    if kind is not None:
+        query = query.where(Goal.kind == kind)
+    if parent_id is not None:
+        query = query.where(Goal.parent_id == parent_id)
+    if after is not None:
+        query = query.where(tuple_(Goal.created_at, Goal.id) > tuple_(*after))
+    return list((await session.scalars(query)).all())
+
+
+async def children_of(session: AsyncSession, *, goal_id: str) -> list[Goal]:
+    rows = await session.scalars(
+        select(Goal).where(Goal.parent_id == goal_id).order_by(Goal.period_start, Goal.id)
+    )
+    return list(rows.all())
+
+
+async def goals_in_periods(
+    session: AsyncSession, *, periods: Iterable[str], owner_ids: Iterable[str] | None = None
+) -> list[Goal]:
+    query = select(Goal).where(Goal.period.in_(list(periods)))
+    if owner_ids is not None:
+        query = query.where(Goal.owner_id.in_(list(owner_ids)))
+    return list((await session.scalars(query)).all())
+
+
+async def targets_for(
+    session: AsyncSession, *, keys: Sequence[tuple[str, str, str, str]]
+) -> dict[tuple[str, str, str, str], Decimal]:
+    """(owner type, owner id, kpi id, period) -> target, from KPI targets and key results."""
+    if not keys:
+        return {}
+    # "company" goals are owned by the company's org unit; figures treat it as a unit.
+    owners = {(o_id, k, p) for _t, o_id, k, p in keys}
+    rows = await session.execute(
+        select(
+            Goal.owner_type, Goal.owner_id, Goal.kpi_id, Goal.period, Goal.target_value, Goal.kind
+        )
+        .where(
+            tuple_(Goal.owner_id, Goal.kpi_id, Goal.period).in_(list(owners)),
+            Goal.target_value.is_not(None),
+        )
+        .order_by(Goal.kind.desc())
+    )  # kpi_target wins over key_result
+    result: dict[tuple[str, str, str, str], Decimal] = {}
+    for row in rows:
+        owner_type = "unit" if row.owner_type == "company" else row.owner_type
+        result.setdefault((owner_type, row.owner_id, row.kpi_id, row.period), row.target_value)
+    return result
+
+
+async def adjustments_of(session: AsyncSession, *, goal_id: str) -> list[TargetAdjustment]:
+    rows = await session.scalars(
+        select(TargetAdjustment)
+        .where(TargetAdjustment.goal_id == goal_id)
+        .order_by(TargetAdjustment.adjusted_at)
+    )
+    return list(rows.all())
+
+
+async def get_template(session: AsyncSession, *, template_id: str) -> GoalTemplate | None:
+    return await session.get(GoalTemplate, template_id)
+
+
+# ----------------------------------------------------------------------------- actuals
+
+
+async def insert_measurements(session: AsyncSession, *, rows: list[dict[str, Any]]) -> set[str]:
+    """Insert, skipping idempotency keys already stored; returns the keys inserted."""
+    if not rows:
+        return set()
+    inserted = await session.scalars(
+        insert(Measurement)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=[Measurement.idempotency_key])
+        .returning(Measurement.idempotency_key)
+    )
+    return set(inserted.all())
+
+
+async def measurements_by_keys(
+    session: AsyncSession, *, keys: Iterable[str]
+) -> dict[str, Measurement]:
+    rows = await session.scalars(
+        select(Measurement).where(Measurement.idempotency_key.in_(list(keys)))
+    )
+    return {m.idempotency_key: m for m in rows}
+
+
+async def get_measurement(
+    session: AsyncSession, *, measurement_id: str, for_update: bool = False
+) -> Measurement | None:
+    return await session.get(Measurement, measurement_id, with_for_update=for_update)
+
+
+async def supersede(session: AsyncSession, *, measurement_id: str) -> None:
+    await session.execute(
+        update(Measurement).where(Measurement.id == measurement_id).values(superseded=True)
+    )
+
+
+async def list_measurements(
+    session: AsyncSession,
+    *,
+    owner_type: str,
+    owner_id: str,
+    kpi_id: str | None,
+    start: date,
+    end: date,
+    limit: int,
+) -> list[Measurement]:
+    query = (
+        select(Measurement)
+        .where(
+            Measurement.owner_type == owner_type,
+            Measurement.owner_id == owner_id,
+            Measurement.measured_on.between(start, end),
+        )
+        .order_by(Measurement.measured_on, Measurement.recorded_at)
+        .limit(limit)
+    )
+    if kpi_id is not None:
+        query = query.where(Measurement.kpi_id == kpi_id)
+    return list((await session.scalars(query)).all())
+
+
+_MONTH = func.to_char(Measurement.measured_on, "YYYY-MM")
+_QUARTER = func.to_char(Measurement.measured_on, 'YYYY-"Q"Q')
+_YEAR = func.to_char(Measurement.measured_on, "YYYY")
+
+
+async def period_aggregates(
+    session: AsyncSession,
+    *,
+    owners: Iterable[tuple[str, str]],
+    kpi_ids: Iterable[str],
+    years: Iterable[int],
+) -> Sequence[Row[Any]]:
+    """Per measurement owner, KPI and month/quarter/year: sum, count and the last value."""
+    owners = list(owners)
+    years = sorted(set(years))
+    if not owners or not years:
+        return []
+    last_value = func.array_agg(
+        aggregate_order_by(
+            Measurement.value,
+            Measurement.measured_on.desc(),
+            Measurement.recorded_at.desc(),
+            Measurement.id,
+        )
+    )[1]
+    month, quarter, year = _MONTH.label("month"), _QUARTER.label("quarter"), _YEAR.label("year")
+    query = (
+        select(
+            Measurement.owner_type,
+            Measurement.owner_id,
+            Measurement.kpi_id,
+            month,
+            quarter,
+            year,
+            func.sum(Measurement.value).label("total"),
+            func.count().label("n"),
+            last_value.label("last"),
+        )
+        .where(
+            tuple_(Measurement.owner_type, Measurement.owner_id).in_(owners),
+            Measurement.kpi_id.in_(list(kpi_ids)),
+            Measurement.superseded.is_(False),
+            Measurement.measured_on.between(date(years[0], 1, 1), date(years[-1], 12, 31)),
+        )
+        .group_by(
+            Measurement.owner_type,
+            Measurement.owner_id,
+            Measurement.kpi_id,
+            func.grouping_sets(tuple_(month, quarter, year), tuple_(quarter, year), tuple_(year)),
+        )
+    )
+    return (await session.execute(query)).all()
+
+
+async def figures_for(
+    session: AsyncSession, *, keys: Sequence[tuple[str, str, str, str]]
+) -> dict[tuple[str, str, str, str], KpiFigure]:
+    if not keys:
+        return {}
+    rows = await session.scalars(
+        select(KpiFigure).where(
+            tuple_(
+                KpiFigure.owner_type, KpiFigure.owner_id, KpiFigure.kpi_id, KpiFigure.period
+            ).in_(list(keys))
+        )
+    )
+    return {(f.owner_type, f.owner_id, f.kpi_id, f.period): f for f in rows}
+
+
+async def upsert_figures(session: AsyncSession, *, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    statement = insert(KpiFigure).values(rows)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[
+                KpiFigure.owner_type,
+                KpiFigure.owner_id,
+                KpiFigure.kpi_id,
+                KpiFigure.period,
+            ],
+            set_={
+                "actual": statement.excluded.actual,
+                "target": statement.excluded.target,
+                "attainment": statement.excluded.attainment,
+                "measurements": statement.excluded.measurements,
+                "updated_at": func.now(),
+            },
+        )
+    )
+
+
+async def list_figures(
+    session: AsyncSession,
+    *,
+    owner_type: str,
+    owner_id: str,
+    period: str | None,
+    kpi_id: str | None,
+) -> list[KpiFigure]:
+    query = select(KpiFigure).where(
+        KpiFigure.owner_type == owner_type, KpiFigure.owner_id == owner_id
+    )
+    if period is not None:
+        query = query.where(KpiFigure.period == period)
+    if kpi_id is not None:
+        query = query.where(KpiFigure.kpi_id == kpi_id)
+    return list((await session.scalars(query.order_by(KpiFigure.kpi_id, KpiFigure.period))).all())
+
+
+async def best_recent_actual(
+    session: AsyncSession,
+    *,
+    owner_type: str,
+    owner_id: str,
+    kpi_id: str,
+    periods: Iterable[str],
+    lower_is_better: bool,
+) -> Decimal | None:
+    aggregate = func.min if lower_is_better else func.max
+    return await session.scalar(
+        select(aggregate(KpiFigure.actual)).where(
+            KpiFigure.owner_type == owner_type,
+            KpiFigure.owner_id == owner_id,
+            KpiFigure.kpi_id == kpi_id,
+            KpiFigure.period.in_(list(periods)),
+        )
+    )
+
+
+# ----------------------------------------------------------------------------- work
+
+
+async def check_ins_of(
+    session: AsyncSession, *, goal_ids: Iterable[str], months: Iterable[str] | None = None
+) -> list[CheckIn]:
+    query = select(CheckIn).where(CheckIn.goal_id.in_(list(goal_ids)))
+    if months is not None:
+        query = query.where(CheckIn.month.in_(list(months)))
+    return list((await session.scalars(query.order_by(CheckIn.month, CheckIn.id))).all())
+
+
+async def get_task(session: AsyncSession, *, task_id: str, for_update: bool = False) -> Task | None:
+    return await session.get(Task, task_id, with_for_update=for_update)
+
+
+async def tasks_of(
+    session: AsyncSession,
+    *,
+    owner_id: str,
+    status: str | None = None,
+    due_before: date | None = None,
+) -> list[Task]:
+    query = select(Task).where(Task.owner_id == owner_id)
+    if status is not None:
+        query = query.where(Task.status == status)
+    if due_before is not None:
+        query = query.where(Task.due_on <= due_before)
+    return list((await session.scalars(query.order_by(Task.due_on, Task.id))).all())
+
+
+async def corrections_of(session: AsyncSession, *, goal_id: str) -> list[RiskCorrection]:
+    rows = await session.scalars(
+        select(RiskCorrection)
+        .where(RiskCorrection.goal_id == goal_id)
+        .order_by(RiskCorrection.recorded_at)
+    )
+    return list(rows.all())

@@ -1,4 +1,7 @@
+from decimal import Decimal
 from typing import ClassVar
+
+from pydantic import Field
 
 from shared.settings import ServiceSettings, service_settings_config
 
@@ -8,3 +11,23 @@ class Settings(ServiceSettings):
 
     model_config = service_settings_config("GOALS_")
     service_name: ClassVar[str] = "goals"
+
+    timezone: str = Field(
+        default="Asia/Shanghai", description="The organisation's time zone: what 'today' means"
+    )
+    smart_min_description: int = Field(
+        default=10, description="Characters a goal's description needs to count as specific"
+    )
+    smart_achievable_margin: Decimal = Field(
+        default=Decimal("0.30"),
+        description="Warn when a target is this far beyond the owner's best recent period",
+    )
+    risk_at_risk_margin: Decimal = Field(
+        default=Decimal("0.10"),
+        description="At risk when progress trails the elapsed share of the period by this",
+    )
+    risk_off_track_margin: Decimal = Field(
+        default=Decimal("0.25"),
+        description="Off track when progress trails the elapsed share by this",
+    )
+    max_upload_rows: int = Field(default=100_000, description="Most rows in one CSV upload")

@@ -1,0 +1,150 @@
+"""Org units, members, squads and mentors."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+
+from goals.api.deps import ScopeDep
+from goals.schemas import (
+    MemberCreate,
+    MemberRead,
+    MemberUpdate,
+    MentorshipCreate,
+    MentorshipRead,
+    OrgUnitCreate,
+    OrgUnitRead,
+    SquadMemberAdd,
+    SquadMemberRead,
+)
+from goals.service import org
+from shared.api import MAX_PAGE_SIZE, Page, etag_of
+from shared.auth import CurrentPrincipal
+from shared.db import SessionDep
+
+router = APIRouter()
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
+
+
+@router.post("/org-units", status_code=201, tags=["org-units"], response_model=OrgUnitRead)
+async def create_org_unit(
+    body: OrgUnitCreate, session: SessionDep, principal: CurrentPrincipal, response: Response
+) -> OrgUnitRead:
+    """Create an org unit (HR and admins); a squad has a start and an end."""
+    unit = await org.create_org_unit(session, principal=principal, body=body)
+    response.headers["Location"] = f"/goals/org-units/{unit.id}"
+    return OrgUnitRead.model_validate(unit)
+
+
+@router.get("/org-units/{unit_id}", tags=["org-units"], response_model=OrgUnitRead)
+async def get_org_unit(unit_id: str, session: SessionDep) -> OrgUnitRead:
+    """Read one org unit."""
+    return OrgUnitRead.model_validate(await org.get_org_unit(session, unit_id=unit_id))
+
+
+@router.get("/org-units", tags=["org-units"], response_model=Page[OrgUnitRead])
+async def list_org_units(
+    session: SessionDep, parent_id: str | None = None, cursor: str | None = None, limit: Limit = 50
+) -> Page[OrgUnitRead]:
+    """List org units, optionally the children of one parent."""
+    units, next_cursor = await org.list_org_units(
+        session, parent_id=parent_id, cursor=cursor, limit=limit
+    )
+    return Page[OrgUnitRead](
+        items=[OrgUnitRead.model_validate(u) for u in units], next_cursor=next_cursor
+    )
+
+
+@router.post(
+    "/org-units/{squad_id}/members",
+    status_code=201,
+    tags=["org-units"],
+    response_model=SquadMemberRead,
+)
+async def add_squad_member(
+    squad_id: str, body: SquadMemberAdd, session: SessionDep, principal: CurrentPrincipal
+) -> SquadMemberRead:
+    """Put a member in a temporary squad; their home unit stays."""
+    membership = await org.add_squad_member(
+        session, principal=principal, squad_id=squad_id, body=body
+    )
+    return SquadMemberRead.model_validate(membership)
+
+
+@router.post("/members", status_code=201, tags=["members"], response_model=MemberRead)
+async def create_member(
+    body: MemberCreate, session: SessionDep, principal: CurrentPrincipal, response: Response
+) -> MemberRead:
+    """Add a member (HR and admins); publishes ``MemberChanged``."""
+    member = await org.create_member(session, principal=principal, body=body)
+    response.headers["Location"] = f"/goals/members/{member.id}"
+    response.headers["ETag"] = etag_of(member.id, member.version)
+    return MemberRead.model_validate(member)
+
+
+@router.get("/members/{member_id}", tags=["members"], response_model=MemberRead)
+async def get_member(
+    member_id: str, session: SessionDep, scope: ScopeDep, response: Response
+) -> MemberRead:
+    """Read a member: yourself, your units' subtree as a manager, anyone as HR or admin."""
+    member = await org.get_member(session, scope=scope, member_id=member_id)
+    response.headers["ETag"] = etag_of(member.id, member.version)
+    return MemberRead.model_validate(member)
+
+
+@router.get("/members", tags=["members"], response_model=Page[MemberRead])
+async def list_members(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    unit_id: str | None = None,
+    cursor: str | None = None,
+    limit: Limit = 50,
+) -> Page[MemberRead]:
+    """The members you may see, optionally within one unit's subtree."""
+    members, next_cursor = await org.list_members(
+        session, principal=principal, unit_id=unit_id, cursor=cursor, limit=limit
+    )
+    return Page[MemberRead](
+        items=[MemberRead.model_validate(m) for m in members], next_cursor=next_cursor
+    )
+
+
+@router.patch("/members/{member_id}", tags=["members"], response_model=MemberRead)
+async def update_member(
+    member_id: str,
+    body: MemberUpdate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> MemberRead:
+    """Change a member (move, promote, leave with a reason); guarded by If-Match."""
+    member = await org.update_member(
+        session, principal=principal, member_id=member_id, body=body, if_match=if_match
+    )
+    response.headers["ETag"] = etag_of(member.id, member.version)
+    return MemberRead.model_validate(member)
+
+
+@router.post("/mentorships", status_code=201, tags=["members"], response_model=MentorshipRead)
+async def create_mentorship(
+    body: MentorshipCreate, session: SessionDep, principal: CurrentPrincipal
+) -> MentorshipRead:
+    """Assign a mentor to a newcomer (3 months unless said otherwise)."""
+    return MentorshipRead.model_validate(
+        await org.create_mentorship(session, principal=principal, body=body)
+    )
+
+
+@router.get(
+    "/members/{member_id}/mentorships", tags=["members"], response_model=list[MentorshipRead]
+)
+async def list_mentorships(
+    member_id: str, session: SessionDep, scope: ScopeDep
+) -> list[MentorshipRead]:
+    """A member's mentors and mentees."""
+    return [
+        MentorshipRead.model_validate(m)
+        for m in await org.mentorships_of(session, scope=scope, member_id=member_id)
+    ]

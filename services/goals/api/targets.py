@@ -1,0 +1,223 @@
+"""Goals, targets, cascades, SMART checks, adjustments, templates, progress, risk."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+
+from goals.api.deps import ScopeDep, SettingsDep, TodayDep
+from goals.schemas import (
+    CascadeRequest,
+    GoalCreate,
+    GoalKind,
+    GoalProgress,
+    GoalRead,
+    GoalTemplateCreate,
+    GoalTemplateRead,
+    GoalUpdate,
+    OwnerType,
+    RiskAlert,
+    RiskCorrectionCreate,
+    RiskCorrectionRead,
+    SmartReport,
+    TargetAdjustmentRead,
+    TemplateApply,
+)
+from goals.service import risk, targets
+from shared.api import MAX_PAGE_SIZE, Page, etag_of
+from shared.auth import CurrentPrincipal
+from shared.db import SessionDep
+from shared.periods import Period
+
+router = APIRouter()
+
+
+@router.post("/smart-check", tags=["goals"], response_model=SmartReport)
+async def smart_check(
+    body: GoalCreate, session: SessionDep, settings: SettingsDep, today: TodayDep
+) -> SmartReport:
+    """Check a goal against SMART without saving it: errors would block it, warnings not."""
+    return await targets.smart_check(session, body=body, settings=settings, today=today)
+
+
+@router.post("/goals", status_code=201, tags=["goals"], response_model=GoalRead)
+async def create_goal(
+    body: GoalCreate,
+    session: SessionDep,
+    scope: ScopeDep,
+    settings: SettingsDep,
+    today: TodayDep,
+    response: Response,
+) -> GoalRead:
+    """Create an objective, key result or KPI target; SMART warnings are stored with it."""
+    goal, _report = await targets.create_goal(
+        session, scope=scope, body=body, settings=settings, today=today
+    )
+    response.headers["Location"] = f"/goals/goals/{goal.id}"
+    response.headers["ETag"] = etag_of(goal.id, goal.version)
+    return (await targets.to_reads(session, [goal]))[0]
+
+
+@router.get("/goals", tags=["goals"], response_model=Page[GoalRead])
+async def list_goals(
+    session: SessionDep,
+    scope: ScopeDep,
+    owner_type: OwnerType | None = None,
+    owner_id: str | None = None,
+    period: Period | None = None,
+    kind: GoalKind | None = None,
+    parent_id: str | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
+) -> Page[GoalRead]:
+    """Goals you may see, filtered by owner, period, kind or parent."""
+    goals, next_cursor = await targets.list_goals(
+        session,
+        scope=scope,
+        owner_type=owner_type,
+        owner_id=owner_id,
+        period=str(period) if period else None,
+        kind=kind,
+        parent_id=parent_id,
+        cursor=cursor,
+        limit=limit,
+    )
+    return Page[GoalRead](items=await targets.to_reads(session, goals), next_cursor=next_cursor)
+
+
+@router.get("/goals/{goal_id}", tags=["goals"], response_model=GoalRead)
+async def get_goal(
+    goal_id: str, session: SessionDep, scope: ScopeDep, response: Response
+) -> GoalRead:
+    """One goal, with its ETag for later edits."""
+    goal = await targets.get_goal(session, scope=scope, goal_id=goal_id)
+    response.headers["ETag"] = etag_of(goal.id, goal.version)
+    return (await targets.to_reads(session, [goal]))[0]
+
+
+@router.patch("/goals/{goal_id}", tags=["goals"], response_model=GoalRead)
+async def update_goal(
+    goal_id: str,
+    body: GoalUpdate,
+    session: SessionDep,
+    scope: ScopeDep,
+    today: TodayDep,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> GoalRead:
+    """Change a goal (a merge patch) with If-Match; a target change needs a reason and is
+    published as ``TargetAdjusted``; a stale ETag gets 412."""
+    goal = await targets.update_goal(
+        session, scope=scope, goal_id=goal_id, body=body, if_match=if_match, today=today
+    )
+    response.headers["ETag"] = etag_of(goal.id, goal.version)
+    return (await targets.to_reads(session, [goal]))[0]
+
+
+@router.get(
+    "/goals/{goal_id}/adjustments", tags=["goals"], response_model=list[TargetAdjustmentRead]
+)
+async def list_adjustments(
+    goal_id: str, session: SessionDep, scope: ScopeDep
+) -> list[TargetAdjustmentRead]:
+    """Every target change of a goal: who, when, why, old and new."""
+    return [
+        TargetAdjustmentRead.model_validate(a)
+        for a in await targets.adjustments(session, scope=scope, goal_id=goal_id)
+    ]
+
+
+@router.post(
+    "/goals/{goal_id}/cascade", status_code=201, tags=["goals"], response_model=list[GoalRead]
+)
+async def cascade(
+    goal_id: str, body: CascadeRequest, session: SessionDep, scope: ScopeDep, today: TodayDep
+) -> list[GoalRead]:
+    """Create child targets from this one: evenly, by weights, or by last year's shares."""
+    created = await targets.cascade(session, scope=scope, goal_id=goal_id, body=body, today=today)
+    return await targets.to_reads(session, created)
+
+
+@router.get("/goals/{goal_id}/progress", tags=["goals"], response_model=GoalProgress)
+async def progress(goal_id: str, session: SessionDep, scope: ScopeDep) -> GoalProgress:
+    """Attainment and the weighted roll-up of the children, explained."""
+    return await targets.progress(session, scope=scope, goal_id=goal_id)
+
+
+@router.post("/goal-templates", status_code=201, tags=["goals"], response_model=GoalTemplateRead)
+async def create_template(
+    body: GoalTemplateCreate, session: SessionDep, principal: CurrentPrincipal
+) -> GoalTemplateRead:
+    """A set of goals to give many members at once."""
+    return GoalTemplateRead.model_validate(
+        await targets.create_template(session, principal=principal, body=body)
+    )
+
+
+@router.post(
+    "/goal-templates/{template_id}/apply",
+    status_code=201,
+    tags=["goals"],
+    response_model=list[GoalRead],
+)
+async def apply_template(
+    template_id: str,
+    body: TemplateApply,
+    session: SessionDep,
+    scope: ScopeDep,
+    settings: SettingsDep,
+    today: TodayDep,
+) -> list[GoalRead]:
+    """Give every listed member the template's goals for a period, in one call."""
+    created = await targets.apply_template(
+        session, scope=scope, template_id=template_id, body=body, settings=settings, today=today
+    )
+    return await targets.to_reads(session, created)
+
+
+@router.get("/risk-alerts", tags=["risk"], response_model=list[RiskAlert])
+async def risk_alerts(
+    session: SessionDep,
+    scope: ScopeDep,
+    settings: SettingsDep,
+    today: TodayDep,
+    period: Period | None = None,
+) -> list[RiskAlert]:
+    """Goals at risk or off track, each with a suggested correction."""
+    return await risk.alerts(
+        session, scope=scope, period=str(period) if period else None, today=today, settings=settings
+    )
+
+
+@router.post(
+    "/goals/{goal_id}/corrections",
+    status_code=201,
+    tags=["risk"],
+    response_model=RiskCorrectionRead,
+)
+async def record_correction(
+    goal_id: str,
+    body: RiskCorrectionCreate,
+    session: SessionDep,
+    scope: ScopeDep,
+    settings: SettingsDep,
+    today: TodayDep,
+) -> RiskCorrectionRead:
+    """Record the correction taken on a goal, beside the one that was suggested."""
+    return RiskCorrectionRead.model_validate(
+        await risk.record_correction(
+            session, scope=scope, goal_id=goal_id, body=body, today=today, settings=settings
+        )
+    )
+
+
+@router.get("/goals/{goal_id}/corrections", tags=["risk"], response_model=list[RiskCorrectionRead])
+async def list_corrections(
+    goal_id: str, session: SessionDep, scope: ScopeDep
+) -> list[RiskCorrectionRead]:
+    """The corrections recorded on a goal."""
+    return [
+        RiskCorrectionRead.model_validate(c)
+        for c in await risk.corrections(session, scope=scope, goal_id=goal_id)
+    ]

@@ -1,0 +1,123 @@
+"""Who may see and change what in goals.
+
+A member reads and edits their own goals, check-ins and tasks and reads the goals of the
+units they belong to; a manager does the same for everyone in the subtree of the units they
+manage (the units in their token); HR and admins see and change everything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from goals import repository
+from shared.auth import Principal, Role
+from shared.errors import Forbidden, NotFound
+
+
+def descendants(tree: dict[str, str | None], roots: set[str]) -> set[str]:
+    """The units in ``roots`` and everything below them."""
+    children: dict[str, list[str]] = {}
+    for unit, parent in tree.items():
+        if parent is not None:
+            children.setdefault(parent, []).append(unit)
+    found, stack = set(), [r for r in roots if r in tree]
+    while stack:
+        unit = stack.pop()
+        if unit not in found:
+            found.add(unit)
+            stack.extend(children.get(unit, []))
+    return found
+
+
+def ancestors(tree: dict[str, str | None], unit_id: str) -> list[str]:
+    """The unit and its ancestors, nearest first."""
+    chain: list[str] = []
+    current: str | None = unit_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = tree.get(current)
+    return chain
+
+
+@dataclass
+class Scope:
+    """What one principal may reach, worked out once per request."""
+
+    principal: Principal
+    everything: bool
+    managed_units: set[str]  # the subtree of the units the principal manages
+    own_units: set[str]  # the units the principal belongs to, with their ancestors
+
+    def may_read_member(self, member_id: str, home_unit_id: str | None) -> bool:
+        return (
+            self.everything
+            or member_id == self.principal.member_id
+            or home_unit_id in self.managed_units
+        )
+
+    def may_edit_member(self, member_id: str, home_unit_id: str | None) -> bool:
+        return self.may_read_member(member_id, home_unit_id)
+
+    def may_read_unit(self, unit_id: str) -> bool:
+        return self.everything or unit_id in self.managed_units or unit_id in self.own_units
+
+    def may_edit_unit(self, unit_id: str) -> bool:
+        return self.everything or unit_id in self.managed_units
+
+
+async def scope_of(session: AsyncSession, principal: Principal) -> Scope:
+    everything = principal.has(Role.hr, Role.admin)
+    if everything:
+        return Scope(principal, True, set(), set())
+    tree = await repository.unit_tree(session)
+    managed = descendants(tree, set(principal.org_units)) if principal.has(Role.manager) else set()
+    own: set[str] = set()
+    for unit in principal.org_units:
+        own.update(ancestors(tree, unit))
+    home = (await repository.home_units(session, member_ids=[principal.member_id])).get(
+        principal.member_id
+    )
+    if home is not None:
+        own.update(ancestors(tree, home))
+    return Scope(principal, False, managed, own)
+
+
+async def owner_home(session: AsyncSession, *, owner_type: str, owner_id: str) -> str | None:
+    if owner_type != "member":
+        return None
+    return (await repository.home_units(session, member_ids=[owner_id])).get(owner_id)
+
+
+async def require_owner(
+    session: AsyncSession,
+    scope: Scope,
+    *,
+    owner_type: str,
+    owner_id: str,
+    write: bool,
+    hide: bool = True,
+) -> None:
+    """Raise unless the principal may read (or write) what ``owner`` owns.
+
+    Hidden reads are 404 so that a member cannot learn whom goals exist for."""
+    if scope.everything:
+        return
+    if owner_type == "member":
+        home = await owner_home(session, owner_type=owner_type, owner_id=owner_id)
+        allowed = (
+            scope.may_edit_member(owner_id, home)
+            if write
+            else scope.may_read_member(owner_id, home)
+        )
+    else:
+        allowed = scope.may_edit_unit(owner_id) if write else scope.may_read_unit(owner_id)
+    if allowed:
+        return
+    if not write and hide:
+        raise NotFound("no such resource, or it is not yours to see")
+    raise Forbidden("you may not change what this owner owns")
+
+
+def require_admin(principal: Principal) -> None:
+    principal.require(Role.admin, Role.hr)

@@ -1,0 +1,103 @@
+"""KPI definitions: unit, direction, aggregation over time, category, optional formula."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from goals import repository
+from goals.models import KpiDefinition
+from goals.schemas import KpiCreate
+from goals.service import formula
+from goals.service.access import require_admin
+from shared.auth import Principal
+from shared.errors import Conflict, NotFound, Unprocessable
+
+
+def _formula_error(message: str) -> Unprocessable:
+    return Unprocessable(
+        message, errors=[{"loc": ["body", "formula"], "msg": message, "type": "formula_error"}]
+    )
+
+
+async def create_kpi(
+    session: AsyncSession, *, principal: Principal, body: KpiCreate
+) -> KpiDefinition:
+    """Define a KPI. A formula may only use existing KPIs and may not reach itself."""
+    require_admin(principal)
+    if await repository.kpi_by_code(session, code=body.code) is not None:
+        raise Conflict(f"a KPI with code {body.code!r} already exists")
+    inputs: list[str] = []
+    if body.formula is not None:
+        try:
+            inputs = formula.inputs(body.formula)
+        except formula.FormulaError as exc:
+            raise _formula_error(str(exc)) from exc
+        known = {k.code: k for k in await repository.all_kpis(session)}
+        missing = [code for code in inputs if code not in known and code != body.code]
+        if missing:
+            raise _formula_error(f"unknown KPI codes in the formula: {', '.join(missing)}")
+        graph = {code: list(k.inputs or []) for code, k in known.items()}
+        graph[body.code] = inputs
+        cycle = formula.find_cycle(graph, body.code)
+        if cycle:
+            raise _formula_error(f"the formula refers back to itself: {' -> '.join(cycle)}")
+    kpi: KpiDefinition = await repository.add(
+        session,
+        row=KpiDefinition(
+            id=str(uuid.uuid4()),
+            code=body.code,
+            name=body.name,
+            unit=body.unit,
+            direction=body.direction.value,
+            aggregation=body.aggregation.value,
+            category=body.category.value,
+            formula=body.formula,
+            inputs=inputs,
+            description=body.description,
+        ),
+    )
+    return kpi
+
+
+async def get_kpi(session: AsyncSession, *, kpi_id_or_code: str) -> KpiDefinition:
+    kpi = await repository.get_kpi(session, kpi_id=kpi_id_or_code) or await repository.kpi_by_code(
+        session, code=kpi_id_or_code
+    )
+    if kpi is None:
+        raise NotFound(f"KPI {kpi_id_or_code} does not exist")
+    return kpi
+
+
+async def list_kpis(session: AsyncSession) -> list[KpiDefinition]:
+    return await repository.all_kpis(session)
+
+
+def dependents(kpis: list[KpiDefinition], kpi_ids: set[str]) -> set[str]:
+    """The formula KPIs that read any of ``kpi_ids``, directly or through other formulas."""
+    by_id = {k.id: k for k in kpis}
+    found: set[str] = set()
+    frontier = {by_id[i].code for i in kpi_ids if i in by_id}
+    while frontier:
+        next_frontier = set()
+        for kpi in kpis:
+            if kpi.formula and kpi.id not in found and frontier & set(kpi.inputs or []):
+                found.add(kpi.id)
+                next_frontier.add(kpi.code)
+        frontier = next_frontier
+    return found
+
+
+def inputs_closure(kpis: list[KpiDefinition], kpi_ids: set[str]) -> set[str]:
+    """``kpi_ids`` with every KPI their formulas read, directly or indirectly."""
+    by_code = {k.code: k for k in kpis}
+    by_id = {k.id: k for k in kpis}
+    found, stack = set(), list(kpi_ids)
+    while stack:
+        kpi = by_id.get(stack.pop())
+        if kpi is None or kpi.id in found:
+            continue
+        found.add(kpi.id)
+        stack.extend(by_code[c].id for c in (kpi.inputs or []) if c in by_code)
+    return found

@@ -1,0 +1,299 @@
+"""The organisation: units, members, squads and mentors; ``OrgUnitChanged`` and
+``MemberChanged`` let the other services keep their own copies."""
+
+from __future__ import annotations
+
+import calendar
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from goals import repository
+from goals.events import MemberChanged, OrgUnitChanged, outbox
+from goals.models import Member, Mentorship, OrgUnit, SquadMembership
+from goals.schemas import (
+    MemberCreate,
+    MemberUpdate,
+    MentorshipCreate,
+    OrgUnitCreate,
+    SquadMemberAdd,
+)
+from goals.service.access import Scope, ancestors, descendants, require_admin, scope_of
+from shared.api import check_if_match, decode_cursor, encode_cursor
+from shared.auth import Principal
+from shared.errors import Conflict, NotFound, Unprocessable
+
+
+def _invalid(field: str, message: str) -> Unprocessable:
+    return Unprocessable(
+        message, errors=[{"loc": ["body", field], "msg": message, "type": "value_error"}]
+    )
+
+
+async def create_org_unit(
+    session: AsyncSession, *, principal: Principal, body: OrgUnitCreate
+) -> OrgUnit:
+    """Create an org unit under an existing parent and publish ``OrgUnitChanged``."""
+    require_admin(principal)
+    if (
+        body.parent_id is not None
+        and await repository.get_org_unit(session, unit_id=body.parent_id) is None
+    ):
+        raise _invalid("parent_id", f"parent org unit {body.parent_id} does not exist")
+    if (body.starts_on or body.ends_on) and body.kind != "squad":
+        raise _invalid("starts_on", "only squads have a start and an end")
+    if body.starts_on and body.ends_on and body.ends_on < body.starts_on:
+        raise _invalid("ends_on", "a squad cannot end before it starts")
+    unit = await repository.add(
+        session,
+        row=OrgUnit(
+            id=str(uuid.uuid4()),
+            name=body.name,
+            kind=body.kind.value,
+            parent_id=body.parent_id,
+            starts_on=body.starts_on,
+            ends_on=body.ends_on,
+            version=1,
+        ),
+    )
+    await session.refresh(unit)
+    await outbox.publish(
+        session,
+        OrgUnitChanged(
+            unit_id=unit.id,
+            name=unit.name,
+            kind=unit.kind,
+            parent_id=unit.parent_id,
+            starts_on=unit.starts_on,
+            ends_on=unit.ends_on,
+            version=unit.version,
+        ),
+    )
+    return unit
+
+
+async def get_org_unit(session: AsyncSession, *, unit_id: str) -> OrgUnit:
+    unit = await repository.get_org_unit(session, unit_id=unit_id)
+    if unit is None:
+        raise NotFound(f"org unit {unit_id} does not exist")
+    return unit
+
+
+async def list_org_units(
+    session: AsyncSession, *, parent_id: str | None, cursor: str | None, limit: int
+) -> tuple[list[OrgUnit], str | None]:
+    after = None
+    if cursor is not None:
+        created_at, unit_id = decode_cursor(cursor, 2)
+        try:
+            after = (datetime.fromisoformat(created_at), unit_id)
+        except ValueError as exc:
+            raise Unprocessable("the cursor is not one this API issued") from exc
+    units = await repository.list_org_units(
+        session, parent_id=parent_id, after=after, limit=limit + 1
+    )
+    next_cursor = None
+    if len(units) > limit:
+        units = units[:limit]
+        next_cursor = encode_cursor(units[-1].created_at.isoformat(), units[-1].id)
+    return units, next_cursor
+
+
+async def _publish_member(session: AsyncSession, member: Member) -> None:
+    tree = await repository.unit_tree(session)
+    await outbox.publish(
+        session,
+        MemberChanged(
+            member_id=member.id,
+            name=member.name,
+            home_unit_id=member.home_unit_id,
+            unit_path=list(reversed(ancestors(tree, member.home_unit_id))),
+            layer=member.layer,
+            tier=member.tier,
+            manager_id=member.manager_id,
+            title=member.title,
+            hired_on=member.hired_on,
+            left_on=member.left_on,
+            leave_reason=member.leave_reason,
+            version=member.version,
+        ),
+    )
+
+
+async def _check_member_refs(
+    session: AsyncSession,
+    *,
+    home_unit_id: str | None,
+    manager_id: str | None,
+    member_id: str | None,
+) -> None:
+    if (
+        home_unit_id is not None
+        and await repository.get_org_unit(session, unit_id=home_unit_id) is None
+    ):
+        raise _invalid("home_unit_id", f"org unit {home_unit_id} does not exist")
+    if manager_id is not None:
+        if manager_id == member_id:
+            raise _invalid("manager_id", "a member cannot be their own manager")
+        if await repository.get_member(session, member_id=manager_id) is None:
+            raise _invalid("manager_id", f"member {manager_id} does not exist")
+
+
+async def create_member(
+    session: AsyncSession, *, principal: Principal, body: MemberCreate
+) -> Member:
+    require_admin(principal)
+    member_id = body.id or str(uuid.uuid4())
+    if await repository.get_member(session, member_id=member_id) is not None:
+        raise Conflict(f"member {member_id} already exists")
+    await _check_member_refs(
+        session, home_unit_id=body.home_unit_id, manager_id=body.manager_id, member_id=member_id
+    )
+    member = await repository.add(
+        session,
+        row=Member(
+            id=member_id,
+            name=body.name,
+            email=body.email,
+            home_unit_id=body.home_unit_id,
+            layer=body.layer.value,
+            title=body.title,
+            manager_id=body.manager_id,
+            tier=body.tier.value,
+            hired_on=body.hired_on,
+            version=1,
+        ),
+    )
+    await _publish_member(session, member)
+    return member
+
+
+async def get_member(session: AsyncSession, *, scope: Scope, member_id: str) -> Member:
+    member = await repository.get_member(session, member_id=member_id)
+    if member is None or not scope.may_read_member(member.id, member.home_unit_id):
+        raise NotFound(f"member {member_id} does not exist or is not yours to see")
+    return member
+
+
+async def list_members(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    unit_id: str | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[Member], str | None]:
+    scope = await scope_of(session, principal)
+    unit_ids: set[str] | None = None
+    if not scope.everything:
+        unit_ids = set(scope.managed_units)
+    if unit_id is not None:
+        tree = await repository.unit_tree(session)
+        wanted = descendants(tree, {unit_id})
+        unit_ids = wanted if unit_ids is None else unit_ids & wanted
+    after = decode_cursor(cursor, 1)[0] if cursor else None
+    members = await repository.list_members(
+        session, unit_ids=unit_ids, after=after, limit=limit + 1
+    )
+    if not scope.everything:  # a member without managed units sees themself
+        own = await repository.get_member(session, member_id=principal.member_id)
+        if (
+            own is not None
+            and own not in members
+            and (after is None or own.id > after)
+            and unit_id is None
+        ):
+            members = sorted([*members, own], key=lambda m: m.id)
+    next_cursor = None
+    if len(members) > limit:
+        members = members[:limit]
+        next_cursor = encode_cursor(members[-1].id)
+    return members, next_cursor
+
+
+async def update_member(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    member_id: str,
+    body: MemberUpdate,
+    if_match: str | None,
+) -> Member:
+    require_admin(principal)
+    member = await repository.get_member(session, member_id=member_id)
+    if member is None:
+        raise NotFound(f"member {member_id} does not exist")
+    check_if_match(if_match, member.id, member.version)
+    changes = body.model_dump(exclude_unset=True)
+    if ("left_on" in changes) != ("leave_reason" in changes) and member.left_on is None:
+        raise _invalid("leave_reason", "leaving needs both left_on and leave_reason")
+    if changes.get("left_on") is not None and changes["left_on"] < member.hired_on:
+        raise _invalid("left_on", "a member cannot leave before they were hired")
+    await _check_member_refs(
+        session,
+        home_unit_id=changes.get("home_unit_id"),
+        manager_id=changes.get("manager_id"),
+        member_id=member.id,
+    )
+    for field, value in changes.items():
+        setattr(member, field, value)
+    member.version += 1
+    await session.flush()
+    await _publish_member(session, member)
+    return member
+
+
+async def add_squad_member(
+    session: AsyncSession, *, principal: Principal, squad_id: str, body: SquadMemberAdd
+) -> SquadMembership:
+    require_admin(principal)
+    squad = await repository.get_org_unit(session, unit_id=squad_id)
+    if squad is None or squad.kind != "squad":
+        raise NotFound(f"squad {squad_id} does not exist")
+    if await repository.get_member(session, member_id=body.member_id) is None:
+        raise _invalid("member_id", f"member {body.member_id} does not exist")
+    if (
+        await repository.get_squad_membership(session, squad_id=squad_id, member_id=body.member_id)
+        is not None
+    ):
+        raise Conflict("the member is already in this squad")
+    membership: SquadMembership = await repository.add(
+        session, row=SquadMembership(squad_id=squad_id, member_id=body.member_id, role=body.role)
+    )
+    return membership
+
+
+def add_months(start: date, months: int) -> date:
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+async def create_mentorship(
+    session: AsyncSession, *, principal: Principal, body: MentorshipCreate
+) -> Mentorship:
+    require_admin(principal)
+    if body.mentor_id == body.mentee_id:
+        raise _invalid("mentee_id", "a member cannot mentor themself")
+    for field, member_id in (("mentor_id", body.mentor_id), ("mentee_id", body.mentee_id)):
+        if await repository.get_member(session, member_id=member_id) is None:
+            raise _invalid(field, f"member {member_id} does not exist")
+    mentorship: Mentorship = await repository.add(
+        session,
+        row=Mentorship(
+            id=str(uuid.uuid4()),
+            mentor_id=body.mentor_id,
+            mentee_id=body.mentee_id,
+            starts_on=body.starts_on,
+            ends_on=add_months(body.starts_on, body.months),
+        ),
+    )
+    return mentorship
+
+
+async def mentorships_of(
+    session: AsyncSession, *, scope: Scope, member_id: str
+) -> list[Mentorship]:
+    await get_member(session, scope=scope, member_id=member_id)
+    return await repository.list_mentorships(session, member_id=member_id)
