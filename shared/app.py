@@ -145,8 +145,11 @@ class RequestContextMiddleware:
             # The operation id names the route (FastAPI nests included routers, so a route's
             # own path lacks its prefixes).
             route = scope.get("route")
-            template = operation_id(route) if isinstance(route, APIRoute) and route.tags \
+            template = (
+                operation_id(route)
+                if isinstance(route, APIRoute) and route.tags
                 else getattr(route, "path", None) or "unmatched"
+            )
             method = scope.get("method", "")
             HTTP_REQUESTS.labels(self.service, method, template, str(status)).inc()
             HTTP_LATENCY.labels(self.service, method, template).observe(

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
+PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>0[1-9]|1[0-2])))?$")
 
 
@@ -156,3 +157,10 @@ def months_between(first: Period, last: Period) -> list[Period]:
         months.append(Period(year, Grain.month, month))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+def period_query(description: str = "A period: 2026, 2026-Q1 or 2026-03") -> Any:
+    """A query parameter holding a period (validated by pattern; parse with Period.parse)."""
+    from fastapi import Query
+
+    return Query(pattern=PERIOD_PATTERN, description=description, examples=["2026-03"])

@@ -70,3 +70,16 @@ def test_environment(database_url: str) -> Iterator[None]:
     yield
     os.environ.clear()
     os.environ.update(keep)
+
+
+async def create_database(server_url: str, name: str) -> str:
+    """A new empty database on the test server; returns its URL."""
+    import asyncpg
+
+    dsn = server_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return server_url.rsplit("/", 1)[0] + f"/{name}"

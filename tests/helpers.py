@@ -8,6 +8,7 @@ import jwt
 
 from shared.auth import mint_token
 from shared.settings import ServiceSettings
+from tests.conftest import TEST_JWT_SECRET
 
 
 def token(
@@ -16,9 +17,9 @@ def token(
     units: list[str] | None = None,
     ttl: timedelta = timedelta(hours=1),
 ) -> str:
-    return mint_token(
-        ServiceSettings(), member_id=member_id, roles=roles or ["admin"], units=units, ttl=ttl
-    )
+    # The test session's secret, so that tokens made at import time are valid too.
+    settings = ServiceSettings(environment="test", jwt_secret=TEST_JWT_SECRET)
+    return mint_token(settings, member_id=member_id, roles=roles or ["admin"], units=units, ttl=ttl)
 
 
 def auth(

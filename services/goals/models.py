@@ -111,7 +111,7 @@ class KpiDefinition(Timestamps, Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     unit: Mapped[str] = mapped_column(String(30))
-    direction: Mapped[str] = mapped_column(String(10))
+    direction: Mapped[str] = mapped_column(String(20))
     aggregation: Mapped[str] = mapped_column(String(10))
     category: Mapped[str] = mapped_column(String(20))
     formula: Mapped[str | None] = mapped_column(String(500))

@@ -193,7 +193,8 @@ async def test_metrics_count_requests_by_route(embedded: httpx.AsyncClient) -> N
     await embedded.get("/goals/org-units", headers=auth())
     metrics = await embedded.get("/metrics")
     assert metrics.status_code == 200
-    assert 'spearhead_http_requests_total{method="GET",route="org-units-list-org-units"' in metrics.text
+    expected = 'spearhead_http_requests_total{method="GET",route="org-units-list-org-units"'
+    assert expected in metrics.text
 
 
 async def test_org_units_list_pages_with_a_cursor(embedded: httpx.AsyncClient) -> None:

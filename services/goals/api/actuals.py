@@ -21,7 +21,7 @@ from goals.schemas import (
 from goals.service import actuals, figures
 from goals.service.access import require_owner
 from shared.db import SessionDep
-from shared.periods import Period
+from shared.periods import Period, period_query
 
 router = APIRouter(tags=["actuals"])
 
@@ -143,7 +143,7 @@ async def list_actuals(
     session: SessionDep,
     scope: ScopeDep,
     owner_id: str,
-    period: Period,
+    period: Annotated[str, period_query()],
     owner_type: OwnerType = OwnerType.member,
     kpi: str | None = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
@@ -155,7 +155,7 @@ async def list_actuals(
         owner_type=owner_type,
         owner_id=owner_id,
         kpi=kpi,
-        period=period,
+        period=Period.parse(period),
         limit=limit,
     )
     return await _read(session, list(found))
@@ -167,7 +167,7 @@ async def list_figures(
     scope: ScopeDep,
     owner_id: str,
     owner_type: OwnerType = OwnerType.member,
-    period: Period | None = None,
+    period: Annotated[str | None, period_query()] = None,
     kpi: str | None = None,
 ) -> list[FigureRead]:
     """An owner's reported figures (actual, target, attainment) per KPI and period."""
@@ -182,7 +182,7 @@ async def list_figures(
         session,
         owner_type=figures.figure_owner_type(owner_type),
         owner_id=owner_id,
-        period=str(period) if period else None,
+        period=period,
         kpi_id=kpi_id,
     )
     return [

@@ -28,7 +28,7 @@ from goals.service import risk, targets
 from shared.api import MAX_PAGE_SIZE, Page, etag_of
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
-from shared.periods import Period
+from shared.periods import period_query
 
 router = APIRouter()
 
@@ -65,7 +65,7 @@ async def list_goals(
     scope: ScopeDep,
     owner_type: OwnerType | None = None,
     owner_id: str | None = None,
-    period: Period | None = None,
+    period: Annotated[str | None, period_query()] = None,
     kind: GoalKind | None = None,
     parent_id: str | None = None,
     cursor: str | None = None,
@@ -77,7 +77,7 @@ async def list_goals(
         scope=scope,
         owner_type=owner_type,
         owner_id=owner_id,
-        period=str(period) if period else None,
+        period=period,
         kind=kind,
         parent_id=parent_id,
         cursor=cursor,
@@ -182,12 +182,10 @@ async def risk_alerts(
     scope: ScopeDep,
     settings: SettingsDep,
     today: TodayDep,
-    period: Period | None = None,
+    period: Annotated[str | None, period_query()] = None,
 ) -> list[RiskAlert]:
     """Goals at risk or off track, each with a suggested correction."""
-    return await risk.alerts(
-        session, scope=scope, period=str(period) if period else None, today=today, settings=settings
-    )
+    return await risk.alerts(session, scope=scope, period=period, today=today, settings=settings)
 
 
 @router.post(

@@ -244,7 +244,7 @@ async def refresh(
     for key, result in sorted(computed.items()):
         before = stored.get(key)
         now = (result.actual, result.target, result.attainment, result.measurements)
-        if before is None and result.measurements == 0 and result.target is None:
+        if before is None and result.actual is None and result.target is None:
             continue  # nothing to report yet
         if (
             before is not None

@@ -43,7 +43,7 @@ def upgrade() -> None:
         sa.Column("code", sa.String(length=64), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("unit", sa.String(length=30), nullable=False),
-        sa.Column("direction", sa.String(length=10), nullable=False),
+        sa.Column("direction", sa.String(length=20), nullable=False),
         sa.Column("aggregation", sa.String(length=10), nullable=False),
         sa.Column("category", sa.String(length=20), nullable=False),
         sa.Column("formula", sa.String(length=500), nullable=True),
