@@ -21,6 +21,11 @@ from shared.periods import Period
 TWO_PLACES = Decimal("0.01")
 
 
+def plain(value: Decimal | None) -> str:
+    """A decimal as people write it: 40, 0.12, never 4E+1."""
+    return "no data" if value is None else format(value.normalize(), "f")
+
+
 def assess(
     goal: Goal,
     figure: figures.Figure | None,
@@ -74,13 +79,13 @@ def _suggest(
         remaining = figure.target - (figure.actual or Decimal(0))
         daily = (remaining / days_left).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
         plan = (
-            f"{remaining.normalize()} {figure.kpi.unit} of {figure.kpi.code} remain in "
+            f"{plain(remaining)} {figure.kpi.unit} of {figure.kpi.code} remain in "
             f"{days_left} days: {daily} a day"
         )
     else:
         plan = (
-            f"{figure.kpi.code} is at {figure.actual} against a target of "
-            f"{figure.target.normalize()} {figure.kpi.unit}"
+            f"{figure.kpi.code} is at {plain(figure.actual)} against a target of "
+            f"{plain(figure.target)} {figure.kpi.unit}"
         )
     if status == RiskStatus.off_track:
         return (
