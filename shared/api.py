@@ -24,6 +24,15 @@ class RequestModel(BaseModel):
 class Page(BaseModel, Generic[T]):
     """One page of a list; pass ``next_cursor`` back as ``cursor`` for the next one."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "items": [],
+                "next_cursor": "WyIyMDI2LTAxLTA1VDA5OjAwOjAwKzAwOjAwIiwiNmExZCJd",
+            }
+        }
+    )
+
     items: list[T]
     next_cursor: str | None = None
 

@@ -27,5 +27,14 @@ class DevTokenRequest(RequestModel):
 
 
 class DevToken(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkZW1vLWFkbWluIn0.c2ln",
+                "token_type": "bearer",
+            }
+        }
+    )
+
     access_token: str
     token_type: str = "bearer"

@@ -200,6 +200,16 @@ class SquadMemberAdd(RequestModel):
 
 
 class SquadMemberRead(ReadModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "squad_id": "6a1d2c3b-0f4e-4b7a-8c9d-1e2f3a4b5c6d",
+                "member_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+                "role": "data",
+            }
+        }
+    )
+
     squad_id: str
     member_id: str
     role: str
@@ -223,6 +233,18 @@ class MentorshipCreate(RequestModel):
 
 
 class MentorshipRead(ReadModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "id": "b1c2d3e4-0000-4000-8000-000000000001",
+                "mentor_id": "1a2b3c4d-0000-4000-8000-000000000001",
+                "mentee_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+                "starts_on": "2026-01-05",
+                "ends_on": "2026-04-05",
+            }
+        }
+    )
+
     id: str
     mentor_id: str
     mentee_id: str
@@ -372,6 +394,15 @@ class GoalUpdate(RequestModel):
 
 
 class SmartFinding(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "criterion": "achievable",
+                "message": "the target is 285% beyond the best of the last 4 month periods",
+            }
+        }
+    )
+
     criterion: str
     message: str
 
@@ -438,6 +469,17 @@ class CascadeMode(StrEnum):
 
 
 class CascadeChild(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "owner_type": "unit",
+                "owner_id": "6a1d2c3b-0f4e-4b7a-8c9d-1e2f3a4b5c6d",
+                "period": "2026-03",
+                "weight": "5",
+            }
+        }
+    )
+
     owner_type: OwnerType
     owner_id: Ident
     period: Period | None = Field(default=None, description="Defaults to the parent's period")
@@ -469,6 +511,19 @@ class CascadeRequest(RequestModel):
 
 
 class TemplateItem(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "kind": "kpi_target",
+                "title": "Leads",
+                "kpi": "leads",
+                "target_value": "40",
+                "weight": "1",
+                "description": "Qualified leads a month",
+            }
+        }
+    )
+
     kind: GoalKind = GoalKind.kpi_target
     title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     description: Annotated[str, StringConstraints(max_length=4000)] | None = None
@@ -499,6 +554,25 @@ class GoalTemplateCreate(RequestModel):
 
 
 class GoalTemplateRead(ReadModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "id": "t1e2m3p4-0000-4000-8000-000000000001",
+                "name": "Account manager standard",
+                "items": [
+                    {
+                        "kind": "kpi_target",
+                        "title": "Leads",
+                        "kpi": "leads",
+                        "target_value": "40",
+                        "weight": "1",
+                        "description": "Qualified leads a month",
+                    }
+                ],
+            }
+        }
+    )
+
     id: str
     name: str
     items: list[dict[str, Any]]
@@ -519,6 +593,21 @@ class TemplateApply(RequestModel):
 
 
 class TargetAdjustmentRead(ReadModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "id": "d1e2f3a4-0000-4000-8000-000000000001",
+                "goal_id": "5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b",
+                "old_value": "1000000.000000",
+                "new_value": "1100000.000000",
+                "reason": "New product launch",
+                "restated": False,
+                "adjusted_by": "m-director",
+                "adjusted_at": "2026-03-20T08:00:00+00:00",
+            }
+        }
+    )
+
     id: str
     goal_id: str
     old_value: Decimal | None
@@ -530,6 +619,19 @@ class TargetAdjustmentRead(ReadModel):
 
 
 class ChildProgress(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "goal_id": "5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b",
+                "owner_type": "member",
+                "owner_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+                "period": "2026-03",
+                "weight": "1.000000",
+                "attainment": "1.040000",
+            }
+        }
+    )
+
     goal_id: str
     owner_type: OwnerType
     owner_id: str
@@ -603,6 +705,24 @@ class MeasurementCreate(RequestModel):
 
 
 class MeasurementRead(ReadModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "id": "a1b2c3d4-0000-4000-8000-000000000001",
+                "owner_type": "member",
+                "owner_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+                "kpi": "revenue",
+                "date": "2026-03-14",
+                "value": "18500.000000",
+                "source": "crm",
+                "idempotency_key": "crm-deal-88213",
+                "corrects_id": None,
+                "reason": None,
+                "superseded": False,
+            }
+        }
+    )
+
     id: str
     owner_type: OwnerType
     owner_id: str
@@ -633,6 +753,12 @@ class CorrectionCreate(RequestModel):
 
 
 class RowError(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {"row": 22, "errors": ["value: Input should be a valid decimal"]}
+        }
+    )
+
     row: int = Field(description="1-based row number (CSV: the header is row 1)")
     errors: list[str]
 
@@ -662,6 +788,23 @@ class ImportReport(BaseModel):
 
 
 class BulkMeasurements(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "items": [
+                    {
+                        "owner_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+                        "kpi": "revenue",
+                        "date": "2026-03-14",
+                        "value": "18500.00",
+                        "source": "crm",
+                        "idempotency_key": "crm-deal-88213",
+                    }
+                ]
+            }
+        }
+    )
+
     items: list[dict[str, Any]] = Field(min_length=1, max_length=10_000)
 
 
@@ -719,6 +862,21 @@ class CheckInCreate(RequestModel):
 
 
 class CheckInRead(ReadModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "id": "c1d2e3f4-0000-4000-8000-000000000001",
+                "goal_id": "5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b",
+                "month": "2026-03",
+                "progress": "0.350000",
+                "confidence": "medium",
+                "blockers": "Waiting for the launch date",
+                "author_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+                "created_at": "2026-03-28T10:00:00+00:00",
+            }
+        }
+    )
+
     id: str
     goal_id: str
     month: str
@@ -768,6 +926,8 @@ class TaskCreate(RequestModel):
 
 
 class TaskUpdate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"example": {"status": "done"}})
+
     title: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
     due_on: date | None = None
     status: TaskStatus | None = None
@@ -777,6 +937,25 @@ class TaskUpdate(RequestModel):
 
 
 class TaskRead(ReadModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "id": "e1f2a3b4-0000-4000-8000-000000000001",
+                "owner_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+                "key_result_id": "5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b",
+                "title": "Call back hot leads",
+                "resources": None,
+                "due_on": "2026-03-13",
+                "status": "todo",
+                "urgent": True,
+                "important": True,
+                "quadrant": "do_first",
+                "completed_at": None,
+                "version": 1,
+            }
+        }
+    )
+
     id: str
     owner_id: str
     key_result_id: str | None
@@ -792,6 +971,20 @@ class TaskRead(ReadModel):
 
 
 class WeeklyReport(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "member_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+                "week_start": "2026-03-09",
+                "week_end": "2026-03-15",
+                "done": [],
+                "next": [],
+                "at_risk": [],
+                "check_ins": [],
+            }
+        }
+    )
+
     member_id: str
     week_start: date
     week_end: date
@@ -808,6 +1001,23 @@ class RiskStatus(StrEnum):
 
 
 class RiskAlert(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "goal_id": "5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b",
+                "title": "Q1 deals",
+                "owner_type": "member",
+                "owner_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+                "period": "2026-Q1",
+                "status": "off_track",
+                "progress": "0.555556",
+                "expected": "0.822222",
+                "gap": "0.266666",
+                "suggested_correction": "40 count of deals remain in 17 days: 2.35 a day; re-plan",
+            }
+        }
+    )
+
     goal_id: str
     title: str
     owner_type: OwnerType
@@ -831,6 +1041,20 @@ class RiskCorrectionCreate(RequestModel):
 
 
 class RiskCorrectionRead(ReadModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "id": "r1c2d3e4-0000-4000-8000-000000000001",
+                "goal_id": "5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b",
+                "status_at_time": "off_track",
+                "suggested": "40 count of deals remain in 17 days: 2.35 a day",
+                "action_taken": "Paired the rep with the lead on every demo",
+                "recorded_by": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+                "recorded_at": "2026-03-15T09:00:00+00:00",
+            }
+        }
+    )
+
     id: str
     goal_id: str
     status_at_time: str

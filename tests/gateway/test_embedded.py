@@ -226,3 +226,20 @@ async def test_org_units_list_pages_with_a_cursor(embedded: httpx.AsyncClient) -
     assert bad.status_code == 422
     too_many = await embedded.get("/goals/org-units?limit=100000", headers=auth())
     assert too_many.status_code == 422
+
+
+async def test_every_operation_is_documented_with_examples(embedded: httpx.AsyncClient) -> None:
+    document = (await embedded.get("/openapi.json")).json()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            assert operation.get("tags"), (method, path)
+            assert operation.get("description") or operation.get("summary"), (method, path)
+    undocumented = [
+        name
+        for name, schema in document["components"]["schemas"].items()
+        if schema.get("type") == "object"
+        and "example" not in schema
+        and "examples" not in schema
+        and not name.endswith(("ValidationError", "ProblemDetails"))
+    ]
+    assert undocumented == []
