@@ -244,6 +244,9 @@ def create_service_app(
         app.include_router(router, responses=PROBLEM_RESPONSES)
     app.include_router(operations_router(asyncapi=definition.catalog.asyncapi))
     app.add_middleware(
-        RequestContextMiddleware, service=definition.name, max_body_bytes=settings.max_body_bytes
+        RequestContextMiddleware,
+        service=definition.name,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
     )
     return app

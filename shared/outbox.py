@@ -101,23 +101,35 @@ class Outbox:
 
     async def publish(self, session: AsyncSession, event: Event) -> Envelope:
         """Record ``event``; it leaves the service only if the transaction commits."""
-        if event.event_type not in self.catalog.events:
-            raise ValueError(f"{event.event_type} is not in the {self.catalog.source} catalogue")
-        envelope = self.catalog.envelope(event)
-        key = event.key()
-        await session.execute(
-            insert(self.table).values(
-                event_id=envelope.id,
-                event_type=envelope.type,
-                topic=envelope.topic,
-                message_key=key,
-                shard=shard_of(key),
-                envelope=envelope.model_dump(mode="json"),
+        return (await self.publish_many(session, [event]))[0]
+
+    async def publish_many(self, session: AsyncSession, events: Sequence[Event]) -> list[Envelope]:
+        """Record several events with one statement, in order."""
+        if not events:
+            return []
+        rows, envelopes = [], []
+        for event in events:
+            if event.event_type not in self.catalog.events:
+                raise ValueError(
+                    f"{event.event_type} is not in the {self.catalog.source} catalogue"
+                )
+            envelope = self.catalog.envelope(event)
+            key = event.key()
+            rows.append(
+                {
+                    "event_id": envelope.id,
+                    "event_type": envelope.type,
+                    "topic": envelope.topic,
+                    "message_key": key,
+                    "shard": shard_of(key),
+                    "envelope": envelope.model_dump(mode="json"),
+                }
             )
-        )
+            envelopes.append(envelope)
+        await session.execute(insert(self.table), rows)
         # Delivered at commit only, and once per transaction however many events it holds.
         await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": self.channel})
-        return envelope
+        return envelopes
 
 
 def _lock_class(schema: str) -> int:

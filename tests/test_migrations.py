@@ -26,11 +26,17 @@ async def test_migrations_match_the_models(service: str, database_url: str) -> N
     engine = create_async_engine(url)
     try:
         async with engine.connect() as connection:
+
             def differences(sync_connection: Any) -> list[Any]:
-                context = MigrationContext.configure(sync_connection, opts={
-                    "include_schemas": True, "version_table_schema": service,
-                    "include_name": lambda name, kind, _p: kind != "schema" or name == service,
-                    "compare_type": True})
+                context = MigrationContext.configure(
+                    sync_connection,
+                    opts={
+                        "include_schemas": True,
+                        "version_table_schema": service,
+                        "include_name": lambda name, kind, _p: kind != "schema" or name == service,
+                        "compare_type": True,
+                    },
+                )
                 return list(compare_metadata(context, definition.metadata))
 
             assert await connection.run_sync(differences) == []

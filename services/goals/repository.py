@@ -256,17 +256,52 @@ async def get_template(session: AsyncSession, *, template_id: str) -> GoalTempla
 # ----------------------------------------------------------------------------- actuals
 
 
-async def insert_measurements(session: AsyncSession, *, rows: list[dict[str, Any]]) -> set[str]:
-    """Insert, skipping idempotency keys already stored; returns the keys inserted."""
+STAGED_COLUMNS = (
+    "id",
+    "owner_type",
+    "owner_id",
+    "kpi_id",
+    "measured_on",
+    "value",
+    "source",
+    "idempotency_key",
+    "superseded",
+    "recorded_by",
+)
+
+
+async def stage_measurements(
+    session: AsyncSession, *, rows: list[tuple[Any, ...]]
+) -> tuple[set[str], set[str]]:
+    """Store many measurements at COPY speed, skipping idempotency keys stored before.
+
+    Rows follow ``STAGED_COLUMNS``. Returns the keys inserted now, and the keys that were
+    stored before for a different measurement (owner, KPI, day or value)."""
     if not rows:
-        return set()
-    inserted = await session.scalars(
-        insert(Measurement)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=[Measurement.idempotency_key])
-        .returning(Measurement.idempotency_key)
+        return set(), set()
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None
+    await driver.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS measurement_stage "
+        "(LIKE goals.measurements INCLUDING DEFAULTS) ON COMMIT DROP"
     )
-    return set(inserted.all())
+    await driver.execute("TRUNCATE measurement_stage")
+    await driver.copy_records_to_table(
+        "measurement_stage", records=rows, columns=list(STAGED_COLUMNS)
+    )
+    inserted = await driver.fetch(
+        "INSERT INTO goals.measurements SELECT * FROM measurement_stage "
+        "ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key"
+    )
+    conflicting = await driver.fetch(
+        "SELECT s.idempotency_key FROM measurement_stage s "
+        "JOIN goals.measurements m ON m.idempotency_key = s.idempotency_key "
+        "WHERE m.id <> s.id AND (m.owner_type, m.owner_id, m.kpi_id, m.measured_on, m.value) "
+        "IS DISTINCT FROM (s.owner_type, s.owner_id, s.kpi_id, s.measured_on, s.value)"
+    )
+    return {r[0] for r in inserted}, {r[0] for r in conflicting}
 
 
 async def measurements_by_keys(

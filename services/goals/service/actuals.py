@@ -24,7 +24,7 @@ from goals.service.access import Scope, require_owner
 from shared.errors import NotFound, PayloadTooLarge, Unprocessable
 from shared.periods import Period
 
-BATCH = 2000
+BATCH = 10_000
 CSV_COLUMNS = ("owner_type", "owner_id", "kpi", "date", "value", "source", "idempotency_key")
 REQUIRED_CSV_COLUMNS = {"owner_id", "kpi", "date", "value"}
 
@@ -119,48 +119,37 @@ class _Ingest:
         if not batch:
             return
         rows = [
-            {
-                "id": str(uuid.uuid4()),
-                "owner_type": figures.figure_owner_type(item.owner_type),
-                "owner_id": item.owner_id,
-                "kpi_id": kpi.id,
-                "measured_on": item.date,
-                "value": item.value,
-                "source": item.source,
-                "idempotency_key": item.idempotency_key,
-                "recorded_by": self.scope.principal.member_id,
-                "superseded": False,
-            }
-            for _n, item, kpi in batch
-        ]
-        inserted = await repository.insert_measurements(self.session, rows=rows)
-        repeated = [entry for entry in batch if entry[1].idempotency_key not in inserted]
-        stored = await repository.measurements_by_keys(
-            self.session, keys=[item.idempotency_key for _n, item, _k in repeated]
-        )
-        for row_number, item, kpi in repeated:
-            existing = stored[item.idempotency_key]
-            same = (existing.owner_id, existing.kpi_id, existing.measured_on, existing.value) == (
+            (
+                str(uuid.uuid4()),
+                figures.figure_owner_type(item.owner_type),
                 item.owner_id,
                 kpi.id,
                 item.date,
                 item.value,
+                item.source,
+                item.idempotency_key,
+                False,
+                self.scope.principal.member_id,
             )
-            if same:
-                self.duplicates += 1
-            else:
+            for _n, item, kpi in batch
+        ]
+        inserted, conflicting = await repository.stage_measurements(self.session, rows=rows)
+        for row_number, item, kpi in batch:
+            key = item.idempotency_key
+            if key in inserted:
+                self.accepted += 1
+                self.touched.add(
+                    (figures.figure_owner_type(item.owner_type), item.owner_id, kpi.id, item.date)
+                )
+            elif key in conflicting:
                 self.errors.append(
                     RowError(
                         row=row_number,
                         errors=["idempotency_key: already used for a different measurement"],
                     )
                 )
-        for _n, item, kpi in batch:
-            if item.idempotency_key in inserted:
-                self.accepted += 1
-                self.touched.add(
-                    (figures.figure_owner_type(item.owner_type), item.owner_id, kpi.id, item.date)
-                )
+            else:
+                self.duplicates += 1
 
     async def finish(self, today: date) -> ImportReport:
         changed = 0

@@ -268,23 +268,24 @@ async def refresh(
             for r in changed
         ],
     )
-    for result in changed:
-        owner_type, owner_id, kpi_id, period = result.key
-        await outbox.publish(
-            session,
+    await outbox.publish_many(
+        session,
+        [
             KPIUpdated(
-                owner_type=owner_type,
-                owner_id=owner_id,
-                member_id=owner_id if owner_type == "member" else None,
-                kpi_id=kpi_id,
-                kpi=result.kpi.code,
-                direction=result.kpi.direction,
-                period=period,
-                actual=result.actual,
-                target=result.target,
-                attainment=result.attainment,
-                measurements=result.measurements,
-                restated=Period.parse(period).end < today,
-            ),
-        )
+                owner_type=r.key[0],
+                owner_id=r.key[1],
+                member_id=r.key[1] if r.key[0] == "member" else None,
+                kpi_id=r.key[2],
+                kpi=r.kpi.code,
+                direction=r.kpi.direction,
+                period=r.key[3],
+                actual=r.actual,
+                target=r.target,
+                attainment=r.attainment,
+                measurements=r.measurements,
+                restated=Period.parse(r.key[3]).end < today,
+            )
+            for r in changed
+        ],
+    )
     return len(changed)
