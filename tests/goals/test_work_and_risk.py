@@ -310,3 +310,69 @@ async def test_squads_mentors_and_leavers(
     )
     assert left.status_code == 200, left.text
     assert (left.json()["left_on"], left.json()["leave_reason"]) == ("2026-06-30", "voluntary")
+
+
+async def test_cascade_by_last_years_shares(
+    system: tuple[httpx.AsyncClient, Callable[[date], None]],
+) -> None:
+    client, _set_today = system
+    units = (await client.get("/goals/org-units?limit=200", headers=ADMIN)).json()["items"]
+    team = next(u["id"] for u in units if u["name"] == "Growth")
+    await _post(
+        client,
+        "/goals/actuals/bulk",
+        {
+            "items": [
+                {
+                    "owner_id": "lead",
+                    "kpi": "deals",
+                    "date": "2025-03-03",
+                    "value": "10",
+                    "idempotency_key": "ly-lead",
+                },
+                {
+                    "owner_id": "rep",
+                    "kpi": "deals",
+                    "date": "2025-03-04",
+                    "value": "30",
+                    "idempotency_key": "ly-rep",
+                },
+            ]
+        },
+        status=200,
+    )
+    parent = await _post(
+        client,
+        "/goals/goals",
+        {
+            "kind": "kpi_target",
+            "title": "Team deals March",
+            "description": "Team deals in March",
+            "owner_type": "unit",
+            "owner_id": team,
+            "period": "2026-03",
+            "kpi": "deals",
+            "target_value": "100",
+        },
+    )
+    children = await _post(
+        client,
+        f"/goals/goals/{parent['id']}/cascade",
+        {
+            "mode": "last_year",
+            "children": [
+                {"owner_type": "member", "owner_id": "lead"},
+                {"owner_type": "member", "owner_id": "rep"},
+            ],
+        },
+    )
+    # Last March: 10 and 30 deals, so a quarter and three quarters of this March's 100.
+    assert [
+        (c["owner_id"], Decimal(c["target_value"]), Decimal(c["weight"])) for c in children
+    ] == [("lead", Decimal(25), Decimal(10)), ("rep", Decimal(75), Decimal(30))]
+    again = await client.post(
+        f"/goals/goals/{parent['id']}/cascade",
+        headers=ADMIN,
+        json={"children": [{"owner_type": "member", "owner_id": "rep"}]},
+    )
+    assert again.status_code == 409  # rep already has a deals target for March
