@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any, Generic, TypeVar
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -51,6 +52,33 @@ def decode_cursor(cursor: str, arity: int) -> list[str]:
     if not isinstance(values, list) or len(values) != arity:
         raise Unprocessable("the cursor is not one this API issued")
     return [str(v) for v in values]
+
+
+def created_cursor_position(cursor: str | None) -> tuple[datetime, str] | None:
+    """Where a list ordered by (created_at, id) continues, from a cursor it issued."""
+    if cursor is None:
+        return None
+    created_at, row_id = decode_cursor(cursor, 2)
+    try:
+        return datetime.fromisoformat(created_at), row_id
+    except ValueError as exc:
+        raise Unprocessable("the cursor is not one this API issued") from exc
+
+
+class Created(Protocol):
+    created_at: datetime
+    id: str
+
+
+C = TypeVar("C", bound=Created)
+
+
+def created_page(rows: list[C], limit: int) -> tuple[list[C], str | None]:
+    """The first ``limit`` of ``rows`` (fetched as limit + 1) and the cursor to the next."""
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor(rows[-1].created_at.isoformat(), rows[-1].id)
 
 
 def etag_of(resource_id: str, version: int) -> str:

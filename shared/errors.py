@@ -77,6 +77,13 @@ class Unprocessable(Problem):
     status, kind, title = 422, "validation-error", "Unprocessable content"
 
 
+def invalid(field: str, message: str, kind: str = "value_error") -> Unprocessable:
+    """A 422 that points at one field of the request body."""
+    return Unprocessable(
+        message, errors=[{"loc": ["body", *field.split(".")], "msg": message, "type": kind}]
+    )
+
+
 class PayloadTooLarge(Problem):
     status, kind, title = 413, "payload-too-large", "Payload too large"
 

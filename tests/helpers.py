@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+import httpx
 import jwt
 
 from shared.auth import mint_token
@@ -43,3 +45,17 @@ def unsigned_token(member_id: str = "m-admin") -> str:
         key="",
         algorithm="none",
     )
+
+
+async def post_ok(
+    client: httpx.AsyncClient,
+    path: str,
+    body: dict[str, Any],
+    *,
+    headers: dict[str, str],
+    status: int = 201,
+) -> Any:
+    """POST ``body`` and return the JSON answer, asserting the status first."""
+    response = await client.post(path, json=body, headers=headers)
+    assert response.status_code == status, response.text
+    return response.json()

@@ -4,6 +4,7 @@ the owner (the member id for members), nothing for a repeat or a rolled-back req
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -22,7 +23,7 @@ from shared.db import Database
 from shared.inprocess import InProcessBus
 from shared.settings import BusKind
 from tests.conftest import create_database
-from tests.helpers import auth
+from tests.helpers import auth, post_ok
 
 pytestmark = pytest.mark.kafka
 ADMIN = auth("events-admin", ["admin"])
@@ -96,12 +97,7 @@ async def _drained(db: Database) -> None:
     raise AssertionError("the outbox was not drained")
 
 
-async def _post(
-    client: httpx.AsyncClient, path: str, body: dict[str, Any], status: int = 201
-) -> Any:
-    response = await client.post(path, json=body, headers=ADMIN)
-    assert response.status_code == status, response.text
-    return response.json()
+_post = functools.partial(post_ok, headers=ADMIN)
 
 
 async def test_one_kpi_updated_per_changed_owner_and_period(

@@ -4,6 +4,7 @@ actuals uploaded twice by CSV, and the exact attainment and roll-ups computed by
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -12,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.helpers import auth
+from tests.helpers import auth, post_ok
 
 ADMIN = auth("hr-admin", ["admin"])
 TEAMS = {"promotion": "市场推广 Promotion", "sales": "销售 Sales", "service": "客户服务 Service"}
@@ -58,16 +59,7 @@ def csv_upload() -> str:
     return "\n".join(lines) + "\n"
 
 
-async def _post(
-    client: httpx.AsyncClient,
-    path: str,
-    body: dict[str, Any],
-    headers: dict[str, str] = ADMIN,
-    status: int = 201,
-) -> Any:
-    response = await client.post(path, json=body, headers=headers)
-    assert response.status_code == status, response.text
-    return response.json()
+_post = functools.partial(post_ok, headers=ADMIN)
 
 
 async def _build_department(client: httpx.AsyncClient) -> dict[str, str]:

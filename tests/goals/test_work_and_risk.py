@@ -3,6 +3,7 @@ corrections, squads, mentors and leavers."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -10,21 +11,12 @@ from typing import Any
 
 import httpx
 
-from tests.helpers import auth
+from tests.helpers import auth, post_ok
 
 ADMIN = auth("admin-2", ["admin"])
 
 
-async def _post(
-    client: httpx.AsyncClient,
-    path: str,
-    body: dict[str, Any],
-    headers: dict[str, str] = ADMIN,
-    status: int = 201,
-) -> Any:
-    response = await client.post(path, json=body, headers=headers)
-    assert response.status_code == status, response.text
-    return response.json()
+_post = functools.partial(post_ok, headers=ADMIN)
 
 
 async def _setup(client: httpx.AsyncClient) -> dict[str, str]:

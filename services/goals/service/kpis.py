@@ -12,13 +12,7 @@ from goals.schemas import KpiCreate
 from goals.service import formula
 from goals.service.access import require_admin
 from shared.auth import Principal
-from shared.errors import Conflict, NotFound, Unprocessable
-
-
-def _formula_error(message: str) -> Unprocessable:
-    return Unprocessable(
-        message, errors=[{"loc": ["body", "formula"], "msg": message, "type": "formula_error"}]
-    )
+from shared.errors import Conflict, NotFound, invalid
 
 
 async def create_kpi(
@@ -33,16 +27,16 @@ async def create_kpi(
         try:
             inputs = formula.inputs(body.formula)
         except formula.FormulaError as exc:
-            raise _formula_error(str(exc)) from exc
+            raise invalid("formula", str(exc)) from exc
         known = {k.code: k for k in await repository.all_kpis(session)}
         missing = [code for code in inputs if code not in known and code != body.code]
         if missing:
-            raise _formula_error(f"unknown KPI codes in the formula: {', '.join(missing)}")
+            raise invalid("formula", f"unknown KPI codes in the formula: {', '.join(missing)}")
         graph = {code: list(k.inputs or []) for code, k in known.items()}
         graph[body.code] = inputs
         cycle = formula.find_cycle(graph, body.code)
         if cycle:
-            raise _formula_error(f"the formula refers back to itself: {' -> '.join(cycle)}")
+            raise invalid("formula", f"the formula refers back to itself: {' -> '.join(cycle)}")
     kpi: KpiDefinition = await repository.add(
         session,
         row=KpiDefinition(

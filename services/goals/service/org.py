@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import calendar
 import uuid
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,15 +20,15 @@ from goals.schemas import (
     SquadMemberAdd,
 )
 from goals.service.access import Scope, ancestors, descendants, require_admin, scope_of
-from shared.api import check_if_match, decode_cursor, encode_cursor
+from shared.api import (
+    check_if_match,
+    created_cursor_position,
+    created_page,
+    decode_cursor,
+    encode_cursor,
+)
 from shared.auth import Principal
-from shared.errors import Conflict, NotFound, Unprocessable
-
-
-def _invalid(field: str, message: str) -> Unprocessable:
-    return Unprocessable(
-        message, errors=[{"loc": ["body", field], "msg": message, "type": "value_error"}]
-    )
+from shared.errors import Conflict, NotFound, invalid
 
 
 async def create_org_unit(
@@ -40,11 +40,11 @@ async def create_org_unit(
         body.parent_id is not None
         and await repository.get_org_unit(session, unit_id=body.parent_id) is None
     ):
-        raise _invalid("parent_id", f"parent org unit {body.parent_id} does not exist")
+        raise invalid("parent_id", f"parent org unit {body.parent_id} does not exist")
     if (body.starts_on or body.ends_on) and body.kind != "squad":
-        raise _invalid("starts_on", "only squads have a start and an end")
+        raise invalid("starts_on", "only squads have a start and an end")
     if body.starts_on and body.ends_on and body.ends_on < body.starts_on:
-        raise _invalid("ends_on", "a squad cannot end before it starts")
+        raise invalid("ends_on", "a squad cannot end before it starts")
     unit = await repository.add(
         session,
         row=OrgUnit(
@@ -83,21 +83,11 @@ async def get_org_unit(session: AsyncSession, *, unit_id: str) -> OrgUnit:
 async def list_org_units(
     session: AsyncSession, *, parent_id: str | None, cursor: str | None, limit: int
 ) -> tuple[list[OrgUnit], str | None]:
-    after = None
-    if cursor is not None:
-        created_at, unit_id = decode_cursor(cursor, 2)
-        try:
-            after = (datetime.fromisoformat(created_at), unit_id)
-        except ValueError as exc:
-            raise Unprocessable("the cursor is not one this API issued") from exc
+    after = created_cursor_position(cursor)
     units = await repository.list_org_units(
         session, parent_id=parent_id, after=after, limit=limit + 1
     )
-    next_cursor = None
-    if len(units) > limit:
-        units = units[:limit]
-        next_cursor = encode_cursor(units[-1].created_at.isoformat(), units[-1].id)
-    return units, next_cursor
+    return created_page(units, limit)
 
 
 async def _publish_member(session: AsyncSession, member: Member) -> None:
@@ -132,12 +122,12 @@ async def _check_member_refs(
         home_unit_id is not None
         and await repository.get_org_unit(session, unit_id=home_unit_id) is None
     ):
-        raise _invalid("home_unit_id", f"org unit {home_unit_id} does not exist")
+        raise invalid("home_unit_id", f"org unit {home_unit_id} does not exist")
     if manager_id is not None:
         if manager_id == member_id:
-            raise _invalid("manager_id", "a member cannot be their own manager")
+            raise invalid("manager_id", "a member cannot be their own manager")
         if await repository.get_member(session, member_id=manager_id) is None:
-            raise _invalid("manager_id", f"member {manager_id} does not exist")
+            raise invalid("manager_id", f"member {manager_id} does not exist")
 
 
 async def create_member(
@@ -227,9 +217,9 @@ async def update_member(
     check_if_match(if_match, member.id, member.version)
     changes = body.model_dump(exclude_unset=True)
     if ("left_on" in changes) != ("leave_reason" in changes) and member.left_on is None:
-        raise _invalid("leave_reason", "leaving needs both left_on and leave_reason")
+        raise invalid("leave_reason", "leaving needs both left_on and leave_reason")
     if changes.get("left_on") is not None and changes["left_on"] < member.hired_on:
-        raise _invalid("left_on", "a member cannot leave before they were hired")
+        raise invalid("left_on", "a member cannot leave before they were hired")
     await _check_member_refs(
         session,
         home_unit_id=changes.get("home_unit_id"),
@@ -252,7 +242,7 @@ async def add_squad_member(
     if squad is None or squad.kind != "squad":
         raise NotFound(f"squad {squad_id} does not exist")
     if await repository.get_member(session, member_id=body.member_id) is None:
-        raise _invalid("member_id", f"member {body.member_id} does not exist")
+        raise invalid("member_id", f"member {body.member_id} does not exist")
     if (
         await repository.get_squad_membership(session, squad_id=squad_id, member_id=body.member_id)
         is not None
@@ -275,10 +265,10 @@ async def create_mentorship(
 ) -> Mentorship:
     require_admin(principal)
     if body.mentor_id == body.mentee_id:
-        raise _invalid("mentee_id", "a member cannot mentor themself")
+        raise invalid("mentee_id", "a member cannot mentor themself")
     for field, member_id in (("mentor_id", body.mentor_id), ("mentee_id", body.mentee_id)):
         if await repository.get_member(session, member_id=member_id) is None:
-            raise _invalid(field, f"member {member_id} does not exist")
+            raise invalid(field, f"member {member_id} does not exist")
     mentorship: Mentorship = await repository.add(
         session,
         row=Mentorship(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,18 +28,16 @@ from goals.schemas import (
 from goals.service import figures
 from goals.service.access import Scope, require_owner
 from goals.settings import Settings
-from shared.api import check_if_match, decode_cursor, encode_cursor
+from shared.api import (
+    check_if_match,
+    created_cursor_position,
+    created_page,
+)
 from shared.auth import Principal, Role
-from shared.errors import Conflict, NotFound, Unprocessable
+from shared.errors import Conflict, NotFound, Unprocessable, invalid
 from shared.periods import Grain, Period
 
 CENT = Decimal("0.01")
-
-
-def _invalid(field: str, message: str) -> Unprocessable:
-    return Unprocessable(
-        message, errors=[{"loc": ["body", field], "msg": message, "type": "value_error"}]
-    )
 
 
 async def _kpi(session: AsyncSession, code: str | None) -> KpiDefinition | None:
@@ -47,7 +45,7 @@ async def _kpi(session: AsyncSession, code: str | None) -> KpiDefinition | None:
         return None
     kpi = await repository.kpi_by_code(session, code=code)
     if kpi is None:
-        raise _invalid("kpi", f"no KPI with code {code!r}")
+        raise invalid("kpi", f"no KPI with code {code!r}")
     return kpi
 
 
@@ -140,13 +138,13 @@ def _recent_periods(period: Period, count: int) -> list[Period]:
 async def _check_owner_exists(session: AsyncSession, owner_type: str, owner_id: str) -> None:
     if owner_type == "member":
         if await repository.get_member(session, member_id=owner_id) is None:
-            raise _invalid("owner_id", f"member {owner_id} does not exist")
+            raise invalid("owner_id", f"member {owner_id} does not exist")
     else:
         unit = await repository.get_org_unit(session, unit_id=owner_id)
         if unit is None:
-            raise _invalid("owner_id", f"org unit {owner_id} does not exist")
+            raise invalid("owner_id", f"org unit {owner_id} does not exist")
         if owner_type == "company" and unit.kind != "company":
-            raise _invalid("owner_id", "a company goal belongs to the company's org unit")
+            raise invalid("owner_id", "a company goal belongs to the company's org unit")
 
 
 async def create_goal(
@@ -173,7 +171,7 @@ async def create_goal(
         body.parent_id is not None
         and await repository.get_goal(session, goal_id=body.parent_id) is None
     ):
-        raise _invalid("parent_id", f"goal {body.parent_id} does not exist")
+        raise invalid("parent_id", f"goal {body.parent_id} does not exist")
     if (
         body.kind == "kpi_target"
         and kpi is not None
@@ -281,13 +279,7 @@ async def list_goals(
         if scope.managed_units:
             managed = await repository.members_in_units(session, unit_ids=scope.managed_units)
             owner_ids |= set(managed)
-    after = None
-    if cursor is not None:
-        created_at, goal_id = decode_cursor(cursor, 2)
-        try:
-            after = (datetime.fromisoformat(created_at), goal_id)
-        except ValueError as exc:
-            raise Unprocessable("the cursor is not one this API issued") from exc
+    after = created_cursor_position(cursor)
     goals = await repository.list_goals(
         session,
         owner_type=owner_type,
@@ -298,11 +290,7 @@ async def list_goals(
         after=after,
         limit=limit + 1,
     )
-    next_cursor = None
-    if len(goals) > limit:
-        goals = goals[:limit]
-        next_cursor = encode_cursor(goals[-1].created_at.isoformat(), goals[-1].id)
-    return goals, next_cursor
+    return created_page(goals, limit)
 
 
 async def update_goal(
@@ -333,7 +321,7 @@ async def update_goal(
     target_changes = new_target is not None and new_target != goal.target_value
     if target_changes:
         if body.reason is None:
-            raise _invalid("reason", "a target change needs a reason")
+            raise invalid("reason", "a target change needs a reason")
         ended = goal.period_end < today
         if ended and not body.restate:
             raise Conflict(
@@ -405,7 +393,7 @@ async def cascade(
         if not sub_periods:
             raise Unprocessable("a month has no sub-periods to cascade to")
         if children:
-            raise _invalid("children", "give either children or by_period, not both")
+            raise invalid("children", "give either children or by_period, not both")
         children = [
             CascadeChild(
                 owner_type=OwnerType(parent.owner_type), owner_id=parent.owner_id, period=p
@@ -413,18 +401,18 @@ async def cascade(
             for p in sub_periods
         ]
     if not children:
-        raise _invalid("children", "name at least one child")
+        raise invalid("children", "name at least one child")
     for child in children:
         period = child.period or parent_period
         if not (parent_period.start <= period.start and period.end <= parent_period.end):
-            raise _invalid("children", f"{period} is not inside {parent_period}")
+            raise invalid("children", f"{period} is not inside {parent_period}")
         await require_owner(
             session, scope, owner_type=child.owner_type, owner_id=child.owner_id, write=True
         )
         await _check_owner_exists(session, child.owner_type, child.owner_id)
     if body.mode == "weights":
         if any(c.weight is None for c in children):
-            raise _invalid("children", "splitting by weights needs a weight on every child")
+            raise invalid("children", "splitting by weights needs a weight on every child")
         shares = [c.weight or Decimal(0) for c in children]
     elif body.mode == "last_year":
         last_year = await figures.FigureEngine(session).compute(
@@ -571,7 +559,7 @@ async def create_template(
     principal.require(Role.admin, Role.hr, Role.manager)
     for index, item in enumerate(body.items):
         if item.kind != "objective" and (item.kpi is None or item.target_value is None):
-            raise _invalid(f"items.{index}", "a measurable item needs a KPI and a target")
+            raise invalid(f"items.{index}", "a measurable item needs a KPI and a target")
         await _kpi(session, item.kpi)
     template: GoalTemplate = await repository.add(
         session,
