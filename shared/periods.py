@@ -164,3 +164,10 @@ def period_query(description: str = "A period: 2026, 2026-Q1 or 2026-03") -> Any
     from fastapi import Query
 
     return Query(pattern=PERIOD_PATTERN, description=description, examples=["2026-03"])
+
+
+def period_path(description: str = "A period: 2026, 2026-Q1 or 2026-03") -> Any:
+    """A path parameter holding a period (validated by pattern; parse with Period.parse)."""
+    from fastapi import Path
+
+    return Path(pattern=PERIOD_PATTERN, description=description, examples=["2026-03"])

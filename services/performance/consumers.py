@@ -4,18 +4,75 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from performance import service
-from performance.schemas import OrgUnitChangedV1
+from performance.schemas import (
+    KPIUpdatedV1,
+    MemberChangedV1,
+    OrgUnitChangedV1,
+    TicketResolvedV1,
+    TicketSLABreachedV1,
+)
+from performance.service import copies, scoring
 from shared.events import Envelope
 from shared.inbox import Subscription
+from shared.periods import Grain, Period
 
 subscription = Subscription(consumer="performance")
 
 
 @subscription.on("goals.org-unit.changed")
 async def on_org_unit_changed(session: AsyncSession, event: Envelope) -> None:
-    await service.apply_org_unit_changed(
-        session, change=OrgUnitChangedV1.model_validate(event.data)
+    await copies.apply_org_unit_changed(session, change=OrgUnitChangedV1.model_validate(event.data))
+
+
+@subscription.on("goals.member.changed")
+async def on_member_changed(session: AsyncSession, event: Envelope) -> None:
+    await copies.apply_member_changed(session, change=MemberChangedV1.model_validate(event.data))
+
+
+@subscription.on("goals.kpi.updated")
+async def on_kpi_updated(session: AsyncSession, event: Envelope) -> None:
+    """A member's monthly KPI figure feeds their live score; other figures are not scored."""
+    figure = KPIUpdatedV1.model_validate(event.data)
+    if figure.owner_type != "member" or Period.parse(figure.period).grain != Grain.month:
+        return
+    await scoring.record_kpi(
+        session,
+        member_id=figure.owner_id,
+        month=figure.period,
+        kpi=figure.kpi,
+        attainment=figure.attainment,
+        event_id=event.id,
+        event_time=event.time,
+    )
+
+
+@subscription.on("collab.ticket.resolved")
+async def on_ticket_resolved(session: AsyncSession, event: Envelope) -> None:
+    ticket = TicketResolvedV1.model_validate(event.data)
+    if ticket.assignee_id is None:
+        return
+    await scoring.record_request(
+        session,
+        ticket_id=ticket.ticket_id,
+        member_id=ticket.assignee_id,
+        month=str(Period.month_of(ticket.resolved_at.date())),
+        within_sla=ticket.first_response_within_sla,
+        event_id=event.id,
+    )
+
+
+@subscription.on("collab.ticket.sla-breached")
+async def on_ticket_breached(session: AsyncSession, event: Envelope) -> None:
+    ticket = TicketSLABreachedV1.model_validate(event.data)
+    if ticket.assignee_id is None:
+        return
+    await scoring.record_request(
+        session,
+        ticket_id=ticket.ticket_id,
+        member_id=ticket.assignee_id,
+        month=str(Period.month_of(ticket.breached_at.date())),
+        within_sla=False,
+        event_id=event.id,
     )
 
 

@@ -2,42 +2,195 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from performance.models import OrgUnitCopy
+from performance.models import (
+    CalibrationAdjustment,
+    CollabRequest,
+    Feedback,
+    FeedbackInvite,
+    IndicatorInput,
+    LiveScore,
+    MemberCopy,
+    OrgUnitCopy,
+    Review,
+    ReviewCycle,
+    ScorecardTemplate,
+)
+
+T = TypeVar("T")
 
 
-async def upsert_org_unit(
-    session: AsyncSession,
-    *,
-    unit_id: str,
-    name: str,
-    kind: str,
-    parent_id: str | None,
-    version: int,
-) -> None:
-    """Insert or update the copy; an older version arriving late changes nothing."""
-    values = {
-        "id": unit_id,
-        "name": name,
-        "kind": kind,
-        "parent_id": parent_id,
-        "source_version": version,
-    }
-    statement = insert(OrgUnitCopy).values(**values)
+async def add(session: AsyncSession, *, row: T) -> T:
+    session.add(row)
+    await session.flush()
+    return row
+
+
+# ----------------------------------------------------------------------------- copies
+
+
+async def upsert_newer(session: AsyncSession, *, model: Any, values: dict[str, Any]) -> None:
+    """Insert or update a copy; an older ``source_version`` arriving late changes nothing."""
+    statement = insert(model).values(**values)
     await session.execute(
         statement.on_conflict_do_update(
-            index_elements=[OrgUnitCopy.id],
-            set_={
-                **{k: statement.excluded[k] for k in values if k != "id"},
-                "updated_at": func.now(),
-            },
-            where=OrgUnitCopy.source_version < statement.excluded.source_version,
+            index_elements=[model.id],
+            set_={k: statement.excluded[k] for k in values if k != "id"},
+            where=model.source_version < statement.excluded.source_version,
         )
     )
 
 
 async def get_org_unit(session: AsyncSession, *, unit_id: str) -> OrgUnitCopy | None:
     return await session.get(OrgUnitCopy, unit_id)
+
+
+async def get_member(session: AsyncSession, *, member_id: str) -> MemberCopy | None:
+    return await session.get(MemberCopy, member_id)
+
+
+async def members(session: AsyncSession) -> list[MemberCopy]:
+    return list((await session.scalars(select(MemberCopy).order_by(MemberCopy.id))).all())
+
+
+# ----------------------------------------------------------------------------- scorecards
+
+
+async def current_templates(session: AsyncSession) -> list[ScorecardTemplate]:
+    rows = await session.scalars(
+        select(ScorecardTemplate)
+        .where(ScorecardTemplate.current)
+        .order_by(ScorecardTemplate.created_at)
+    )
+    return list(rows.all())
+
+
+async def latest_version(session: AsyncSession, *, key: str) -> int:
+    return int(
+        await session.scalar(
+            select(func.coalesce(func.max(ScorecardTemplate.version), 0)).where(
+                ScorecardTemplate.key == key
+            )
+        )
+        or 0
+    )
+
+
+async def retire_template(session: AsyncSession, *, key: str) -> None:
+    await session.execute(
+        update(ScorecardTemplate).where(ScorecardTemplate.key == key).values(current=False)
+    )
+
+
+async def get_input(
+    session: AsyncSession, *, member_id: str, month: str, source: str, for_update: bool = False
+) -> IndicatorInput | None:
+    return await session.get(IndicatorInput, (member_id, month, source), with_for_update=for_update)
+
+
+async def inputs_of(
+    session: AsyncSession, *, member_id: str, month: str
+) -> dict[str, IndicatorInput]:
+    rows = await session.scalars(
+        select(IndicatorInput).where(
+            IndicatorInput.member_id == member_id, IndicatorInput.month == month
+        )
+    )
+    return {row.source: row for row in rows}
+
+
+async def months_with_inputs(session: AsyncSession, *, member_id: str) -> list[str]:
+    rows = await session.scalars(
+        select(IndicatorInput.month).distinct().where(IndicatorInput.member_id == member_id)
+    )
+    return sorted(rows.all())
+
+
+async def get_collab_request(session: AsyncSession, *, ticket_id: str) -> CollabRequest | None:
+    return await session.get(CollabRequest, ticket_id, with_for_update=True)
+
+
+async def collab_counts(
+    session: AsyncSession, *, member_id: str, month: str
+) -> tuple[int, int, list[str]]:
+    rows = (
+        await session.scalars(
+            select(CollabRequest).where(
+                CollabRequest.member_id == member_id, CollabRequest.month == month
+            )
+        )
+    ).all()
+    events = [e for row in rows for e in row.event_ids]
+    return sum(1 for r in rows if r.within_sla), len(rows), events
+
+
+async def get_score(
+    session: AsyncSession, *, member_id: str, month: str, for_update: bool = False
+) -> LiveScore | None:
+    return await session.get(LiveScore, (member_id, month), with_for_update=for_update)
+
+
+async def scores_in(
+    session: AsyncSession, *, member_id: str, months: Iterable[str]
+) -> list[LiveScore]:
+    rows = await session.scalars(
+        select(LiveScore)
+        .where(LiveScore.member_id == member_id, LiveScore.month.in_(list(months)))
+        .order_by(LiveScore.month)
+    )
+    return list(rows.all())
+
+
+# ----------------------------------------------------------------------------- reviews
+
+
+async def get_cycle(
+    session: AsyncSession, *, cycle_id: str, for_update: bool = False
+) -> ReviewCycle | None:
+    return await session.get(ReviewCycle, cycle_id, with_for_update=for_update)
+
+
+async def reviews_of(session: AsyncSession, *, cycle_id: str) -> list[Review]:
+    rows = await session.scalars(
+        select(Review).where(Review.cycle_id == cycle_id).order_by(Review.member_id)
+    )
+    return list(rows.all())
+
+
+async def get_review(
+    session: AsyncSession, *, review_id: str, for_update: bool = False
+) -> Review | None:
+    return await session.get(Review, review_id, with_for_update=for_update)
+
+
+async def reviews_for_member(session: AsyncSession, *, member_id: str) -> list[Review]:
+    rows = await session.scalars(select(Review).where(Review.member_id == member_id))
+    return list(rows.all())
+
+
+async def feedback_of(session: AsyncSession, *, review_ids: Iterable[str]) -> list[Feedback]:
+    rows = await session.scalars(
+        select(Feedback)
+        .where(Feedback.review_id.in_(list(review_ids)))
+        .order_by(Feedback.created_at, Feedback.id)
+    )
+    return list(rows.all())
+
+
+async def get_invite(session: AsyncSession, *, token_hash: str) -> FeedbackInvite | None:
+    return await session.get(FeedbackInvite, token_hash, with_for_update=True)
+
+
+async def adjustments_of(session: AsyncSession, *, review_id: str) -> list[CalibrationAdjustment]:
+    rows = await session.scalars(
+        select(CalibrationAdjustment)
+        .where(CalibrationAdjustment.review_id == review_id)
+        .order_by(CalibrationAdjustment.adjusted_at)
+    )
+    return list(rows.all())

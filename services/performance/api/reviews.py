@@ -1,0 +1,131 @@
+"""Review cycles, 360 feedback, calibration, closing and reopening."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from performance.schemas import (
+    Advance,
+    CalibrationCreate,
+    CalibrationView,
+    CycleCreate,
+    CycleRead,
+    FeedbackCreate,
+    FeedbackRead,
+    InviteCreate,
+    InviteRead,
+    ReopenCreate,
+    ReviewRead,
+)
+from performance.service import reviews
+from shared.auth import CurrentPrincipal
+from shared.db import SessionDep
+
+router = APIRouter(tags=["reviews"])
+
+
+@router.post("/review-cycles", status_code=201, response_model=CycleRead)
+async def create_cycle(
+    body: CycleCreate, session: SessionDep, principal: CurrentPrincipal, response: Response
+) -> CycleRead:
+    """A monthly, quarterly or annual cycle for a population (HR)."""
+    cycle = await reviews.create_cycle(session, principal=principal, body=body)
+    response.headers["Location"] = f"/performance/review-cycles/{cycle.id}"
+    return CycleRead.model_validate(cycle, from_attributes=True)
+
+
+@router.get("/review-cycles/{cycle_id}", response_model=CycleRead)
+async def get_cycle(cycle_id: str, session: SessionDep) -> CycleRead:
+    """One cycle and the state it is in."""
+    return CycleRead.model_validate(
+        await reviews.get_cycle(session, cycle_id=cycle_id), from_attributes=True
+    )
+
+
+@router.post("/review-cycles/{cycle_id}/advance", response_model=CycleRead)
+async def advance(
+    cycle_id: str, body: Advance, session: SessionDep, principal: CurrentPrincipal
+) -> CycleRead:
+    """Move the cycle to its next state: self-assessment creates the reviews, calibration
+    scores them, closed freezes them and publishes one ``ReviewClosed`` each."""
+    cycle = await reviews.advance(session, principal=principal, cycle_id=cycle_id, to=body.to)
+    return CycleRead.model_validate(cycle, from_attributes=True)
+
+
+@router.get("/review-cycles/{cycle_id}/reviews", response_model=list[ReviewRead])
+async def list_reviews(
+    cycle_id: str, session: SessionDep, principal: CurrentPrincipal
+) -> list[ReviewRead]:
+    """The cycle's reviews you may see."""
+    return await reviews.list_reviews(session, principal=principal, cycle_id=cycle_id)
+
+
+@router.get("/review-cycles/{cycle_id}/calibration", response_model=CalibrationView)
+async def calibration(
+    cycle_id: str, session: SessionDep, principal: CurrentPrincipal
+) -> CalibrationView:
+    """How far the ratings are from the target distribution."""
+    return await reviews.calibration_view(session, principal=principal, cycle_id=cycle_id)
+
+
+@router.get("/reviews/{review_id}", response_model=ReviewRead)
+async def get_review(
+    review_id: str, session: SessionDep, principal: CurrentPrincipal
+) -> ReviewRead:
+    """A review with its explanation; the reviewee does not see peers' names."""
+    return await reviews.get_review(session, principal=principal, review_id=review_id)
+
+
+@router.post("/reviews/{review_id}/feedback", status_code=201, response_model=FeedbackRead)
+async def add_feedback(
+    review_id: str, body: FeedbackCreate, session: SessionDep, principal: CurrentPrincipal
+) -> FeedbackRead:
+    """Self, manager or peer ratings of ability and attitude (1-5)."""
+    item = await reviews.add_feedback(session, principal=principal, review_id=review_id, body=body)
+    return FeedbackRead(
+        id=item.id,
+        source=item.source,
+        author=item.author_id,
+        ability=item.ability,
+        attitude=item.attitude,
+        comment=item.comment,
+    )
+
+
+@router.post("/reviews/{review_id}/customer-invites", status_code=201, response_model=InviteRead)
+async def invite_customer(
+    review_id: str, body: InviteCreate, session: SessionDep, principal: CurrentPrincipal
+) -> InviteRead:
+    """A single-use link for a customer to rate the reviewee without an account."""
+    return await reviews.invite_customer(
+        session, principal=principal, review_id=review_id, body=body
+    )
+
+
+@router.post("/reviews/{review_id}/calibrations", response_model=ReviewRead)
+async def calibrate(
+    review_id: str, body: CalibrationCreate, session: SessionDep, principal: CurrentPrincipal
+) -> ReviewRead:
+    """Adjust a rating during calibration, with a reason."""
+    review = await reviews.calibrate(session, principal=principal, review_id=review_id, body=body)
+    return await reviews.to_read(session, principal=principal, review=review)
+
+
+@router.post("/reviews/{review_id}/reopen", response_model=ReviewRead)
+async def reopen(
+    review_id: str, body: ReopenCreate, session: SessionDep, principal: CurrentPrincipal
+) -> ReviewRead:
+    """Reopen a closed review, with a reason that is kept."""
+    review = await reviews.reopen(
+        session, principal=principal, review_id=review_id, reason=body.reason
+    )
+    return await reviews.to_read(session, principal=principal, review=review)
+
+
+@router.post("/reviews/{review_id}/close", response_model=ReviewRead)
+async def close_review(
+    review_id: str, session: SessionDep, principal: CurrentPrincipal
+) -> ReviewRead:
+    """Close a reopened review again; the correction is published as ``ReviewClosed``."""
+    review = await reviews.close_again(session, principal=principal, review_id=review_id)
+    return await reviews.to_read(session, principal=principal, review=review)

@@ -1,0 +1,52 @@
+"""Org copies, scorecard templates and live scores."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Response
+
+from performance import repository
+from performance.schemas import OrgUnitRead, ScoreRead, TemplateCreate, TemplateRead
+from performance.service import copies, scoring
+from shared.auth import CurrentPrincipal
+from shared.db import SessionDep
+from shared.periods import period_path
+
+router = APIRouter()
+
+
+@router.get("/org-units/{unit_id}", tags=["org-units"], response_model=OrgUnitRead)
+async def get_org_unit(unit_id: str, session: SessionDep) -> OrgUnitRead:
+    """Performance's copy of an org unit, as learnt from goals' events."""
+    return OrgUnitRead.model_validate(await copies.get_org_unit(session, unit_id=unit_id))
+
+
+@router.post(
+    "/scorecard-templates", status_code=201, tags=["scorecards"], response_model=TemplateRead
+)
+async def create_template(
+    body: TemplateCreate, session: SessionDep, principal: CurrentPrincipal, response: Response
+) -> TemplateRead:
+    """A scorecard template (or a new version of one); weights must add up to 1."""
+    template = await scoring.create_template(session, principal=principal, body=body)
+    response.headers["Location"] = f"/performance/scorecard-templates/{template.id}"
+    return TemplateRead.model_validate(template)
+
+
+@router.get("/scorecard-templates", tags=["scorecards"], response_model=list[TemplateRead])
+async def list_templates(session: SessionDep) -> list[TemplateRead]:
+    """The current version of every template."""
+    return [TemplateRead.model_validate(t) for t in await repository.current_templates(session)]
+
+
+@router.get("/members/{member_id}/scores/{month}", tags=["scorecards"], response_model=ScoreRead)
+async def get_score(
+    member_id: str,
+    month: Annotated[str, period_path("A month: 2026-03")],
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> ScoreRead:
+    """A member's live score for a month, with every indicator's input, points, weight,
+    contribution and the events behind it."""
+    return await scoring.get_score(session, principal=principal, member_id=member_id, month=month)

@@ -1,0 +1,31 @@
+"""Who may see what in performance: a member their own, a manager their units' subtree (by
+the member's unit path from goals), HR and admins everything."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from performance import repository
+from shared.auth import Principal, Role
+from shared.errors import NotFound
+
+
+async def may_see_member(session: AsyncSession, principal: Principal, member_id: str) -> bool:
+    if principal.has(Role.hr, Role.admin) or principal.member_id == member_id:
+        return True
+    if not principal.has(Role.manager):
+        return False
+    member = await repository.get_member(session, member_id=member_id)
+    return member is not None and bool(set(member.unit_path) & set(principal.org_units))
+
+
+async def require_member_visible(
+    session: AsyncSession, principal: Principal, member_id: str
+) -> None:
+    """404 rather than 403: a member must not learn whose scores or reviews exist."""
+    if not await may_see_member(session, principal, member_id):
+        raise NotFound("no such resource, or it is not yours to see")
+
+
+def require_hr(principal: Principal) -> None:
+    principal.require(Role.hr, Role.admin)

@@ -1,0 +1,64 @@
+"""Performance's own copies of goals' members and org units.
+
+Copies only move forward (a lower version arriving late changes nothing). A member's
+indicator inputs may arrive before the member does; their scores follow once it is known."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from performance import repository
+from performance.models import MemberCopy, OrgUnitCopy
+from performance.schemas import MemberChangedV1, OrgUnitChangedV1
+from performance.service.scoring import recompute
+from shared.errors import NotFound
+
+
+async def apply_org_unit_changed(session: AsyncSession, *, change: OrgUnitChangedV1) -> None:
+    await repository.upsert_newer(
+        session,
+        model=OrgUnitCopy,
+        values={
+            "id": change.unit_id,
+            "name": change.name,
+            "kind": change.kind,
+            "parent_id": change.parent_id,
+            "source_version": change.version,
+        },
+    )
+
+
+async def apply_member_changed(session: AsyncSession, *, change: MemberChangedV1) -> None:
+    before = await repository.get_member(session, member_id=change.member_id)
+    await repository.upsert_newer(
+        session,
+        model=MemberCopy,
+        values={
+            "id": change.member_id,
+            "name": change.name,
+            "home_unit_id": change.home_unit_id,
+            "unit_path": change.unit_path or [change.home_unit_id],
+            "layer": change.layer,
+            "tier": change.tier,
+            "manager_id": change.manager_id,
+            "hired_on": change.hired_on,
+            "left_on": change.left_on,
+            "leave_reason": change.leave_reason,
+            "source_version": change.version,
+        },
+    )
+    if before is None or (before.layer, before.tier, before.unit_path) != (
+        change.layer,
+        change.tier,
+        change.unit_path,
+    ):
+        session.expire_all()
+        for month in await repository.months_with_inputs(session, member_id=change.member_id):
+            await recompute(session, member_id=change.member_id, month=month)
+
+
+async def get_org_unit(session: AsyncSession, *, unit_id: str) -> OrgUnitCopy:
+    unit = await repository.get_org_unit(session, unit_id=unit_id)
+    if unit is None:
+        raise NotFound(f"org unit {unit_id} is not known to performance")
+    return unit
