@@ -27,6 +27,9 @@ class Settings(ServiceSettings):
     # The gateway passes large uploads (CSV) on; each service enforces its own limit.
     max_body_bytes: int = 64 * 1_048_576
     cors_origins: list[str] = []
+    # Routes a service serves without an account (a customer's single-use feedback link):
+    # the gateway passes them on without a token and the service checks the link itself.
+    public_path_prefixes: list[str] = ["/performance/customer-feedback/"]
 
     def upstream_url(self, service: str) -> str:
         url: str = getattr(self, f"{service}_url")

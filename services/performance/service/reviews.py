@@ -223,7 +223,7 @@ async def _close(
             cycle_kind=cycle.kind,
             period=cycle.period,
             member_id=review.member_id,
-            final_score=review.final_score or Decimal(0),
+            final_score=q2(review.final_score or Decimal(0)),
             rating=rating,
             revision=review.revision,
             correction=correction,

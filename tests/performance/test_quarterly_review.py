@@ -1,0 +1,372 @@
+"""Issue 4's review story through the gateway: live scores from goals' actuals, then a
+quarterly cycle for a team through every state, with self, manager, peer and customer
+feedback and a calibration adjustment; closing publishes exactly one ReviewClosed per member
+with the final score computed here by hand."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+
+from tests.helpers import auth, post_ok
+from tests.system import settled
+
+HR = auth("hr-1", ["hr"])
+_post = functools.partial(post_ok, headers=HR)
+MONTHS = ["2026-01", "2026-02", "2026-03"]
+# Revenue and leads per member and month; every target is 100000 revenue and 50 leads.
+ACTUALS = {
+    "s1": {"2026-01": ("110000", "50"), "2026-02": ("90000", "20"), "2026-03": ("130000", "60")},
+    "s2": {"2026-01": ("80000", "40"), "2026-02": ("100000", "50"), "2026-03": ("100000", "25")},
+    "lead": {"2026-01": ("100000", "50")},
+}
+
+
+async def _setup(client: httpx.AsyncClient) -> str:
+    company = (await _post(client, "/goals/org-units", {"name": "Co", "kind": "company"}))["id"]
+    team = (
+        await _post(
+            client, "/goals/org-units", {"name": "Sales", "kind": "team", "parent_id": company}
+        )
+    )["id"]
+    for member, layer, manager in (
+        ("lead", "management", None),
+        ("s1", "execution", "lead"),
+        ("s2", "execution", "lead"),
+    ):
+        await _post(
+            client,
+            "/goals/members",
+            {
+                "id": member,
+                "name": f"Name of {member}",
+                "home_unit_id": team,
+                "layer": layer,
+                "manager_id": manager,
+                "hired_on": "2025-05-01",
+            },
+        )
+    for code in ("revenue", "leads"):
+        await _post(client, "/goals/kpi-definitions", {"code": code, "name": code, "unit": "x"})
+    await _post(
+        client,
+        "/performance/scorecard-templates",
+        {
+            "key": "sales",
+            "name": "Sales scorecard",
+            "indicators": [
+                {
+                    "code": "revenue",
+                    "name": "Revenue",
+                    "category": "result",
+                    "source": "kpi:revenue",
+                    "weight": "0.7",
+                },
+                {
+                    "code": "leads",
+                    "name": "Leads",
+                    "category": "process",
+                    "source": "kpi:leads",
+                    "weight": "0.3",
+                    "curve": {"points": [["0", "0"], ["1", "100"]], "floor": "0.5", "cap": "100"},
+                },
+            ],
+        },
+    )
+    for member in ACTUALS:
+        for month in MONTHS:
+            for code, target in (("revenue", "100000"), ("leads", "50")):
+                await _post(
+                    client,
+                    "/goals/goals",
+                    {
+                        "kind": "kpi_target",
+                        "title": f"{code} {month}",
+                        "description": f"The {code} plan for {month}",
+                        "owner_type": "member",
+                        "owner_id": member,
+                        "period": month,
+                        "kpi": code,
+                        "target_value": target,
+                    },
+                )
+    items = [
+        {
+            "owner_id": member,
+            "kpi": code,
+            "date": f"{month}-15",
+            "value": value,
+            "idempotency_key": f"{member}-{code}-{month}",
+        }
+        for member, months in ACTUALS.items()
+        for month, values in months.items()
+        for code, value in zip(("revenue", "leads"), values, strict=True)
+    ]
+    report = await _post(client, "/goals/actuals/bulk", {"items": items}, status=200)
+    assert report["accepted"] == len(items)
+    await settled(client)
+    return team
+
+
+async def _score(
+    client: httpx.AsyncClient, member: str, month: str, headers: dict[str, str] = HR
+) -> dict[str, Any]:
+    response = await client.get(f"/performance/members/{member}/scores/{month}", headers=headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def _advance(client: httpx.AsyncClient, cycle: str, to: str) -> None:
+    await _post(client, f"/performance/review-cycles/{cycle}/advance", {"to": to}, status=200)
+
+
+async def _review_of(client: httpx.AsyncClient, cycle: str, member: str) -> dict[str, Any]:
+    reviews = (await client.get(f"/performance/review-cycles/{cycle}/reviews", headers=HR)).json()
+    review: dict[str, Any] = next(r for r in reviews if r["member_id"] == member)
+    return review
+
+
+async def test_a_quarterly_review_for_a_team(
+    system: tuple[httpx.AsyncClient, Callable[[date], None]],
+) -> None:
+    client, _set_today = system
+    team = await _setup(client)
+
+    # Live scores: 0.7 x revenue points + 0.3 x leads points (leads below 50% score 0).
+    s1_march = await _score(client, "s1", "2026-03")
+    assert Decimal(s1_march["score"]) == Decimal(114), s1_march  # 0.7 x 120 capped + 0.3 x 100
+    lines = {line["code"]: line for line in s1_march["indicators"]}
+    assert Decimal(lines["revenue"]["input"]) == Decimal("1.3")
+    assert Decimal(lines["revenue"]["points"]) == Decimal(120)
+    assert Decimal(lines["revenue"]["contribution"]) == Decimal(84)
+    assert len(lines["revenue"]["events"]) >= 1
+    assert s1_march["template_key"] == "sales"
+    assert Decimal((await _score(client, "s1", "2026-01"))["score"]) == Decimal(107)
+    assert Decimal((await _score(client, "s1", "2026-02"))["score"]) == Decimal(63)
+    assert [Decimal((await _score(client, "s2", m))["score"]) for m in MONTHS] == [
+        Decimal(80),
+        Decimal(100),
+        Decimal(85),
+    ]
+    assert [Decimal((await _score(client, "lead", m))["score"]) for m in MONTHS] == [
+        Decimal(100),
+        Decimal(0),
+        Decimal(0),
+    ]
+    s2 = auth("s2", ["member"], [team])
+    assert (
+        await client.get("/performance/members/s1/scores/2026-03", headers=s2)
+    ).status_code == 404
+
+    cycle = (
+        await _post(
+            client,
+            "/performance/review-cycles",
+            {
+                "name": "Sales Q1 2026",
+                "kind": "quarterly",
+                "period": "2026-Q1",
+                "population": {"unit_ids": [team]},
+            },
+        )
+    )["id"]
+    bad = await client.post(
+        "/performance/review-cycles",
+        headers=HR,
+        json={"name": "Bad", "kind": "quarterly", "period": "2026-03"},
+    )
+    assert bad.status_code == 422
+    skipped = await client.post(
+        f"/performance/review-cycles/{cycle}/advance", headers=HR, json={"to": "calibration"}
+    )
+    assert skipped.status_code == 409
+
+    await _advance(client, cycle, "self_assessment")
+    s1, lead = auth("s1", ["member"], [team]), auth("lead", ["manager"], [team])
+    reviews = {m: (await _review_of(client, cycle, m))["id"] for m in ("s1", "s2", "lead")}
+
+    def feedback(source: str, ability: str, attitude: str) -> dict[str, str]:
+        return {"source": source, "ability": ability, "attitude": attitude}
+
+    await _post(
+        client,
+        f"/performance/reviews/{reviews['s1']}/feedback",
+        feedback("self", "5", "4"),
+        headers=s1,
+    )
+    await _post(
+        client,
+        f"/performance/reviews/{reviews['s2']}/feedback",
+        feedback("self", "3", "4"),
+        headers=s2,
+    )
+    await _post(
+        client,
+        f"/performance/reviews/{reviews['lead']}/feedback",
+        feedback("self", "4", "4"),
+        headers=lead,
+    )
+    await _post(
+        client,
+        f"/performance/reviews/{reviews['s1']}/feedback",
+        feedback("peer", "4", "5"),
+        headers=s2,
+    )
+    await _post(
+        client,
+        f"/performance/reviews/{reviews['s2']}/feedback",
+        feedback("peer", "4", "4"),
+        headers=s1,
+    )
+    await _post(
+        client,
+        f"/performance/reviews/{reviews['s1']}/feedback",
+        feedback("self", "1", "1"),
+        headers=s2,
+        status=403,
+    )
+    await _post(
+        client,
+        f"/performance/reviews/{reviews['s1']}/feedback",
+        feedback("manager", "4", "4"),
+        headers=lead,
+        status=409,
+    )  # not yet
+    invite = await _post(
+        client,
+        f"/performance/reviews/{reviews['s1']}/customer-invites",
+        {"customer_name": "Acme Trading"},
+        headers=lead,
+    )
+    answer = {"ability": "5", "attitude": "5", "comment": "Answers within the hour"}
+    used = await client.post(invite["path"], json=answer)  # no account, no token
+    assert used.status_code == 204
+    assert (await client.post(invite["path"], json=answer)).status_code == 404  # single use
+
+    await _advance(client, cycle, "manager_assessment")
+    await _post(
+        client,
+        f"/performance/reviews/{reviews['s1']}/feedback",
+        feedback("manager", "4", "4"),
+        headers=lead,
+    )
+    await _post(
+        client,
+        f"/performance/reviews/{reviews['s2']}/feedback",
+        feedback("manager", "3", "3"),
+        headers=lead,
+    )
+    await _post(
+        client,
+        f"/performance/reviews/{reviews['s2']}/feedback",
+        feedback("self", "5", "5"),
+        headers=s2,
+        status=409,
+    )  # self-assessment is over
+
+    await _advance(client, cycle, "calibration")
+    # By hand (results = average of the three monthly scores; 360 ratings x 20, weighted
+    # self 0.1, manager 0.5, peer 0.2, customer 0.2 over the sources that answered):
+    # s1: results (107+63+114)/3 = 94.67; ability .1x100+.5x80+.2x80+.2x100 = 86;
+    #     attitude .1x80+.5x80+.2x100+.2x100 = 88; final .6x94.67+.2x86+.2x88 = 91.60 -> S
+    # s2: results (80+100+85)/3 = 88.33; ability (.1x60+.5x60+.2x80)/.8 = 65;
+    #     attitude (.1x80+.5x60+.2x80)/.8 = 67.50; final 52.998+13+13.5 = 79.50 -> B
+    # lead: results (100+0+0)/3 = 33.33; ability 80; attitude 80; final 52.00 -> D
+    expected = {
+        "s1": ("94.67", "86.00", "88.00", "91.60", "S"),
+        "s2": ("88.33", "65.00", "67.50", "79.50", "B"),
+        "lead": ("33.33", "80.00", "80.00", "52.00", "D"),
+    }
+    for member, (results, ability, attitude, final, rating) in expected.items():
+        review = await _review_of(client, cycle, member)
+        assert (
+            Decimal(review["results_score"]),
+            Decimal(review["ability_score"]),
+            Decimal(review["attitude_score"]),
+            Decimal(review["final_score"]),
+            review["rating"],
+        ) == (Decimal(results), Decimal(ability), Decimal(attitude), Decimal(final), rating), member
+    view = (await client.get(f"/performance/review-cycles/{cycle}/calibration", headers=HR)).json()
+    assert {r["rating"]: r["count"] for r in view["ratings"]} == {
+        "S": 1,
+        "A": 0,
+        "B": 1,
+        "C": 0,
+        "D": 1,
+    }
+    calibrated = await _post(
+        client,
+        f"/performance/reviews/{reviews['s2']}/calibrations",
+        {"rating": "A", "reason": "Carried the biggest account through the launch"},
+        status=200,
+    )
+    assert calibrated["calibrated_rating"] == "A"
+    assert calibrated["explanation"][-1].startswith("rating calibrated from B to A")
+
+    await _advance(client, cycle, "closed")
+    await settled(client)
+    closed = await _review_closed_events(client)
+    assert sorted(
+        (e["member_id"], e["final_score"], e["rating"], e["revision"]) for e in closed
+    ) == [("lead", "52.00", "D", 1), ("s1", "91.60", "S", 1), ("s2", "79.50", "A", 1)]
+
+    # What the reviewee sees: scores and feedback, but no peer's name; another's: nothing.
+    mine = (await client.get(f"/performance/reviews/{reviews['s1']}", headers=s1)).json()
+    peers = [f for f in mine["feedback"] if f["source"] == "peer"]
+    assert peers and all(f["author"] is None for f in peers)
+    assert "s2" not in str(mine)
+    customers = [f["author"] for f in mine["feedback"] if f["source"] == "customer"]
+    assert customers == ["Acme Trading"]
+    as_manager = (await client.get(f"/performance/reviews/{reviews['s1']}", headers=lead)).json()
+    assert [f["author"] for f in as_manager["feedback"] if f["source"] == "peer"] == ["s2"]
+    assert (
+        await client.get(f"/performance/reviews/{reviews['s1']}", headers=s2)
+    ).status_code == 404
+    assert [
+        r["member_id"]
+        for r in (
+            await client.get(f"/performance/review-cycles/{cycle}/reviews", headers=s2)
+        ).json()
+    ] == ["s2"]
+
+    # A closed review changes only through a recorded reopen, published as a correction.
+    await _post(
+        client,
+        f"/performance/reviews/{reviews['s2']}/feedback",
+        feedback("peer", "5", "5"),
+        headers=s1,
+        status=409,
+    )
+    reopened = await _post(
+        client,
+        f"/performance/reviews/{reviews['s2']}/reopen",
+        {"reason": "Manager rating entered on the wrong scale"},
+        status=200,
+    )
+    assert reopened["state"] == "reopened"
+    again = await _post(client, f"/performance/reviews/{reviews['s2']}/close", {}, status=200)
+    assert (again["state"], again["revision"], again["calibrated_rating"]) == ("closed", 2, "A")
+    closed = await _review_closed_events(client)
+    s2_events = [e for e in closed if e["member_id"] == "s2"]
+    assert [(e["revision"], e["correction"]) for e in s2_events] == [(1, False), (2, True)]
+
+
+async def _review_closed_events(client: httpx.AsyncClient) -> list[dict[str, Any]]:
+    """The ReviewClosed events in performance's outbox, in the order they were written."""
+    app = client._transport.app  # type: ignore[attr-defined]
+    database = app.state.service_apps["performance"].state.database
+    async with database.sessions() as session:
+        rows = await session.execute(
+            text(
+                "SELECT envelope FROM performance.outbox WHERE event_type = "
+                "'performance.review.closed' ORDER BY id"
+            )
+        )
+        return [row.envelope["data"] for row in rows]
