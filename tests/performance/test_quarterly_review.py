@@ -111,7 +111,7 @@ async def _setup(client: httpx.AsyncClient) -> str:
     report = await _post(client, "/goals/actuals/bulk", {"items": items}, status=200)
     assert report["accepted"] == len(items)
     await settled(client)
-    return team
+    return str(team)
 
 
 async def _score(
