@@ -41,14 +41,24 @@ async def services(
 ) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient, str]]:
     """Goals and performance, each with its own relay and consumers, on the real broker."""
     url = await create_database(database_url, f"live_{uuid.uuid4().hex[:8]}")
-    common = {
-        "database_url": url,
-        "bus": BusKind.kafka,
-        "kafka_bootstrap": kafka.bootstrap,
-        "outbox_poll_interval_s": 0.2,
-    }
-    goals = create_goals(GoalsSettings(**common), bus=InProcessBus())
-    performance = create_performance(PerformanceSettings(**common), bus=InProcessBus())
+    goals = create_goals(
+        GoalsSettings(
+            database_url=url,
+            bus=BusKind.kafka,
+            kafka_bootstrap=kafka.bootstrap,
+            outbox_poll_interval_s=0.2,
+        ),
+        bus=InProcessBus(),
+    )
+    performance = create_performance(
+        PerformanceSettings(
+            database_url=url,
+            bus=BusKind.kafka,
+            kafka_bootstrap=kafka.bootstrap,
+            outbox_poll_interval_s=0.2,
+        ),
+        bus=InProcessBus(),
+    )
     async with (
         goals.router.lifespan_context(goals),
         performance.router.lifespan_context(performance),
