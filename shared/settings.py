@@ -49,6 +49,9 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str = "spearhead"
     jwks_url: str | None = None
     log_level: str = "INFO"
+    timezone: str = Field(
+        default="Asia/Shanghai", description="The organisation's time zone: what 'today' means"
+    )
     max_body_bytes: int = Field(default=1_048_576, description="Largest JSON request body")
     max_upload_bytes: int = Field(default=32 * 1_048_576, description="Largest CSV upload")
     outbox_poll_interval_s: float = 1.0

@@ -12,9 +12,6 @@ class Settings(ServiceSettings):
     model_config = service_settings_config("GOALS_")
     service_name: ClassVar[str] = "goals"
 
-    timezone: str = Field(
-        default="Asia/Shanghai", description="The organisation's time zone: what 'today' means"
-    )
     smart_min_description: int = Field(
         default=10, description="Characters a goal's description needs to count as specific"
     )

@@ -230,3 +230,89 @@ class ReviewReopening(Base):
     reopened_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class ImprovementPlan(Base):
+    """Goals and checkpoints agreed after a review, and how it ended."""
+
+    __tablename__ = "improvement_plans"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(36), index=True)
+    review_id: Mapped[str | None] = mapped_column(String(36))
+    goals: Mapped[list[str]] = mapped_column(JSON)
+    checkpoints: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class RootCauseNote(Base):
+    """A manager's diagnosis of a trailing indicator: five whys or fishbone categories."""
+
+    __tablename__ = "root_cause_notes"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(36), index=True)
+    indicator: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(20))
+    whys: Mapped[list[str]] = mapped_column(JSON, default=list)
+    fishbone: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class DevelopmentPlan(Base):
+    __tablename__ = "development_plans"
+    __table_args__ = (UniqueConstraint("member_id", "year"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(36), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    objectives: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class TrainingRecord(Base):
+    __tablename__ = "training_records"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(36), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    hours: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    completed_on: Mapped[date] = mapped_column(Date)
+    provider: Mapped[str | None] = mapped_column(String(200))
+
+
+class PulseSurvey(Base):
+    __tablename__ = "pulse_surveys"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(36), index=True)
+    question: Mapped[str] = mapped_column(String(500))
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class PulseAnswer(Base):
+    """An anonymous answer: nothing in it points to who gave it."""
+
+    __tablename__ = "pulse_answers"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    survey_id: Mapped[str] = mapped_column(ForeignKey(f"{SCHEMA}.pulse_surveys.id"), index=True)
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class PulseParticipation(Base):
+    """That someone answered (a keyed hash of survey and member), kept apart from the
+    answers so that one answer each can be enforced without knowing whose answer is whose."""
+
+    __tablename__ = "pulse_participation"
+
+    survey_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    participant: Mapped[str] = mapped_column(String(64), primary_key=True)

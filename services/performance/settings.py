@@ -1,10 +1,31 @@
+from decimal import Decimal
 from typing import ClassVar
+
+from pydantic import Field
 
 from shared.settings import ServiceSettings, service_settings_config
 
 
 class Settings(ServiceSettings):
-    """Performance settings: ``PERFORMANCE_*`` variables, falling back to ``SPEARHEAD_*``."""
+    """Performance settings: ``PERFORMANCE_*`` variables, falling back to ``SPEARHEAD_*``.
+    The targets are the management plan's defaults; every one is configuration."""
 
     model_config = service_settings_config("PERFORMANCE_")
     service_name: ClassVar[str] = "performance"
+
+    training_hours_target: Decimal = Field(
+        default=Decimal(40), description="Training hours a member a year"
+    )
+    training_coverage_target: Decimal = Field(
+        default=Decimal(1), description="Share of members trained a year"
+    )
+    satisfaction_target: Decimal = Field(
+        default=Decimal("0.85"), description="Share of pulse answers of 4 or 5"
+    )
+    core_share: Decimal = Field(
+        default=Decimal("0.30"), description="Core members: this top share by score"
+    )
+    core_retention_target: Decimal = Field(default=Decimal("0.90"))
+    voluntary_attrition_target: Decimal = Field(default=Decimal("0.08"))
+    backbone_min_months: int = Field(default=6, description="Tenure before backbone")
+    management_min_months: int = Field(default=24, description="Tenure before management")
