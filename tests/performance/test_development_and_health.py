@@ -1,0 +1,275 @@
+"""Diagnosis against the team median, improvement plans, training, promotion readiness,
+anonymous pulse surveys and team health, all computed by hand here."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+import httpx
+from sqlalchemy import inspect
+
+from performance.api.deps import today as performance_today
+from performance.models import PulseAnswer
+from tests.helpers import auth, post_ok
+from tests.system import settled
+
+HR = auth("hr-9", ["hr"])
+_post = functools.partial(post_ok, headers=HR)
+LEADS = {
+    "s1": {"2026-02": "50", "2026-03": "60"},
+    "s2": {"2026-02": "20", "2026-03": "25"},
+    "s3": {"2026-02": "50", "2026-03": "40"},
+}
+
+
+async def test_development_and_team_health(
+    system: tuple[httpx.AsyncClient, Callable[[date], None]],
+) -> None:
+    client, _set_today = system
+    app = client._transport.app  # type: ignore[attr-defined]
+    app.state.service_apps["performance"].dependency_overrides[performance_today] = lambda: date(
+        2026, 4, 30
+    )
+    team = (await _post(client, "/goals/org-units", {"name": "Sales", "kind": "team"}))["id"]
+    for member, layer in (
+        ("lead", "management"),
+        ("s1", "execution"),
+        ("s2", "execution"),
+        ("s3", "execution"),
+    ):
+        await _post(
+            client,
+            "/goals/members",
+            {
+                "id": member,
+                "name": member,
+                "home_unit_id": team,
+                "layer": layer,
+                "manager_id": None if member == "lead" else "lead",
+                "hired_on": "2025-05-01",
+            },
+        )
+    await _post(
+        client, "/goals/kpi-definitions", {"code": "leads", "name": "Leads", "unit": "count"}
+    )
+    await _post(
+        client,
+        "/performance/scorecard-templates",
+        {
+            "key": "leads-only",
+            "name": "Leads",
+            "indicators": [
+                {
+                    "code": "leads",
+                    "name": "Leads",
+                    "category": "process",
+                    "source": "kpi:leads",
+                    "weight": "1",
+                }
+            ],
+        },
+    )
+    for member, months in LEADS.items():
+        for month, value in months.items():
+            await _post(
+                client,
+                "/goals/goals",
+                {
+                    "kind": "kpi_target",
+                    "title": "Leads",
+                    "description": "Monthly leads plan",
+                    "owner_type": "member",
+                    "owner_id": member,
+                    "period": month,
+                    "kpi": "leads",
+                    "target_value": "50",
+                },
+            )
+            await _post(
+                client,
+                "/goals/actuals",
+                {
+                    "owner_id": member,
+                    "kpi": "leads",
+                    "date": f"{month}-20",
+                    "value": value,
+                    "idempotency_key": f"{member}-{month}",
+                },
+            )
+    await settled(client)
+    lead = auth("lead", ["manager"], [team])
+
+    # s2 scores 40 and 50 against team medians of 100 and 80: trailing since February.
+    await _post(
+        client,
+        "/performance/root-causes",
+        {
+            "member_id": "s2",
+            "indicator": "leads",
+            "method": "five_whys",
+            "whys": ["Few leads", "Few events attended", "No event budget this quarter"],
+        },
+        headers=lead,
+    )
+    await _post(
+        client,
+        "/performance/root-causes",
+        {"member_id": "s2", "indicator": "leads", "method": "fishbone", "fishbone": {}},
+        headers=lead,
+        status=422,
+    )
+    diagnosis = (await client.get("/performance/members/s2/diagnosis/2026-03", headers=lead)).json()
+    assert diagnosis["team_size"] == 4
+    assert [
+        (t["indicator"], Decimal(t["points"]), Decimal(t["team_median"]), t["trailing_since"])
+        for t in diagnosis["trailing"]
+    ] == [("leads", Decimal(50), Decimal(80), "2026-02")]
+    assert diagnosis["notes"][0]["whys"][-1] == "No event budget this quarter"
+    assert (await client.get("/performance/members/s1/diagnosis/2026-03", headers=lead)).json()[
+        "trailing"
+    ] == []
+    s2 = auth("s2", ["member"], [team])
+    assert (
+        await client.get("/performance/members/s1/diagnosis/2026-03", headers=s2)
+    ).status_code == 404
+
+    plan = await client.post(
+        "/performance/improvement-plans",
+        headers=lead,
+        json={
+            "member_id": "s2",
+            "goals": ["Back to 50 leads a month"],
+            "checkpoints": [{"due_on": "2026-05-15", "description": "Join two trade shows"}],
+        },
+    )
+    assert plan.status_code == 201, plan.text
+    done = await client.patch(
+        f"/performance/improvement-plans/{plan.json()['id']}",
+        headers={**lead, "If-Match": plan.headers["etag"]},
+        json={
+            "checkpoints": [
+                {"due_on": "2026-05-15", "description": "Join two trade shows", "done": True}
+            ],
+            "outcome": "completed",
+            "outcome_note": "52 in May",
+        },
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["checkpoints"][0]["done"] is True
+    closed = await client.patch(
+        f"/performance/improvement-plans/{plan.json()['id']}",
+        headers={**lead, "If-Match": done.headers["etag"]},
+        json={"outcome": "failed"},
+    )
+    assert closed.status_code == 409
+    await _post(
+        client,
+        "/performance/improvement-plans",
+        {
+            "member_id": "s1",
+            "goals": ["x"],
+            "checkpoints": [{"due_on": "2026-05-15", "description": "y"}],
+        },
+        headers=s2,
+        status=403,
+    )
+
+    # Training in 2026: s1 24 + 20 hours, s2 8; coverage 2 of 4, 52 / 4 = 13 hours a member.
+    for member, title, hours in (
+        ("s1", "Key accounts", "24"),
+        ("s1", "Negotiation", "20"),
+        ("s2", "CRM basics", "8"),
+    ):
+        await _post(
+            client,
+            "/performance/training-records",
+            {"member_id": member, "title": title, "hours": hours, "completed_on": "2026-03-10"},
+            headers=lead,
+        )
+    summary = (
+        await client.get(f"/performance/units/{team}/training?year=2026", headers=lead)
+    ).json()
+    assert (
+        summary["members"],
+        summary["trained"],
+        Decimal(summary["coverage"]),
+        Decimal(summary["hours_per_member"]),
+        summary["members_below_hours"],
+    ) == (4, 2, Decimal("0.5"), Decimal(13), ["lead", "s2", "s3"])
+    await _post(
+        client,
+        "/performance/development-plans",
+        {
+            "member_id": "s1",
+            "year": 2026,
+            "objectives": [{"skill": "Negotiation", "action": "Lead two renewals"}],
+        },
+        headers=lead,
+    )
+
+    readiness = (
+        await client.get("/performance/members/s1/promotion-readiness", headers=lead)
+    ).json()
+    assert (readiness["tier"], readiness["next_tier"], readiness["ready"]) == (
+        "newcomer",
+        "backbone",
+        False,
+    )
+    assert {c["name"]: c["met"] for c in readiness["criteria"]} == {
+        "tenure": True,
+        "reviews": False,
+        "training": True,
+    }
+
+    # An anonymous pulse: 5, 3 and 4 -> two of three satisfied.
+    survey = await _post(
+        client,
+        "/performance/pulse-surveys",
+        {
+            "unit_id": team,
+            "question": "How satisfied are you this month?",
+            "opens_on": "2026-04-01",
+            "closes_on": "2026-04-30",
+        },
+    )
+    for member, score in (("s1", 5), ("s2", 3), ("s3", 4)):
+        answered = await client.post(
+            f"/performance/pulse-surveys/{survey['id']}/answers",
+            json={"score": score},
+            headers=auth(member, ["member"], [team]),
+        )
+        assert answered.status_code == 204, answered.text
+    twice = await client.post(
+        f"/performance/pulse-surveys/{survey['id']}/answers",
+        json={"score": 1},
+        headers=auth("s1", ["member"], [team]),
+    )
+    assert twice.status_code == 409
+    assert {c.key for c in inspect(PulseAnswer).columns} == {"id", "survey_id", "score", "comment"}
+
+    # s3 leaves by choice at the end of June.
+    read = await client.get("/goals/members/s3", headers=HR)
+    left = await client.patch(
+        "/goals/members/s3",
+        headers={**HR, "If-Match": read.headers["etag"]},
+        json={"left_on": "2026-06-30", "leave_reason": "voluntary"},
+    )
+    assert left.status_code == 200
+    await settled(client)
+    health = (await client.get(f"/performance/units/{team}/health?year=2026", headers=lead)).json()
+    # Average 2026 scores: s1 (100+120)/2 = 110, s3 90, s2 45; the top 30% of 4 is 1: s1.
+    assert (
+        Decimal(health["satisfaction"]),
+        health["answers"],
+        health["core_members"],
+        Decimal(health["core_retention"]),
+        health["headcount_at_start"],
+        health["voluntary_leavers"],
+        Decimal(health["voluntary_attrition"]),
+    ) == (Decimal("0.67"), 3, ["s1"], Decimal(1), 4, 1, Decimal("0.25"))
+    assert (
+        await client.get(f"/performance/units/{team}/health?year=2026", headers=s2)
+    ).status_code == 403
