@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, Protocol, TypeVar
+from zoneinfo import ZoneInfo
 
+from fastapi import Request
 from pydantic import BaseModel, ConfigDict
 
 from shared.errors import PreconditionFailed, PreconditionRequired, Unprocessable
@@ -79,6 +81,11 @@ def created_page(rows: list[C], limit: int) -> tuple[list[C], str | None]:
         return rows, None
     rows = rows[:limit]
     return rows, encode_cursor(rows[-1].created_at.isoformat(), rows[-1].id)
+
+
+def organisation_today(request: Request) -> date:
+    """Today in the organisation's time zone; a dependency, so a test can pin it."""
+    return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
 
 
 def etag_of(resource_id: str, version: int) -> str:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 
 from goals.service.access import Scope, scope_of
 from goals.settings import Settings
+from shared.api import organisation_today
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
 
@@ -19,9 +19,8 @@ def settings_of(request: Request) -> Settings:
     return settings
 
 
-def today(request: Request) -> date:
-    """Today in the organisation's time zone (a dependency, so tests can pin it)."""
-    return datetime.now(ZoneInfo(settings_of(request).timezone)).date()
+# Today in the organisation's time zone (tests pin it by overriding this function).
+today = organisation_today
 
 
 async def current_scope(session: SessionDep, principal: CurrentPrincipal) -> Scope:

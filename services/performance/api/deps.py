@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 
 from performance.settings import Settings
+from shared.api import organisation_today
 
 
 def settings_of(request: Request) -> Settings:
@@ -16,9 +16,8 @@ def settings_of(request: Request) -> Settings:
     return settings
 
 
-def today(request: Request) -> date:
-    """Today in the organisation's time zone (a dependency, so tests can pin it)."""
-    return datetime.now(ZoneInfo(settings_of(request).timezone)).date()
+# Today in the organisation's time zone (tests pin it by overriding this function).
+today = organisation_today
 
 
 SettingsDep = Annotated[Settings, Depends(settings_of)]

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from performance import repository
 from shared.auth import Principal, Role
-from shared.errors import NotFound
+from shared.errors import Forbidden, NotFound
 
 
 async def may_see_member(session: AsyncSession, principal: Principal, member_id: str) -> bool:
@@ -29,3 +29,12 @@ async def require_member_visible(
 
 def require_hr(principal: Principal) -> None:
     principal.require(Role.hr, Role.admin)
+
+
+def require_unit_reader(principal: Principal, unit_id: str, what: str) -> None:
+    """A unit's figures (training, health) are for its managers and HR."""
+    if principal.has(Role.hr, Role.admin) or (
+        principal.has(Role.manager) and unit_id in principal.org_units
+    ):
+        return
+    raise Forbidden(f"a unit's manager or HR reads its {what}")

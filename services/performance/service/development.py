@@ -26,7 +26,7 @@ from performance.schemas import (
     TrainingCreate,
     TrainingSummary,
 )
-from performance.service.access import may_see_member, require_member_visible
+from performance.service.access import may_see_member, require_member_visible, require_unit_reader
 from performance.settings import Settings
 from shared.api import check_if_match
 from shared.auth import Principal, Role
@@ -223,11 +223,7 @@ async def training_summary(
     session: AsyncSession, *, principal: Principal, unit_id: str, year: int, settings: Settings
 ) -> TrainingSummary:
     """Coverage (members with any training) and hours a member for the unit's subtree."""
-    if not (
-        principal.has(Role.hr, Role.admin)
-        or (principal.has(Role.manager) and unit_id in principal.org_units)
-    ):
-        raise Forbidden("a unit's manager or HR reads its training")
+    require_unit_reader(principal, unit_id, "training")
     start, end = date(year, 1, 1), date(year, 12, 31)
     members = [
         m

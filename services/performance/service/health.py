@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from performance import repository
 from performance.models import PulseAnswer, PulseSurvey
 from performance.schemas import PulseAnswerCreate, PulseSurveyCreate, TeamHealth
-from performance.service.access import require_hr
+from performance.service.access import require_hr, require_unit_reader
 from performance.settings import Settings
-from shared.auth import Principal, Role
+from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from shared.periods import Grain, Period
 
@@ -86,11 +86,7 @@ async def answer(
 async def team_health(
     session: AsyncSession, *, principal: Principal, unit_id: str, year: int, settings: Settings
 ) -> TeamHealth:
-    if not (
-        principal.has(Role.hr, Role.admin)
-        or (principal.has(Role.manager) and unit_id in principal.org_units)
-    ):
-        raise Forbidden("a unit's manager or HR reads its health")
+    require_unit_reader(principal, unit_id, "health")
     start, end = date(year, 1, 1), date(year, 12, 31)
     explanation: list[str] = []
     scores = await repository.answers_for_units(session, unit_ids=[unit_id], start=start, end=end)
