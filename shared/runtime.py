@@ -8,6 +8,7 @@ import contextlib
 import importlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,20 @@ from shared.settings import BusKind, ServiceSettings
 log = logging.getLogger("spearhead.runtime")
 
 
+@dataclass(frozen=True)
+class PeriodicJob:
+    """Work a service runs on a timer beside its consumers (a deadline scheduler, say).
+
+    ``run`` gets the service's database and settings and does one pass; the runtime calls it
+    every ``interval_s(settings)`` seconds until the service stops. A pass that raises is
+    logged and retried at the next tick, so the job's state must live in the database (it
+    survives restarts that way, too)."""
+
+    name: str
+    run: Callable[[Database, Any], Awaitable[None]]
+    interval_s: Callable[[Any], float]
+
+
 @dataclass
 class ServiceDefinition:
     """Everything the kit needs to run one service; each service's ``main.py`` builds one."""
@@ -41,12 +56,13 @@ class ServiceDefinition:
     migrations_dir: Path
     routers: list[APIRouter] = field(default_factory=list)
     subscriptions: list[Subscription] = field(default_factory=list)
+    jobs: list[PeriodicJob] = field(default_factory=list)
 
 
 def service_definition(package: str, *, title: str, description: str) -> ServiceDefinition:
     """A service's definition, read from the files every service has by convention:
     ``models`` (metadata, inbox), ``events`` (catalog, outbox), ``api`` (router),
-    ``consumers`` (subscriptions) and the ``migrations/`` folder."""
+    ``consumers`` (subscriptions, and ``jobs`` if it runs any) and the ``migrations/`` folder."""
     models = importlib.import_module(f"{package}.models")
     events = importlib.import_module(f"{package}.events")
     api = importlib.import_module(f"{package}.api")
@@ -63,6 +79,7 @@ def service_definition(package: str, *, title: str, description: str) -> Service
         migrations_dir=package_dir / "migrations",
         routers=[api.router],
         subscriptions=list(consumers.subscriptions),
+        jobs=list(getattr(consumers, "jobs", [])),
     )
 
 
@@ -110,6 +127,8 @@ class ServiceRuntime:
         ]
         self.workers: list[KafkaConsumerWorker] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = asyncio.Event()
+        self.job_errors: dict[str, str] = {}
         self.started = False
 
     async def _prepare_kafka(self) -> None:
@@ -153,9 +172,24 @@ class ServiceRuntime:
         self._tasks.append(
             asyncio.create_task(self.relay.run(), name=f"relay-{self.definition.name}")
         )
+        self._stopping.clear()
+        for job in self.definition.jobs:
+            self._tasks.append(asyncio.create_task(self._run_job(job), name=f"job-{job.name}"))
         self.started = True
 
+    async def _run_job(self, job: PeriodicJob) -> None:
+        while not self._stopping.is_set():
+            try:
+                await job.run(self.db, self.settings)
+                self.job_errors.pop(job.name, None)
+            except Exception as exc:
+                self.job_errors[job.name] = repr(exc)
+                log.exception("periodic job failed; retrying next tick", extra={"job": job.name})
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), job.interval_s(self.settings))
+
     async def stop(self) -> None:
+        self._stopping.set()
         self.relay.stop()
         for worker in self.workers:
             worker.stop()
@@ -193,6 +227,10 @@ class ServiceRuntime:
             checks["database"] = f"down: {type(exc).__name__}"
             ready = False
         checks["outbox_relay"] = self.relay.last_error or "ok"
+        if self.definition.jobs:
+            checks["jobs"] = {
+                job.name: self.job_errors.get(job.name, "ok") for job in self.definition.jobs
+            }
         consumers = [worker.health() for worker in self.workers]
         for task in self._tasks:
             if task.done():
