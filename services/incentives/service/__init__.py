@@ -1,0 +1,1 @@
+"""Rules of the incentives service: the calculator (pure), plans, payouts, revenue, rewards."""
