@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, text
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -78,3 +79,16 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 # scope="function": the commit happens before the response is sent, so a client that sees
 # a 2xx knows the change (and its outbox events) are durable.
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+
+
+async def upsert_newer(session: AsyncSession, *, model: Any, values: dict[str, Any]) -> None:
+    """Insert or update a service's copy of another service's record (keyed by ``id``); an
+    older ``source_version`` arriving late changes nothing."""
+    statement = insert(model).values(**values)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[model.id],
+            set_={k: statement.excluded[k] for k in values if k != "id"},
+            where=model.source_version < statement.excluded.source_version,
+        )
+    )

@@ -1,5 +1,44 @@
-"""Events the incentives service consumes."""
+"""Events the incentives service consumes, and the one place listing its subscriptions."""
 
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incentives.schemas import KPIUpdatedV1, MemberChangedV1, ReviewClosedV1, ScoreComputedV1
+from incentives.service import copies
+from shared.events import Envelope
 from shared.inbox import Subscription
 
-subscriptions: list[Subscription] = []
+subscription = Subscription(consumer="incentives")
+
+
+@subscription.on("goals.member.changed")
+async def on_member_changed(session: AsyncSession, event: Envelope) -> None:
+    await copies.member_changed(session, change=MemberChangedV1.model_validate(event.data))
+
+
+@subscription.on("goals.kpi.updated")
+async def on_kpi_updated(session: AsyncSession, event: Envelope) -> None:
+    await copies.kpi_updated(
+        session,
+        figure=KPIUpdatedV1.model_validate(event.data),
+        event_id=event.id,
+        event_time=event.time,
+    )
+
+
+@subscription.on("performance.review.closed")
+async def on_review_closed(session: AsyncSession, event: Envelope) -> None:
+    await copies.review_closed(
+        session, review=ReviewClosedV1.model_validate(event.data), event_id=event.id
+    )
+
+
+@subscription.on("performance.score.computed")
+async def on_score_computed(session: AsyncSession, event: Envelope) -> None:
+    await copies.score_computed(
+        session, score=ScoreComputedV1.model_validate(event.data), event_id=event.id
+    )
+
+
+subscriptions = [subscription]

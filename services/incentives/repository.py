@@ -1,1 +1,360 @@
 """The only place with queries on the incentives schema."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import case, delete, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incentives.models import (
+    Adjustment,
+    KpiFigure,
+    Ladder,
+    MemberCopy,
+    MonthlyScore,
+    PayoutLine,
+    PayoutRun,
+    Plan,
+    Project,
+    Projection,
+    RevenueEntry,
+    ReviewResult,
+    StarAward,
+)
+
+T = TypeVar("T")
+
+
+async def add(session: AsyncSession, *, row: T) -> T:
+    session.add(row)
+    await session.flush()
+    return row
+
+
+# ----------------------------------------------------------------------------- copies
+
+
+async def get_member(session: AsyncSession, *, member_id: str) -> MemberCopy | None:
+    return await session.get(MemberCopy, member_id)
+
+
+async def members(session: AsyncSession) -> list[MemberCopy]:
+    return list((await session.scalars(select(MemberCopy).order_by(MemberCopy.id))).all())
+
+
+async def save_figure(session: AsyncSession, *, values: dict[str, Any]) -> bool:
+    """Keep the newest figure; an older event arriving late changes nothing. True if stored."""
+    statement = insert(KpiFigure).values(**values)
+    result = await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[KpiFigure.member_id, KpiFigure.kpi, KpiFigure.period],
+            set_={k: statement.excluded[k] for k in values},
+            where=KpiFigure.event_time <= statement.excluded.event_time,
+        ).returning(KpiFigure.member_id)
+    )
+    return result.first() is not None
+
+
+async def figures(session: AsyncSession, *, member_id: str, period: str) -> list[KpiFigure]:
+    rows = await session.scalars(
+        select(KpiFigure).where(KpiFigure.member_id == member_id, KpiFigure.period == period)
+    )
+    return list(rows.all())
+
+
+async def save_review(session: AsyncSession, *, values: dict[str, Any]) -> bool:
+    """Keep the newest revision of a member's review for a period. True if stored."""
+    statement = insert(ReviewResult).values(**values)
+    result = await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[ReviewResult.member_id, ReviewResult.period],
+            set_={k: statement.excluded[k] for k in values},
+            where=ReviewResult.revision < statement.excluded.revision,
+        ).returning(ReviewResult.member_id)
+    )
+    return result.first() is not None
+
+
+async def review(session: AsyncSession, *, member_id: str, period: str) -> ReviewResult | None:
+    return await session.get(ReviewResult, (member_id, period))
+
+
+async def save_score(session: AsyncSession, *, values: dict[str, Any]) -> None:
+    statement = insert(MonthlyScore).values(**values)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[MonthlyScore.member_id, MonthlyScore.month],
+            set_={k: statement.excluded[k] for k in values},
+            where=MonthlyScore.revision < statement.excluded.revision,
+        )
+    )
+
+
+async def scores(session: AsyncSession, *, month: str) -> list[MonthlyScore]:
+    rows = await session.scalars(select(MonthlyScore).where(MonthlyScore.month == month))
+    return list(rows.all())
+
+
+# ----------------------------------------------------------------------------- plans
+
+
+async def get_ladder(session: AsyncSession, *, key: str) -> Ladder | None:
+    return await session.get(Ladder, key)
+
+
+async def ladders(session: AsyncSession) -> list[Ladder]:
+    return list((await session.scalars(select(Ladder).order_by(Ladder.key))).all())
+
+
+async def get_plan(session: AsyncSession, *, plan_id: str) -> Plan | None:
+    return await session.get(Plan, plan_id)
+
+
+async def plans(session: AsyncSession, *, period: str | None = None) -> list[Plan]:
+    query = select(Plan).order_by(Plan.created_at, Plan.id)
+    if period is not None:
+        query = query.where(Plan.period == period)
+    return list((await session.scalars(query)).all())
+
+
+async def plan_periods(session: AsyncSession) -> list[str]:
+    return list((await session.scalars(select(Plan.period).distinct())).all())
+
+
+# ----------------------------------------------------------------------------- revenue
+
+
+async def get_revenue(session: AsyncSession, *, entry_id: str) -> RevenueEntry | None:
+    return await session.get(RevenueEntry, entry_id)
+
+
+async def lock_member_revenue(session: AsyncSession, *, member_id: str, period: str) -> None:
+    """Serialise commission for one member and period: tiers depend on the running total."""
+    await session.execute(
+        select(
+            func.pg_advisory_xact_lock(func.hashtext(f"incentives:revenue:{member_id}:{period}"))
+        )
+    )
+
+
+async def net_revenue(session: AsyncSession, *, member_id: str, period: str) -> Decimal:
+    signed = case((RevenueEntry.kind == "deal", RevenueEntry.amount), else_=-RevenueEntry.amount)
+    total = await session.scalar(
+        select(func.coalesce(func.sum(signed), 0)).where(
+            RevenueEntry.member_id == member_id, RevenueEntry.period == period
+        )
+    )
+    return Decimal(total or 0)
+
+
+async def reversed_of(session: AsyncSession, *, deal_id: str) -> Decimal:
+    total = await session.scalar(
+        select(func.coalesce(func.sum(RevenueEntry.amount), 0)).where(
+            RevenueEntry.deal_id == deal_id, RevenueEntry.kind != "deal"
+        )
+    )
+    return Decimal(total or 0)
+
+
+async def revenue_entries(
+    session: AsyncSession, *, member_id: str, period: str
+) -> list[RevenueEntry]:
+    rows = await session.scalars(
+        select(RevenueEntry)
+        .where(RevenueEntry.member_id == member_id, RevenueEntry.period == period)
+        .order_by(RevenueEntry.seq)
+    )
+    return list(rows.all())
+
+
+async def revenue_members(session: AsyncSession, *, period: str) -> set[str]:
+    rows = await session.scalars(
+        select(RevenueEntry.member_id).where(RevenueEntry.period == period).distinct()
+    )
+    return set(rows.all())
+
+
+# ----------------------------------------------------------------------------- projections
+
+
+async def save_projection(session: AsyncSession, *, values: dict[str, Any]) -> None:
+    statement = insert(Projection).values(**values, revision=1)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[Projection.member_id, Projection.plan_id],
+            set_={
+                **{k: statement.excluded[k] for k in values},
+                "revision": Projection.revision + 1,
+                "updated_at": func.now(),
+            },
+        )
+    )
+
+
+async def projections(session: AsyncSession, *, member_id: str) -> list[Projection]:
+    rows = await session.scalars(
+        select(Projection)
+        .where(Projection.member_id == member_id)
+        .order_by(Projection.period, Projection.plan_id)
+    )
+    return list(rows.all())
+
+
+# ----------------------------------------------------------------------------- runs
+
+
+async def get_run(session: AsyncSession, *, run_id: str, lock: bool = False) -> PayoutRun | None:
+    if lock:
+        return await session.get(PayoutRun, run_id, with_for_update=True)
+    return await session.get(PayoutRun, run_id)
+
+
+async def runs(session: AsyncSession, *, period: str | None = None) -> list[PayoutRun]:
+    query = select(PayoutRun).order_by(PayoutRun.created_at, PayoutRun.id)
+    if period is not None:
+        query = query.where(PayoutRun.period == period)
+    return list((await session.scalars(query)).all())
+
+
+async def lock_period_runs(session: AsyncSession, *, period: str) -> None:
+    """One writer at a time creates or recalculates a period's draft run."""
+    await session.execute(
+        select(func.pg_advisory_xact_lock(func.hashtext(f"incentives:runs:{period}")))
+    )
+
+
+async def draft_run(session: AsyncSession, *, period: str) -> PayoutRun | None:
+    return await session.scalar(
+        select(PayoutRun).where(PayoutRun.period == period, PayoutRun.state == "draft")
+    )
+
+
+async def run_lines(
+    session: AsyncSession, *, run_id: str, member_id: str | None = None
+) -> list[PayoutLine]:
+    query = select(PayoutLine).where(PayoutLine.run_id == run_id)
+    if member_id is not None:
+        query = query.where(PayoutLine.member_id == member_id)
+    return list((await session.scalars(query.order_by(PayoutLine.id))).all())
+
+
+async def delete_lines(session: AsyncSession, *, run_id: str, member_id: str) -> None:
+    await session.execute(
+        delete(PayoutLine).where(PayoutLine.run_id == run_id, PayoutLine.member_id == member_id)
+    )
+
+
+async def member_runs(session: AsyncSession, *, member_id: str, period: str) -> list[PayoutRun]:
+    """Runs with lines for the member: the period's own, and later ones that carry
+    adjustments about it."""
+    in_lines = select(PayoutLine.run_id).where(PayoutLine.member_id == member_id)
+    rows = await session.scalars(
+        select(PayoutRun)
+        .where(PayoutRun.period == period, PayoutRun.id.in_(in_lines))
+        .order_by(PayoutRun.created_at)
+    )
+    return list(rows.all())
+
+
+async def paid_total(session: AsyncSession, *, member_id: str, period: str) -> Decimal:
+    """What approved runs paid a member for ``period``: its lines there, and adjustments about
+    the period settled in later approved runs."""
+    own = await session.scalar(
+        select(func.coalesce(func.sum(PayoutLine.amount), 0))
+        .join(PayoutRun, PayoutRun.id == PayoutLine.run_id)
+        .where(
+            PayoutLine.member_id == member_id,
+            PayoutRun.period == period,
+            PayoutRun.state != "draft",
+            PayoutLine.rule != "adjustment",
+        )
+    )
+    adjusted = await session.scalar(
+        select(func.coalesce(func.sum(Adjustment.amount), 0)).where(
+            Adjustment.member_id == member_id,
+            Adjustment.period == period,
+            Adjustment.source["kind"].as_string() == "recalculation",
+        )
+    )
+    return Decimal(own or 0) + Decimal(adjusted or 0)
+
+
+async def approved_run_exists(session: AsyncSession, *, period: str) -> bool:
+    found = await session.scalar(
+        select(func.count())
+        .select_from(PayoutRun)
+        .where(PayoutRun.period == period, PayoutRun.state != "draft")
+    )
+    return bool(found)
+
+
+# ----------------------------------------------------------------------------- adjustments
+
+
+async def open_adjustments(
+    session: AsyncSession, *, member_id: str, run_id: str
+) -> list[Adjustment]:
+    """Adjustments not yet settled: unassigned, or assigned to this (draft) run."""
+    rows = await session.scalars(
+        select(Adjustment)
+        .where(
+            Adjustment.member_id == member_id,
+            (Adjustment.run_id.is_(None)) | (Adjustment.run_id == run_id),
+        )
+        .order_by(Adjustment.created_at, Adjustment.id)
+    )
+    return list(rows.all())
+
+
+async def members_with_open_adjustments(session: AsyncSession) -> set[str]:
+    rows = await session.scalars(
+        select(Adjustment.member_id).where(Adjustment.run_id.is_(None)).distinct()
+    )
+    return set(rows.all())
+
+
+async def adjustments(session: AsyncSession, *, member_id: str | None = None) -> list[Adjustment]:
+    query = select(Adjustment).order_by(Adjustment.created_at, Adjustment.id)
+    if member_id is not None:
+        query = query.where(Adjustment.member_id == member_id)
+    return list((await session.scalars(query)).all())
+
+
+# ----------------------------------------------------------------------------- projects
+
+
+async def get_project(
+    session: AsyncSession, *, project_id: str, lock: bool = False
+) -> Project | None:
+    return await session.get(Project, project_id, with_for_update=lock or None)
+
+
+async def projects(session: AsyncSession) -> list[Project]:
+    return list((await session.scalars(select(Project).order_by(Project.created_at))).all())
+
+
+async def payable_projects(session: AsyncSession, *, run_id: str) -> list[Project]:
+    """Approved projects not yet taken by another run: this draft run pays them."""
+    rows = await session.scalars(
+        select(Project)
+        .where(
+            Project.state == "approved",
+            Project.paid_run_id.is_(None) | (Project.paid_run_id == run_id),
+        )
+        .order_by(Project.approved_at, Project.id)
+    )
+    return list(rows.all())
+
+
+# ----------------------------------------------------------------------------- stars
+
+
+async def get_stars(session: AsyncSession, *, month: str) -> StarAward | None:
+    return await session.get(StarAward, month)
+
+
+async def star_awards(session: AsyncSession) -> list[StarAward]:
+    return list((await session.scalars(select(StarAward).order_by(StarAward.month))).all())

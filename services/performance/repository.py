@@ -41,18 +41,6 @@ async def add(session: AsyncSession, *, row: T) -> T:
 # ----------------------------------------------------------------------------- copies
 
 
-async def upsert_newer(session: AsyncSession, *, model: Any, values: dict[str, Any]) -> None:
-    """Insert or update a copy; an older ``source_version`` arriving late changes nothing."""
-    statement = insert(model).values(**values)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[model.id],
-            set_={k: statement.excluded[k] for k in values if k != "id"},
-            where=model.source_version < statement.excluded.source_version,
-        )
-    )
-
-
 async def get_org_unit(session: AsyncSession, *, unit_id: str) -> OrgUnitCopy | None:
     return await session.get(OrgUnitCopy, unit_id)
 

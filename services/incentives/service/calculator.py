@@ -47,7 +47,9 @@ class Ladder:
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> Ladder:
         points = tuple(
-            sorted((Decimal(str(p["attainment"])), Decimal(str(p["payout"]))) for p in spec["points"])
+            sorted(
+                (Decimal(str(p["attainment"])), Decimal(str(p["payout"]))) for p in spec["points"]
+            )
         )
         accelerator = spec.get("accelerator")
         cap = spec.get("cap")

@@ -11,11 +11,12 @@ from performance import repository
 from performance.models import MemberCopy, OrgUnitCopy
 from performance.schemas import MemberChangedV1, OrgUnitChangedV1
 from performance.service.scoring import recompute
+from shared.db import upsert_newer
 from shared.errors import NotFound
 
 
 async def apply_org_unit_changed(session: AsyncSession, *, change: OrgUnitChangedV1) -> None:
-    await repository.upsert_newer(
+    await upsert_newer(
         session,
         model=OrgUnitCopy,
         values={
@@ -30,7 +31,7 @@ async def apply_org_unit_changed(session: AsyncSession, *, change: OrgUnitChange
 
 async def apply_member_changed(session: AsyncSession, *, change: MemberChangedV1) -> None:
     before = await repository.get_member(session, member_id=change.member_id)
-    await repository.upsert_newer(
+    await upsert_newer(
         session,
         model=MemberCopy,
         values={

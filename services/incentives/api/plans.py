@@ -1,0 +1,135 @@
+"""Ladders, plans (with mid-period changes) and the revenue commission is paid on."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response
+
+from incentives import repository
+from incentives.api.deps import SettingsDep
+from incentives.schemas import (
+    LadderCreate,
+    LadderRead,
+    PlanCreate,
+    PlanRead,
+    RevenueCreate,
+    RevenueRead,
+    TermsChange,
+)
+from incentives.service import access, payouts, plans, revenue
+from shared.api import check_if_match, etag_of
+from shared.auth import CurrentPrincipal
+from shared.db import SessionDep
+from shared.periods import Period, period_query
+
+router = APIRouter()
+
+
+@router.get("/ladders", response_model=list[LadderRead], tags=["plans"])
+async def list_ladders(
+    session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep
+) -> list[LadderRead]:
+    """Attainment ladders, `default` (from configuration) first."""
+    access.require_finance_or_hr(principal)
+    return [
+        LadderRead.model_validate(row, from_attributes=True)
+        for row in await plans.ladders(session, settings)
+    ]
+
+
+@router.post("/ladders", status_code=201, response_model=LadderRead, tags=["plans"])
+async def create_ladder(
+    body: LadderCreate, session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep
+) -> LadderRead:
+    """A named ladder plans can use (finance). Ladders are never edited: plans copy them."""
+    access.require_finance(principal)
+    ladder = await plans.create_ladder(session, principal, settings, body)
+    return LadderRead.model_validate(ladder, from_attributes=True)
+
+
+@router.post("/plans", status_code=201, response_model=PlanRead, tags=["plans"])
+async def create_plan(
+    body: PlanCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    response: Response,
+) -> PlanRead:
+    """A pay plan for a population and period (finance): base, performance pay by review
+    rating, a target bonus by KPI attainment on ladders, commission tiers."""
+    access.require_finance(principal)
+    plan = await plans.create_plan(session, principal, settings, body)
+    for member in await repository.members(session):
+        await payouts.refresh_projection(session, member_id=member.id, period=plan.period)
+    response.headers["Location"] = f"/incentives/plans/{plan.id}"
+    response.headers["ETag"] = etag_of(plan.id, plan.version)
+    return PlanRead.model_validate(plan, from_attributes=True)
+
+
+@router.get("/plans", response_model=list[PlanRead], tags=["plans"])
+async def list_plans(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    period: Annotated[str | None, period_query()] = None,
+) -> list[PlanRead]:
+    """Plans, optionally of one period (finance and HR)."""
+    access.require_finance_or_hr(principal)
+    found = await repository.plans(session, period=str(Period.parse(period)) if period else None)
+    return [PlanRead.model_validate(p, from_attributes=True) for p in found]
+
+
+@router.get("/plans/{plan_id}", response_model=PlanRead, tags=["plans"])
+async def get_plan(
+    plan_id: str, session: SessionDep, principal: CurrentPrincipal, response: Response
+) -> PlanRead:
+    access.require_finance_or_hr(principal)
+    plan = await plans.get_plan(session, plan_id)
+    response.headers["ETag"] = etag_of(plan.id, plan.version)
+    return PlanRead.model_validate(plan, from_attributes=True)
+
+
+@router.post("/plans/{plan_id}/terms", response_model=PlanRead, tags=["plans"])
+async def change_terms(
+    plan_id: str,
+    body: TermsChange,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> PlanRead:
+    """Change amounts from an effective date in the period (finance; If-Match the plan's
+    ETag). Days before it keep the earlier amounts; members are prorated by days."""
+    access.require_finance(principal)
+    plan = await plans.get_plan(session, plan_id)
+    check_if_match(if_match, plan.id, plan.version)
+    plan = await plans.change_terms(session, principal, plan, body)
+    for member in await repository.members(session):
+        await payouts.inputs_changed(
+            session,
+            member_id=member.id,
+            period=plan.period,
+            reason=f"plan {plan.name} changed from {body.effective_from}: {body.reason}",
+            source={"plan_id": plan.id, "plan_version": plan.version},
+        )
+    response.headers["ETag"] = etag_of(plan.id, plan.version)
+    return PlanRead.model_validate(plan, from_attributes=True)
+
+
+@router.post(
+    "/revenue",
+    status_code=201,
+    response_model=RevenueRead,
+    tags=["commission"],
+    responses={200: {"model": RevenueRead, "description": "Recorded before: the first answer"}},
+)
+async def record_revenue(
+    body: RevenueCreate, session: SessionDep, principal: CurrentPrincipal, response: Response
+) -> RevenueRead:
+    """Closed revenue, a refund or a credit note (finance, or the CRM with a finance token).
+    Commission is computed at once; the same entry id sent again changes nothing (200)."""
+    access.require_finance(principal)
+    entry, new = await revenue.record(session, principal, body)
+    if not new:
+        response.status_code = 200
+    return RevenueRead.model_validate(entry, from_attributes=True)

@@ -1,0 +1,96 @@
+"""Special project bonuses and the monthly marketing stars."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from incentives import repository
+from incentives.api.deps import SettingsDep
+from incentives.schemas import (
+    ProjectCreate,
+    ProjectRead,
+    ProjectSuccess,
+    StarAwardRead,
+    StarsCreate,
+)
+from incentives.service import access, rewards
+from shared.auth import CurrentPrincipal
+from shared.db import SessionDep
+from shared.errors import NotFound
+
+router = APIRouter()
+
+
+@router.post("/projects", status_code=201, response_model=ProjectRead, tags=["rewards"])
+async def create_project(
+    body: ProjectCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    response: Response,
+) -> ProjectRead:
+    """A special project with a one-off amount per member (a manager, HR or admin)."""
+    access.require_manager(principal)
+    project = await rewards.create_project(session, principal, settings, body)
+    response.headers["Location"] = f"/incentives/projects/{project.id}"
+    return ProjectRead.model_validate(project, from_attributes=True)
+
+
+@router.get("/projects", response_model=list[ProjectRead], tags=["rewards"])
+async def list_projects(session: SessionDep, principal: CurrentPrincipal) -> list[ProjectRead]:
+    access.require_finance_or_hr(principal)
+    return [
+        ProjectRead.model_validate(p, from_attributes=True)
+        for p in await repository.projects(session)
+    ]
+
+
+@router.post("/projects/{project_id}/success", response_model=ProjectRead, tags=["rewards"])
+async def mark_successful(
+    project_id: str, body: ProjectSuccess, session: SessionDep, principal: CurrentPrincipal
+) -> ProjectRead:
+    """Mark the project successful (a manager, HR or admin), with what made it so."""
+    access.require_manager(principal)
+    project = await rewards.get_project(session, project_id)
+    project = await rewards.mark_successful(session, principal, project, body)
+    return ProjectRead.model_validate(project, from_attributes=True)
+
+
+@router.post("/projects/{project_id}/approve", response_model=ProjectRead, tags=["rewards"])
+async def approve_project(
+    project_id: str, session: SessionDep, principal: CurrentPrincipal
+) -> ProjectRead:
+    """Approve the bonuses (finance; not the one who marked it successful): the next payout
+    run pays them."""
+    access.require_finance(principal)
+    project = await rewards.get_project(session, project_id)
+    project = await rewards.approve(session, principal, project)
+    return ProjectRead.model_validate(project, from_attributes=True)
+
+
+@router.post("/stars", status_code=201, response_model=StarAwardRead, tags=["rewards"])
+async def award_stars(
+    body: StarsCreate, session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep
+) -> StarAwardRead:
+    """Name the month's marketing stars (HR or admin), once; each is published as
+    ``StarAwarded``."""
+    principal.require(*access.STAR_AWARDERS)
+    award = await rewards.award_stars(session, principal, settings, body.month)
+    return StarAwardRead.model_validate(award, from_attributes=True)
+
+
+@router.get("/stars", response_model=list[StarAwardRead], tags=["rewards"])
+async def list_stars(session: SessionDep) -> list[StarAwardRead]:
+    """Every month's stars: they are published to everyone."""
+    return [
+        StarAwardRead.model_validate(a, from_attributes=True)
+        for a in await repository.star_awards(session)
+    ]
+
+
+@router.get("/stars/{month}", response_model=StarAwardRead, tags=["rewards"])
+async def month_stars(month: str, session: SessionDep) -> StarAwardRead:
+    award = await repository.get_stars(session, month=month)
+    if award is None:
+        raise NotFound(f"no stars awarded for {month}")
+    return StarAwardRead.model_validate(award, from_attributes=True)

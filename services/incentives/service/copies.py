@@ -1,0 +1,116 @@
+"""What incentives keeps from other services' events: members (goals), KPI figures (goals),
+closed reviews and live scores (performance). Copies only move forward: an older version,
+event or revision arriving late changes nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incentives import repository
+from incentives.models import MemberCopy
+from incentives.schemas import KPIUpdatedV1, MemberChangedV1, ReviewClosedV1, ScoreComputedV1
+from incentives.service import payouts
+from shared.db import upsert_newer
+
+
+async def member_changed(session: AsyncSession, *, change: MemberChangedV1) -> None:
+    before = await repository.get_member(session, member_id=change.member_id)
+    await upsert_newer(
+        session,
+        model=MemberCopy,
+        values={
+            "id": change.member_id,
+            "name": change.name,
+            "home_unit_id": change.home_unit_id,
+            "unit_path": change.unit_path or [change.home_unit_id],
+            "layer": change.layer,
+            "tier": change.tier,
+            "manager_id": change.manager_id,
+            "hired_on": change.hired_on,
+            "left_on": change.left_on,
+            "source_version": change.version,
+        },
+    )
+    session.expire_all()
+    if before is not None and (
+        before.unit_path,
+        before.layer,
+        before.hired_on,
+        before.left_on,
+    ) == (change.unit_path or [change.home_unit_id], change.layer, change.hired_on, change.left_on):
+        return
+    # Plans and proration may differ now: refresh every period a plan exists for.
+    for period in await repository.plan_periods(session):
+        await payouts.inputs_changed(
+            session,
+            member_id=change.member_id,
+            period=period,
+            reason=f"member record changed (version {change.version})",
+            source={"member_version": change.version},
+        )
+
+
+async def kpi_updated(
+    session: AsyncSession, *, figure: KPIUpdatedV1, event_id: str, event_time: datetime
+) -> None:
+    """A member's figure moves their live projection (and a draft run) for that period."""
+    if figure.owner_type != "member":
+        return
+    stored = await repository.save_figure(
+        session,
+        values={
+            "member_id": figure.owner_id,
+            "kpi": figure.kpi,
+            "period": figure.period,
+            "actual": figure.actual,
+            "target": figure.target,
+            "attainment": figure.attainment,
+            "event_id": event_id,
+            "event_time": event_time,
+        },
+    )
+    if stored:
+        await payouts.inputs_changed(
+            session,
+            member_id=figure.owner_id,
+            period=figure.period,
+            reason=f"{figure.kpi} for {figure.period} changed (event {event_id})",
+            source={"event": event_id, "kpi": figure.kpi},
+        )
+
+
+async def review_closed(session: AsyncSession, *, review: ReviewClosedV1, event_id: str) -> None:
+    stored = await repository.save_review(
+        session,
+        values={
+            "member_id": review.member_id,
+            "period": review.period,
+            "review_id": review.review_id,
+            "rating": review.rating,
+            "final_score": review.final_score,
+            "revision": review.revision,
+            "event_id": event_id,
+        },
+    )
+    if stored:
+        await payouts.review_closed(
+            session,
+            member_id=review.member_id,
+            period=review.period,
+            source={"event": event_id, "review_id": review.review_id, "revision": review.revision},
+        )
+
+
+async def score_computed(session: AsyncSession, *, score: ScoreComputedV1, event_id: str) -> None:
+    await repository.save_score(
+        session,
+        values={
+            "member_id": score.member_id,
+            "month": score.month,
+            "score": score.score,
+            "revision": score.revision,
+            "event_id": event_id,
+        },
+    )

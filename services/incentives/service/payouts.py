@@ -1,0 +1,476 @@
+"""Payouts: a member's explained lines, live projections, payout runs (draft > approved >
+exported), corrections as adjustment lines of the next run, statements and what-if."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections import defaultdict
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incentives import repository
+from incentives.events import BonusCalculated, PayoutApproved, outbox
+from incentives.models import Adjustment, MemberCopy, PayoutLine, PayoutRun, Plan
+from incentives.schemas import AdjustmentCreate, WhatIfCreate
+from incentives.service.calculator import (
+    ROUNDING,
+    Figure,
+    Line,
+    Rating,
+    Slice,
+    money,
+    pct,
+    plan_lines,
+)
+from incentives.service.plans import active_in, as_dict, plan_for
+from shared.auth import Principal
+from shared.errors import Conflict, NotFound, Unprocessable
+from shared.periods import Period
+
+# ----------------------------------------------------------------------------- lines
+
+
+async def _plan_of(session: AsyncSession, member: MemberCopy, period: str) -> Plan | None:
+    return plan_for(await repository.plans(session, period=period), member)
+
+
+async def commission_lines(session: AsyncSession, *, member_id: str, period: str) -> list[Line]:
+    """One line per deal, refund or credit note of the period, each at the tiers that paid it."""
+    lines = []
+    for entry in await repository.revenue_entries(session, member_id=member_id, period=period):
+        slices = [Slice.from_json(s) for s in entry.slices]
+        tiers = ", ".join(f"{s.revenue} at {pct(s.rate)}" for s in slices) or "no commission"
+        verb = "commission on deal" if entry.kind == "deal" else f"{entry.kind} reverses deal"
+        lines.append(
+            Line(
+                "commission" if entry.kind == "deal" else "commission_reversal",
+                entry.commission,
+                entry.currency,
+                f"{verb} {entry.deal_id} of {entry.amount}: {tiers}",
+                tier=tiers,
+                inputs={
+                    "entry_id": entry.id,
+                    "deal_id": entry.deal_id,
+                    "kind": entry.kind,
+                    "amount": str(entry.amount),
+                    "closed_on": entry.closed_on.isoformat(),
+                    "cumulative_before": str(entry.cumulative_before),
+                    "slices": entry.slices,
+                    "rounding": ROUNDING,
+                },
+                plan_id=entry.plan_id,
+            )
+        )
+    return lines
+
+
+async def member_plan_lines(
+    session: AsyncSession,
+    member: MemberCopy,
+    plan: Plan,
+    *,
+    projected: bool,
+    attainments: dict[str, Decimal] | None = None,
+    rating: str | None = None,
+) -> list[Line]:
+    """Base, performance pay, KPI bonus and commission of ``member`` under ``plan``; the
+    optional ``attainments`` and ``rating`` replace the stored ones (what-if)."""
+    figures = {
+        f.kpi: Figure(f.attainment, f.actual, f.target, f.event_id)
+        for f in await repository.figures(session, member_id=member.id, period=plan.period)
+    }
+    for kpi, value in (attainments or {}).items():
+        figures[kpi] = Figure(value)
+    review = await repository.review(session, member_id=member.id, period=plan.period)
+    closed = (
+        Rating(
+            review.rating, review.final_score, review.review_id, review.revision, review.event_id
+        )
+        if review is not None
+        else None
+    )
+    if rating is not None:
+        closed = Rating(rating, Decimal(0), "what-if", 0)
+    lines = plan_lines(
+        as_dict(plan),
+        hired_on=member.hired_on,
+        left_on=member.left_on,
+        figures=figures,
+        rating=closed,
+        projected=projected,
+    )
+    if plan.commission is not None:
+        lines += await commission_lines(session, member_id=member.id, period=plan.period)
+    return lines
+
+
+def total(lines: list[Line]) -> Decimal:
+    return sum((line.amount for line in lines), Decimal(0))
+
+
+# ----------------------------------------------------------------------------- projection
+
+
+async def refresh_projection(session: AsyncSession, *, member_id: str, period: str) -> None:
+    """What the member would be paid for ``period`` at the current figures."""
+    member = await repository.get_member(session, member_id=member_id)
+    if member is None:
+        return
+    plan = await _plan_of(session, member, period)
+    if plan is None or not active_in(member, Period.parse(period)):
+        return
+    lines = await member_plan_lines(session, member, plan, projected=True)
+    await repository.save_projection(
+        session,
+        values={
+            "member_id": member.id,
+            "plan_id": plan.id,
+            "period": plan.period,
+            "currency": plan.currency,
+            "total": total(lines),
+            "lines": [line.as_json() for line in lines],
+        },
+    )
+
+
+async def inputs_changed(
+    session: AsyncSession, *, member_id: str, period: str, reason: str, source: dict[str, Any]
+) -> None:
+    """A member's figures, review or revenue for ``period`` changed: refresh the projection;
+    recalculate the draft run; once the period is paid, owe the difference as an adjustment
+    (with ``reason``) that the next run pays."""
+    await refresh_projection(session, member_id=member_id, period=period)
+    member = await repository.get_member(session, member_id=member_id)
+    if member is None:
+        return
+    if await repository.approved_run_exists(session, period=period):
+        plan = await _plan_of(session, member, period)
+        if plan is None:
+            return
+        owed = total(await member_plan_lines(session, member, plan, projected=False))
+        paid = await repository.paid_total(session, member_id=member_id, period=period)
+        if owed != paid:
+            await repository.add(
+                session,
+                row=Adjustment(
+                    id=str(uuid.uuid4()),
+                    member_id=member_id,
+                    period=period,
+                    amount=owed - paid,
+                    currency=plan.currency,
+                    reason=f"{reason}: {period} now pays {owed}, the approved run paid {paid}",
+                    source={"kind": "recalculation", **source},
+                    created_by="incentives",
+                ),
+            )
+            for other in await repository.runs(session):
+                if other.state == "draft":
+                    await calculate_member(session, other, member)
+        return
+    await repository.lock_period_runs(session, period=period)
+    draft = await repository.draft_run(session, period=period)
+    if draft is not None:
+        await calculate_member(session, draft, member)
+
+
+async def review_closed(
+    session: AsyncSession, *, member_id: str, period: str, source: dict[str, Any]
+) -> None:
+    """A closed review completes a member's pay for the period: the period's draft run is
+    made if there is none yet (for every member its plans cover) and the member's lines are
+    recalculated; a review closed again after the run was approved becomes an adjustment."""
+    member = await repository.get_member(session, member_id=member_id)
+    if (
+        member is not None
+        and await _plan_of(session, member, period) is not None
+        and not await repository.approved_run_exists(session, period=period)
+    ):
+        await repository.lock_period_runs(session, period=period)
+        if await repository.draft_run(session, period=period) is None:
+            # The new run is calculated with this review already in it.
+            await create_run(session, period=Period.parse(period), created_by="incentives")
+            await refresh_projection(session, member_id=member_id, period=period)
+            return
+    await inputs_changed(
+        session,
+        member_id=member_id,
+        period=period,
+        reason=f"review {source.get('review_id')} closed (revision {source.get('revision')})",
+        source=source,
+    )
+
+
+# ----------------------------------------------------------------------------- runs
+
+
+async def calculate_member(session: AsyncSession, run: PayoutRun, member: MemberCopy) -> Decimal:
+    """(Re)write a member's lines in a draft run and publish ``BonusCalculated``."""
+    if run.state != "draft":
+        raise Conflict(f"run {run.id} is {run.state}; an approved run never changes")
+    await repository.delete_lines(session, run_id=run.id, member_id=member.id)
+    plan = await _plan_of(session, member, run.period)
+    lines: list[Line] = []
+    if plan is not None and active_in(member, Period.parse(run.period)):
+        lines = await member_plan_lines(session, member, plan, projected=False)
+    for project in await repository.payable_projects(session, run_id=run.id):
+        for award in project.awards:
+            if award["member_id"] == member.id:
+                project.paid_run_id = run.id
+                lines.append(
+                    Line(
+                        "project_bonus",
+                        money(Decimal(award["amount"])),
+                        project.currency,
+                        f"project {project.name} marked successful by {project.succeeded_by}, "
+                        f"approved by {project.approved_by}",
+                        inputs={"project_id": project.id, "note": project.success_note},
+                    )
+                )
+    for adjustment in await repository.open_adjustments(
+        session, member_id=member.id, run_id=run.id
+    ):
+        adjustment.run_id = run.id
+        lines.append(
+            Line(
+                "adjustment",
+                adjustment.amount,
+                adjustment.currency,
+                f"correction for {adjustment.period}: {adjustment.reason}",
+                inputs={
+                    "adjustment_id": adjustment.id,
+                    "period": adjustment.period,
+                    **adjustment.source,
+                },
+            )
+        )
+    for line in lines:
+        session.add(
+            PayoutLine(
+                run_id=run.id,
+                member_id=member.id,
+                plan_id=line.plan_id,
+                rule=line.rule,
+                tier=line.tier,
+                inputs=line.inputs,
+                amount=line.amount,
+                currency=line.currency,
+                explanation=line.explanation,
+            )
+        )
+    run.version += 1
+    await session.flush()
+    if lines:
+        await outbox.publish(
+            session,
+            BonusCalculated(
+                run_id=run.id,
+                member_id=member.id,
+                period=run.period,
+                currency=lines[0].currency,
+                total=total(lines),
+                lines=[
+                    {"rule": line.rule, "amount": str(line.amount), "tier": line.tier}
+                    for line in lines
+                ],
+                rounding=ROUNDING,
+            ),
+        )
+    return total(lines)
+
+
+async def create_run(session: AsyncSession, *, period: Period, created_by: str) -> PayoutRun:
+    """A draft run for ``period`` with every member a plan of the period covers, and anyone
+    owed an adjustment or a project bonus."""
+    key = str(period)
+    await repository.lock_period_runs(session, period=key)
+    if await repository.draft_run(session, period=key) is not None:
+        raise Conflict(f"{key} has a draft run; recalculate it instead")
+    if await repository.approved_run_exists(session, period=key):
+        raise Conflict(f"{key} is paid; corrections go through adjustments in the next run")
+    run = await repository.add(
+        session,
+        row=PayoutRun(
+            id=str(uuid.uuid4()), period=key, state="draft", version=1, created_by=created_by
+        ),
+    )
+    await _calculate_all(session, run)
+    return run
+
+
+async def _calculate_all(session: AsyncSession, run: PayoutRun) -> None:
+    period = Period.parse(run.period)
+    plans = await repository.plans(session, period=run.period)
+    owed = await repository.members_with_open_adjustments(session)
+    projects = await repository.payable_projects(session, run_id=run.id)
+    awarded = {a["member_id"] for p in projects for a in p.awards}
+    for member in await repository.members(session):
+        covered = plan_for(plans, member) is not None and active_in(member, period)
+        if covered or member.id in owed or member.id in awarded:
+            await calculate_member(session, run, member)
+
+
+async def recalculate(session: AsyncSession, run: PayoutRun) -> PayoutRun:
+    if run.state != "draft":
+        raise Conflict(f"run {run.id} is {run.state}; an approved run never changes")
+    await repository.lock_period_runs(session, period=run.period)
+    await _calculate_all(session, run)
+    return run
+
+
+async def get_run(session: AsyncSession, run_id: str, *, lock: bool = False) -> PayoutRun:
+    run = await repository.get_run(session, run_id=run_id, lock=lock)
+    if run is None:
+        raise NotFound(f"no payout run {run_id}")
+    return run
+
+
+def summarise(lines: list[PayoutLine]) -> tuple[dict[str, Decimal], list[dict[str, Any]]]:
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    per_member: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for line in lines:
+        totals[line.currency] += line.amount
+        per_member[(line.member_id, line.currency)] += line.amount
+    return dict(totals), [
+        {"member_id": m, "currency": c, "total": t} for (m, c), t in sorted(per_member.items())
+    ]
+
+
+async def approve(session: AsyncSession, principal: Principal, run: PayoutRun) -> PayoutRun:
+    if run.state != "draft":
+        raise Conflict(f"run {run.id} is already {run.state}")
+    lines = await repository.run_lines(session, run_id=run.id)
+    run.state = "approved"
+    run.approved_by = principal.member_id
+    run.approved_at = datetime.now(UTC)
+    run.version += 1
+    for project in await repository.payable_projects(session, run_id=run.id):
+        if project.paid_run_id == run.id:
+            project.state = "paid"
+    totals, member_totals = summarise(lines)
+    await session.flush()
+    await outbox.publish(
+        session,
+        PayoutApproved(
+            run_id=run.id,
+            period=run.period,
+            approved_by=principal.member_id,
+            members=len({line.member_id for line in lines}),
+            totals=totals,
+            member_totals=[{**m, "total": str(m["total"])} for m in member_totals],
+        ),
+    )
+    return run
+
+
+PAYROLL_COLUMNS = {
+    "base_pay": "base_pay",
+    "performance_pay": "performance_pay",
+    "kpi_bonus": "kpi_bonus",
+    "commission": "commission",
+    "commission_reversal": "commission",
+    "project_bonus": "project_bonus",
+    "adjustment": "adjustment",
+}
+
+
+async def payroll_csv(session: AsyncSession, run: PayoutRun) -> str:
+    """One row per member and currency, a column per kind of pay, and the total."""
+    columns = list(dict.fromkeys(PAYROLL_COLUMNS.values()))
+    rows: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(
+        lambda: {c: Decimal("0.00") for c in columns}
+    )
+    for line in await repository.run_lines(session, run_id=run.id):
+        rows[(line.member_id, line.currency)][PAYROLL_COLUMNS[line.rule]] += line.amount
+    names = {m.id: m.name for m in await repository.members(session)}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["run_id", "period", "member_id", "name", "currency", *columns, "total"])
+    for (member_id, currency), amounts in sorted(rows.items()):
+        writer.writerow(
+            [
+                run.id,
+                run.period,
+                member_id,
+                names.get(member_id, ""),
+                currency,
+                *(str(amounts[c]) for c in columns),
+                str(sum(amounts.values(), Decimal(0))),
+            ]
+        )
+    return out.getvalue()
+
+
+async def export(session: AsyncSession, principal: Principal, run: PayoutRun) -> str:
+    if run.state == "draft":
+        raise Conflict("approve the run before exporting it to payroll")
+    if run.state == "approved":
+        run.state = "exported"
+        run.exported_by = principal.member_id
+        run.exported_at = datetime.now(UTC)
+        run.version += 1
+        await session.flush()
+    return await payroll_csv(session, run)
+
+
+# ----------------------------------------------------------------------------- adjustments
+
+
+async def add_adjustment(
+    session: AsyncSession, principal: Principal, body: AdjustmentCreate
+) -> Adjustment:
+    member = await repository.get_member(session, member_id=body.member_id)
+    if member is None:
+        raise NotFound(f"member {body.member_id} is not known to incentives")
+    adjustment = await repository.add(
+        session,
+        row=Adjustment(
+            id=str(uuid.uuid4()),
+            member_id=body.member_id,
+            period=str(body.period),
+            amount=body.amount,
+            currency=body.currency,
+            reason=body.reason,
+            source={"kind": "manual", "by": principal.member_id},
+            created_by=principal.member_id,
+        ),
+    )
+    for run in await repository.runs(session):
+        if run.state == "draft":
+            await calculate_member(session, run, member)
+            break
+    return adjustment
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+async def what_if(session: AsyncSession, body: WhatIfCreate) -> tuple[Plan, list[Line]]:
+    member = await repository.get_member(session, member_id=body.member_id)
+    if member is None:
+        raise NotFound(f"member {body.member_id} is not known to incentives")
+    plan = await _plan_of(session, member, str(body.period))
+    if plan is None:
+        raise Unprocessable(f"no plan covers {body.member_id} in {body.period}")
+    lines = await member_plan_lines(
+        session,
+        member,
+        plan,
+        projected=True,
+        attainments=dict(body.attainments),
+        rating=body.rating,
+    )
+    return plan, lines
+
+
+async def statement(
+    session: AsyncSession, *, member_id: str, period: str
+) -> list[tuple[PayoutRun, list[PayoutLine]]]:
+    found = []
+    for run in await repository.member_runs(session, member_id=member_id, period=period):
+        found.append((run, await repository.run_lines(session, run_id=run.id, member_id=member_id)))
+    return found

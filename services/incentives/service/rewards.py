@@ -1,0 +1,149 @@
+"""Special project bonuses (paid once a project succeeds and finance approves) and the
+monthly marketing stars."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incentives import repository
+from incentives.events import StarAwarded, outbox
+from incentives.models import Project, StarAward
+from incentives.schemas import ProjectCreate, ProjectSuccess
+from incentives.service.calculator import pct
+from incentives.service.payouts import calculate_member
+from incentives.settings import Settings
+from shared.auth import Principal
+from shared.errors import Conflict, NotFound, Unprocessable
+from shared.periods import Period
+
+
+async def create_project(
+    session: AsyncSession, principal: Principal, settings: Settings, body: ProjectCreate
+) -> Project:
+    for award in body.awards:
+        if await repository.get_member(session, member_id=award.member_id) is None:
+            raise NotFound(f"member {award.member_id} is not known to incentives")
+    return await repository.add(
+        session,
+        row=Project(
+            id=str(uuid.uuid4()),
+            name=body.name,
+            description=body.description,
+            currency=body.currency or settings.currency,
+            state="proposed",
+            awards=[{"member_id": a.member_id, "amount": str(a.amount)} for a in body.awards],
+            created_by=principal.member_id,
+        ),
+    )
+
+
+async def get_project(session: AsyncSession, project_id: str) -> Project:
+    project = await repository.get_project(session, project_id=project_id, lock=True)
+    if project is None:
+        raise NotFound(f"no project {project_id}")
+    return project
+
+
+async def mark_successful(
+    session: AsyncSession, principal: Principal, project: Project, body: ProjectSuccess
+) -> Project:
+    if project.state != "proposed":
+        raise Conflict(f"project {project.id} is {project.state}")
+    project.state = "successful"
+    project.succeeded_by = principal.member_id
+    project.succeeded_at = datetime.now(UTC)
+    project.success_note = body.note
+    await session.flush()
+    return project
+
+
+async def approve(session: AsyncSession, principal: Principal, project: Project) -> Project:
+    """Finance approves the bonuses; the current draft run (if any) pays them at once,
+    otherwise the next run does."""
+    if project.state != "successful":
+        raise Conflict(f"project {project.id} is {project.state}; it must be marked successful")
+    if project.succeeded_by == principal.member_id:
+        raise Conflict("the approver must not be the one who marked the project successful")
+    project.state = "approved"
+    project.approved_by = principal.member_id
+    project.approved_at = datetime.now(UTC)
+    await session.flush()
+    drafts = [run for run in await repository.runs(session) if run.state == "draft"]
+    if drafts:
+        for award in project.awards:
+            member = await repository.get_member(session, member_id=award["member_id"])
+            if member is not None:
+                await calculate_member(session, drafts[0], member)
+    return project
+
+
+STAR_RULE = (
+    "the top {share} of members active the whole month, by their live score for the month; "
+    "the count is rounded up; members tied with the last star's score are stars too"
+)
+
+
+async def award_stars(
+    session: AsyncSession, principal: Principal, settings: Settings, month: Period
+) -> StarAward:
+    key = str(month)
+    if await repository.get_stars(session, month=key) is not None:
+        raise Conflict(f"the stars of {key} are awarded")
+    members = {m.id: m for m in await repository.members(session)}
+    eligible = [
+        score
+        for score in await repository.scores(session, month=key)
+        if (member := members.get(score.member_id)) is not None
+        and member.hired_on <= month.start
+        and (member.left_on is None or member.left_on >= month.end)
+    ]
+    if not eligible:
+        raise Unprocessable(f"no member active the whole of {key} has a score")
+    eligible.sort(key=lambda s: (-s.score, s.member_id))
+    count = math.ceil(Decimal(len(eligible)) * settings.star_share)
+    cutoff = eligible[count - 1].score
+    chosen = [s for s in eligible if s.score >= cutoff]
+    rule = STAR_RULE.format(share=pct(settings.star_share))
+    stars: list[dict[str, Any]] = [
+        {
+            "member_id": s.member_id,
+            "name": members[s.member_id].name,
+            "score": str(s.score),
+            "rank": 1 + sum(1 for other in eligible if other.score > s.score),
+        }
+        for s in chosen
+    ]
+    award = await repository.add(
+        session,
+        row=StarAward(
+            month=key,
+            eligible=len(eligible),
+            share=settings.star_share,
+            rule=rule,
+            stars=stars,
+            awarded_by=principal.member_id,
+        ),
+    )
+    await outbox.publish_many(
+        session,
+        [
+            StarAwarded(
+                month=key,
+                member_id=star["member_id"],
+                name=star["name"],
+                score=Decimal(star["score"]),
+                rank=star["rank"],
+                stars=len(stars),
+                eligible=len(eligible),
+                rule=rule,
+            )
+            for star in stars
+        ],
+    )
+    return award
