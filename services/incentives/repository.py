@@ -27,6 +27,9 @@ from incentives.models import (
 
 T = TypeVar("T")
 
+# The lines a plan produces (project bonuses and adjustments are paid on their own).
+PLAN_RULES = ("base_pay", "performance_pay", "kpi_bonus", "commission", "commission_reversal")
+
 
 async def add(session: AsyncSession, *, row: T) -> T:
     session.add(row)
@@ -269,7 +272,7 @@ async def paid_total(session: AsyncSession, *, member_id: str, period: str) -> D
             PayoutLine.member_id == member_id,
             PayoutRun.period == period,
             PayoutRun.state != "draft",
-            PayoutLine.rule != "adjustment",
+            PayoutLine.rule.in_(PLAN_RULES),
         )
     )
     adjusted = await session.scalar(

@@ -151,6 +151,7 @@ async def approve(
     since is not approved blind). It becomes immutable; ``PayoutApproved`` is published."""
     access.require_finance(principal)
     run = await payouts.get_run(session, run_id, lock=True)
+    payouts.require_draft(run)
     check_if_match(if_match, run.id, run.version)
     run = await payouts.approve(session, principal, run)
     response.headers["ETag"] = etag_of(run.id, run.version)

@@ -210,8 +210,7 @@ async def review_closed(
 
 async def calculate_member(session: AsyncSession, run: PayoutRun, member: MemberCopy) -> Decimal:
     """(Re)write a member's lines in a draft run and publish ``BonusCalculated``."""
-    if run.state != "draft":
-        raise Conflict(f"run {run.id} is {run.state}; an approved run never changes")
+    require_draft(run)
     await repository.delete_lines(session, run_id=run.id, member_id=member.id)
     plan = await _plan_of(session, member, run.period)
     lines: list[Line] = []
@@ -315,8 +314,7 @@ async def _calculate_all(session: AsyncSession, run: PayoutRun) -> None:
 
 
 async def recalculate(session: AsyncSession, run: PayoutRun) -> PayoutRun:
-    if run.state != "draft":
-        raise Conflict(f"run {run.id} is {run.state}; an approved run never changes")
+    require_draft(run)
     await repository.lock_period_runs(session, period=run.period)
     await _calculate_all(session, run)
     return run
@@ -340,9 +338,13 @@ def summarise(lines: list[PayoutLine]) -> tuple[dict[str, Decimal], list[dict[st
     ]
 
 
-async def approve(session: AsyncSession, principal: Principal, run: PayoutRun) -> PayoutRun:
+def require_draft(run: PayoutRun) -> None:
     if run.state != "draft":
-        raise Conflict(f"run {run.id} is already {run.state}")
+        raise Conflict(f"run {run.id} is {run.state}; an approved run never changes")
+
+
+async def approve(session: AsyncSession, principal: Principal, run: PayoutRun) -> PayoutRun:
+    require_draft(run)
     lines = await repository.run_lines(session, run_id=run.id)
     run.state = "approved"
     run.approved_by = principal.member_id
