@@ -216,7 +216,7 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
     assert len(revenue_line["inputs"]["events"]) == 1  # the KPIUpdated behind it
     [s2_projection] = await _get(client, "/incentives/members/s2/projection")
     s2_leads = s2_projection["lines"][3]
-    assert (s2_leads["tier"], D(s2_leads["amount"])) == ("below the floor of 80%: nothing", 0)
+    assert (s2_leads["tier"], D(s2_leads["amount"])) == ("below the floor of 80%: nothing", D(0))
 
     # What-if: nothing stored, the projection unchanged.
     what_if = await _finance(
