@@ -130,11 +130,9 @@ async def _on_topic(kafka: Kafka, topic: str, event_type: str) -> int:
 async def test_actuals_to_projection_review_to_payout_once(
     services: dict[str, Any], kafka: Kafka
 ) -> None:
-    goals, performance, incentives = (
-        services["goals"],
-        services["performance"],
-        services["incentives"],
-    )
+    goals: httpx.AsyncClient = services["goals"]
+    performance: httpx.AsyncClient = services["performance"]
+    incentives: httpx.AsyncClient = services["incentives"]
     member = f"rep-{uuid.uuid4().hex[:6]}"
     team = (await _post(goals, "/goals/org-units", {"name": "Team", "kind": "team"}))["id"]
     await _post(
