@@ -1,0 +1,30 @@
+"""What collab endpoints depend on beyond the kit."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from collab.settings import Settings
+from shared.api import MAX_PAGE_SIZE, organisation_today
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def now() -> datetime:
+    """The current instant (tests pin it by overriding this function)."""
+    return datetime.now(UTC)
+
+
+# Today in the organisation's time zone (tests pin it by overriding this function).
+today = organisation_today
+
+SettingsDep = Annotated[Settings, Depends(settings_of)]
+NowDep = Annotated[datetime, Depends(now)]
+TodayDep = Annotated[date, Depends(today)]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]

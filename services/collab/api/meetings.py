@@ -1,0 +1,111 @@
+"""Meetings, their minutes and action items."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response
+
+from collab.api.deps import NowDep
+from collab.schemas import (
+    ActionItemRead,
+    ActionItemUpdate,
+    Material,
+    MeetingCreate,
+    MeetingRead,
+    MinutesCreate,
+    MonthlyMeetingCreate,
+)
+from collab.service import meetings
+from shared.api import etag_of
+from shared.auth import CurrentPrincipal
+from shared.db import SessionDep
+
+router = APIRouter(tags=["meetings"])
+
+
+@router.post("/meetings", status_code=201, response_model=MeetingRead)
+async def create_meeting(
+    body: MeetingCreate, session: SessionDep, principal: CurrentPrincipal, response: Response
+) -> MeetingRead:
+    """Plan a meeting; without a goal or an agenda it is refused (422)."""
+    meeting = await meetings.create_meeting(session, principal=principal, body=body)
+    response.headers["Location"] = f"/collab/meetings/{meeting.id}"
+    return await meetings.to_read(session, meeting)
+
+
+@router.post("/meetings/monthly", status_code=201, response_model=MeetingRead)
+async def generate_monthly(
+    body: MonthlyMeetingCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+) -> MeetingRead:
+    """Generate the month's cross-department meeting with the open bottlenecks (breached and
+    escalated tickets) as its agenda (managers, HR, admins)."""
+    meeting = await meetings.generate_monthly(session, principal=principal, body=body)
+    response.headers["Location"] = f"/collab/meetings/{meeting.id}"
+    return await meetings.to_read(session, meeting)
+
+
+@router.get("/meetings/{meeting_id}", response_model=MeetingRead)
+async def get_meeting(
+    meeting_id: str, session: SessionDep, principal: CurrentPrincipal
+) -> MeetingRead:
+    """A meeting with its minutes: for its attendees and their managers (404 otherwise)."""
+    meeting = await meetings.get_meeting(session, principal=principal, meeting_id=meeting_id)
+    return await meetings.to_read(session, meeting)
+
+
+@router.post("/meetings/{meeting_id}/materials", response_model=MeetingRead)
+async def add_material(
+    meeting_id: str, body: Material, session: SessionDep, principal: CurrentPrincipal
+) -> MeetingRead:
+    """Add material before the meeting (by reference)."""
+    meeting = await meetings.add_material(
+        session, principal=principal, meeting_id=meeting_id, body=body
+    )
+    return await meetings.to_read(session, meeting)
+
+
+@router.post("/meetings/{meeting_id}/minutes", response_model=MeetingRead)
+async def record_minutes(
+    meeting_id: str,
+    body: MinutesCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: NowDep,
+) -> MeetingRead:
+    """Record the minutes and the action items agreed (host or recorder)."""
+    meeting = await meetings.record_minutes(
+        session, principal=principal, meeting_id=meeting_id, body=body, now=now
+    )
+    return await meetings.to_read(session, meeting)
+
+
+@router.get("/action-items/{action_id}", tags=["actions"], response_model=ActionItemRead)
+async def get_action(
+    action_id: str, session: SessionDep, principal: CurrentPrincipal, response: Response
+) -> ActionItemRead:
+    """An action item with its ETag (its owner, its creator, HR, admins)."""
+    action = await meetings.get_action(session, principal=principal, action_id=action_id)
+    response.headers["ETag"] = etag_of(action.id, action.version)
+    return ActionItemRead.model_validate(action)
+
+
+@router.patch("/action-items/{action_id}", tags=["actions"], response_model=ActionItemRead)
+async def update_action(
+    action_id: str,
+    body: ActionItemUpdate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: NowDep,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> ActionItemRead:
+    """Mark an action item done (or open again); guarded by If-Match."""
+    action = await meetings.update_action(
+        session, principal=principal, action_id=action_id, body=body, if_match=if_match, now=now
+    )
+    response.headers["ETag"] = etag_of(action.id, action.version)
+    return ActionItemRead.model_validate(action)

@@ -1,0 +1,94 @@
+"""Retrospectives and the knowledge base."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from collab.api.deps import Limit, NowDep, SettingsDep, TodayDep
+from collab.schemas import ArticleCreate, ArticleRead, RetroCreate, RetroFile, RetroRead
+from collab.service import retros
+from shared.auth import CurrentPrincipal
+from shared.db import SessionDep
+
+router = APIRouter()
+
+
+@router.post("/retrospectives", status_code=201, tags=["retrospectives"], response_model=RetroRead)
+async def create_retro(
+    body: RetroCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    today: TodayDep,
+    response: Response,
+) -> RetroRead:
+    """Plan a project's retrospective; it is due 3 days (configurable) after the end."""
+    retro = await retros.create_retro(session, principal=principal, settings=settings, body=body)
+    response.headers["Location"] = f"/collab/retrospectives/{retro.id}"
+    return await retros.to_read(session, retro, today)
+
+
+@router.get("/retrospectives/overdue", tags=["retrospectives"], response_model=list[RetroRead])
+async def overdue(
+    session: SessionDep, principal: CurrentPrincipal, today: TodayDep
+) -> list[RetroRead]:
+    """Retrospectives past their due date and not filed (your units', or all for HR)."""
+    found = await retros.overdue(session, principal=principal, today=today)
+    return [await retros.to_read(session, r, today) for r in found]
+
+
+@router.get("/retrospectives/{retro_id}", tags=["retrospectives"], response_model=RetroRead)
+async def get_retro(
+    retro_id: str, session: SessionDep, principal: CurrentPrincipal, today: TodayDep
+) -> RetroRead:
+    """A retrospective, its state and its tracked process changes."""
+    retro = await retros.get_retro(session, principal=principal, retro_id=retro_id)
+    return await retros.to_read(session, retro, today)
+
+
+@router.post("/retrospectives/{retro_id}/file", tags=["retrospectives"], response_model=RetroRead)
+async def file_retro(
+    retro_id: str,
+    body: RetroFile,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: NowDep,
+    today: TodayDep,
+) -> RetroRead:
+    """Record what worked, what failed and the process changes (tracked as actions), and
+    file it in the knowledge base."""
+    retro = await retros.file_retro(
+        session, principal=principal, retro_id=retro_id, body=body, now=now
+    )
+    return await retros.to_read(session, retro, today)
+
+
+@router.post("/knowledge-articles", status_code=201, tags=["knowledge"], response_model=ArticleRead)
+async def create_article(
+    body: ArticleCreate, session: SessionDep, principal: CurrentPrincipal, response: Response
+) -> ArticleRead:
+    """Add an article to the knowledge base."""
+    article = await retros.create_article(session, principal=principal, body=body)
+    response.headers["Location"] = f"/collab/knowledge-articles/{article.id}"
+    return ArticleRead.model_validate(article)
+
+
+@router.get("/knowledge-articles", tags=["knowledge"], response_model=list[ArticleRead])
+async def search_articles(
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=200, description="Words or a phrase")] = None,
+    category: str | None = None,
+    limit: Limit = 50,
+) -> list[ArticleRead]:
+    """Search the knowledge base: every word must appear (Chinese without spaces works;
+    case and full-width forms do not matter); best matches first."""
+    found = await retros.search(session, query=q, category=category, limit=limit)
+    return [ArticleRead.model_validate(a) for a in found]
+
+
+@router.get("/knowledge-articles/{article_id}", tags=["knowledge"], response_model=ArticleRead)
+async def get_article(article_id: str, session: SessionDep) -> ArticleRead:
+    """One article."""
+    return ArticleRead.model_validate(await retros.get_article(session, article_id=article_id))

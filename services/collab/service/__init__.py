@@ -1,0 +1,1 @@
+"""Rules of the collab service, one module per part of the domain."""

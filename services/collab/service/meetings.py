@@ -1,0 +1,241 @@
+"""Meetings: a goal and an agenda, roles, materials before, minutes after, action items
+tracked to done; and the monthly cross-department meeting built from open bottlenecks."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from collab import repository
+from collab.models import ActionItem, Meeting
+from collab.schemas import (
+    ActionItemCreate,
+    ActionItemRead,
+    ActionItemUpdate,
+    Material,
+    MeetingCreate,
+    MeetingRead,
+    MinutesCreate,
+    MonthlyMeetingCreate,
+)
+from collab.service.access import require_meeting_visible, sees_everything
+from shared.api import check_if_match
+from shared.auth import Principal, Role
+from shared.errors import Conflict, Forbidden, NotFound
+
+MONTHLY = "monthly_cross_department"
+NO_BOTTLENECKS = "No open bottlenecks: review how the units worked together this month"
+
+
+def _unique(ids: list[str], *, without: set[str] | None = None) -> list[str]:
+    seen: list[str] = []
+    for member in ids:
+        if member not in seen and member not in (without or set()):
+            seen.append(member)
+    return seen
+
+
+async def create_meeting(
+    session: AsyncSession, *, principal: Principal, body: MeetingCreate
+) -> Meeting:
+    meeting: Meeting = await repository.add(
+        session,
+        row=Meeting(
+            id=str(uuid.uuid4()),
+            kind="regular",
+            month=None,
+            title=body.title,
+            goal=body.goal,
+            agenda=[item.model_dump() for item in body.agenda],
+            scheduled_at=body.scheduled_at,
+            unit_ids=_unique(list(body.unit_ids)),
+            host_id=body.host_id,
+            recorder_id=body.recorder_id,
+            speaker_ids=_unique(list(body.speaker_ids)),
+            attendee_ids=_unique(list(body.attendee_ids)),
+            materials=[m.model_dump(mode="json") for m in body.materials],
+            created_by=principal.member_id,
+            version=1,
+        ),
+    )
+    return meeting
+
+
+async def generate_monthly(
+    session: AsyncSession, *, principal: Principal, body: MonthlyMeetingCreate
+) -> Meeting:
+    """The month's cross-department meeting: its agenda is every open ticket that breached
+    an SLA or was escalated; their assignees speak, their mediators attend."""
+    principal.require(Role.manager, Role.hr, Role.admin)
+    if await repository.monthly_meeting(session, month=body.month) is not None:
+        raise Conflict(f"the cross-department meeting of {body.month} exists already")
+    bottlenecks = await repository.open_bottlenecks(session)
+    agenda: list[dict[str, str | None]] = [
+        {
+            "item": f"{t.title} ({', '.join(_why(t))})",
+            "ticket_id": t.id,
+        }
+        for t in bottlenecks
+    ] or [{"item": NO_BOTTLENECKS, "ticket_id": None}]
+    roles = {body.host_id, body.recorder_id}
+    speakers = _unique([t.assignee_id for t in bottlenecks if t.assignee_id], without=roles)
+    attendees = _unique(
+        [*body.attendee_ids, *(t.mediator_id for t in bottlenecks if t.mediator_id)],
+        without=roles | set(speakers),
+    )
+    units = _unique([u for t in bottlenecks for u in (t.requester_unit_id, t.owner_unit_id)])
+    meeting: Meeting = await repository.add(
+        session,
+        row=Meeting(
+            id=str(uuid.uuid4()),
+            kind=MONTHLY,
+            month=body.month,
+            title=f"Cross-department review {body.month}",
+            goal="Clear the open bottlenecks between units",
+            agenda=agenda,
+            scheduled_at=body.scheduled_at,
+            unit_ids=units,
+            host_id=body.host_id,
+            recorder_id=body.recorder_id,
+            speaker_ids=speakers,
+            attendee_ids=attendees,
+            materials=[],
+            created_by=principal.member_id,
+            version=1,
+        ),
+    )
+    return meeting
+
+
+def _why(ticket: object) -> list[str]:
+    reasons = []
+    if getattr(ticket, "response_breached", False):
+        reasons.append("first response late")
+    if getattr(ticket, "resolution_breached", False):
+        reasons.append("resolution late")
+    if getattr(ticket, "escalated", False):
+        reasons.append("escalated")
+    return reasons
+
+
+async def get_meeting(session: AsyncSession, *, principal: Principal, meeting_id: str) -> Meeting:
+    found = await repository.get_meeting(session, meeting_id=meeting_id)
+    return await require_meeting_visible(session, principal, found)
+
+
+def _require_organiser(principal: Principal, meeting: Meeting, what: str) -> None:
+    if not (
+        sees_everything(principal)
+        or principal.member_id in (meeting.host_id, meeting.recorder_id, meeting.created_by)
+    ):
+        raise Forbidden(f"the host or the recorder may {what}")
+
+
+async def add_material(
+    session: AsyncSession, *, principal: Principal, meeting_id: str, body: Material
+) -> Meeting:
+    """Materials come before the meeting: none once the minutes are in."""
+    meeting = await get_meeting(session, principal=principal, meeting_id=meeting_id)
+    _require_organiser(principal, meeting, "add materials")
+    if meeting.minutes is not None:
+        raise Conflict("materials come before the meeting; its minutes are recorded already")
+    meeting.materials = [*meeting.materials, body.model_dump(mode="json")]
+    meeting.version += 1
+    await session.flush()
+    return meeting
+
+
+def new_action_item(
+    principal: Principal, source_type: str, source_id: str, item: ActionItemCreate
+) -> ActionItem:
+    return ActionItem(
+        id=str(uuid.uuid4()),
+        source_type=source_type,
+        source_id=source_id,
+        title=item.title,
+        owner_id=item.owner_id,
+        due_on=item.due_on,
+        status="open",
+        created_by=principal.member_id,
+        version=1,
+    )
+
+
+async def record_minutes(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    meeting_id: str,
+    body: MinutesCreate,
+    now: datetime,
+) -> Meeting:
+    meeting = await get_meeting(session, principal=principal, meeting_id=meeting_id)
+    _require_organiser(principal, meeting, "record the minutes")
+    if meeting.minutes is not None:
+        raise Conflict("the minutes are recorded already")
+    meeting.minutes = body.minutes
+    meeting.minutes_by = principal.member_id
+    meeting.minutes_at = now
+    meeting.version += 1
+    for item in body.action_items:
+        await repository.add(session, row=new_action_item(principal, "meeting", meeting.id, item))
+    await session.flush()
+    return meeting
+
+
+async def to_read(session: AsyncSession, meeting: Meeting) -> MeetingRead:
+    actions = await repository.actions_of(session, source_ids=[meeting.id])
+    return MeetingRead(
+        id=meeting.id,
+        kind=meeting.kind,
+        month=meeting.month,
+        title=meeting.title,
+        goal=meeting.goal,
+        agenda=meeting.agenda,
+        scheduled_at=meeting.scheduled_at,
+        unit_ids=meeting.unit_ids,
+        host_id=meeting.host_id,
+        recorder_id=meeting.recorder_id,
+        speaker_ids=meeting.speaker_ids,
+        attendee_ids=meeting.attendee_ids,
+        materials=meeting.materials,
+        minutes=meeting.minutes,
+        minutes_by=meeting.minutes_by,
+        minutes_at=meeting.minutes_at,
+        action_items=[ActionItemRead.model_validate(a) for a in actions],
+    )
+
+
+async def update_action(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    action_id: str,
+    body: ActionItemUpdate,
+    if_match: str | None,
+    now: datetime,
+) -> ActionItem:
+    """Mark an action done (its owner, whoever created it, HR or admins)."""
+    action = await repository.get_action(session, action_id=action_id, for_update=True)
+    if action is None or not (
+        sees_everything(principal) or principal.member_id in (action.owner_id, action.created_by)
+    ):
+        raise NotFound("no such resource, or it is not yours to see")
+    check_if_match(if_match, action.id, action.version)
+    if action.status != body.status.value:
+        action.status = body.status.value
+        action.done_at = now if body.status.value == "done" else None
+        action.version += 1
+        await session.flush()
+    return action
+
+
+async def get_action(session: AsyncSession, *, principal: Principal, action_id: str) -> ActionItem:
+    action = await repository.get_action(session, action_id=action_id)
+    if action is None or not (
+        sees_everything(principal) or principal.member_id in (action.owner_id, action.created_by)
+    ):
+        raise NotFound("no such resource, or it is not yours to see")
+    return action

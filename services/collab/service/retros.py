@@ -1,0 +1,184 @@
+"""Project retrospectives (due a few days after a project ends), and the knowledge base they
+are filed in, searched by substring over normalised text: Chinese needs no spaces."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from collab import repository
+from collab.models import KnowledgeArticle, Retrospective
+from collab.schemas import ActionItemRead, ArticleCreate, RetroCreate, RetroFile, RetroRead
+from collab.service.access import require_unit_manager, sees_everything
+from collab.service.meetings import new_action_item
+from collab.settings import Settings
+from shared.auth import Principal
+from shared.errors import Conflict, Forbidden, NotFound
+
+FILED = "filed"
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width, case folded, whitespace collapsed: what search compares."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def search_terms(query: str) -> list[str]:
+    return [term for term in normalise(query).split(" ") if term]
+
+
+async def create_retro(
+    session: AsyncSession, *, principal: Principal, settings: Settings, body: RetroCreate
+) -> Retrospective:
+    require_unit_manager(principal, body.unit_id, "plan a unit's retrospective")
+    retro: Retrospective = await repository.add(
+        session,
+        row=Retrospective(
+            id=str(uuid.uuid4()),
+            project=body.project,
+            unit_id=body.unit_id,
+            ended_on=body.ended_on,
+            due_on=body.ended_on + timedelta(days=settings.retro_due_days),
+            facilitator_id=body.facilitator_id,
+            status="due",
+            created_by=principal.member_id,
+        ),
+    )
+    return retro
+
+
+def _may_see(principal: Principal, retro: Retrospective) -> bool:
+    return (
+        sees_everything(principal)
+        or retro.unit_id in principal.org_units
+        or principal.member_id == retro.facilitator_id
+    )
+
+
+async def get_retro(
+    session: AsyncSession, *, principal: Principal, retro_id: str, for_update: bool = False
+) -> Retrospective:
+    retro = await repository.get_retro(session, retro_id=retro_id, for_update=for_update)
+    if retro is None or not _may_see(principal, retro):
+        raise NotFound("no such resource, or it is not yours to see")
+    return retro
+
+
+def _article_body(body: RetroFile) -> str:
+    changes = "\n".join(f"- {c.title} ({c.owner_id}, {c.due_on})" for c in body.process_changes)
+    return (
+        f"What worked:\n{body.what_worked}\n\nWhat failed:\n{body.what_failed}\n\n"
+        f"Process changes:\n{changes or '-'}"
+    )
+
+
+async def file_retro(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    retro_id: str,
+    body: RetroFile,
+    now: datetime,
+) -> Retrospective:
+    """Record the retro, file it in the knowledge base, track its process changes."""
+    retro = await get_retro(session, principal=principal, retro_id=retro_id, for_update=True)
+    if principal.member_id != retro.facilitator_id:
+        try:
+            require_unit_manager(principal, retro.unit_id, "file a retrospective")
+        except Forbidden as exc:
+            raise Forbidden("the facilitator or the unit's manager files the retro") from exc
+    if retro.status == FILED:
+        raise Conflict("this retrospective is filed already")
+    title = f"Retrospective: {retro.project}"
+    text = _article_body(body)
+    article = await repository.add(
+        session,
+        row=KnowledgeArticle(
+            id=str(uuid.uuid4()),
+            title=title,
+            body=text,
+            category=body.category,
+            retrospective_id=retro.id,
+            search_text=normalise(f"{title}\n{text}"),
+            created_by=principal.member_id,
+        ),
+    )
+    for change in body.process_changes:
+        await repository.add(
+            session, row=new_action_item(principal, "retrospective", retro.id, change)
+        )
+    retro.what_worked = body.what_worked
+    retro.what_failed = body.what_failed
+    retro.category = body.category
+    retro.article_id = article.id
+    retro.status = FILED
+    retro.filed_at = now
+    retro.filed_by = principal.member_id
+    await session.flush()
+    return retro
+
+
+async def overdue(
+    session: AsyncSession, *, principal: Principal, today: date
+) -> list[Retrospective]:
+    """Retros past their due date and not filed: all for HR and admins, else your units'."""
+    units = None if sees_everything(principal) else list(principal.org_units)
+    return await repository.overdue_retros(session, today=today, unit_ids=units)
+
+
+async def to_read(session: AsyncSession, retro: Retrospective, today: date) -> RetroRead:
+    actions = await repository.actions_of(session, source_ids=[retro.id])
+    return RetroRead(
+        id=retro.id,
+        project=retro.project,
+        unit_id=retro.unit_id,
+        ended_on=retro.ended_on,
+        due_on=retro.due_on,
+        facilitator_id=retro.facilitator_id,
+        status=retro.status,
+        overdue=retro.status != FILED and retro.due_on < today,
+        what_worked=retro.what_worked,
+        what_failed=retro.what_failed,
+        category=retro.category,
+        article_id=retro.article_id,
+        filed_at=retro.filed_at,
+        action_items=[ActionItemRead.model_validate(a) for a in actions],
+    )
+
+
+async def create_article(
+    session: AsyncSession, *, principal: Principal, body: ArticleCreate
+) -> KnowledgeArticle:
+    article: KnowledgeArticle = await repository.add(
+        session,
+        row=KnowledgeArticle(
+            id=str(uuid.uuid4()),
+            title=body.title,
+            body=body.body,
+            category=body.category,
+            retrospective_id=None,
+            search_text=normalise(f"{body.title}\n{body.body}"),
+            created_by=principal.member_id,
+        ),
+    )
+    return article
+
+
+async def get_article(session: AsyncSession, *, article_id: str) -> KnowledgeArticle:
+    article = await repository.get_article(session, article_id=article_id)
+    if article is None:
+        raise NotFound(f"article {article_id} does not exist")
+    return article
+
+
+async def search(
+    session: AsyncSession, *, query: str | None, category: str | None, limit: int
+) -> list[KnowledgeArticle]:
+    """Articles containing every word of ``query`` (a Chinese phrase is one word)."""
+    return await repository.search_articles(
+        session, terms=search_terms(query or ""), category=category, limit=limit
+    )
