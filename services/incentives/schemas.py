@@ -93,6 +93,10 @@ class Interpolation(StrEnum):
 
 
 class LadderPoint(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={"example": {"attainment": "1.20", "payout": "1.50"}}
+    )
+
     attainment: Ratio = Field(description="Attainment as a ratio: 1.2 is 120%")
     payout: Ratio = Field(description="Share of the target bonus paid: 1.5 is 150%")
 
@@ -140,12 +144,46 @@ class LadderSpec(RequestModel):
 
 
 class LadderCreate(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "key": "sales-2026",
+                "name": "Sales ladder 2026",
+                "spec": {
+                    "interpolation": "step",
+                    "floor": "0.9",
+                    "points": [
+                        {"attainment": "0.9", "payout": "0.5"},
+                        {"attainment": "1.0", "payout": "1.0"},
+                    ],
+                    "cap": "1.5",
+                },
+            }
+        }
+    )
+
     key: Key64 = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", examples=["sales-2026"])
     name: Text200
     spec: LadderSpec
 
 
 class LadderRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "key": "default",
+                "name": "The plan's default ladder (configuration)",
+                "spec": {
+                    "interpolation": "linear",
+                    "floor": "0.80",
+                    "points": [{"attainment": "1.00", "payout": "1.00"}],
+                    "cap": "2.00",
+                },
+                "created_by": "settings",
+            }
+        }
+    )
+
     key: str
     name: str
     spec: dict[str, Any]
@@ -159,19 +197,27 @@ class Population(RequestModel):
     """Who a plan covers: named members, else a unit's subtree, else a layer, else everyone.
     The most specific plan of the period wins; among equals, the newest."""
 
+    model_config = ConfigDict(json_schema_extra={"example": {"unit_id": "team-sales"}})
+
     member_ids: list[Ident] | None = Field(default=None, max_length=1000)
     unit_id: Ident | None = None
     layer: Literal["management", "execution", "support"] | None = None
 
 
 class BonusKpi(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={"example": {"kpi": "revenue", "weight": "0.6", "ladder": "default"}}
+    )
+
     kpi: Key64 = Field(examples=["revenue"])
     weight: Annotated[Decimal, Field(gt=0, le=1, max_digits=7, decimal_places=6)]
     ladder: Key64 = Field(default="default", description="A ladder's key (copied into the plan)")
 
 
 class CommissionTier(RequestModel):
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(
+        populate_by_name=True, json_schema_extra={"example": {"from": "100000", "rate": "0.03"}}
+    )
 
     from_: Money = Field(alias="from", description="Cumulative period revenue this rate starts at")
     rate: Annotated[Decimal, Field(ge=0, le=1, max_digits=9, decimal_places=6)]
@@ -179,6 +225,14 @@ class CommissionTier(RequestModel):
 
 class Commission(RequestModel):
     """Rates on closed revenue, by tiers of the period's cumulative revenue (not per deal)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "tiers": [{"from": "0", "rate": "0.02"}, {"from": "100000", "rate": "0.03"}]
+            }
+        }
+    )
 
     tiers: list[CommissionTier] = Field(min_length=1, max_length=20)
 
@@ -233,6 +287,16 @@ class PlanCreate(RequestModel):
 class TermsChange(RequestModel):
     """New amounts from ``effective_from`` on; the earlier days keep the earlier terms."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "effective_from": "2026-03-01",
+                "target_bonus": "26000.00",
+                "reason": "New product launch: a bigger bonus for March",
+            }
+        }
+    )
+
     effective_from: date
     base_pay: Money | None = None
     performance_pay: Money | None = None
@@ -241,6 +305,41 @@ class TermsChange(RequestModel):
 
 
 class PlanRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "id": "p-1",
+                "name": "Sales reps Q1",
+                "period": "2026-Q1",
+                "currency": "CNY",
+                "population": {"layer": "execution"},
+                "terms": [
+                    {
+                        "effective_from": "2026-01-01",
+                        "base_pay": "30000",
+                        "performance_pay": "9000",
+                        "target_bonus": "20000",
+                        "reason": "plan created",
+                        "by": "fin-1",
+                    }
+                ],
+                "bonus_kpis": [
+                    {
+                        "kpi": "revenue",
+                        "weight": "1",
+                        "ladder_key": "default",
+                        "ladder": {"floor": "0.80"},
+                    }
+                ],
+                "rating_multipliers": {"A": "1.20", "B": "1.00"},
+                "commission": None,
+                "version": 1,
+                "created_by": "fin-1",
+                "created_at": "2026-01-02T09:00:00Z",
+            }
+        }
+    )
+
     id: str
     name: str
     period: str
@@ -298,6 +397,40 @@ class RevenueCreate(RequestModel):
 
 
 class RevenueRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "id": "d2",
+                "member_id": "s1",
+                "plan_id": "p-1",
+                "period": "2026-Q1",
+                "kind": "deal",
+                "deal_id": "d2",
+                "amount": "40000.00",
+                "currency": "CNY",
+                "closed_on": "2026-02-10",
+                "cumulative_before": "80000.00",
+                "slices": [
+                    {
+                        "from": "80000",
+                        "to": "100000",
+                        "rate": "0.02",
+                        "revenue": "20000",
+                        "commission": "400",
+                    },
+                    {
+                        "from": "100000",
+                        "to": "120000",
+                        "rate": "0.03",
+                        "revenue": "20000",
+                        "commission": "600",
+                    },
+                ],
+                "commission": "1000.00",
+            }
+        }
+    )
+
     id: str
     member_id: str
     plan_id: str
@@ -318,6 +451,25 @@ class RevenueRead(BaseModel):
 class LineRead(BaseModel):
     """One explained amount: the rule, the inputs (and events) behind it, the tier."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "rule": "kpi_bonus",
+                "amount": "15000.00",
+                "currency": "CNY",
+                "tier": "100% to 120% (linear 100% to 150%)",
+                "inputs": {
+                    "kpi": "revenue",
+                    "attainment": "1.1",
+                    "weight": "0.6",
+                    "events": ["3f2c..."],
+                },
+                "explanation": "20000 x 90/90 days x 0.6 x 125%",
+                "plan_id": "p-1",
+            }
+        }
+    )
+
     rule: str
     amount: Decimal
     currency: str
@@ -328,6 +480,36 @@ class LineRead(BaseModel):
 
 
 class ProjectionRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "member_id": "s1",
+                "plan_id": "p-1",
+                "period": "2026-Q1",
+                "currency": "CNY",
+                "total": "58000.00",
+                "revision": 4,
+                "updated_at": "2026-03-15T10:00:00Z",
+                "lines": [
+                    {
+                        "rule": "kpi_bonus",
+                        "amount": "15000.00",
+                        "currency": "CNY",
+                        "tier": "100% to 120% (linear 100% to 150%)",
+                        "inputs": {
+                            "kpi": "revenue",
+                            "attainment": "1.1",
+                            "weight": "0.6",
+                            "events": ["3f2c..."],
+                        },
+                        "explanation": "20000 x 90/90 days x 0.6 x 125%",
+                        "plan_id": "p-1",
+                    }
+                ],
+            }
+        }
+    )
+
     member_id: str
     plan_id: str
     period: str
@@ -341,6 +523,17 @@ class ProjectionRead(BaseModel):
 class WhatIfCreate(RequestModel):
     """Hypothetical figures for a member's plan; nothing is stored."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "member_id": "s1",
+                "period": "2026-Q1",
+                "attainments": {"revenue": "1.2"},
+                "rating": "A",
+            }
+        }
+    )
+
     member_id: Ident
     period: Period
     attainments: dict[Key64, Ratio] = Field(default_factory=dict, max_length=50)
@@ -348,6 +541,34 @@ class WhatIfCreate(RequestModel):
 
 
 class WhatIfRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "member_id": "s1",
+                "plan_id": "p-1",
+                "period": "2026-Q1",
+                "currency": "CNY",
+                "total": "62800.00",
+                "lines": [
+                    {
+                        "rule": "kpi_bonus",
+                        "amount": "15000.00",
+                        "currency": "CNY",
+                        "tier": "100% to 120% (linear 100% to 150%)",
+                        "inputs": {
+                            "kpi": "revenue",
+                            "attainment": "1.1",
+                            "weight": "0.6",
+                            "events": ["3f2c..."],
+                        },
+                        "explanation": "20000 x 90/90 days x 0.6 x 125%",
+                        "plan_id": "p-1",
+                    }
+                ],
+            }
+        }
+    )
+
     member_id: str
     plan_id: str
     period: str
@@ -363,16 +584,43 @@ class RunState(StrEnum):
 
 
 class RunCreate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"example": {"period": "2026-Q1"}})
+
     period: Period
 
 
 class MemberTotal(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"example": {"member_id": "s1", "currency": "CNY", "total": "68913.33"}}
+    )
+
     member_id: str
     currency: str
     total: Decimal
 
 
 class RunRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "id": "run-1",
+                "period": "2026-Q1",
+                "state": "draft",
+                "version": 7,
+                "members": 1,
+                "lines": 4,
+                "totals": {"CNY": "58000.00"},
+                "member_totals": [{"member_id": "s1", "currency": "CNY", "total": "58000.00"}],
+                "created_by": "incentives",
+                "created_at": "2026-04-01T09:00:00Z",
+                "approved_by": None,
+                "approved_at": None,
+                "exported_by": None,
+                "exported_at": None,
+            }
+        }
+    )
+
     id: str
     period: str
     state: RunState
@@ -390,6 +638,32 @@ class RunRead(BaseModel):
 
 
 class StatementRun(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "run_id": "run-1",
+                "state": "approved",
+                "totals": {"CNY": "58000.00"},
+                "lines": [
+                    {
+                        "rule": "kpi_bonus",
+                        "amount": "15000.00",
+                        "currency": "CNY",
+                        "tier": "100% to 120% (linear 100% to 150%)",
+                        "inputs": {
+                            "kpi": "revenue",
+                            "attainment": "1.1",
+                            "weight": "0.6",
+                            "events": ["3f2c..."],
+                        },
+                        "explanation": "20000 x 90/90 days x 0.6 x 125%",
+                        "plan_id": "p-1",
+                    }
+                ],
+            }
+        }
+    )
+
     run_id: str
     state: RunState
     totals: dict[str, Decimal]
@@ -397,6 +671,39 @@ class StatementRun(BaseModel):
 
 
 class StatementRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "member_id": "s1",
+                "period": "2026-Q1",
+                "rounding": "half up to the cent, once per line",
+                "runs": [
+                    {
+                        "run_id": "run-1",
+                        "state": "approved",
+                        "totals": {"CNY": "58000.00"},
+                        "lines": [
+                            {
+                                "rule": "kpi_bonus",
+                                "amount": "15000.00",
+                                "currency": "CNY",
+                                "tier": "100% to 120% (linear 100% to 150%)",
+                                "inputs": {
+                                    "kpi": "revenue",
+                                    "attainment": "1.1",
+                                    "weight": "0.6",
+                                    "events": ["3f2c..."],
+                                },
+                                "explanation": "20000 x 90/90 days x 0.6 x 125%",
+                                "plan_id": "p-1",
+                            }
+                        ],
+                    }
+                ],
+            }
+        }
+    )
+
     member_id: str
     period: str
     rounding: str
@@ -404,6 +711,18 @@ class StatementRead(BaseModel):
 
 
 class AdjustmentCreate(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "member_id": "s1",
+                "period": "2026-Q1",
+                "amount": "-200.00",
+                "currency": "CNY",
+                "reason": "Credit note on deal d1 after the run was approved",
+            }
+        }
+    )
+
     member_id: Ident
     period: Period = Field(description="The period the correction is about")
     amount: SignedMoney
@@ -412,6 +731,22 @@ class AdjustmentCreate(RequestModel):
 
 
 class AdjustmentRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "id": "a-1",
+                "member_id": "s1",
+                "period": "2026-Q1",
+                "amount": "-200.00",
+                "currency": "CNY",
+                "reason": "Credit note on deal d1",
+                "source": {"kind": "manual", "by": "fin-1"},
+                "created_by": "fin-1",
+                "run_id": None,
+            }
+        }
+    )
+
     id: str
     member_id: str
     period: str
@@ -427,11 +762,26 @@ class AdjustmentRead(BaseModel):
 
 
 class ProjectAward(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={"example": {"member_id": "s1", "amount": "5000.00"}}
+    )
+
     member_id: Ident
     amount: PositiveMoney
 
 
 class ProjectCreate(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "name": "大客户签约 Big account",
+                "description": "Sign the provincial retail chain",
+                "currency": "CNY",
+                "awards": [{"member_id": "s1", "amount": "5000.00"}],
+            }
+        }
+    )
+
     name: Text200
     description: Text2000 | None = None
     currency: Currency | None = None
@@ -445,6 +795,10 @@ class ProjectCreate(RequestModel):
 
 
 class ProjectSuccess(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={"example": {"note": "The contract was signed on 2026-03-12"}}
+    )
+
     note: Text2000
 
 
@@ -456,6 +810,24 @@ class ProjectState(StrEnum):
 
 
 class ProjectRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "id": "pr-1",
+                "name": "Big account",
+                "description": None,
+                "currency": "CNY",
+                "state": "approved",
+                "awards": [{"member_id": "s1", "amount": "5000.00"}],
+                "created_by": "lead",
+                "succeeded_by": "lead",
+                "success_note": "Signed",
+                "approved_by": "fin-1",
+                "paid_run_id": None,
+            }
+        }
+    )
+
     id: str
     name: str
     description: str | None
@@ -470,6 +842,8 @@ class ProjectRead(BaseModel):
 
 
 class StarsCreate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"example": {"month": "2026-03"}})
+
     month: Period
 
     @model_validator(mode="after")
@@ -480,6 +854,12 @@ class StarsCreate(RequestModel):
 
 
 class Star(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {"member_id": "s1", "name": "王芳 Wang Fang", "score": "120.0000", "rank": 1}
+        }
+    )
+
     member_id: str
     name: str
     score: Decimal
@@ -487,6 +867,22 @@ class Star(BaseModel):
 
 
 class StarAwardRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "month": "2026-03",
+                "eligible": 18,
+                "share": "0.10",
+                "rule": "the top 10% of members active the whole month, by score; ties share",
+                "stars": [
+                    {"member_id": "s1", "name": "王芳 Wang Fang", "score": "120.0000", "rank": 1}
+                ],
+                "awarded_by": "hr-1",
+                "awarded_at": "2026-04-01T09:00:00Z",
+            }
+        }
+    )
+
     month: str
     eligible: int
     share: Decimal
