@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import jwt
@@ -59,3 +61,19 @@ async def post_ok(
     response = await client.post(path, json=body, headers=headers)
     assert response.status_code == status, response.text
     return response.json()
+
+
+T = TypeVar("T")
+
+
+async def eventually(check: Callable[[], Awaitable[T | None]], timeout_s: float = 60) -> T:
+    """Poll ``check`` until it returns something truthy (what the broker delivers arrives
+    in its own time); fail after ``timeout_s``."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        result = await check()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out after {timeout_s}s waiting for {check.__name__}")
+        await asyncio.sleep(0.2)

@@ -25,6 +25,17 @@ SignedMoney = Annotated[Decimal, Field(max_digits=16, decimal_places=2, examples
 PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=2)]
 Ratio = Annotated[Decimal, Field(ge=0, le=100, max_digits=12, decimal_places=6)]
 
+# One explained line, as the examples of several bodies show it.
+LINE_EXAMPLE: dict[str, Any] = {
+    "rule": "kpi_bonus",
+    "amount": "15000.00",
+    "currency": "CNY",
+    "tier": "100% to 120% (linear 100% to 150%)",
+    "inputs": {"kpi": "revenue", "attainment": "1.1", "weight": "0.6", "events": ["3f2c..."]},
+    "explanation": "20000 x 90/90 days x 0.6 x 125%",
+    "plan_id": "p-1",
+}
+
 # ----------------------------------------------------------------------------- consumed
 
 
@@ -451,24 +462,7 @@ class RevenueRead(BaseModel):
 class LineRead(BaseModel):
     """One explained amount: the rule, the inputs (and events) behind it, the tier."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "rule": "kpi_bonus",
-                "amount": "15000.00",
-                "currency": "CNY",
-                "tier": "100% to 120% (linear 100% to 150%)",
-                "inputs": {
-                    "kpi": "revenue",
-                    "attainment": "1.1",
-                    "weight": "0.6",
-                    "events": ["3f2c..."],
-                },
-                "explanation": "20000 x 90/90 days x 0.6 x 125%",
-                "plan_id": "p-1",
-            }
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"example": LINE_EXAMPLE})
 
     rule: str
     amount: Decimal
@@ -490,22 +484,7 @@ class ProjectionRead(BaseModel):
                 "total": "58000.00",
                 "revision": 4,
                 "updated_at": "2026-03-15T10:00:00Z",
-                "lines": [
-                    {
-                        "rule": "kpi_bonus",
-                        "amount": "15000.00",
-                        "currency": "CNY",
-                        "tier": "100% to 120% (linear 100% to 150%)",
-                        "inputs": {
-                            "kpi": "revenue",
-                            "attainment": "1.1",
-                            "weight": "0.6",
-                            "events": ["3f2c..."],
-                        },
-                        "explanation": "20000 x 90/90 days x 0.6 x 125%",
-                        "plan_id": "p-1",
-                    }
-                ],
+                "lines": [LINE_EXAMPLE],
             }
         }
     )
@@ -549,22 +528,7 @@ class WhatIfRead(BaseModel):
                 "period": "2026-Q1",
                 "currency": "CNY",
                 "total": "62800.00",
-                "lines": [
-                    {
-                        "rule": "kpi_bonus",
-                        "amount": "15000.00",
-                        "currency": "CNY",
-                        "tier": "100% to 120% (linear 100% to 150%)",
-                        "inputs": {
-                            "kpi": "revenue",
-                            "attainment": "1.1",
-                            "weight": "0.6",
-                            "events": ["3f2c..."],
-                        },
-                        "explanation": "20000 x 90/90 days x 0.6 x 125%",
-                        "plan_id": "p-1",
-                    }
-                ],
+                "lines": [LINE_EXAMPLE],
             }
         }
     )
@@ -644,22 +608,7 @@ class StatementRun(BaseModel):
                 "run_id": "run-1",
                 "state": "approved",
                 "totals": {"CNY": "58000.00"},
-                "lines": [
-                    {
-                        "rule": "kpi_bonus",
-                        "amount": "15000.00",
-                        "currency": "CNY",
-                        "tier": "100% to 120% (linear 100% to 150%)",
-                        "inputs": {
-                            "kpi": "revenue",
-                            "attainment": "1.1",
-                            "weight": "0.6",
-                            "events": ["3f2c..."],
-                        },
-                        "explanation": "20000 x 90/90 days x 0.6 x 125%",
-                        "plan_id": "p-1",
-                    }
-                ],
+                "lines": [LINE_EXAMPLE],
             }
         }
     )
@@ -682,22 +631,7 @@ class StatementRead(BaseModel):
                         "run_id": "run-1",
                         "state": "approved",
                         "totals": {"CNY": "58000.00"},
-                        "lines": [
-                            {
-                                "rule": "kpi_bonus",
-                                "amount": "15000.00",
-                                "currency": "CNY",
-                                "tier": "100% to 120% (linear 100% to 150%)",
-                                "inputs": {
-                                    "kpi": "revenue",
-                                    "attainment": "1.1",
-                                    "weight": "0.6",
-                                    "events": ["3f2c..."],
-                                },
-                                "explanation": "20000 x 90/90 days x 0.6 x 125%",
-                                "plan_id": "p-1",
-                            }
-                        ],
+                        "lines": [LINE_EXAMPLE],
                     }
                 ],
             }

@@ -5,7 +5,6 @@ once; every event delivered a second time changes no amount."""
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -32,7 +31,7 @@ from shared.metrics import EVENTS_APPLIED
 from shared.outbox import OutgoingMessage
 from shared.settings import BusKind
 from tests.conftest import create_database
-from tests.helpers import auth, post_ok
+from tests.helpers import auth, eventually, post_ok
 
 pytestmark = pytest.mark.kafka
 D = Decimal
@@ -78,17 +77,6 @@ async def services(kafka: Kafka, database_url: str) -> AsyncIterator[dict[str, A
         finally:
             for client in clients.values():
                 await client.aclose()
-
-
-async def _eventually(check: Callable[[], Awaitable[T | None]], timeout_s: float = 60) -> T:
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while True:
-        result = await check()
-        if result:
-            return result
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("timed out waiting on the broker")
-        await asyncio.sleep(0.2)
 
 
 async def _rows(url: str, schema: str, where: str) -> list[Any]:
@@ -206,11 +194,11 @@ async def test_actuals_to_projection_review_to_payout_once(
     # 240,000 of 300,000 = 80%: half the 8,000 target bonus. 10000 + 3000 (at target until
     # a review closes) + 4000 = 17000.
     await actual("2026-01-15", "240000")
-    first = await _eventually(await projected("17000.00"))
+    first = await eventually(await projected("17000.00"))
     assert first["lines"][2]["tier"] == "80% to 100% (linear 50% to 100%)"
     # 330,000 = 110%: 125% of 8,000 = 10,000; the projection follows at once.
     await actual("2026-02-15", "90000")
-    second = await _eventually(await projected("23000.00"))
+    second = await eventually(await projected("23000.00"))
     assert D(second["lines"][2]["inputs"]["attainment"]) == D("1.1")
 
     # The quarterly review (rating A by calibration) closes, and the run appears.
@@ -220,7 +208,7 @@ async def test_actuals_to_projection_review_to_payout_once(
         )
         return response.status_code == 200
 
-    await _eventually(known_to_performance)
+    await eventually(known_to_performance)
     cycle = (
         await _post(
             performance,
@@ -256,7 +244,7 @@ async def test_actuals_to_projection_review_to_payout_once(
         return dict(runs[0]) if totals.get(member) == D("23600.00") else None
 
     # By hand: 10000 + 3000 x 1.2 (A) + 8000 x 125% = 23600.
-    run = await _eventually(run_with_review)
+    run = await eventually(run_with_review)
     lines = (
         await incentives.get(f"/incentives/payout-runs/{run['id']}/lines", headers=FINANCE)
     ).json()
@@ -279,7 +267,7 @@ async def test_actuals_to_projection_review_to_payout_once(
         )
         return rows if rows and all(r.sent_at is not None for r in rows) else None
 
-    [approval] = await _eventually(relayed)
+    [approval] = await eventually(relayed)
     assert await _on_topic(kafka, approval.topic, "incentives.payout.approved") == 1
 
     # Deliver every event incentives consumes a second time, exactly as it was sent.
@@ -312,7 +300,7 @@ async def test_actuals_to_projection_review_to_payout_once(
     async def all_redelivered() -> bool:
         return bool(duplicates._value.get() - before >= len(again))
 
-    await _eventually(all_redelivered)
+    await eventually(all_redelivered)
     after = (await incentives.get(f"/incentives/payout-runs/{run['id']}", headers=FINANCE)).json()
     assert (after["state"], after["member_totals"]) == ("approved", run["member_totals"])
     assert (await incentives.get("/incentives/adjustments", headers=FINANCE)).json() == []

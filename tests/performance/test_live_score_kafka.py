@@ -4,7 +4,6 @@ not change it again."""
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import uuid
 from collections.abc import AsyncIterator
@@ -28,7 +27,7 @@ from shared.metrics import EVENTS_APPLIED
 from shared.outbox import OutgoingMessage
 from shared.settings import BusKind
 from tests.conftest import create_database
-from tests.helpers import auth, post_ok
+from tests.helpers import auth, eventually, post_ok
 
 pytestmark = pytest.mark.kafka
 ADMIN = auth("admin-k", ["admin"])
@@ -70,17 +69,6 @@ async def services(
         ) as performance_client,
     ):
         yield goals_client, performance_client, url
-
-
-async def _eventually(check: Any, timeout_s: float = 60) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while True:
-        result = await check()
-        if result:
-            return result
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("timed out waiting on the broker")
-        await asyncio.sleep(0.2)
 
 
 async def test_actuals_move_the_live_score_once(
@@ -155,7 +143,7 @@ async def test_actuals_move_the_live_score_once(
         body: dict[str, Any] = response.json()
         return body if response.status_code == 200 and Decimal(body["score"]) == 85 else None
 
-    score = await _eventually(scored)
+    score = await eventually(scored)
     line = score["indicators"][0]
     assert (Decimal(line["input"]), Decimal(line["points"]), Decimal(line["contribution"])) == (
         Decimal("0.85"),
@@ -197,7 +185,7 @@ async def test_actuals_move_the_live_score_once(
     async def redelivered() -> bool:
         return bool(duplicates._value.get() > before)
 
-    await _eventually(redelivered)
+    await eventually(redelivered)
     again = (
         await performance.get(f"/performance/members/{member}/scores/2026-03", headers=ADMIN)
     ).json()
