@@ -62,7 +62,9 @@ async def _topic(bootstrap: str, topic: str) -> list[Envelope]:
     )
     await consumer.start()
     try:
-        while not consumer.assignment():
+        for _ in range(300):  # the assignment follows the first metadata fetch
+            if consumer.assignment():
+                break
             await asyncio.sleep(0.1)
         partitions = sorted(consumer.assignment())
         ends = await consumer.end_offsets(partitions)

@@ -6,6 +6,7 @@ timezone-aware; the arithmetic is done in whole seconds, so nothing is lost to r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_CEILING, Decimal
@@ -30,7 +31,7 @@ class BusinessCalendar:
     """When a unit works. ``week`` maps ``mon``..``sun`` to working windows (local time)."""
 
     timezone: str = "Asia/Shanghai"
-    week: dict[str, tuple[Window, ...]] = field(default_factory=lambda: dict(DEFAULT_WEEK))
+    week: Mapping[str, tuple[Window, ...]] = field(default_factory=lambda: dict(DEFAULT_WEEK))
     holidays: frozenset[date] = frozenset()
     makeup_days: frozenset[date] = frozenset()
     makeup_hours: tuple[Window, ...] = NINE_TO_SIX
