@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -79,6 +80,18 @@ async def save_review(session: AsyncSession, *, values: dict[str, Any]) -> bool:
         ).returning(ReviewResult.member_id)
     )
     return result.first() is not None
+
+
+async def period_figures(session: AsyncSession, *, period: str) -> dict[str, dict[str, KpiFigure]]:
+    found: dict[str, dict[str, KpiFigure]] = defaultdict(dict)
+    for row in await session.scalars(select(KpiFigure).where(KpiFigure.period == period)):
+        found[row.member_id][row.kpi] = row
+    return found
+
+
+async def period_reviews(session: AsyncSession, *, period: str) -> dict[str, ReviewResult]:
+    rows = await session.scalars(select(ReviewResult).where(ReviewResult.period == period))
+    return {row.member_id: row for row in rows}
 
 
 async def review(session: AsyncSession, *, member_id: str, period: str) -> ReviewResult | None:
@@ -173,6 +186,16 @@ async def revenue_entries(
     return list(rows.all())
 
 
+async def period_revenue(session: AsyncSession, *, period: str) -> dict[str, list[RevenueEntry]]:
+    found: dict[str, list[RevenueEntry]] = defaultdict(list)
+    rows = await session.scalars(
+        select(RevenueEntry).where(RevenueEntry.period == period).order_by(RevenueEntry.seq)
+    )
+    for row in rows:
+        found[row.member_id].append(row)
+    return found
+
+
 async def revenue_members(session: AsyncSession, *, period: str) -> set[str]:
     rows = await session.scalars(
         select(RevenueEntry.member_id).where(RevenueEntry.period == period).distinct()
@@ -244,10 +267,16 @@ async def run_lines(
     return list((await session.scalars(query.order_by(PayoutLine.id))).all())
 
 
-async def delete_lines(session: AsyncSession, *, run_id: str, member_id: str) -> None:
-    await session.execute(
-        delete(PayoutLine).where(PayoutLine.run_id == run_id, PayoutLine.member_id == member_id)
-    )
+async def delete_lines(session: AsyncSession, *, run_id: str, member_id: str | None = None) -> None:
+    statement = delete(PayoutLine).where(PayoutLine.run_id == run_id)
+    if member_id is not None:
+        statement = statement.where(PayoutLine.member_id == member_id)
+    await session.execute(statement)
+
+
+async def insert_lines(session: AsyncSession, *, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(PayoutLine), rows)
 
 
 async def member_runs(session: AsyncSession, *, member_id: str, period: str) -> list[PayoutRun]:
@@ -312,11 +341,19 @@ async def open_adjustments(
     return list(rows.all())
 
 
-async def members_with_open_adjustments(session: AsyncSession) -> set[str]:
+async def all_open_adjustments(
+    session: AsyncSession, *, run_id: str
+) -> dict[str, list[Adjustment]]:
+    """Every member's unsettled adjustments: unassigned, or assigned to this (draft) run."""
+    found: dict[str, list[Adjustment]] = defaultdict(list)
     rows = await session.scalars(
-        select(Adjustment.member_id).where(Adjustment.run_id.is_(None)).distinct()
+        select(Adjustment)
+        .where(Adjustment.run_id.is_(None) | (Adjustment.run_id == run_id))
+        .order_by(Adjustment.created_at, Adjustment.id)
     )
-    return set(rows.all())
+    for row in rows:
+        found[row.member_id].append(row)
+    return found
 
 
 async def adjustments(session: AsyncSession, *, member_id: str | None = None) -> list[Adjustment]:

@@ -7,6 +7,7 @@ import csv
 import io
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,7 +16,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incentives import repository
 from incentives.events import BonusCalculated, PayoutApproved, outbox
-from incentives.models import Adjustment, MemberCopy, PayoutLine, PayoutRun, Plan
+from incentives.models import (
+    Adjustment,
+    KpiFigure,
+    MemberCopy,
+    PayoutLine,
+    PayoutRun,
+    Plan,
+    Project,
+    RevenueEntry,
+    ReviewResult,
+)
 from incentives.schemas import AdjustmentCreate, WhatIfCreate
 from incentives.service.calculator import (
     ROUNDING,
@@ -39,10 +50,10 @@ async def _plan_of(session: AsyncSession, member: MemberCopy, period: str) -> Pl
     return plan_for(await repository.plans(session, period=period), member)
 
 
-async def commission_lines(session: AsyncSession, *, member_id: str, period: str) -> list[Line]:
+def commission_lines(entries: list[RevenueEntry]) -> list[Line]:
     """One line per deal, refund or credit note of the period, each at the tiers that paid it."""
     lines = []
-    for entry in await repository.revenue_entries(session, member_id=member_id, period=period):
+    for entry in entries:
         slices = [Slice.from_json(s) for s in entry.slices]
         tiers = ", ".join(f"{s.revenue} at {pct(s.rate)}" for s in slices) or "no commission"
         verb = "commission on deal" if entry.kind == "deal" else f"{entry.kind} reverses deal"
@@ -69,6 +80,50 @@ async def commission_lines(session: AsyncSession, *, member_id: str, period: str
     return lines
 
 
+@dataclass
+class Inputs:
+    """Everything one member's pay for a period depends on besides the plan."""
+
+    figures: dict[str, Figure] = field(default_factory=dict)
+    rating: Rating | None = None
+    revenue: list[RevenueEntry] = field(default_factory=list)
+
+
+def figure_of(row: KpiFigure) -> Figure:
+    return Figure(row.attainment, row.actual, row.target, row.event_id)
+
+
+def rating_of(row: ReviewResult) -> Rating:
+    return Rating(row.rating, row.final_score, row.review_id, row.revision, row.event_id)
+
+
+def lines_under(plan: Plan, member: MemberCopy, inputs: Inputs, *, projected: bool) -> list[Line]:
+    """Base, performance pay, KPI bonus and commission of ``member`` under ``plan``."""
+    lines = plan_lines(
+        as_dict(plan),
+        hired_on=member.hired_on,
+        left_on=member.left_on,
+        figures=inputs.figures,
+        rating=inputs.rating,
+        projected=projected,
+    )
+    if plan.commission is not None:
+        lines += commission_lines(inputs.revenue)
+    return lines
+
+
+async def inputs_of(session: AsyncSession, member_id: str, period: str) -> Inputs:
+    review = await repository.review(session, member_id=member_id, period=period)
+    return Inputs(
+        figures={
+            f.kpi: figure_of(f)
+            for f in await repository.figures(session, member_id=member_id, period=period)
+        },
+        rating=rating_of(review) if review is not None else None,
+        revenue=await repository.revenue_entries(session, member_id=member_id, period=period),
+    )
+
+
 async def member_plan_lines(
     session: AsyncSession,
     member: MemberCopy,
@@ -78,35 +133,14 @@ async def member_plan_lines(
     attainments: dict[str, Decimal] | None = None,
     rating: str | None = None,
 ) -> list[Line]:
-    """Base, performance pay, KPI bonus and commission of ``member`` under ``plan``; the
-    optional ``attainments`` and ``rating`` replace the stored ones (what-if)."""
-    figures = {
-        f.kpi: Figure(f.attainment, f.actual, f.target, f.event_id)
-        for f in await repository.figures(session, member_id=member.id, period=plan.period)
-    }
+    """``member``'s lines under ``plan`` at the stored figures; the optional ``attainments``
+    and ``rating`` replace the stored ones (what-if)."""
+    inputs = await inputs_of(session, member.id, plan.period)
     for kpi, value in (attainments or {}).items():
-        figures[kpi] = Figure(value)
-    review = await repository.review(session, member_id=member.id, period=plan.period)
-    closed = (
-        Rating(
-            review.rating, review.final_score, review.review_id, review.revision, review.event_id
-        )
-        if review is not None
-        else None
-    )
+        inputs.figures[kpi] = Figure(value)
     if rating is not None:
-        closed = Rating(rating, Decimal(0), "what-if", 0)
-    lines = plan_lines(
-        as_dict(plan),
-        hired_on=member.hired_on,
-        left_on=member.left_on,
-        figures=figures,
-        rating=closed,
-        projected=projected,
-    )
-    if plan.commission is not None:
-        lines += await commission_lines(session, member_id=member.id, period=plan.period)
-    return lines
+        inputs.rating = Rating(rating, Decimal(0), "what-if", 0)
+    return lines_under(plan, member, inputs, projected=projected)
 
 
 def total(lines: list[Line]) -> Decimal:
@@ -208,15 +242,20 @@ async def review_closed(
 # ----------------------------------------------------------------------------- runs
 
 
-async def calculate_member(session: AsyncSession, run: PayoutRun, member: MemberCopy) -> Decimal:
-    """(Re)write a member's lines in a draft run and publish ``BonusCalculated``."""
-    require_draft(run)
-    await repository.delete_lines(session, run_id=run.id, member_id=member.id)
-    plan = await _plan_of(session, member, run.period)
+def run_lines_for(
+    run: PayoutRun,
+    member: MemberCopy,
+    plan: Plan | None,
+    inputs: Inputs,
+    projects: list[Project],
+    adjustments: list[Adjustment],
+) -> list[Line]:
+    """A member's lines in a draft run: their plan's, the approved project bonuses not paid
+    yet, and the adjustments owed to them (both are taken by this run)."""
     lines: list[Line] = []
     if plan is not None and active_in(member, Period.parse(run.period)):
-        lines = await member_plan_lines(session, member, plan, projected=False)
-    for project in await repository.payable_projects(session, run_id=run.id):
+        lines = lines_under(plan, member, inputs, projected=False)
+    for project in projects:
         for award in project.awards:
             if award["member_id"] == member.id:
                 project.paid_run_id = run.id
@@ -230,9 +269,7 @@ async def calculate_member(session: AsyncSession, run: PayoutRun, member: Member
                         inputs={"project_id": project.id, "note": project.success_note},
                     )
                 )
-    for adjustment in await repository.open_adjustments(
-        session, member_id=member.id, run_id=run.id
-    ):
+    for adjustment in adjustments:
         adjustment.run_id = run.id
         lines.append(
             Line(
@@ -247,38 +284,57 @@ async def calculate_member(session: AsyncSession, run: PayoutRun, member: Member
                 },
             )
         )
-    for line in lines:
-        session.add(
-            PayoutLine(
-                run_id=run.id,
-                member_id=member.id,
-                plan_id=line.plan_id,
-                rule=line.rule,
-                tier=line.tier,
-                inputs=line.inputs,
-                amount=line.amount,
-                currency=line.currency,
-                explanation=line.explanation,
-            )
-        )
+    return lines
+
+
+def _line_rows(run: PayoutRun, member_id: str, lines: list[Line]) -> list[dict[str, Any]]:
+    return [
+        {
+            "run_id": run.id,
+            "member_id": member_id,
+            "plan_id": line.plan_id,
+            "rule": line.rule,
+            "tier": line.tier,
+            "inputs": line.inputs,
+            "amount": line.amount,
+            "currency": line.currency,
+            "explanation": line.explanation,
+        }
+        for line in lines
+    ]
+
+
+def _calculated(run: PayoutRun, member_id: str, lines: list[Line]) -> BonusCalculated:
+    return BonusCalculated(
+        run_id=run.id,
+        member_id=member_id,
+        period=run.period,
+        currency=lines[0].currency,
+        total=total(lines),
+        lines=[
+            {"rule": line.rule, "amount": str(line.amount), "tier": line.tier} for line in lines
+        ],
+        rounding=ROUNDING,
+    )
+
+
+async def calculate_member(session: AsyncSession, run: PayoutRun, member: MemberCopy) -> Decimal:
+    """(Re)write a member's lines in a draft run and publish ``BonusCalculated``."""
+    require_draft(run)
+    await repository.delete_lines(session, run_id=run.id, member_id=member.id)
+    lines = run_lines_for(
+        run,
+        member,
+        await _plan_of(session, member, run.period),
+        await inputs_of(session, member.id, run.period),
+        await repository.payable_projects(session, run_id=run.id),
+        await repository.open_adjustments(session, member_id=member.id, run_id=run.id),
+    )
+    await repository.insert_lines(session, rows=_line_rows(run, member.id, lines))
     run.version += 1
     await session.flush()
     if lines:
-        await outbox.publish(
-            session,
-            BonusCalculated(
-                run_id=run.id,
-                member_id=member.id,
-                period=run.period,
-                currency=lines[0].currency,
-                total=total(lines),
-                lines=[
-                    {"rule": line.rule, "amount": str(line.amount), "tier": line.tier}
-                    for line in lines
-                ],
-                rounding=ROUNDING,
-            ),
-        )
+        await outbox.publish(session, _calculated(run, member.id, lines))
     return total(lines)
 
 
@@ -302,15 +358,38 @@ async def create_run(session: AsyncSession, *, period: Period, created_by: str) 
 
 
 async def _calculate_all(session: AsyncSession, run: PayoutRun) -> None:
+    """Every member's lines in one pass: a query per kind of input for the whole period,
+    the arithmetic in memory, one insert for all lines and one for all events."""
     period = Period.parse(run.period)
     plans = await repository.plans(session, period=run.period)
-    owed = await repository.members_with_open_adjustments(session)
+    figures = await repository.period_figures(session, period=run.period)
+    reviews = await repository.period_reviews(session, period=run.period)
+    revenue = await repository.period_revenue(session, period=run.period)
+    adjustments = await repository.all_open_adjustments(session, run_id=run.id)
     projects = await repository.payable_projects(session, run_id=run.id)
     awarded = {a["member_id"] for p in projects for a in p.awards}
+    await repository.delete_lines(session, run_id=run.id)
+    rows: list[dict[str, Any]] = []
+    events: list[BonusCalculated] = []
     for member in await repository.members(session):
-        covered = plan_for(plans, member) is not None and active_in(member, period)
-        if covered or member.id in owed or member.id in awarded:
-            await calculate_member(session, run, member)
+        plan = plan_for(plans, member)
+        covered = plan is not None and active_in(member, period)
+        if not (covered or member.id in adjustments or member.id in awarded):
+            continue
+        review = reviews.get(member.id)
+        inputs = Inputs(
+            figures={kpi: figure_of(f) for kpi, f in figures.get(member.id, {}).items()},
+            rating=rating_of(review) if review is not None else None,
+            revenue=revenue.get(member.id, []),
+        )
+        lines = run_lines_for(run, member, plan, inputs, projects, adjustments.get(member.id, []))
+        rows += _line_rows(run, member.id, lines)
+        if lines:
+            events.append(_calculated(run, member.id, lines))
+    await repository.insert_lines(session, rows=rows)
+    run.version += 1
+    await session.flush()
+    await outbox.publish_many(session, events)
 
 
 async def recalculate(session: AsyncSession, run: PayoutRun) -> PayoutRun:
