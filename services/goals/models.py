@@ -275,3 +275,18 @@ class RiskCorrection(Base):
     recorded_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class DataGrantCopy(Base):
+    """Goals' copy of a data grant made in collab (from ``DataGrantChanged``): a unit lets
+    another read its ``kpi_figures`` until ``valid_until`` (inclusive) while ``active``."""
+
+    __tablename__ = "data_grants"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    grantor_unit_id: Mapped[str] = mapped_column(String(36))
+    grantee_unit_id: Mapped[str] = mapped_column(String(36), index=True)
+    data_set: Mapped[str] = mapped_column(String(64))
+    valid_until: Mapped[date] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean)
+    source_version: Mapped[int] = mapped_column(Integer)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals.models import (
     CheckIn,
+    DataGrantCopy,
     Goal,
     GoalTemplate,
     KpiDefinition,
@@ -518,3 +519,33 @@ async def corrections_of(session: AsyncSession, *, goal_id: str) -> list[RiskCor
         .order_by(RiskCorrection.recorded_at)
     )
     return list(rows.all())
+
+
+# ----------------------------------------------------------------------------- data grants
+
+
+async def upsert_grant(session: AsyncSession, *, values: dict[str, Any]) -> None:
+    """Keep the newest version of a grant; an older one arriving late changes nothing."""
+    statement = insert(DataGrantCopy).values(**values)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[DataGrantCopy.id],
+            set_={k: statement.excluded[k] for k in values if k != "id"},
+            where=DataGrantCopy.source_version < statement.excluded.source_version,
+        )
+    )
+
+
+async def granting_units(
+    session: AsyncSession, *, grantee_unit_ids: Iterable[str], data_set: str, today: date
+) -> set[str]:
+    """The units that let one of ``grantee_unit_ids`` read ``data_set`` today."""
+    rows = await session.scalars(
+        select(DataGrantCopy.grantor_unit_id).where(
+            DataGrantCopy.grantee_unit_id.in_(list(grantee_unit_ids)),
+            DataGrantCopy.data_set == data_set,
+            DataGrantCopy.active,
+            DataGrantCopy.valid_until >= today,
+        )
+    )
+    return set(rows.all())

@@ -1062,3 +1062,20 @@ class RiskCorrectionRead(ReadModel):
     action_taken: str
     recorded_by: str
     recorded_at: datetime
+
+
+# ----------------------------------------------------------------------------- consumed
+
+
+class DataGrantChangedV1(BaseModel):
+    """Goals' copy of collab's ``DataGrantChanged`` (version 1): only the fields it needs."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    grant_id: str
+    grantor_unit_id: str
+    grantee_unit_id: str
+    data_set: str
+    valid_until: date
+    active: bool
+    version: int

@@ -19,7 +19,7 @@ from goals.schemas import (
     OwnerType,
 )
 from goals.service import actuals, figures
-from goals.service.access import require_owner
+from goals.service.access import require_kpi_reader
 from shared.db import SessionDep
 from shared.periods import Period, period_query
 
@@ -165,15 +165,15 @@ async def list_actuals(
 async def list_figures(
     session: SessionDep,
     scope: ScopeDep,
+    today: TodayDep,
     owner_id: str,
     owner_type: OwnerType = OwnerType.member,
     period: Annotated[str | None, period_query()] = None,
     kpi: str | None = None,
 ) -> list[FigureRead]:
-    """An owner's reported figures (actual, target, attainment) per KPI and period."""
-    await require_owner(
-        session, scope, owner_type=owner_type, owner_id=owner_id, write=False, hide=False
-    )
+    """An owner's reported figures (actual, target, attainment) per KPI and period; also
+    for the units the owner's unit granted ``kpi_figures`` in collab."""
+    await require_kpi_reader(session, scope, owner_type=owner_type, owner_id=owner_id, today=today)
     kpi_id = None
     codes = {k.id: k.code for k in await repository.all_kpis(session)}
     if kpi is not None:

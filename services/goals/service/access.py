@@ -7,6 +7,7 @@ manage (the units in their token); HR and admins see and change everything."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -117,6 +118,33 @@ async def require_owner(
     if not write and hide:
         raise NotFound("no such resource, or it is not yours to see")
     raise Forbidden("you may not change what this owner owns")
+
+
+KPI_FIGURES = "kpi_figures"
+
+
+async def require_kpi_reader(
+    session: AsyncSession, scope: Scope, *, owner_type: str, owner_id: str, today: date
+) -> None:
+    """KPI figures are read by whoever may read their owner, and by the units that the
+    owner's unit (or a unit above it) granted ``kpi_figures`` in collab, until the grant
+    ends."""
+    try:
+        await require_owner(
+            session, scope, owner_type=owner_type, owner_id=owner_id, write=False, hide=False
+        )
+        return
+    except Forbidden:
+        unit = (
+            owner_id
+            if owner_type != "member"
+            else await owner_home(session, owner_type=owner_type, owner_id=owner_id)
+        )
+        grantors = await repository.granting_units(
+            session, grantee_unit_ids=scope.own_units, data_set=KPI_FIGURES, today=today
+        )
+        if unit is None or not grantors & set(ancestors(await repository.unit_tree(session), unit)):
+            raise
 
 
 def require_admin(principal: Principal) -> None:
