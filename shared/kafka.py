@@ -135,6 +135,7 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         self.worker.assigned = {str(tp) for tp in assigned}
+        self.worker.assignments += 1
         log.info(
             "partitions assigned",
             extra={"consumer": self.worker.group, "partitions": sorted(self.worker.assigned)},
@@ -152,6 +153,7 @@ class KafkaConsumerWorker:
         *,
         stuck_after_s: float = 120.0,
         max_poll_records: int = 500,
+        max_poll_interval_s: float = 300.0,
     ) -> None:
         self.bootstrap = bootstrap
         self.processor = processor
@@ -160,10 +162,12 @@ class KafkaConsumerWorker:
         self.topics = processor.subscription.topics
         self.stuck_after_s = stuck_after_s
         self.max_poll_records = max_poll_records
+        self.max_poll_interval_s = max_poll_interval_s
         self.assigned: set[str] = set()
         self.busy_since: float | None = None
         self.last_progress: float = time.monotonic()
         self.processed = 0
+        self.assignments = 0  # group rebalances this worker went through
         self._stopping = False
         self._consumer: AIOKafkaConsumer | None = None
 
@@ -174,6 +178,7 @@ class KafkaConsumerWorker:
             "topics": self.topics,
             "assigned": sorted(self.assigned),
             "processed": self.processed,
+            "assignments": self.assignments,
             "stuck": busy_for > self.stuck_after_s,
             "busy_for_s": round(busy_for, 1),
         }
@@ -223,8 +228,9 @@ class KafkaConsumerWorker:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_records=self.max_poll_records,
-            # A slow handler must not trigger endless rebalances.
-            max_poll_interval_ms=600_000,
+            # Between two polls at most this long, or the group moves the partitions away;
+            # run() polls again after half of it, so a slow handler never gets there.
+            max_poll_interval_ms=int(self.max_poll_interval_s * 1000),
             session_timeout_ms=10_000,
             heartbeat_interval_ms=3_000,
             metadata_max_age_ms=30_000,
@@ -248,24 +254,42 @@ class KafkaConsumerWorker:
         try:
             while not self._stopping:
                 batches = await consumer.getmany(timeout_ms=500)
-                for tp, records in batches.items():
-                    for record in records:
-                        self.busy_since = time.monotonic()
-                        try:
-                            await self.processor.handle(record.value)
-                        except PoisonMessage as poison:
-                            await self._dead_letter(record, poison)
-                        self.processed += 1
-                        self.busy_since = None
-                        self.last_progress = time.monotonic()
-                    try:
-                        await consumer.commit({tp: records[-1].offset + 1})
-                    except KafkaError as exc:
-                        # Redelivery after a failed commit is harmless: the inbox drops it.
-                        log.warning("offset commit failed", extra={"error": repr(exc)})
+                await self._apply(consumer, batches, polled_at=time.monotonic())
         finally:
             with contextlib.suppress(BaseException):
                 await asyncio.wait_for(consumer.stop(), 5)
+
+    async def _apply(
+        self, consumer: AIOKafkaConsumer, batches: dict[Any, list[Any]], *, polled_at: float
+    ) -> None:
+        """Apply a poll's records in order, committing each partition's progress. A slow
+        handler gets half the poll interval: then the rest is handed back (seek) and the
+        worker polls again, so the group never sees it as gone and never rebalances."""
+        budget = self.max_poll_interval_s / 2
+        for tp, records in batches.items():
+            done: int | None = None
+            for record in records:
+                if self._stopping or time.monotonic() - polled_at > budget:
+                    break
+                self.busy_since = time.monotonic()
+                try:
+                    await self.processor.handle(record.value)
+                except PoisonMessage as poison:
+                    await self._dead_letter(record, poison)
+                self.processed += 1
+                self.busy_since = None
+                self.last_progress = time.monotonic()
+                done = record.offset
+            if done is not None:
+                try:
+                    await consumer.commit({tp: done + 1})
+                except KafkaError as exc:
+                    # Redelivery after a failed commit is harmless: the inbox drops it.
+                    log.warning("offset commit failed", extra={"error": repr(exc)})
+            if done != records[-1].offset:
+                # Not reached this time: fetch them again at the next poll.
+                with contextlib.suppress(Exception):  # the partition may have moved away
+                    consumer.seek(tp, records[0].offset if done is None else done + 1)
 
     def stop(self) -> None:
         self._stopping = True

@@ -164,6 +164,7 @@ class ServiceRuntime:
                     processor,
                     self.publisher,
                     stuck_after_s=self.settings.consumer_stuck_after_s,
+                    max_poll_interval_s=self.settings.consumer_max_poll_interval_s,
                 )
                 self.workers.append(worker)
                 self._tasks.append(

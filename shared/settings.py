@@ -58,6 +58,8 @@ class ServiceSettings(BaseSettings):
     outbox_retention_s: float = 3600.0
     consumer_max_attempts: int = 5
     consumer_stuck_after_s: float = 120.0
+    # A consumer polls again at least every half of this, however slow its handler.
+    consumer_max_poll_interval_s: float = 300.0
 
     @classmethod
     def settings_customise_sources(

@@ -1,0 +1,3 @@
+from tests.kit.conftest import kit
+
+__all__ = ["kit"]
