@@ -123,6 +123,15 @@ class Ticket(Base):
     so a pause is never lost when the targets change."""
 
     __tablename__ = "tickets"
+    __table_args__ = (
+        Index(
+            "ix_tickets_requester_idempotency_key",
+            "requester_id",
+            "idempotency_key",
+            unique=True,
+            postgresql_where=text("idempotency_key IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -154,6 +163,9 @@ class Ticket(Base):
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     mediator_id: Mapped[str | None] = mapped_column(String(36), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # A retried create (the same Idempotency-Key from the same requester) returns this ticket.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    request_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = _created()
 
 

@@ -156,6 +156,13 @@ async def get_ticket(
     return (await session.scalars(statement)).first()
 
 
+async def ticket_by_key(session: AsyncSession, *, requester_id: str, key: str) -> Ticket | None:
+    rows = await session.scalars(
+        select(Ticket).where(Ticket.requester_id == requester_id, Ticket.idempotency_key == key)
+    )
+    return rows.first()
+
+
 def ticket_visibility(
     *, everything: bool, member_id: str, unit_ids: Sequence[str]
 ) -> ColumnElement[bool]:

@@ -272,3 +272,34 @@ async def test_the_status_machine_refuses_illegal_moves(collab: Collab) -> None:
     ]
     assert steps[3]["actor_id"] == "req-1"
     assert steps[3]["detail"] == {"from": "resolved", "reason": "wrong"}
+
+
+async def test_a_retried_open_with_the_same_idempotency_key_opens_one_ticket(
+    collab: Collab,
+) -> None:
+    marketing, product = _units()
+    collab.at(local(FRIDAY, 17))
+    body = {
+        "title": "Price list",
+        "description": "价格表",
+        "category": "pricing",
+        "requester_unit_id": marketing,
+        "owner_unit_id": product,
+    }
+    headers = {**auth("req-i", ["member"], [marketing]), "Idempotency-Key": "form-42"}
+    first = await post_ok(collab.client, "/collab/tickets", body, headers=headers)
+    again = await post_ok(collab.client, "/collab/tickets", body, headers=headers)
+    assert again["id"] == first["id"]
+    assert len(await collab.events("collab.ticket.opened", first["id"])) == 1
+    changed = await collab.client.post(
+        "/collab/tickets", json={**body, "title": "Another"}, headers=headers
+    )
+    assert changed.status_code == 422
+    # The key is the requester's own: someone else's same key is another ticket.
+    other = await post_ok(
+        collab.client,
+        "/collab/tickets",
+        body,
+        headers={**auth("req-j", ["member"], [marketing]), "Idempotency-Key": "form-42"},
+    )
+    assert other["id"] != first["id"]

@@ -49,11 +49,18 @@ async def open_ticket(
     settings: SettingsDep,
     now: NowDep,
     response: Response,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> TicketRead:
     """Open a ticket from your unit to another; due times follow the owner unit's business
-    hours and the matching SLA policy. Publishes ``TicketOpened``."""
+    hours and the matching SLA policy. Publishes ``TicketOpened``. A retry with the same
+    ``Idempotency-Key`` and body returns the first ticket; with another body, 422."""
     ticket = await tickets.open_ticket(
-        session, principal=principal, settings=settings, body=body, now=now
+        session,
+        principal=principal,
+        settings=settings,
+        body=body,
+        now=now,
+        idempotency_key=idempotency_key,
     )
     response.headers["Location"] = f"/collab/tickets/{ticket.id}"
     return await _answer(session, settings, ticket, now, response)

@@ -7,10 +7,12 @@ the clock, and so does resolving."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from collab import repository
@@ -45,7 +47,7 @@ from collab.service.calendar import BusinessCalendar, hours_to_seconds
 from collab.settings import Settings
 from shared.api import check_if_match, created_cursor_position, created_page
 from shared.auth import Principal
-from shared.errors import Conflict, Forbidden, invalid
+from shared.errors import Conflict, Forbidden, Unprocessable, invalid
 
 NEXT: dict[Status, set[Status]] = {
     Status.open: {Status.in_progress, Status.waiting_on_requester, Status.resolved},
@@ -94,12 +96,23 @@ async def open_ticket(
     settings: Settings,
     body: TicketCreate,
     now: datetime,
+    idempotency_key: str | None = None,
 ) -> Ticket:
-    """Open a ticket from one of your units to another; publishes ``TicketOpened``."""
+    """Open a ticket from one of your units to another; publishes ``TicketOpened``.
+
+    A retry with the same ``idempotency_key`` and body returns the first ticket; the same
+    key with another body is refused."""
     if not (sees_everything(principal) or body.requester_unit_id in principal.org_units):
         raise Forbidden("you may only ask on behalf of a unit you belong to")
     if body.owner_unit_id == body.requester_unit_id:
         raise invalid("owner_unit_id", "a ticket goes to another unit than the requester's")
+    request_hash = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+    if idempotency_key is not None:
+        earlier = await repository.ticket_by_key(
+            session, requester_id=principal.member_id, key=idempotency_key
+        )
+        if earlier is not None:
+            return _replayed(earlier, request_hash)
     ticket = Ticket(
         id=str(uuid.uuid4()),
         title=body.title,
@@ -118,9 +131,20 @@ async def open_ticket(
         resolution_breached=False,
         escalated=False,
         version=1,
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
     )
     sla.apply_targets(ticket, await _targets(session, settings, ticket))
-    await repository.add(session, row=ticket)
+    try:
+        async with session.begin_nested():
+            await repository.add(session, row=ticket)
+    except IntegrityError:  # the same key, sent twice at once: the other one won
+        earlier = await repository.ticket_by_key(
+            session, requester_id=principal.member_id, key=idempotency_key or ""
+        )
+        if earlier is None:
+            raise
+        return _replayed(earlier, request_hash)
     await sla.reschedule(session, ticket, await _calendar(session, settings, ticket))
     await _step(session, ticket, kind="opened", actor=principal.member_id, at=now)
     await outbox.publish(
@@ -142,6 +166,12 @@ async def open_ticket(
             policy_id=ticket.policy_id,
         ),
     )
+    return ticket
+
+
+def _replayed(ticket: Ticket, request_hash: str) -> Ticket:
+    if ticket.request_hash != request_hash:
+        raise Unprocessable("this Idempotency-Key was used for a different ticket")
     return ticket
 
 

@@ -390,6 +390,8 @@ def upgrade() -> None:
         sa.Column("escalated", sa.Boolean(), nullable=False),
         sa.Column("mediator_id", sa.String(length=36), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("idempotency_key", sa.String(length=200), nullable=True),
+        sa.Column("request_hash", sa.String(length=64), nullable=True),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -423,9 +425,18 @@ def upgrade() -> None:
         schema="collab",
     )
     op.create_index(op.f("ix_tickets_status"), "tickets", ["status"], unique=False, schema="collab")
+    op.create_index(
+        "ix_tickets_requester_idempotency_key",
+        "tickets",
+        ["requester_id", "idempotency_key"],
+        unique=True,
+        schema="collab",
+        postgresql_where=sa.text("idempotency_key IS NOT NULL"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_tickets_requester_idempotency_key", table_name="tickets", schema="collab")
     op.drop_index(op.f("ix_tickets_status"), table_name="tickets", schema="collab")
     op.drop_index(op.f("ix_tickets_requester_unit_id"), table_name="tickets", schema="collab")
     op.drop_index(op.f("ix_tickets_owner_unit_id"), table_name="tickets", schema="collab")
