@@ -8,7 +8,16 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AnyHttpUrl,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    UrlConstraints,
+    field_validator,
+)
 
 from shared.api import RequestModel
 
@@ -19,6 +28,10 @@ Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$")]
 WindowText = Annotated[str, StringConstraints(pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$")]
 Hours = Annotated[Decimal, Field(gt=0, le=10_000, max_digits=10, decimal_places=4)]
 Share = Annotated[Decimal, Field(gt=0, lt=1, max_digits=5, decimal_places=4)]
+Url = Annotated[AnyHttpUrl, UrlConstraints(max_length=1000)]
+# Far enough from the end of the calendar that adding the SLA or the retro's days is safe.
+Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(9000, 12, 31))]
+Ids = Annotated[list[Ident], Field(max_length=200)]
 
 
 def _example(example: dict[str, Any], *, from_attributes: bool = False) -> ConfigDict:
@@ -119,13 +132,13 @@ class CalendarPut(RequestModel):
         }
     )
 
-    timezone: str = "Asia/Shanghai"
+    timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)] = "Asia/Shanghai"
     week: dict[Weekday, list[WindowText]] = Field(
         default_factory=lambda: {Weekday(d): list(w) for d, w in WEEK_EXAMPLE.items()}
     )
-    holidays: list[date] = Field(default_factory=list, max_length=1000)
-    makeup_days: list[date] = Field(default_factory=list, max_length=1000)
-    makeup_hours: list[WindowText] = Field(default_factory=lambda: ["09:00-18:00"])
+    holidays: list[Day] = Field(default_factory=list, max_length=1000)
+    makeup_days: list[Day] = Field(default_factory=list, max_length=1000)
+    makeup_hours: list[WindowText] = Field(default_factory=lambda: ["09:00-18:00"], max_length=24)
 
 
 class CalendarRead(BaseModel):
@@ -176,10 +189,10 @@ class PolicyCreate(RequestModel):
 
     name: Text200
     rank: int = Field(default=100, ge=0, le=100_000)
-    categories: list[Code] = Field(default_factory=list)
+    categories: list[Code] = Field(default_factory=list, max_length=100)
     priorities: list[Priority] = Field(default_factory=list)
-    requester_unit_ids: list[Ident] = Field(default_factory=list)
-    owner_unit_ids: list[Ident] = Field(default_factory=list)
+    requester_unit_ids: Ids = Field(default_factory=list)
+    owner_unit_ids: Ids = Field(default_factory=list)
     first_response_hours: Hours = Decimal(24)
     resolution_hours: dict[Priority, Hours] = Field(default_factory=dict)
     at_risk_share: Share | None = None
@@ -382,7 +395,7 @@ class AttachmentCreate(RequestModel):
     )
 
     name: Text200
-    url: AnyHttpUrl
+    url: Url
     media_type: Annotated[str, StringConstraints(max_length=100)] | None = None
 
 
@@ -485,7 +498,7 @@ class Material(RequestModel):
     )
 
     name: Text200
-    url: AnyHttpUrl
+    url: Url
 
 
 class ActionItemCreate(RequestModel):
@@ -495,7 +508,7 @@ class ActionItemCreate(RequestModel):
 
     title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     owner_id: Ident
-    due_on: date
+    due_on: Day
 
 
 class ActionItemRead(BaseModel):
@@ -556,20 +569,13 @@ class MeetingCreate(RequestModel):
     title: Text200
     goal: LongText
     agenda: list[AgendaItem] = Field(min_length=1, max_length=100)
-    scheduled_at: datetime
-    unit_ids: list[Ident] = Field(default_factory=list)
+    scheduled_at: AwareDatetime
+    unit_ids: Ids = Field(default_factory=list)
     host_id: Ident
     recorder_id: Ident
-    speaker_ids: list[Ident] = Field(default_factory=list)
-    attendee_ids: list[Ident] = Field(default_factory=list)
-    materials: list[Material] = Field(default_factory=list)
-
-    @field_validator("scheduled_at")
-    @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            raise ValueError("give the time with its offset (RFC 3339)")
-        return value
+    speaker_ids: Ids = Field(default_factory=list)
+    attendee_ids: Ids = Field(default_factory=list)
+    materials: list[Material] = Field(default_factory=list, max_length=100)
 
 
 class MonthlyMeetingCreate(RequestModel):
@@ -587,10 +593,10 @@ class MonthlyMeetingCreate(RequestModel):
     )
 
     month: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
-    scheduled_at: datetime
+    scheduled_at: AwareDatetime
     host_id: Ident
     recorder_id: Ident
-    attendee_ids: list[Ident] = Field(default_factory=list)
+    attendee_ids: Ids = Field(default_factory=list)
 
 
 class MinutesCreate(RequestModel):
@@ -668,7 +674,7 @@ class RetroCreate(RequestModel):
 
     project: Text200
     unit_id: Ident
-    ended_on: date
+    ended_on: Day
     facilitator_id: Ident
 
 
@@ -796,7 +802,7 @@ class GrantCreate(RequestModel):
     grantor_unit_id: Ident
     grantee_unit_id: Ident
     data_set: DataSet
-    valid_until: date
+    valid_until: Day
     reason: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
@@ -805,7 +811,7 @@ class GrantUpdate(RequestModel):
 
     model_config = _example({"valid_until": "2026-09-30"})
 
-    valid_until: date
+    valid_until: Day
 
 
 class GrantRead(BaseModel):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
 
 from collab import repository
 from collab.api.deps import SettingsDep
@@ -12,11 +14,12 @@ from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
 
 router = APIRouter(tags=["sla"])
+UnitId = Annotated[str, Path(min_length=1, max_length=36, description="An org unit's id")]
 
 
 @router.put("/calendars/{unit_id}", response_model=CalendarRead)
 async def put_calendar(
-    unit_id: str,
+    unit_id: UnitId,
     body: CalendarPut,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -29,7 +32,7 @@ async def put_calendar(
 
 
 @router.get("/calendars/{unit_id}", response_model=CalendarRead)
-async def get_calendar(unit_id: str, session: SessionDep, settings: SettingsDep) -> CalendarRead:
+async def get_calendar(unit_id: UnitId, session: SessionDep, settings: SettingsDep) -> CalendarRead:
     """A unit's business hours (the default Mon-Fri 09:00-18:00 when none is set)."""
     return await policies.get_calendar(session, settings=settings, unit_id=unit_id)
 

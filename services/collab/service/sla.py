@@ -23,6 +23,7 @@ from collab.events import Clock, TicketSLAAtRisk, TicketSLABreached, outbox
 from collab.models import SlaDeadline, SlaPolicy, Ticket, TicketStep, UnitCalendar
 from collab.service.calendar import (
     BusinessCalendar,
+    CalendarError,
     Window,
     hours_to_seconds,
     parse_window,
@@ -30,6 +31,7 @@ from collab.service.calendar import (
 )
 from collab.settings import Settings
 from shared.db import Database
+from shared.errors import Unprocessable
 
 AT_RISK, BREACHED = "at_risk", "breached"
 RESPONSE_KINDS = ("response_at_risk", "response_breached")
@@ -153,7 +155,12 @@ def due_at(ticket: Ticket, calendar: BusinessCalendar, seconds: int) -> datetime
     """When the running clock reaches ``seconds`` of business time (now-ish if it has)."""
     assert ticket.clock_since is not None
     left = max(0, seconds - ticket.business_seconds_used)
-    return calendar.add_seconds(ticket.clock_since, left)
+    try:
+        return calendar.add_seconds(ticket.clock_since, left)
+    except CalendarError as exc:
+        raise Unprocessable(
+            f"the owner unit's calendar has too few working hours for this target: {exc}"
+        ) from exc
 
 
 async def reschedule(session: AsyncSession, ticket: Ticket, calendar: BusinessCalendar) -> None:
