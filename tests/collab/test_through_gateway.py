@@ -1,6 +1,7 @@
-"""Data grants through the gateway, with every service in one process: a unit grants a
-partner unit read access to its KPI figures until a date; collab publishes DataGrantChanged
-and goals honours it (and stops honouring it when it ends or is revoked)."""
+"""Collab through the gateway, with every service in one process: its events in the AsyncAPI
+document, its scheduler in the readiness report, and data grants: a unit grants a partner
+unit read access to its KPI figures until a date; collab publishes DataGrantChanged and goals
+honours it (and stops honouring it when it ends or is revoked)."""
 
 from __future__ import annotations
 
@@ -145,3 +146,38 @@ async def test_a_kpi_grant_opens_a_partner_units_figures_until_it_ends(
         headers={**product_head, "If-Match": moved.headers["etag"]},
     )
     assert again.status_code == 409
+
+
+async def test_collab_events_operations_and_scheduler_are_published(
+    system: tuple[httpx.AsyncClient, Callable[[date], None]],
+) -> None:
+    client, _set_today = system
+    asyncapi = (await client.get("/asyncapi.json")).json()
+    messages = asyncapi["components"]["messages"]
+    schemas = asyncapi["components"]["schemas"]
+    expected = {
+        "TicketOpenedV1": "collab.ticket.opened",
+        "TicketResolvedV1": "collab.ticket.resolved",
+        "TicketSLAAtRiskV1": "collab.ticket.sla-at-risk",
+        "TicketSLABreachedV1": "collab.ticket.sla-breached",
+        "DataGrantChangedV1": "collab.data-grant.changed",
+    }
+    for name, event_type in expected.items():
+        assert messages[name]["x-event-type"] == event_type
+        assert "example" in schemas[name]
+    # What performance's collaboration indicator reads from them.
+    assert {"ticket_id", "assignee_id", "resolved_at", "first_response_within_sla"} <= set(
+        schemas["TicketResolvedV1"]["required"]
+    )
+    assert {"ticket_id", "assignee_id", "breached_at"} <= set(
+        schemas["TicketSLABreachedV1"]["required"]
+    )
+    assert {"collab.ticket", "collab.data-grant"} <= set(asyncapi["channels"])
+
+    openapi = (await client.get("/openapi.json")).json()
+    assert "/collab/tickets/{ticket_id}/transition" in openapi["paths"]
+    assert "/collab/meetings/monthly" in openapi["paths"]
+
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200, ready.text
+    assert ready.json()["checks"]["collab"]["checks"]["jobs"] == {"sla-deadlines": "ok"}
