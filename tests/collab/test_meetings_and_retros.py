@@ -305,3 +305,18 @@ async def test_retros_fall_overdue_and_file_into_the_knowledge_base(collab: Coll
     found = await collab.client.get(f"/collab/knowledge-articles/{article}", headers=HR)
     assert found.json()["retrospective_id"] == retro["id"]
     assert found.json()["category"] == "launch"
+
+
+async def test_a_late_older_member_copy_does_not_move_the_manager_back(collab: Collab) -> None:
+    await _member(collab, "att-9", "boss-old", version=1)
+    await _member(collab, "att-9", "boss-new", version=2)
+    await _member(collab, "att-9", "boss-old", version=1)  # redelivered late
+    meeting = await post_ok(
+        collab.client,
+        "/collab/meetings",
+        {**MEETING, "attendee_ids": ["att-9"]},
+        headers=auth("host-1", ["member"]),
+    )
+    path = f"/collab/meetings/{meeting['id']}"
+    assert (await collab.client.get(path, headers=auth("boss-new", ["member"]))).status_code == 200
+    assert (await collab.client.get(path, headers=auth("boss-old", ["member"]))).status_code == 404
