@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from collab import repository
-from collab.models import ActionItem, Meeting
+from collab.models import ActionItem, Meeting, Ticket
 from collab.schemas import (
     ActionItemCreate,
     ActionItemRead,
@@ -109,13 +109,14 @@ async def generate_monthly(
     return meeting
 
 
-def _why(ticket: object) -> list[str]:
+def _why(ticket: Ticket) -> list[str]:
+    """Why a ticket is a bottleneck, in words for the agenda."""
     reasons = []
-    if getattr(ticket, "response_breached", False):
+    if ticket.response_breached:
         reasons.append("first response late")
-    if getattr(ticket, "resolution_breached", False):
+    if ticket.resolution_breached:
         reasons.append("resolution late")
-    if getattr(ticket, "escalated", False):
+    if ticket.escalated:
         reasons.append("escalated")
     return reasons
 
