@@ -10,6 +10,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, text
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -92,3 +94,23 @@ async def upsert_newer(session: AsyncSession, *, model: Any, values: dict[str, A
             where=model.source_version < statement.excluded.source_version,
         )
     )
+
+
+# SQLSTATEs that mean "the server is going away or not there yet", not "this query is wrong":
+# connection exceptions (class 08), admin or crash shutdown, cannot connect now, too many
+# connections.
+_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database is unreachable (worth a 503 and a retry)."""
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeout | ConnectionError | OSError):
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        state = getattr(exc.orig, "sqlstate", None) or getattr(
+            getattr(exc.orig, "__cause__", None), "sqlstate", None
+        )
+        return bool(state) and str(state).startswith(_UNAVAILABLE_STATES)
+    return False

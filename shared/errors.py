@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.db import database_unavailable
+
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://spearhead.dev/problems/"
 
@@ -218,7 +220,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     async def _db_error(request: Request, exc: DBAPIError) -> JSONResponse:
-        if exc.connection_invalidated:
+        if database_unavailable(exc):
+            log.warning("database unavailable", extra={"error": repr(exc)})
             return problem_response(
                 503,
                 "The database connection was lost; try again.",

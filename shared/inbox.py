@@ -12,11 +12,9 @@ from enum import StrEnum
 from pydantic import ValidationError
 from sqlalchemy import Column, DateTime, MetaData, String, Table, func
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as SATimeoutError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db import Database
+from shared.db import Database, database_unavailable
 from shared.events import Envelope
 from shared.logging import correlation_id
 from shared.metrics import EVENTS_APPLIED
@@ -76,9 +74,7 @@ class PoisonMessage(Exception):
 
 def is_transient(exc: BaseException) -> bool:
     """A failure of the infrastructure (database gone), not of the message."""
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
-    return isinstance(exc, OperationalError | InterfaceError | OSError | SATimeoutError)
+    return database_unavailable(exc)
 
 
 class InboxProcessor:
