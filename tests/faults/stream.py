@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from tests.faults.conftest import Cluster
+from tests.cluster import Cluster
 from tests.helpers import auth, eventually
 
 ADMIN = auth("faults-admin", ["admin"])

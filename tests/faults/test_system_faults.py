@@ -14,7 +14,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from shared.kafka import KafkaPublisher
-from tests.faults.conftest import Cluster
+from tests.cluster import Cluster
 from tests.faults.stream import converged, stream, team_of
 from tests.helpers import eventually
 

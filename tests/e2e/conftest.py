@@ -1,0 +1,3 @@
+from tests.cluster import cluster
+
+__all__ = ["cluster"]
