@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/services
 
 .DEFAULT_GOAL := help
 .PHONY: help install run up down infra-up infra-down infra-status test test-fast lint typecheck \
-        format check migrate token kafka-fetch clean
+        format check migrate token demo kafka-fetch clean
 
 help: ## List the workflows
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ check: lint typecheck test ## Everything CI checks
 
 migrate: install ## Apply every service's migrations to $$SPEARHEAD_DATABASE_URL
 	$(PY) -m deploy.migrate
+
+demo: install ## Load the Q1 2026 story into a fresh running instance (`make run` first)
+	$(PY) -m deploy.demo --url http://127.0.0.1:$(PORT)
 
 token: install ## Mint a development token: make token MEMBER=m1 ROLES=admin,hr
 	@$(PY) -m deploy.dev_token --member "$${MEMBER:-demo-admin}" --roles "$${ROLES:-admin}"

@@ -9,7 +9,7 @@ earns commission; the reps' tickets to product and back are answered, or breach;
 quarterly review runs with 360 feedback and a calibration; the payout run is approved and
 exported; March's star is named.
 
-    python -m deploy.demo --url http://127.0.0.1:8000 [--prefix demo2-]
+    python -m deploy.demo --url http://127.0.0.1:8000
 """
 
 from __future__ import annotations
@@ -324,6 +324,32 @@ class Story:
         )
         return response.json() if response.status_code == 200 else None
 
+    async def figures_settled(self) -> None:
+        """Wait until incentives and performance have every month's figures: each rep's
+        projection counts the quarter's revenue, and each month has a live score."""
+        for rep, months in REVENUE.items():
+            quarter = sum(int(v) for v in months.values())
+
+            async def projected(rep: str = rep, quarter: int = quarter) -> bool:
+                found = await self.projection(rep)
+                bonus = [
+                    line for line in (found or {}).get("lines", []) if line["rule"] == "kpi_bonus"
+                ]
+                actual = bonus[0]["inputs"].get("actual") if bonus else None
+                return actual is not None and float(actual) == quarter
+
+            await until(projected)
+            for month in months:
+
+                async def scored(rep: str = rep, month: str = month) -> bool:
+                    found = await self.score(rep, month)
+                    return bool(found) and any(
+                        i["code"] == "revenue" and i["input"] is not None
+                        for i in found["indicators"]
+                    )
+
+                await until(scored)
+
     async def tickets(self) -> dict[str, Any]:
         """Product asks sales for two things. Sales answers one at once; the other waits past
         its first-response target (18 business seconds on a round-the-clock calendar, so the
@@ -424,12 +450,24 @@ class Story:
         return {"cycle": cycle, "reviews": reviews}
 
     async def payout_run(self) -> Any:
+        """The quarter's draft run once it holds every closed review: the performance pay
+        line of each of the three names its review."""
+        wanted = {self.member(r) for r in ("lead", "s1", "s2")}
+
         async def run_of_quarter() -> Any:
             runs = await self.call("GET", "/incentives/payout-runs", headers=self.finance)
             found = [r for r in runs if r["period"] == QUARTER]
-            members = {m["member_id"] for r in found for m in r["member_totals"]}
-            wanted = {self.member(r) for r in ("lead", "s1", "s2")}
-            return found[0] if found and wanted <= members else None
+            if not found:
+                return None
+            lines = await self.call(
+                "GET", f"/incentives/payout-runs/{found[0]['id']}/lines", headers=self.finance
+            )
+            reviewed = {
+                line["member_id"]
+                for line in lines
+                if line["rule"] == "performance_pay" and line["inputs"].get("rating")
+            }
+            return found[0] if wanted <= reviewed else None
 
         return await until(run_of_quarter)
 
@@ -458,6 +496,12 @@ async def tell(url: str, prefix: str) -> None:
     """The whole story against a running Spearhead, saying what happens."""
     async with httpx.AsyncClient(base_url=url, timeout=60) as client:
         story = Story(client, ServiceSettings(), prefix)
+        runs = await story.call("GET", "/incentives/payout-runs", headers=story.finance)
+        if any(r["period"] == QUARTER for r in runs):
+            raise StoryError(
+                f"{QUARTER} already has a payout run here (a period is paid once); "
+                "load the story into a fresh instance (stop it and remove its .data folder)"
+            )
         print(f"Loading the Q1 2026 story into {url} (members {prefix}s1, {prefix}s2, ...)")
         await story.organisation()
         await story.targets()
@@ -465,6 +509,7 @@ async def tell(url: str, prefix: str) -> None:
             await story.actuals(month)
             print(f"  {month}: actuals recorded")
         await story.deal()
+        await story.figures_settled()
         await story.tickets()
         print("  tickets opened; one is answered, the other will breach its SLA in seconds")
         projection = await until(lambda: story.projection("s1"))
@@ -481,7 +526,7 @@ async def tell(url: str, prefix: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000")
-    parser.add_argument("--prefix", default="", help="prefix for ids, to load the story twice")
+    parser.add_argument("--prefix", default="", help="prefix for the story's member ids")
     args = parser.parse_args(argv)
     try:
         asyncio.run(tell(args.url, args.prefix))

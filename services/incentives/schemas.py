@@ -471,6 +471,7 @@ class LineRead(BaseModel):
     inputs: dict[str, Any]
     explanation: str
     plan_id: str | None = None
+    member_id: str | None = Field(default=None, description="On a run's lines: whose it is")
 
 
 class ProjectionRead(BaseModel):
