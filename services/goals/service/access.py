@@ -115,8 +115,10 @@ async def require_owner(
         allowed = scope.may_edit_unit(owner_id) if write else scope.may_read_unit(owner_id)
     if allowed:
         return
-    if not write and hide:
-        raise NotFound("no such resource, or it is not yours to see")
+    if not write:
+        if hide:
+            raise NotFound("no such resource, or it is not yours to see")
+        raise Forbidden("you may not read what this owner owns")
     raise Forbidden("you may not change what this owner owns")
 
 
