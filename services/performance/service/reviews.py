@@ -141,8 +141,8 @@ async def advance(
     for review in reviews:
         review.state = to.value
     if to == CycleState.closed:
-        for review in reviews:
-            await _close(session, cycle, review, correction=False)
+        closed = [await _close(session, cycle, review, correction=False) for review in reviews]
+        await outbox.publish_many(session, closed)
     cycle.state = to.value
     cycle.version += 1
     await session.flush()
@@ -208,27 +208,25 @@ async def _score(session: AsyncSession, cycle: ReviewCycle, review: Review) -> N
 
 async def _close(
     session: AsyncSession, cycle: ReviewCycle, review: Review, *, correction: bool
-) -> None:
+) -> ReviewClosed:
+    """Freeze the review; the caller publishes the ``ReviewClosed`` returned."""
     if review.final_score is None:
         await _score(session, cycle, review)
     review.state = CycleState.closed.value
     review.closed_at = datetime.now(UTC)
     review.revision += 1
     rating = review.calibrated_rating or review.rating or ""
-    await outbox.publish(
-        session,
-        ReviewClosed(
-            review_id=review.id,
-            cycle_id=cycle.id,
-            cycle_kind=cycle.kind,
-            period=cycle.period,
-            member_id=review.member_id,
-            final_score=q2(review.final_score or Decimal(0)),
-            rating=rating,
-            revision=review.revision,
-            correction=correction,
-            explanation=list(review.explanation),
-        ),
+    return ReviewClosed(
+        review_id=review.id,
+        cycle_id=cycle.id,
+        cycle_kind=cycle.kind,
+        period=cycle.period,
+        member_id=review.member_id,
+        final_score=q2(review.final_score or Decimal(0)),
+        rating=rating,
+        revision=review.revision,
+        correction=correction,
+        explanation=list(review.explanation),
     )
 
 
@@ -435,7 +433,7 @@ async def close_again(session: AsyncSession, *, principal: Principal, review_id:
     calibrated = review.calibrated_rating
     await _score(session, cycle, review)
     review.calibrated_rating = calibrated
-    await _close(session, cycle, review, correction=True)
+    await outbox.publish(session, await _close(session, cycle, review, correction=True))
     await session.flush()
     return review
 
