@@ -40,6 +40,8 @@ class PeriodicJob:
     name: str
     run: Callable[[Database, Any], Awaitable[None]]
     interval_s: Callable[[Any], float]
+    # Optional: an event (of the running loop) that starts a pass at once when set.
+    wake: Callable[[], asyncio.Event] | None = None
 
 
 @dataclass
@@ -180,14 +182,22 @@ class ServiceRuntime:
 
     async def _run_job(self, job: PeriodicJob) -> None:
         while not self._stopping.is_set():
+            if job.wake is not None:
+                job.wake().clear()  # what is set from now on asks for another pass
             try:
                 await job.run(self.db, self.settings)
                 self.job_errors.pop(job.name, None)
             except Exception as exc:
                 self.job_errors[job.name] = repr(exc)
                 log.exception("periodic job failed; retrying next tick", extra={"job": job.name})
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), job.interval_s(self.settings))
+            waits = [asyncio.ensure_future(self._stopping.wait())]
+            if job.wake is not None:
+                waits.append(asyncio.ensure_future(job.wake().wait()))
+            _done, pending = await asyncio.wait(
+                waits, timeout=job.interval_s(self.settings), return_when=asyncio.FIRST_COMPLETED
+            )
+            for task in pending:
+                task.cancel()
 
     async def stop(self) -> None:
         self._stopping.set()

@@ -50,8 +50,9 @@ def monkeypatch_module() -> AsyncIterator[pytest.MonkeyPatch]:  # type: ignore[m
 
 
 async def settled(client: httpx.AsyncClient, timeout_s: float = 20) -> None:
-    """Wait until every service's outbox is relayed. In one process the relay marks a row
-    sent only after the subscribers have applied it, so then every effect is in place."""
+    """Wait until every service's outbox is relayed and its own queued work done. In one
+    process the relay marks a row sent only after the subscribers have applied it, so then
+    every effect is in place."""
     import asyncio
 
     from sqlalchemy import text
@@ -71,6 +72,10 @@ async def settled(client: httpx.AsyncClient, timeout_s: float = 20) -> None:
                     )
                     or 0
                 )
+                # Work a service queued for itself (incentives' pay recalculations).
+                queue = f'"{database.schema}".recalculations'
+                if await session.scalar(text(f"SELECT to_regclass('{queue}') IS NOT NULL")):
+                    pending += int(await session.scalar(text(f"SELECT count(*) FROM {queue}")) or 0)
         if pending == 0:
             return
         if asyncio.get_running_loop().time() > deadline:

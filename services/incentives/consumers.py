@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incentives.schemas import KPIUpdatedV1, MemberChangedV1, ReviewClosedV1, ScoreComputedV1
-from incentives.service import copies
+from incentives.service import copies, recalc
 from shared.events import Envelope
 from shared.inbox import Subscription
+from shared.runtime import PeriodicJob
 
 subscription = Subscription(consumer="incentives")
 
@@ -42,3 +43,12 @@ async def on_score_computed(session: AsyncSession, event: Envelope) -> None:
 
 
 subscriptions = [subscription]
+
+jobs = [
+    PeriodicJob(
+        name="recalculate-pay",
+        run=recalc.recalculate,
+        interval_s=lambda settings: float(settings.recalc_interval_s),
+        wake=recalc.waker,
+    )
+]

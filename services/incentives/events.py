@@ -17,7 +17,8 @@ outbox = Outbox(outbox_table, catalog)
 
 @catalog.register
 class BonusCalculated(Event):
-    """A member's pay in a draft payout run was (re)calculated; ``lines`` explain it."""
+    """A member's pay for a period is final: one per member of a payout run when finance
+    approves it, with the lines that make it (draft recalculations are not published)."""
 
     event_type: ClassVar[str] = "incentives.bonus.calculated"
     event_name: ClassVar[str] = "BonusCalculated"

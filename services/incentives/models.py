@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     Identity,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import schema_metadata
@@ -256,3 +258,19 @@ class StarAward(Base):
     stars: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     awarded_by: Mapped[str] = mapped_column(String(100))
     awarded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Recalculation(Base):
+    """A member whose pay for a period must be looked at again, and why. Consumers only
+    queue these; a job works through them in batches (see ``service/recalc.py``)."""
+
+    __tablename__ = "recalculations"
+
+    member_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    reasons: Mapped[list[str]] = mapped_column(JSONB)
+    sources: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    review_closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    queued_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )

@@ -21,6 +21,7 @@ from incentives.models import (
     Plan,
     Project,
     Projection,
+    Recalculation,
     RevenueEntry,
     ReviewResult,
     StarAward,
@@ -47,6 +48,13 @@ async def get_member(session: AsyncSession, *, member_id: str) -> MemberCopy | N
 
 async def members(session: AsyncSession) -> list[MemberCopy]:
     return list((await session.scalars(select(MemberCopy).order_by(MemberCopy.id))).all())
+
+
+async def members_by_ids(session: AsyncSession, *, member_ids: set[str]) -> list[MemberCopy]:
+    rows = await session.scalars(
+        select(MemberCopy).where(MemberCopy.id.in_(member_ids)).order_by(MemberCopy.id)
+    )
+    return list(rows.all())
 
 
 async def save_figure(session: AsyncSession, *, values: dict[str, Any]) -> bool:
@@ -82,16 +90,25 @@ async def save_review(session: AsyncSession, *, values: dict[str, Any]) -> bool:
     return result.first() is not None
 
 
-async def period_figures(session: AsyncSession, *, period: str) -> dict[str, dict[str, KpiFigure]]:
+async def period_figures(
+    session: AsyncSession, *, period: str, member_ids: set[str] | None = None
+) -> dict[str, dict[str, KpiFigure]]:
+    query = select(KpiFigure).where(KpiFigure.period == period)
+    if member_ids is not None:
+        query = query.where(KpiFigure.member_id.in_(member_ids))
     found: dict[str, dict[str, KpiFigure]] = defaultdict(dict)
-    for row in await session.scalars(select(KpiFigure).where(KpiFigure.period == period)):
+    for row in await session.scalars(query):
         found[row.member_id][row.kpi] = row
     return found
 
 
-async def period_reviews(session: AsyncSession, *, period: str) -> dict[str, ReviewResult]:
-    rows = await session.scalars(select(ReviewResult).where(ReviewResult.period == period))
-    return {row.member_id: row for row in rows}
+async def period_reviews(
+    session: AsyncSession, *, period: str, member_ids: set[str] | None = None
+) -> dict[str, ReviewResult]:
+    query = select(ReviewResult).where(ReviewResult.period == period)
+    if member_ids is not None:
+        query = query.where(ReviewResult.member_id.in_(member_ids))
+    return {row.member_id: row for row in await session.scalars(query)}
 
 
 async def review(session: AsyncSession, *, member_id: str, period: str) -> ReviewResult | None:
@@ -186,37 +203,36 @@ async def revenue_entries(
     return list(rows.all())
 
 
-async def period_revenue(session: AsyncSession, *, period: str) -> dict[str, list[RevenueEntry]]:
+async def period_revenue(
+    session: AsyncSession, *, period: str, member_ids: set[str] | None = None
+) -> dict[str, list[RevenueEntry]]:
+    query = select(RevenueEntry).where(RevenueEntry.period == period)
+    if member_ids is not None:
+        query = query.where(RevenueEntry.member_id.in_(member_ids))
     found: dict[str, list[RevenueEntry]] = defaultdict(list)
-    rows = await session.scalars(
-        select(RevenueEntry).where(RevenueEntry.period == period).order_by(RevenueEntry.seq)
-    )
-    for row in rows:
+    for row in await session.scalars(query.order_by(RevenueEntry.seq)):
         found[row.member_id].append(row)
     return found
-
-
-async def revenue_members(session: AsyncSession, *, period: str) -> set[str]:
-    rows = await session.scalars(
-        select(RevenueEntry.member_id).where(RevenueEntry.period == period).distinct()
-    )
-    return set(rows.all())
 
 
 # ----------------------------------------------------------------------------- projections
 
 
-async def save_projection(session: AsyncSession, *, values: dict[str, Any]) -> None:
-    statement = insert(Projection).values(**values, revision=1)
+async def save_projections(session: AsyncSession, *, rows: list[dict[str, Any]]) -> None:
+    """Upsert projections; each new one for a member and plan raises its revision."""
+    if not rows:
+        return
+    statement = insert(Projection)
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=[Projection.member_id, Projection.plan_id],
             set_={
-                **{k: statement.excluded[k] for k in values},
+                **{k: statement.excluded[k] for k in rows[0] if k not in ("member_id", "plan_id")},
                 "revision": Projection.revision + 1,
                 "updated_at": func.now(),
             },
-        )
+        ),
+        [{**row, "revision": 1} for row in rows],
     )
 
 
@@ -267,10 +283,12 @@ async def run_lines(
     return list((await session.scalars(query.order_by(PayoutLine.id))).all())
 
 
-async def delete_lines(session: AsyncSession, *, run_id: str, member_id: str | None = None) -> None:
+async def delete_lines(
+    session: AsyncSession, *, run_id: str, member_ids: set[str] | None = None
+) -> None:
     statement = delete(PayoutLine).where(PayoutLine.run_id == run_id)
-    if member_id is not None:
-        statement = statement.where(PayoutLine.member_id == member_id)
+    if member_ids is not None:
+        statement = statement.where(PayoutLine.member_id.in_(member_ids))
     await session.execute(statement)
 
 
@@ -291,27 +309,36 @@ async def member_runs(session: AsyncSession, *, member_id: str, period: str) -> 
     return list(rows.all())
 
 
-async def paid_total(session: AsyncSession, *, member_id: str, period: str) -> Decimal:
-    """What approved runs paid a member for ``period``: its lines there, and adjustments about
-    the period settled in later approved runs."""
-    own = await session.scalar(
-        select(func.coalesce(func.sum(PayoutLine.amount), 0))
+async def paid_totals(
+    session: AsyncSession, *, period: str, member_ids: set[str]
+) -> dict[str, Decimal]:
+    """What approved runs paid each member under their plan for ``period``: the plan's lines
+    there, and the recalculation adjustments about the period owed since (paid in later
+    runs, or to be)."""
+    found: dict[str, Decimal] = defaultdict(Decimal)
+    own = await session.execute(
+        select(PayoutLine.member_id, func.sum(PayoutLine.amount))
         .join(PayoutRun, PayoutRun.id == PayoutLine.run_id)
         .where(
-            PayoutLine.member_id == member_id,
+            PayoutLine.member_id.in_(member_ids),
             PayoutRun.period == period,
             PayoutRun.state != "draft",
             PayoutLine.rule.in_(PLAN_RULES),
         )
+        .group_by(PayoutLine.member_id)
     )
-    adjusted = await session.scalar(
-        select(func.coalesce(func.sum(Adjustment.amount), 0)).where(
-            Adjustment.member_id == member_id,
+    adjusted = await session.execute(
+        select(Adjustment.member_id, func.sum(Adjustment.amount))
+        .where(
+            Adjustment.member_id.in_(member_ids),
             Adjustment.period == period,
             Adjustment.source["kind"].as_string() == "recalculation",
         )
+        .group_by(Adjustment.member_id)
     )
-    return Decimal(own or 0) + Decimal(adjusted or 0)
+    for member_id, amount in [*own.all(), *adjusted.all()]:
+        found[member_id] += Decimal(amount or 0)
+    return dict(found)
 
 
 async def approved_run_exists(session: AsyncSession, *, period: str) -> bool:
@@ -326,32 +353,15 @@ async def approved_run_exists(session: AsyncSession, *, period: str) -> bool:
 # ----------------------------------------------------------------------------- adjustments
 
 
-async def open_adjustments(
-    session: AsyncSession, *, member_id: str, run_id: str
-) -> list[Adjustment]:
-    """Adjustments not yet settled: unassigned, or assigned to this (draft) run."""
-    rows = await session.scalars(
-        select(Adjustment)
-        .where(
-            Adjustment.member_id == member_id,
-            (Adjustment.run_id.is_(None)) | (Adjustment.run_id == run_id),
-        )
-        .order_by(Adjustment.created_at, Adjustment.id)
-    )
-    return list(rows.all())
-
-
 async def all_open_adjustments(
-    session: AsyncSession, *, run_id: str
+    session: AsyncSession, *, run_id: str, member_ids: set[str] | None = None
 ) -> dict[str, list[Adjustment]]:
-    """Every member's unsettled adjustments: unassigned, or assigned to this (draft) run."""
+    """Unsettled adjustments by member: unassigned, or assigned to this (draft) run."""
+    query = select(Adjustment).where(Adjustment.run_id.is_(None) | (Adjustment.run_id == run_id))
+    if member_ids is not None:
+        query = query.where(Adjustment.member_id.in_(member_ids))
     found: dict[str, list[Adjustment]] = defaultdict(list)
-    rows = await session.scalars(
-        select(Adjustment)
-        .where(Adjustment.run_id.is_(None) | (Adjustment.run_id == run_id))
-        .order_by(Adjustment.created_at, Adjustment.id)
-    )
-    for row in rows:
+    for row in await session.scalars(query.order_by(Adjustment.created_at, Adjustment.id)):
         found[row.member_id].append(row)
     return found
 
@@ -398,3 +408,40 @@ async def get_stars(session: AsyncSession, *, month: str) -> StarAward | None:
 
 async def star_awards(session: AsyncSession) -> list[StarAward]:
     return list((await session.scalars(select(StarAward).order_by(StarAward.month))).all())
+
+
+# ----------------------------------------------------------------------------- recalculations
+
+
+async def queue_recalculations(session: AsyncSession, *, rows: list[dict[str, Any]]) -> None:
+    """Queue members for a look at their pay; a member already queued for the period gathers
+    the new reasons."""
+    if not rows:
+        return
+    statement = insert(Recalculation)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[Recalculation.member_id, Recalculation.period],
+            set_={
+                "reasons": Recalculation.reasons + statement.excluded.reasons,
+                "sources": Recalculation.sources + statement.excluded.sources,
+                "review_closed": Recalculation.review_closed | statement.excluded.review_closed,
+            },
+        ),
+        rows,
+    )
+
+
+async def claim_recalculations(session: AsyncSession, *, limit: int) -> list[Recalculation]:
+    """The oldest queued entries, locked for this transaction (other workers skip them)."""
+    rows = await session.scalars(
+        select(Recalculation)
+        .order_by(Recalculation.queued_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(rows.all())
+
+
+async def pending_recalculations(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(Recalculation)) or 0)

@@ -41,4 +41,8 @@ class Settings(ServiceSettings):
         default_factory=default_rating_multipliers,
         description="Performance pay as a share of its target, by review rating",
     )
+    recalc_interval_s: float = Field(
+        default=1.0, description="Pay recalculation: the longest wait between passes"
+    )
+    recalc_batch: int = Field(default=2000, ge=1, description="Members per recalculation pass")
     star_share: Decimal = Field(default=Decimal("0.10"), description="Top share named stars")

@@ -193,6 +193,7 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
     )
     assert bad.status_code == 422
     assert bad.headers["content-type"].startswith("application/problem+json")
+    await settled(client)
     as_member = await client.post(
         "/incentives/plans",
         headers=auth("s1", ["member"], [team]),
@@ -288,6 +289,7 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
         },
     )
     assert too_much.status_code == 409, too_much.text
+    await settled(client)
     [projection] = await _get(client, "/incentives/members/s1/projection")
     assert D(projection["total"]) == D("58000.00") + 1600 + 1000 - 450
 
@@ -305,6 +307,7 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
     )
     assert changed.status_code == 200, changed.text
     assert [t["target_bonus"] for t in changed.json()["terms"]] == ["20000", "26000"]
+    await settled(client)
 
     # A special project: a manager marks it successful, another person (finance) approves.
     project = await post_ok(
@@ -459,6 +462,7 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
             "closed_on": "2026-03-20",
         },
     )
+    await settled(client)
     [adjustment] = await _get(client, "/incentives/adjustments?member_id=s1")
     assert (D(adjustment["amount"]), adjustment["period"]) == (D("-200.00"), "2026-Q1")
     assert adjustment["reason"].startswith("credit_note r3 recorded")

@@ -17,7 +17,8 @@ from incentives.schemas import (
     RevenueRead,
     TermsChange,
 )
-from incentives.service import access, payouts, plans, revenue
+from incentives.service import access, plans, recalc, revenue
+from incentives.service.recalc import Queued
 from shared.api import check_if_match, etag_of
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
@@ -60,8 +61,13 @@ async def create_plan(
     rating, a target bonus by KPI attainment on ladders, commission tiers."""
     access.require_finance(principal)
     plan = await plans.create_plan(session, principal, settings, body)
-    for member in await repository.members(session):
-        await payouts.refresh_projection(session, member_id=member.id, period=plan.period)
+    await recalc.queue(
+        session,
+        [
+            Queued(m.id, plan.period, f"plan {plan.name} created", {"plan_id": plan.id})
+            for m in await repository.members(session)
+        ],
+    )
     response.headers["Location"] = f"/incentives/plans/{plan.id}"
     response.headers["ETag"] = etag_of(plan.id, plan.version)
     return PlanRead.model_validate(plan, from_attributes=True)
@@ -104,14 +110,18 @@ async def change_terms(
     plan = await plans.get_plan(session, plan_id)
     check_if_match(if_match, plan.id, plan.version)
     plan = await plans.change_terms(session, principal, plan, body)
-    for member in await repository.members(session):
-        await payouts.inputs_changed(
-            session,
-            member_id=member.id,
-            period=plan.period,
-            reason=f"plan {plan.name} changed from {body.effective_from}: {body.reason}",
-            source={"plan_id": plan.id, "plan_version": plan.version},
-        )
+    await recalc.queue(
+        session,
+        [
+            Queued(
+                m.id,
+                plan.period,
+                f"plan {plan.name} changed from {body.effective_from}: {body.reason}",
+                {"plan_id": plan.id, "plan_version": plan.version},
+            )
+            for m in await repository.members(session)
+        ],
+    )
     response.headers["ETag"] = etag_of(plan.id, plan.version)
     return PlanRead.model_validate(plan, from_attributes=True)
 

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from incentives import repository
 from incentives.models import MemberCopy
 from incentives.schemas import KPIUpdatedV1, MemberChangedV1, ReviewClosedV1, ScoreComputedV1
-from incentives.service import payouts
+from incentives.service import recalc
+from incentives.service.recalc import Queued
 from shared.db import upsert_newer
 
 
@@ -41,15 +42,19 @@ async def member_changed(session: AsyncSession, *, change: MemberChangedV1) -> N
         before.left_on,
     ) == (change.unit_path or [change.home_unit_id], change.layer, change.hired_on, change.left_on):
         return
-    # Plans and proration may differ now: refresh every period a plan exists for.
-    for period in await repository.plan_periods(session):
-        await payouts.inputs_changed(
-            session,
-            member_id=change.member_id,
-            period=period,
-            reason=f"member record changed (version {change.version})",
-            source={"member_version": change.version},
-        )
+    # Plans and proration may differ now: look again at every period a plan exists for.
+    await recalc.queue(
+        session,
+        [
+            Queued(
+                change.member_id,
+                period,
+                f"member record changed (version {change.version})",
+                {"member_version": change.version},
+            )
+            for period in await repository.plan_periods(session)
+        ],
+    )
 
 
 async def kpi_updated(
@@ -72,12 +77,16 @@ async def kpi_updated(
         },
     )
     if stored:
-        await payouts.inputs_changed(
+        await recalc.queue(
             session,
-            member_id=figure.owner_id,
-            period=figure.period,
-            reason=f"{figure.kpi} for {figure.period} changed (event {event_id})",
-            source={"event": event_id, "kpi": figure.kpi},
+            [
+                Queued(
+                    figure.owner_id,
+                    figure.period,
+                    f"{figure.kpi} for {figure.period} changed (event {event_id})",
+                    {"event": event_id, "kpi": figure.kpi},
+                )
+            ],
         )
 
 
@@ -95,11 +104,17 @@ async def review_closed(session: AsyncSession, *, review: ReviewClosedV1, event_
         },
     )
     if stored:
-        await payouts.review_closed(
+        await recalc.queue(
             session,
-            member_id=review.member_id,
-            period=review.period,
-            source={"event": event_id, "review_id": review.review_id, "revision": review.revision},
+            [
+                Queued(
+                    review.member_id,
+                    review.period,
+                    f"review {review.review_id} closed (revision {review.revision})",
+                    {"event": event_id, "review_id": review.review_id, "revision": review.revision},
+                    review_closed=True,
+                )
+            ],
         )
 
 

@@ -147,96 +147,131 @@ def total(lines: list[Line]) -> Decimal:
     return sum((line.amount for line in lines), Decimal(0))
 
 
-# ----------------------------------------------------------------------------- projection
+# ----------------------------------------------------------------------------- period inputs
 
 
-async def refresh_projection(session: AsyncSession, *, member_id: str, period: str) -> None:
-    """What the member would be paid for ``period`` at the current figures."""
-    member = await repository.get_member(session, member_id=member_id)
-    if member is None:
-        return
-    plan = await _plan_of(session, member, period)
-    if plan is None or not active_in(member, Period.parse(period)):
-        return
-    lines = await member_plan_lines(session, member, plan, projected=True)
-    await repository.save_projection(
-        session,
-        values={
-            "member_id": member.id,
-            "plan_id": plan.id,
-            "period": plan.period,
-            "currency": plan.currency,
-            "total": total(lines),
-            "lines": [line.as_json() for line in lines],
-        },
+@dataclass
+class PeriodInputs:
+    """A period's plans and the figures, reviews and revenue of some (or all) members."""
+
+    plans: list[Plan]
+    figures: dict[str, dict[str, KpiFigure]]
+    reviews: dict[str, ReviewResult]
+    revenue: dict[str, list[RevenueEntry]]
+
+    def of(self, member_id: str) -> Inputs:
+        review = self.reviews.get(member_id)
+        return Inputs(
+            figures={k: figure_of(f) for k, f in self.figures.get(member_id, {}).items()},
+            rating=rating_of(review) if review is not None else None,
+            revenue=self.revenue.get(member_id, []),
+        )
+
+
+async def period_inputs(
+    session: AsyncSession, period: str, member_ids: set[str] | None = None
+) -> PeriodInputs:
+    """One query per kind of input, whatever the number of members."""
+    return PeriodInputs(
+        plans=await repository.plans(session, period=period),
+        figures=await repository.period_figures(session, period=period, member_ids=member_ids),
+        reviews=await repository.period_reviews(session, period=period, member_ids=member_ids),
+        revenue=await repository.period_revenue(session, period=period, member_ids=member_ids),
     )
 
 
-async def inputs_changed(
-    session: AsyncSession, *, member_id: str, period: str, reason: str, source: dict[str, Any]
+# ----------------------------------------------------------------------------- changes
+
+
+async def refresh_projections(
+    session: AsyncSession, period: str, members: list[MemberCopy], data: PeriodInputs
 ) -> None:
-    """A member's figures, review or revenue for ``period`` changed: refresh the projection;
-    recalculate the draft run; once the period is paid, owe the difference as an adjustment
-    (with ``reason``) that the next run pays."""
-    await refresh_projection(session, member_id=member_id, period=period)
-    member = await repository.get_member(session, member_id=member_id)
-    if member is None:
-        return
+    """What each member would be paid for ``period`` at the current figures."""
+    rows = []
+    for member in members:
+        plan = plan_for(data.plans, member)
+        if plan is None or not active_in(member, Period.parse(period)):
+            continue
+        lines = lines_under(plan, member, data.of(member.id), projected=True)
+        rows.append(
+            {
+                "member_id": member.id,
+                "plan_id": plan.id,
+                "period": plan.period,
+                "currency": plan.currency,
+                "total": total(lines),
+                "lines": [line.as_json() for line in lines],
+            }
+        )
+    await repository.save_projections(session, rows=rows)
+
+
+async def apply_changes(session: AsyncSession, period: str, changes: dict[str, Change]) -> None:
+    """Members whose inputs for ``period`` changed: refresh their projections; recalculate
+    them in the period's draft run (the first closed review of a period makes that run);
+    once the period is paid, owe each the difference as an adjustment, with the reasons,
+    that the next run pays."""
+    members = await repository.members_by_ids(session, member_ids=set(changes))
+    data = await period_inputs(session, period, set(changes))
+    await refresh_projections(session, period, members, data)
     if await repository.approved_run_exists(session, period=period):
-        plan = await _plan_of(session, member, period)
-        if plan is None:
-            return
-        owed = total(await member_plan_lines(session, member, plan, projected=False))
-        paid = await repository.paid_total(session, member_id=member_id, period=period)
-        if owed != paid:
-            await repository.add(
-                session,
-                row=Adjustment(
-                    id=str(uuid.uuid4()),
-                    member_id=member_id,
-                    period=period,
-                    amount=owed - paid,
-                    currency=plan.currency,
-                    reason=f"{reason}: {period} now pays {owed}, the approved run paid {paid}",
-                    source={"kind": "recalculation", **source},
-                    created_by="incentives",
-                ),
-            )
-            for other in await repository.runs(session):
-                if other.state == "draft":
-                    await calculate_member(session, other, member)
+        owed = await _owe_differences(session, period, members, data, changes)
+        if owed:
+            for run in await repository.runs(session):
+                if run.state == "draft":
+                    await calculate_members(session, run, owed)
         return
     await repository.lock_period_runs(session, period=period)
     draft = await repository.draft_run(session, period=period)
     if draft is not None:
-        await calculate_member(session, draft, member)
+        await calculate_members(session, draft, members)
+    elif any(changes[m.id].review_closed and plan_for(data.plans, m) is not None for m in members):
+        await create_run(session, period=Period.parse(period), created_by="incentives")
 
 
-async def review_closed(
-    session: AsyncSession, *, member_id: str, period: str, source: dict[str, Any]
-) -> None:
-    """A closed review completes a member's pay for the period: the period's draft run is
-    made if there is none yet (for every member its plans cover) and the member's lines are
-    recalculated; a review closed again after the run was approved becomes an adjustment."""
-    member = await repository.get_member(session, member_id=member_id)
-    if (
-        member is not None
-        and await _plan_of(session, member, period) is not None
-        and not await repository.approved_run_exists(session, period=period)
-    ):
-        await repository.lock_period_runs(session, period=period)
-        if await repository.draft_run(session, period=period) is None:
-            # The new run is calculated with this review already in it.
-            await create_run(session, period=Period.parse(period), created_by="incentives")
-            await refresh_projection(session, member_id=member_id, period=period)
-            return
-    await inputs_changed(
-        session,
-        member_id=member_id,
-        period=period,
-        reason=f"review {source.get('review_id')} closed (revision {source.get('revision')})",
-        source=source,
-    )
+@dataclass
+class Change:
+    """Why a member's pay for a period is to be looked at again."""
+
+    reasons: list[str] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    review_closed: bool = False
+
+
+async def _owe_differences(
+    session: AsyncSession,
+    period: str,
+    members: list[MemberCopy],
+    data: PeriodInputs,
+    changes: dict[str, Change],
+) -> list[MemberCopy]:
+    paid = await repository.paid_totals(session, period=period, member_ids={m.id for m in members})
+    owed: list[MemberCopy] = []
+    for member in members:
+        plan = plan_for(data.plans, member)
+        if plan is None:
+            continue
+        now = total(lines_under(plan, member, data.of(member.id), projected=False))
+        before = paid.get(member.id, Decimal(0))
+        if now == before:
+            continue
+        change = changes[member.id]
+        session.add(
+            Adjustment(
+                id=str(uuid.uuid4()),
+                member_id=member.id,
+                period=period,
+                amount=now - before,
+                currency=plan.currency,
+                reason=f"{'; '.join(change.reasons)}: {period} now pays {now}, "
+                f"the approved run paid {before}",
+                source={"kind": "recalculation", "changes": change.sources},
+                created_by="incentives",
+            )
+        )
+        owed.append(member)
+    await session.flush()
+    return owed
 
 
 # ----------------------------------------------------------------------------- runs
@@ -304,38 +339,37 @@ def _line_rows(run: PayoutRun, member_id: str, lines: list[Line]) -> list[dict[s
     ]
 
 
-def _calculated(run: PayoutRun, member_id: str, lines: list[Line]) -> BonusCalculated:
-    return BonusCalculated(
-        run_id=run.id,
-        member_id=member_id,
-        period=run.period,
-        currency=lines[0].currency,
-        total=total(lines),
-        lines=[
-            {"rule": line.rule, "amount": str(line.amount), "tier": line.tier} for line in lines
-        ],
-        rounding=ROUNDING,
-    )
-
-
-async def calculate_member(session: AsyncSession, run: PayoutRun, member: MemberCopy) -> Decimal:
-    """(Re)write a member's lines in a draft run and publish ``BonusCalculated``."""
+async def calculate_members(
+    session: AsyncSession, run: PayoutRun, members: list[MemberCopy] | None = None
+) -> None:
+    """(Re)write the lines of ``members`` (None: everyone the run pays) in a draft run, in
+    one pass: a query per kind of input, the arithmetic in memory, one delete and one
+    insert."""
     require_draft(run)
-    await repository.delete_lines(session, run_id=run.id, member_id=member.id)
-    lines = run_lines_for(
-        run,
-        member,
-        await _plan_of(session, member, run.period),
-        await inputs_of(session, member.id, run.period),
-        await repository.payable_projects(session, run_id=run.id),
-        await repository.open_adjustments(session, member_id=member.id, run_id=run.id),
-    )
-    await repository.insert_lines(session, rows=_line_rows(run, member.id, lines))
+    period = Period.parse(run.period)
+    ids = None if members is None else {m.id for m in members}
+    data = await period_inputs(session, run.period, ids)
+    adjustments = await repository.all_open_adjustments(session, run_id=run.id, member_ids=ids)
+    projects = await repository.payable_projects(session, run_id=run.id)
+    awarded = {a["member_id"] for p in projects for a in p.awards}
+    candidates = members if members is not None else await repository.members(session)
+    await repository.delete_lines(session, run_id=run.id, member_ids=ids)
+    rows: list[dict[str, Any]] = []
+    for member in candidates:
+        plan = plan_for(data.plans, member)
+        covered = plan is not None and active_in(member, period)
+        if not (covered or member.id in adjustments or member.id in awarded):
+            continue
+        rows += _line_rows(
+            run,
+            member.id,
+            run_lines_for(
+                run, member, plan, data.of(member.id), projects, adjustments.get(member.id, [])
+            ),
+        )
+    await repository.insert_lines(session, rows=rows)
     run.version += 1
     await session.flush()
-    if lines:
-        await outbox.publish(session, _calculated(run, member.id, lines))
-    return total(lines)
 
 
 async def create_run(session: AsyncSession, *, period: Period, created_by: str) -> PayoutRun:
@@ -353,49 +387,14 @@ async def create_run(session: AsyncSession, *, period: Period, created_by: str) 
             id=str(uuid.uuid4()), period=key, state="draft", version=1, created_by=created_by
         ),
     )
-    await _calculate_all(session, run)
+    await calculate_members(session, run)
     return run
-
-
-async def _calculate_all(session: AsyncSession, run: PayoutRun) -> None:
-    """Every member's lines in one pass: a query per kind of input for the whole period,
-    the arithmetic in memory, one insert for all lines and one for all events."""
-    period = Period.parse(run.period)
-    plans = await repository.plans(session, period=run.period)
-    figures = await repository.period_figures(session, period=run.period)
-    reviews = await repository.period_reviews(session, period=run.period)
-    revenue = await repository.period_revenue(session, period=run.period)
-    adjustments = await repository.all_open_adjustments(session, run_id=run.id)
-    projects = await repository.payable_projects(session, run_id=run.id)
-    awarded = {a["member_id"] for p in projects for a in p.awards}
-    await repository.delete_lines(session, run_id=run.id)
-    rows: list[dict[str, Any]] = []
-    events: list[BonusCalculated] = []
-    for member in await repository.members(session):
-        plan = plan_for(plans, member)
-        covered = plan is not None and active_in(member, period)
-        if not (covered or member.id in adjustments or member.id in awarded):
-            continue
-        review = reviews.get(member.id)
-        inputs = Inputs(
-            figures={kpi: figure_of(f) for kpi, f in figures.get(member.id, {}).items()},
-            rating=rating_of(review) if review is not None else None,
-            revenue=revenue.get(member.id, []),
-        )
-        lines = run_lines_for(run, member, plan, inputs, projects, adjustments.get(member.id, []))
-        rows += _line_rows(run, member.id, lines)
-        if lines:
-            events.append(_calculated(run, member.id, lines))
-    await repository.insert_lines(session, rows=rows)
-    run.version += 1
-    await session.flush()
-    await outbox.publish_many(session, events)
 
 
 async def recalculate(session: AsyncSession, run: PayoutRun) -> PayoutRun:
     require_draft(run)
     await repository.lock_period_runs(session, period=run.period)
-    await _calculate_all(session, run)
+    await calculate_members(session, run)
     return run
 
 
@@ -434,6 +433,27 @@ async def approve(session: AsyncSession, principal: Principal, run: PayoutRun) -
             project.state = "paid"
     totals, member_totals = summarise(lines)
     await session.flush()
+    by_member: dict[str, list[PayoutLine]] = defaultdict(list)
+    for line in lines:
+        by_member[line.member_id].append(line)
+    await outbox.publish_many(
+        session,
+        [
+            BonusCalculated(
+                run_id=run.id,
+                member_id=member_id,
+                period=run.period,
+                currency=own[0].currency,
+                total=sum((line.amount for line in own), Decimal(0)),
+                lines=[
+                    {"rule": line.rule, "amount": str(line.amount), "tier": line.tier}
+                    for line in own
+                ],
+                rounding=ROUNDING,
+            )
+            for member_id, own in sorted(by_member.items())
+        ],
+    )
     await outbox.publish(
         session,
         PayoutApproved(
@@ -522,7 +542,7 @@ async def add_adjustment(
     )
     for run in await repository.runs(session):
         if run.state == "draft":
-            await calculate_member(session, run, member)
+            await calculate_members(session, run, [member])
             break
     return adjustment
 

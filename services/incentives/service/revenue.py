@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from incentives import repository
 from incentives.models import Plan, RevenueEntry
 from incentives.schemas import RevenueCreate, RevenueKind
+from incentives.service import recalc
 from incentives.service.calculator import Slice, deal_slices, money, reversal_slices
-from incentives.service.payouts import inputs_changed
 from incentives.service.plans import plan_for
+from incentives.service.recalc import Queued
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound, Unprocessable, invalid
 from shared.periods import Period
@@ -111,11 +112,15 @@ async def record(
             recorded_by=principal.member_id,
         ),
     )
-    await inputs_changed(
+    await recalc.queue(
         session,
-        member_id=body.member_id,
-        period=period,
-        reason=f"{body.kind.value} {body.id} recorded",
-        source={"entry_id": body.id},
+        [
+            Queued(
+                body.member_id,
+                period,
+                f"{body.kind.value} {body.id} recorded",
+                {"entry_id": body.id},
+            )
+        ],
     )
     return entry, True

@@ -16,7 +16,7 @@ from incentives.events import StarAwarded, outbox
 from incentives.models import Project, StarAward
 from incentives.schemas import ProjectCreate, ProjectSuccess
 from incentives.service.calculator import pct
-from incentives.service.payouts import calculate_member
+from incentives.service.payouts import calculate_members
 from incentives.settings import Settings
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound, Unprocessable
@@ -76,10 +76,10 @@ async def approve(session: AsyncSession, principal: Principal, project: Project)
     await session.flush()
     drafts = [run for run in await repository.runs(session) if run.state == "draft"]
     if drafts:
-        for award in project.awards:
-            member = await repository.get_member(session, member_id=award["member_id"])
-            if member is not None:
-                await calculate_member(session, drafts[0], member)
+        members = await repository.members_by_ids(
+            session, member_ids={a["member_id"] for a in project.awards}
+        )
+        await calculate_members(session, drafts[0], members)
     return project
 
 
