@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -139,6 +140,21 @@ async def scores_in(
         .order_by(LiveScore.month)
     )
     return list(rows.all())
+
+
+async def scores_of(
+    session: AsyncSession, *, member_ids: set[str], months: Iterable[str]
+) -> dict[str, list[LiveScore]]:
+    """Many members' scores in the months, by member, each list in month order."""
+    found: dict[str, list[LiveScore]] = defaultdict(list)
+    rows = await session.scalars(
+        select(LiveScore)
+        .where(LiveScore.member_id.in_(member_ids), LiveScore.month.in_(list(months)))
+        .order_by(LiveScore.member_id, LiveScore.month)
+    )
+    for row in rows:
+        found[row.member_id].append(row)
+    return found
 
 
 # ----------------------------------------------------------------------------- reviews

@@ -22,6 +22,7 @@ from performance.models import (
     CalibrationAdjustment,
     Feedback,
     FeedbackInvite,
+    LiveScore,
     MemberCopy,
     Review,
     ReviewCycle,
@@ -136,11 +137,11 @@ async def advance(
                 )
             )
     if to == CycleState.calibration:
-        for review in reviews:
-            await _score(session, cycle, review)
+        await _score_all(session, cycle, reviews)
     for review in reviews:
         review.state = to.value
     if to == CycleState.closed:
+        await _score_all(session, cycle, [r for r in reviews if r.final_score is None])
         closed = [await _close(session, cycle, review, correction=False) for review in reviews]
         await outbox.publish_many(session, closed)
     cycle.state = to.value
@@ -149,11 +150,34 @@ async def advance(
     return cycle
 
 
-async def _score(session: AsyncSession, cycle: ReviewCycle, review: Review) -> None:
-    """Results, ability, attitude, final score and rating, with the arithmetic spelt out."""
+def _months(cycle: ReviewCycle) -> list[str]:
     period = Period.parse(cycle.period)
-    months = [str(m) for m in months_between(period, period)]
-    scores = await repository.scores_in(session, member_id=review.member_id, months=months)
+    return [str(m) for m in months_between(period, period)]
+
+
+async def _score(session: AsyncSession, cycle: ReviewCycle, review: Review) -> None:
+    """Score one review (a reopened one, say)."""
+    scores = await repository.scores_in(session, member_id=review.member_id, months=_months(cycle))
+    feedback = await repository.feedback_of(session, review_ids=[review.id])
+    _score_with(cycle, review, scores, feedback)
+
+
+async def _score_all(session: AsyncSession, cycle: ReviewCycle, reviews: list[Review]) -> None:
+    """Score a cycle's reviews with two queries, whatever their number."""
+    scores = await repository.scores_of(
+        session, member_ids={r.member_id for r in reviews}, months=_months(cycle)
+    )
+    feedback: dict[str, list[Feedback]] = defaultdict(list)
+    for item in await repository.feedback_of(session, review_ids=[r.id for r in reviews]):
+        feedback[item.review_id].append(item)
+    for review in reviews:
+        _score_with(cycle, review, scores.get(review.member_id, []), feedback.get(review.id, []))
+
+
+def _score_with(
+    cycle: ReviewCycle, review: Review, scores: list[LiveScore], feedback: list[Feedback]
+) -> None:
+    """Results, ability, attitude, final score and rating, with the arithmetic spelt out."""
     explanation: list[str] = []
     if scores:
         results = q2(sum((s.score for s in scores), Decimal(0)) / len(scores))
@@ -164,7 +188,6 @@ async def _score(session: AsyncSession, cycle: ReviewCycle, review: Review) -> N
     else:
         results = Decimal(0)
         explanation.append("results = 0: no monthly scores in the period")
-    feedback = await repository.feedback_of(session, review_ids=[review.id])
     source_weights = {k: Decimal(v) for k, v in cycle.source_weights.items()}
     components: dict[str, Decimal] = {}
     for aspect in ("ability", "attitude"):
