@@ -121,21 +121,21 @@ async def advance(
         population = [m for m in await repository.members(session) if _in_population(cycle, m)]
         if not population:
             raise Unprocessable("nobody is in this cycle's population")
-        for member in population:
-            reviews.append(
-                await repository.add(
-                    session,
-                    row=Review(
-                        id=str(uuid.uuid4()),
-                        cycle_id=cycle.id,
-                        member_id=member.id,
-                        manager_id=member.manager_id,
-                        state=to.value,
-                        explanation=[],
-                        revision=0,
-                    ),
-                )
+        created = [
+            Review(
+                id=str(uuid.uuid4()),
+                cycle_id=cycle.id,
+                member_id=member.id,
+                manager_id=member.manager_id,
+                state=to.value,
+                explanation=[],
+                revision=0,
             )
+            for member in population
+        ]
+        session.add_all(created)
+        await session.flush()
+        reviews += created
     if to == CycleState.calibration:
         await _score_all(session, cycle, reviews)
     for review in reviews:
