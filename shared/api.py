@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+import types
 from datetime import date, datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Annotated, Any, Generic, Protocol, TypeVar, Union, get_args, get_origin
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo, field_validator
 
 from shared.errors import PreconditionFailed, PreconditionRequired, Unprocessable
 
@@ -18,10 +20,70 @@ T = TypeVar("T")
 MAX_PAGE_SIZE = 200
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    # Pydantic's lax mode reads 0 or "1700000000" as a Unix time; a date here is YYYY-MM-DD.
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.match(value.strip())):
+        return value
+    raise ValueError("a date is written YYYY-MM-DD")
+
+
+def _iso_datetime(value: Any) -> Any:
+    if isinstance(value, datetime) or (
+        isinstance(value, str) and _ISO_DATETIME.match(value.strip())
+    ):
+        return value
+    raise ValueError("a time is written as RFC 3339 with an offset, 2026-03-14T09:30:00+08:00")
+
+
+def _boolean(value: Any) -> Any:
+    # Lax mode takes 0, 1, "yes" or "off" for a boolean; JSON has true and false.
+    if isinstance(value, bool):
+        return value
+    raise ValueError("a boolean is true or false")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+"""A date that only ``YYYY-MM-DD`` spells (for query and path parameters)."""
+
+
+def _scalar_check(annotation: Any) -> Any:
+    """The strict check for a field of type date, datetime or bool (optional or not)."""
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) in (Union, types.UnionType):
+        kinds = [a for a in get_args(annotation) if a is not type(None)]
+        if len(kinds) != 1:
+            return None
+        return _scalar_check(kinds[0])
+    if annotation is datetime:
+        return _iso_datetime
+    if annotation is date:
+        return _iso_date
+    if annotation is bool:
+        return _boolean
+    return None
+
+
 class RequestModel(BaseModel):
-    """Request bodies reject unknown fields: a typo is an error, not silently ignored."""
+    """Request bodies reject unknown fields: a typo is an error, not silently ignored. Dates,
+    times and booleans are read strictly (no Unix times, no 0 for false)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strict_scalars(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None or info.field_name is None:
+            return value
+        if isinstance(value, str) and "\x00" in value:
+            # Postgres text cannot hold U+0000; refuse it here rather than fail on insert.
+            raise ValueError("text may not contain the NUL character (U+0000)")
+        check = _scalar_check(cls.model_fields[info.field_name].annotation)
+        return value if check is None else check(value)
 
 
 class Page(BaseModel, Generic[T]):

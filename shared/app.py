@@ -71,6 +71,50 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def document_problems(app: FastAPI) -> None:
+    """Make the document say what the kit answers with: problems as
+    ``application/problem+json`` with their schema (FastAPI lists a response model under
+    ``application/json``), 409 on every write (a unique constraint the request runs into),
+    412 and 428 where an operation reads ``If-Match``."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = build()
+        for operations in document.get("paths", {}).values():
+            for method, operation in operations.items():
+                _document_operation_problems(method, operation)
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _document_operation_problems(method: str, operation: dict[str, Any]) -> None:
+    responses: dict[str, Any] = operation.get("responses", {})
+    problem: dict[str, Any] | None = None
+    for status, response in responses.items():
+        content = response.get("content") or {}
+        if status.isdigit() and int(status) >= 400 and PROBLEM_JSON in content:
+            schema = content.pop("application/json", {}).get("schema")
+            if schema is not None:
+                content[PROBLEM_JSON] = {"schema": schema}
+            problem = content
+    if problem is None:
+        return
+
+    def add(status: str, description: str) -> None:
+        responses.setdefault(status, {"description": description, "content": problem})
+
+    if method.upper() in WRITE_METHODS:
+        add("409", "The request conflicts with what is already stored")
+    headers = {p["name"].lower() for p in operation.get("parameters", []) if p["in"] == "header"}
+    if "if-match" in headers:
+        add("412", "If-Match names an older version")
+        add("428", "If-Match is required")
+
+
 def operation_id(route: APIRoute) -> str:
     """Stable ``tag-name`` operation ids, so generated clients do not churn."""
     tag = str(route.tags[0]) if route.tags else "default"
@@ -107,6 +151,14 @@ class RequestContextMiddleware:
         # CSV uploads (up to 100k rows) may be larger than JSON bodies.
         is_upload = headers.get(b"content-type", b"").startswith(b"text/csv")
         limit = self.max_upload_bytes if is_upload else self.max_body_bytes
+
+        if "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b""):
+            # Postgres text cannot hold U+0000: no id or filter containing it names anything.
+            await _send_problem(
+                send, 422, "The URL contains a NUL character (%00).", scope.get("path", ""), cid
+            )
+            correlation_id.reset(token)
+            return
 
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
@@ -243,6 +295,7 @@ def create_service_app(
     for router in definition.routers:
         app.include_router(router, responses=PROBLEM_RESPONSES)
     app.include_router(operations_router(asyncapi=definition.catalog.asyncapi))
+    document_problems(app)
     app.add_middleware(
         RequestContextMiddleware,
         service=definition.name,

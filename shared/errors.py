@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.db import database_unavailable
@@ -192,6 +192,14 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if exc.status_code == 400 and detail == _FASTAPI_BODY_ERROR:
+            if isinstance(exc.__cause__, RecursionError):
+                # Thousands of nested brackets exhaust the decoder's stack, not the body limit.
+                return problem_response(
+                    422,
+                    "The JSON body is nested too deeply.",
+                    request=request,
+                    errors=[{"loc": ["body"], "msg": "nested too deeply", "type": "json_depth"}],
+                )
             # FastAPI's answer to a body it cannot decode (bad UTF-8): malformed JSON is 422.
             return problem_response(
                 422,
@@ -227,6 +235,24 @@ def install_error_handlers(app: FastAPI) -> None:
                 "The database connection was lost; try again.",
                 request=request,
                 headers={"Retry-After": "5"},
+            )
+        if isinstance(exc, IntegrityError):
+            # A row the request would create already exists (or refers to one that does not):
+            # what the client sent conflicts with the stored state, it is not our crash.
+            log.warning("integrity error", extra={"path": request.url.path, "error": repr(exc)})
+            return problem_response(
+                409,
+                "This conflicts with what is already stored (a duplicate, or a reference to "
+                "something that does not exist).",
+                request=request,
+            )
+        if isinstance(exc, DataError):
+            # A value the database cannot hold (too long, out of range) that a schema let by.
+            log.warning("data error", extra={"path": request.url.path, "error": repr(exc)})
+            return problem_response(
+                422,
+                "A value in the request is out of the range that can be stored.",
+                request=request,
             )
         log.exception("database error", extra={"path": request.url.path})
         return problem_response(500, "An internal error occurred.", request=request)

@@ -12,8 +12,12 @@ from typing import Any
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
-PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
-_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>0[1-9]|1[0-2])))?$")
+# Years 1000-9999: year 0 has no calendar (a "0000" period was a 500), and a period's
+# neighbours (the previous year, the next month) stay in range.
+PERIOD_PATTERN = r"^[1-9][0-9]{3}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+_PATTERN = re.compile(
+    r"^(?P<year>[1-9][0-9]{3})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>0[1-9]|1[0-2])))?$"
+)
 
 
 class Grain(StrEnum):
@@ -142,9 +146,7 @@ class Period:
 
         return core_schema.no_info_plain_validator_function(
             validate,
-            json_schema_input_schema=core_schema.str_schema(
-                pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
-            ),
+            json_schema_input_schema=core_schema.str_schema(pattern=PERIOD_PATTERN),
             serialization=core_schema.plain_serializer_function_ser_schema(str),
         )
 

@@ -55,13 +55,18 @@ class Upstream:
         client_host = request.client.host if request.client else ""
         headers["x-forwarded-for"] = client_host
         headers["x-forwarded-proto"] = request.url.scheme
-        upstream_request = self.client.build_request(
-            request.method,
-            # The raw query string, as the caller encoded it.
-            f"{request.url.path}?{request.url.query}" if request.url.query else request.url.path,
-            headers=headers,
-            content=request.stream(),
-        )
+        # The path and query as the caller encoded them: decoding would turn %2F into a
+        # separator and %1F into a control character that is no URL at all.
+        path = (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1")
+        try:
+            upstream_request = self.client.build_request(
+                request.method,
+                f"{path}?{request.url.query}" if request.url.query else path,
+                headers=headers,
+                content=request.stream(),
+            )
+        except httpx.InvalidURL as exc:
+            return problem_response(422, f"The URL cannot be passed on: {exc}", request=request)
         try:
             upstream = await self.client.send(upstream_request, stream=True)
         except httpx.TimeoutException:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
@@ -10,7 +9,7 @@ from fastapi import APIRouter, Header, Response
 from goals.api.deps import ScopeDep, TodayDep
 from goals.schemas import CheckInCreate, CheckInRead, TaskCreate, TaskRead, TaskUpdate, WeeklyReport
 from goals.service import work
-from shared.api import etag_of
+from shared.api import IsoDate, etag_of
 from shared.db import SessionDep
 
 router = APIRouter()
@@ -89,7 +88,7 @@ async def weekly_report(
     session: SessionDep,
     scope: ScopeDep,
     today: TodayDep,
-    week_of: dt.date | None = None,
+    week_of: IsoDate | None = None,
 ) -> WeeklyReport:
     """The week's report (Monday to Sunday around ``week_of``, this week by default): done,
     next, at risk, and the month's check-ins."""
