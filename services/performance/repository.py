@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from performance.models import (
     CalibrationAdjustment,
     CollabRequest,
+    DevelopmentPlan,
     Feedback,
     FeedbackInvite,
     ImprovementPlan,
@@ -207,6 +208,15 @@ async def adjustments_of(session: AsyncSession, *, review_id: str) -> list[Calib
 
 
 # ----------------------------------------------------------------------------- development
+async def development_plan_of(
+    session: AsyncSession, *, member_id: str, year: int
+) -> DevelopmentPlan | None:
+    found: DevelopmentPlan | None = await session.scalar(
+        select(DevelopmentPlan).where(
+            DevelopmentPlan.member_id == member_id, DevelopmentPlan.year == year
+        )
+    )
+    return found
 
 
 async def members_in_unit(session: AsyncSession, *, unit_id: str) -> list[MemberCopy]:

@@ -4,6 +4,8 @@ not one of its measurements stored (counted through the API)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
 
@@ -125,4 +127,24 @@ async def test_an_upload_over_the_byte_limit_is_413(
     body = HEADER.encode() + line * (limit // len(line) + 1)
     problem = assert_problem(await upload(gateway, body), 413)
     assert str(limit) in problem["detail"]
+    assert await stored_measurements(gateway, member) == 0
+
+
+async def test_a_streamed_upload_over_the_byte_limit_is_413(
+    gateway: httpx.AsyncClient, owner: tuple[str, str]
+) -> None:
+    from goals.settings import Settings
+
+    limit = Settings().max_upload_bytes
+    member, kpi = owner
+    line = rows(member, kpi, 1).encode()
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: the size shows late
+        yield HEADER.encode()
+        block = line * (1_048_576 // len(line))
+        for _ in range(limit // len(block) + 2):
+            yield block
+
+    response = await gateway.post("/goals/actuals/csv", content=chunks(), headers=CSV)
+    assert_problem(response, 413)
     assert await stored_measurements(gateway, member) == 0

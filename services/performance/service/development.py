@@ -188,6 +188,14 @@ async def create_development_plan(
     session: AsyncSession, *, principal: Principal, body: DevelopmentPlanCreate
 ) -> DevelopmentPlan:
     await _manage(session, principal, body.member_id)
+    existing = await repository.development_plan_of(
+        session, member_id=body.member_id, year=body.year
+    )
+    if existing is not None:
+        raise Conflict(
+            f"{body.member_id} already has the development plan {existing.id} for {body.year}; "
+            "change that one"
+        )
     plan: DevelopmentPlan = await repository.add(
         session,
         row=DevelopmentPlan(
