@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/services
 
 .DEFAULT_GOAL := help
 .PHONY: help install run up down infra-up infra-down infra-status test test-fast lint typecheck \
-        format check migrate token demo kafka-fetch clean
+        format check migrate token demo bench kafka-fetch clean
 
 help: ## List the workflows
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -55,12 +55,15 @@ format: install ## Format and fix what ruff can
 	$(VENV)/bin/ruff check --fix .
 
 typecheck: install ## mypy (strict)
-	$(VENV)/bin/mypy -p shared -p gateway -p goals -p performance -p incentives -p collab -p deploy -p tests
+	$(VENV)/bin/mypy -p shared -p gateway -p goals -p performance -p incentives -p collab -p deploy -p bench -p tests
 
 check: lint typecheck test ## Everything CI checks
 
 migrate: install ## Apply every service's migrations to $$SPEARHEAD_DATABASE_URL
 	$(PY) -m deploy.migrate
+
+bench: install kafka-fetch ## Benchmarks, each beside its floor from the same run (BENCH_QUICK=1: a short run); writes bench/results and the README table
+	$(PY) -m bench.run
 
 demo: install ## Load the Q1 2026 story into a fresh running instance (`make run` first)
 	$(PY) -m deploy.demo --url http://127.0.0.1:$(PORT)
