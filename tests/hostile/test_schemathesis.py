@@ -89,6 +89,11 @@ def _schema(target: str) -> BaseSchema:
     # would only be overwritten; unknown query parameters are ignored by design (bodies
     # reject unknown fields).
     schema.config.generation.update(with_security_parameters=False, allow_extra_parameters=False)
+    # A body over the size limit is refused before its schema is read: 413 is a rejection too.
+    rejection = schema.config.checks.negative_data_rejection
+    schema.config.checks.negative_data_rejection = type(rejection)(
+        expected_statuses=[*rejection.expected_statuses, "413"]
+    )
     if target == "gateway":
         schema = schema.include(path_regex=GATEWAY_PATHS)
     return schema
