@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -115,6 +116,59 @@ class InboxProcessor:
                 return Outcome.duplicate
             await handler(session, envelope)
         return Outcome.applied
+
+    async def apply_batch(
+        self, raws: list[bytes], *, deadline: float | None = None
+    ) -> list[Outcome] | None:
+        """Apply several messages in one transaction, in order: one commit for a whole poll
+        instead of one per message. At ``deadline`` (monotonic) it stops and commits what it
+        applied so far: the outcomes returned are for that prefix. None when any of them
+        fails (nothing is kept then): the caller applies them one by one, with retries and
+        the dead-letter path."""
+        envelopes: list[Envelope] = []
+        for raw in raws:
+            try:
+                envelopes.append(Envelope.model_validate_json(raw))
+            except ValidationError:
+                return None
+        outcomes: list[Outcome] = []
+        try:
+            async with self.db.transaction() as session:
+                for envelope in envelopes:
+                    handler = self.subscription.handlers.get(envelope.type)
+                    if handler is None:
+                        outcomes.append(Outcome.ignored)
+                        continue
+                    claimed = await session.scalar(
+                        insert(self.table)
+                        .values(
+                            consumer=self.consumer,
+                            event_id=envelope.id,
+                            event_type=envelope.type,
+                        )
+                        .on_conflict_do_nothing()
+                        .returning(self.table.c.event_id)
+                    )
+                    if claimed is None:
+                        outcomes.append(Outcome.duplicate)
+                        continue
+                    token = correlation_id.set(envelope.correlationid)
+                    try:
+                        await handler(session, envelope)
+                    finally:
+                        correlation_id.reset(token)
+                    outcomes.append(Outcome.applied)
+                    if deadline is not None and time.monotonic() > deadline:
+                        break
+        except Exception as exc:
+            log.info(
+                "batch not applied; applying its messages one by one",
+                extra={"consumer": self.consumer, "messages": len(raws), "error": repr(exc)},
+            )
+            return None
+        for outcome in outcomes:
+            EVENTS_APPLIED.labels(consumer=self.consumer, outcome=outcome).inc()
+        return outcomes
 
     async def handle(self, raw: bytes) -> Outcome:
         """Apply a raw message with retries; raises PoisonMessage when it cannot be applied."""

@@ -268,6 +268,18 @@ class KafkaConsumerWorker:
         budget = self.max_poll_interval_s / 2
         for tp, records in batches.items():
             done: int | None = None
+            if len(records) > 1 and not self._stopping:
+                # The whole poll in one transaction when it goes through cleanly.
+                self.busy_since = time.monotonic()
+                applied = await self.processor.apply_batch(
+                    [r.value for r in records], deadline=polled_at + budget
+                )
+                self.busy_since = None
+                if applied:
+                    self.processed += len(applied)
+                    self.last_progress = time.monotonic()
+                    done = records[len(applied) - 1].offset
+                    records = records[len(applied) :]
             for record in records:
                 if self._stopping or time.monotonic() - polled_at > budget:
                     break
@@ -286,7 +298,7 @@ class KafkaConsumerWorker:
                 except KafkaError as exc:
                     # Redelivery after a failed commit is harmless: the inbox drops it.
                     log.warning("offset commit failed", extra={"error": repr(exc)})
-            if done != records[-1].offset:
+            if records and (done is None or done < records[-1].offset):
                 # Not reached this time: fetch them again at the next poll.
                 with contextlib.suppress(Exception):  # the partition may have moved away
                     consumer.seek(tp, records[0].offset if done is None else done + 1)
