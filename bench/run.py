@@ -29,7 +29,7 @@ from typing import Any
 
 import asyncpg
 import httpx
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from deploy.localinfra import (
     Kafka,
@@ -95,15 +95,18 @@ class Infra:
 
 @contextmanager
 def infra() -> Iterator[Infra]:
+    """A fresh Postgres and broker under bench/.work (what an earlier run left is stopped)."""
+    stop_kafka(WORK / "kafka")
+    stop_postgres(WORK / "postgres", mode="immediate")
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
-    postgres = start_postgres(WORK / "postgres", free_port(), fast=True)
-    kafka = start_kafka(WORK / "kafka", free_port(), free_port())
     try:
+        postgres = start_postgres(WORK / "postgres", free_port(), fast=True)
+        kafka = start_kafka(WORK / "kafka", free_port(), free_port())
         yield Infra(postgres, kafka)
     finally:
-        stop_kafka(kafka.data_dir)
-        stop_postgres(postgres.data_dir, mode="immediate")
+        stop_kafka(WORK / "kafka")
+        stop_postgres(WORK / "postgres", mode="immediate")
 
 
 @contextmanager
@@ -256,8 +259,9 @@ async def bench_gateway(infra: Infra, seconds: float) -> Result:
 async def _raw_round_trip(kafka: Kafka, rate: int, seconds: float) -> list[float]:
     """aiokafka produce -> consume on the same broker at the same rate (ms)."""
     topic = f"bench.raw.{uuid.uuid4().hex[:6]}"
-    publisher = KafkaPublisher(kafka.bootstrap, client_id="bench-raw")
-    await publisher.send_raw([(topic, b"warm", b"0", None)])
+    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap, linger_ms=0)
+    await producer.start()
+    await producer.send_and_wait(topic, b"0", key=b"warm")
     consumer = AIOKafkaConsumer(
         topic, bootstrap_servers=kafka.bootstrap, auto_offset_reset="latest", group_id=None
     )
@@ -271,19 +275,17 @@ async def _raw_round_trip(kafka: Kafka, rate: int, seconds: float) -> list[float
             async for message in consumer:
                 latencies.append((time.time() - float(message.value)) * 1000)
 
+        async def send(i: int) -> None:
+            await producer.send(topic, str(time.time()).encode(), key=str(i % 200).encode())
+
         receiver = asyncio.create_task(receive())
-        await _paced(
-            rate,
-            seconds,
-            lambda i: publisher.send_raw(
-                [(topic, str(i % 200).encode(), str(time.time()).encode(), None)]
-            ),
-        )
+        await _paced(rate, seconds, send)
+        await producer.flush()
         await asyncio.sleep(3)
         receiver.cancel()
     finally:
         await consumer.stop()
-        await publisher.close()
+        await producer.stop()
     return latencies
 
 
@@ -442,6 +444,8 @@ async def _pipeline_run(
             await asyncio.sleep(0.02)
 
     tasks = [asyncio.create_task(scores()), asyncio.create_task(projections())]
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka.bootstrap, linger_ms=0)
+    await producer.start()
 
     async def send(i: int) -> None:
         member = members[i % len(members)]
@@ -461,12 +465,16 @@ async def _pipeline_run(
             )
         )
         sent[envelope.id] = time.time()
-        await _send(publisher, [(member, envelope)])
+        await producer.send(
+            envelope.topic, envelope.model_dump_json().encode(), key=member.encode()
+        )
 
     try:
         await _paced(rate, seconds, send)
+        await producer.flush()
         await asyncio.sleep(5)
     finally:
+        await producer.stop()
         for task in tasks:
             task.cancel()
         await consumer.stop()
@@ -711,25 +719,25 @@ def write(results: list[Result], quick: bool) -> None:
     print(table)
 
 
-async def main_async(quick: bool) -> None:
+async def measure(running: Infra, quick: bool) -> list[Result]:
     seconds = 8.0 if quick else 20.0
     pipeline_s = 10.0 if quick else 60.0
     members = 2000 if quick else 10000
     csv_rows = 20000 if quick else 100000
-    results: list[Result] = []
-    with infra() as running:
-        results.append(await bench_gateway(running, seconds))
-        results += await bench_pipeline(running, pipeline_s, [200, 500])
-        results.append(await bench_close(running, members))
-        results.append(await bench_csv(running, csv_rows))
-    write(results, quick)
+    results: list[Result] = [await bench_gateway(running, seconds)]
+    results += await bench_pipeline(running, pipeline_s, [200, 500])
+    results.append(await bench_close(running, members))
+    results.append(await bench_csv(running, csv_rows))
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", default=bool(os.environ.get("BENCH_QUICK")))
     args = parser.parse_args(argv)
-    asyncio.run(main_async(args.quick))
+    with infra() as running:  # outside the event loop: the broker check runs its own
+        results = asyncio.run(measure(running, args.quick))
+    write(results, args.quick)
     return 0
 
 

@@ -11,7 +11,17 @@ from typing import Annotated, Any, Generic, Protocol, TypeVar, Union, get_args, 
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    FutureDatetime,
+    NaiveDatetime,
+    PastDatetime,
+    ValidationInfo,
+    field_validator,
+)
 
 from shared.errors import PreconditionFailed, PreconditionRequired, Unprocessable
 
@@ -46,12 +56,19 @@ def _boolean(value: Any) -> Any:
     raise ValueError("a boolean is true or false")
 
 
+def _integer(value: Any) -> Any:
+    # Lax mode takes true as 1; a count or a rank is a number.
+    if isinstance(value, bool):
+        raise ValueError("a number, not true or false")
+    return value
+
+
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 """A date that only ``YYYY-MM-DD`` spells (for query and path parameters)."""
 
 
 def _scalar_check(annotation: Any) -> Any:
-    """The strict check for a field of type date, datetime or bool (optional or not)."""
+    """The strict check for a field of type date, datetime, bool or int (optional or not)."""
     while get_origin(annotation) is Annotated:
         annotation = get_args(annotation)[0]
     if get_origin(annotation) in (Union, types.UnionType):
@@ -59,12 +76,17 @@ def _scalar_check(annotation: Any) -> Any:
         if len(kinds) != 1:
             return None
         return _scalar_check(kinds[0])
-    if annotation is datetime:
+    if annotation in (AwareDatetime, NaiveDatetime, PastDatetime, FutureDatetime):
         return _iso_datetime
-    if annotation is date:
-        return _iso_date
-    if annotation is bool:
-        return _boolean
+    if isinstance(annotation, type):
+        if issubclass(annotation, datetime):
+            return _iso_datetime
+        if issubclass(annotation, date):
+            return _iso_date
+        if annotation is bool:
+            return _boolean
+        if annotation is int:
+            return _integer
     return None
 
 

@@ -19,7 +19,7 @@ from pydantic import (
     field_validator,
 )
 
-from shared.api import RequestModel
+from shared.api import IsoDate, RequestModel
 
 Text200 = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
@@ -30,7 +30,7 @@ Hours = Annotated[Decimal, Field(gt=0, le=10_000, max_digits=10, decimal_places=
 Share = Annotated[Decimal, Field(gt=0, lt=1, max_digits=5, decimal_places=4)]
 Url = Annotated[AnyHttpUrl, UrlConstraints(max_length=1000)]
 # Far enough from the end of the calendar that adding the SLA or the retro's days is safe.
-Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(9000, 12, 31))]
+Day = Annotated[IsoDate, Field(ge=date(1900, 1, 1), le=date(9000, 12, 31))]
 Ids = Annotated[list[Ident], Field(max_length=200)]
 
 
