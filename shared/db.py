@@ -102,6 +102,24 @@ async def upsert_newer(session: AsyncSession, *, model: Any, values: dict[str, A
 _UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03", "53300")
 
 
+def _sqlstate(exc: DBAPIError) -> str:
+    return str(
+        getattr(exc.orig, "sqlstate", None)
+        or getattr(getattr(exc.orig, "__cause__", None), "sqlstate", None)
+        or ""
+    )
+
+
+# Deadlock detected, serialization failure: two transactions met, and the one aborted would
+# succeed if run again.
+_CONTENTION_STATES = ("40P01", "40001")
+
+
+def contention(exc: BaseException) -> bool:
+    """Whether ``exc`` aborted a transaction only because another one got in its way."""
+    return isinstance(exc, DBAPIError) and _sqlstate(exc).startswith(_CONTENTION_STATES)
+
+
 def database_unavailable(exc: BaseException) -> bool:
     """Whether ``exc`` says the database is unreachable (worth a 503 and a retry)."""
     if isinstance(exc, OperationalError | InterfaceError | PoolTimeout | ConnectionError | OSError):
@@ -109,8 +127,6 @@ def database_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, DBAPIError):
         if exc.connection_invalidated:
             return True
-        state = getattr(exc.orig, "sqlstate", None) or getattr(
-            getattr(exc.orig, "__cause__", None), "sqlstate", None
-        )
-        return bool(state) and str(state).startswith(_UNAVAILABLE_STATES)
+        state = _sqlstate(exc)
+        return bool(state) and state.startswith(_UNAVAILABLE_STATES)
     return False

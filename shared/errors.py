@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared.db import database_unavailable
+from shared.db import contention, database_unavailable
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://spearhead.dev/problems/"
@@ -235,6 +235,14 @@ def install_error_handlers(app: FastAPI) -> None:
                 "The database connection was lost; try again.",
                 request=request,
                 headers={"Retry-After": "5"},
+            )
+        if contention(exc):
+            log.warning("transaction aborted by contention", extra={"error": repr(exc)})
+            return problem_response(
+                503,
+                "The request met a concurrent change and was rolled back; send it again.",
+                request=request,
+                headers={"Retry-After": "1"},
             )
         if isinstance(exc, IntegrityError):
             # A row the request would create already exists (or refers to one that does not):

@@ -15,7 +15,7 @@ from sqlalchemy import Column, DateTime, MetaData, String, Table, func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db import Database, database_unavailable
+from shared.db import Database, contention, database_unavailable
 from shared.events import Envelope
 from shared.logging import correlation_id
 from shared.metrics import EVENTS_APPLIED
@@ -74,8 +74,9 @@ class PoisonMessage(Exception):
 
 
 def is_transient(exc: BaseException) -> bool:
-    """A failure of the infrastructure (database gone), not of the message."""
-    return database_unavailable(exc)
+    """A failure of the infrastructure (database gone) or a clash with a concurrent
+    transaction, not of the message: applying it again will succeed."""
+    return database_unavailable(exc) or contention(exc)
 
 
 class InboxProcessor:

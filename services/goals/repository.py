@@ -410,12 +410,16 @@ async def figures_for(
 ) -> dict[tuple[str, str, str, str], KpiFigure]:
     if not keys:
         return {}
+    # populate_existing: a figure loaded earlier in this transaction is read again, since
+    # another writer may have changed it before this one took the figure's lock.
     rows = await session.scalars(
-        select(KpiFigure).where(
+        select(KpiFigure)
+        .where(
             tuple_(
                 KpiFigure.owner_type, KpiFigure.owner_id, KpiFigure.kpi_id, KpiFigure.period
             ).in_(list(keys))
         )
+        .execution_options(populate_existing=True)
     )
     return {(f.owner_type, f.owner_id, f.kpi_id, f.period): f for f in rows}
 

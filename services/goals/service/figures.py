@@ -20,9 +20,11 @@ from goals.models import KpiDefinition
 from goals.service import formula
 from goals.service.access import ancestors, descendants
 from goals.service.kpis import dependents, inputs_closure
+from shared.locks import lock_keys
 from shared.periods import Period
 
 SIX_PLACES = Decimal("0.000001")
+FIGURE_LOCKS = "goals.kpi-figure"
 
 # (owner type, owner id, kpi id, period): owner type is "member" or "unit" (the company is
 # its org unit).
@@ -236,7 +238,14 @@ class FigureEngine:
 async def refresh(
     session: AsyncSession, *, keys: Iterable[Key], today: date, engine: FigureEngine | None = None
 ) -> int:
-    """Recompute ``keys``; store and publish (``KPIUpdated``) each figure that changed."""
+    """Recompute ``keys``; store and publish (``KPIUpdated``) each figure that changed.
+
+    Two writers of one figure are serialised: the figure's lock is taken before anything is
+    read, so a figure is computed from every measurement committed before it, and the writer
+    that commits last publishes the final value. Call it once per transaction with every key
+    the transaction changes (see ``shared.locks``)."""
+    keys = set(keys)
+    await lock_keys(session, FIGURE_LOCKS, ("|".join(key) for key in keys))
     engine = engine or FigureEngine(session)
     computed = await engine.compute(keys)
     stored = await repository.figures_for(session, keys=list(computed))

@@ -148,9 +148,16 @@ async def _check_owner_exists(session: AsyncSession, owner_type: str, owner_id: 
 
 
 async def create_goal(
-    session: AsyncSession, *, scope: Scope, body: GoalCreate, settings: Settings, today: date
+    session: AsyncSession,
+    *,
+    scope: Scope,
+    body: GoalCreate,
+    settings: Settings,
+    today: date,
+    refresh_figure: bool = True,
 ) -> tuple[Goal, SmartReport]:
-    """Create a goal after its SMART check; warnings are stored with it, errors refuse it."""
+    """Create a goal after its SMART check; warnings are stored with it, errors refuse it.
+    ``refresh_figure=False``: the caller refreshes the figures of all it creates at once."""
     if body.owner_type == "company":
         scope.principal.require(Role.admin, Role.hr)
     await require_owner(
@@ -188,7 +195,8 @@ async def create_goal(
     goal = await _add_goal(
         session, body=body, kpi=kpi, warnings=report.warnings, created_by=scope.principal.member_id
     )
-    await _refresh_goal_figure(session, goal, today)
+    if refresh_figure:
+        await _refresh_goal_figures(session, [goal], today)
     return goal, report
 
 
@@ -224,20 +232,15 @@ async def _add_goal(
     return goal
 
 
-async def _refresh_goal_figure(session: AsyncSession, goal: Goal, today: date) -> None:
-    if goal.kpi_id is not None and goal.target_value is not None:
-        await figures.refresh(
-            session,
-            today=today,
-            keys=[
-                (
-                    figures.figure_owner_type(goal.owner_type),
-                    goal.owner_id,
-                    goal.kpi_id,
-                    goal.period,
-                )
-            ],
-        )
+async def _refresh_goal_figures(session: AsyncSession, goals: list[Goal], today: date) -> None:
+    """One refresh for every figure whose target these goals set (one lock acquisition)."""
+    keys = [
+        (figures.figure_owner_type(goal.owner_type), goal.owner_id, goal.kpi_id, goal.period)
+        for goal in goals
+        if goal.kpi_id is not None and goal.target_value is not None
+    ]
+    if keys:
+        await figures.refresh(session, today=today, keys=keys)
 
 
 async def get_goal(session: AsyncSession, *, scope: Scope, goal_id: str) -> Goal:
@@ -363,7 +366,7 @@ async def update_goal(
     goal.version += 1
     await session.flush()
     if target_changes:
-        await _refresh_goal_figure(session, goal, today)
+        await _refresh_goal_figures(session, [goal], today)
     return goal
 
 
@@ -603,8 +606,10 @@ async def apply_template(
                         "parent_id": body.parent_id,
                     }
                 ),
+                refresh_figure=False,
             )
             created.append(goal)
+    await _refresh_goal_figures(session, created, today)
     return created
 
 
