@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/services
 
 .DEFAULT_GOAL := help
 .PHONY: help install run up down infra-up infra-down infra-status test test-fast lint typecheck \
-        format check migrate token demo bench kafka-fetch clean
+        format check migrate token demo bench kafka-fetch verify clean
 
 help: ## List the workflows
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ bench: install kafka-fetch ## Benchmarks, each beside its floor from the same ru
 
 demo: install ## Load the Q1 2026 story into a fresh running instance (`make run` first)
 	$(PY) -m deploy.demo --url http://127.0.0.1:$(PORT)
+
+verify: install ## Recompute derived data from its inputs and check copies with their owners (running instance; exit 1 on drift)
+	$(PY) -m deploy.verify --gateway http://127.0.0.1:$(PORT) $(if $(SETTLE),--settle $(SETTLE))
 
 token: install ## Mint a development token: make token MEMBER=m1 ROLES=admin,hr
 	@$(PY) -m deploy.dev_token --member "$${MEMBER:-demo-admin}" --roles "$${ROLES:-admin}"

@@ -11,7 +11,12 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICE_PORTS = {"goals": 8101, "performance": 8102, "incentives": 8103, "collab": 8104}
+# The services listen on SPEARHEAD_PORT_BASE + 1..4 (8101-8104 by default).
+PORT_BASE = int(os.environ.get("SPEARHEAD_PORT_BASE", "8100"))
+SERVICE_PORTS = {
+    name: PORT_BASE + n
+    for n, name in enumerate(("goals", "performance", "incentives", "collab"), 1)
+}
 
 
 def base_env(**overrides: str) -> dict[str, str]:
@@ -21,26 +26,31 @@ def base_env(**overrides: str) -> dict[str, str]:
     return env
 
 
+def command(app: str, port: int) -> list[str]:
+    """The command line that serves ``<app>.main:create_app`` under uvicorn on 127.0.0.1:port."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        f"{app}.main:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--timeout-graceful-shutdown",
+        "10",
+    ]
+
+
 def spawn(
     app: str, port: int, env: dict[str, str], log_file: Path | None = None
 ) -> subprocess.Popen[bytes]:
     """Run ``<app>.main:create_app`` under uvicorn on 127.0.0.1:port."""
     output = log_file.open("ab") if log_file is not None else None
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            f"{app}.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-            "--timeout-graceful-shutdown",
-            "10",
-        ],
+        command(app, port),
         env=env,
         stdout=output,
         stderr=subprocess.STDOUT if output else None,

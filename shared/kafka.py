@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import struct
 import time
 from collections.abc import Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
 
 from shared.inbox import InboxProcessor, PoisonMessage
 from shared.metrics import EVENTS_DEAD_LETTERED
@@ -55,6 +56,31 @@ async def ensure_topics(bootstrap: str, topics: Sequence[str], partitions: int) 
             await asyncio.wait_for(admin.close(), 5)
 
 
+async def broker_answers(bootstrap: str, *, timeout_s: float = 2.0) -> bool:
+    """Whether a bootstrap broker answers a Kafka request (ApiVersions v0) within
+    ``timeout_s``: refused connections and a paused broker both count as unreachable. Its
+    own short-lived connection, so no client's state is touched."""
+    client_id = b"spearhead-probe"
+    request = struct.pack(">hhih", 18, 0, 7, len(client_id)) + client_id
+    for server in bootstrap.split(","):
+        host, _, port = server.strip().rpartition(":")
+        writer = None
+        try:
+            async with asyncio.timeout(timeout_s):
+                reader, writer = await asyncio.open_connection(host or "127.0.0.1", int(port))
+                writer.write(struct.pack(">i", len(request)) + request)
+                await writer.drain()
+                _size, correlation = struct.unpack(">ii", await reader.readexactly(8))
+                if correlation == 7:
+                    return True
+        except (OSError, TimeoutError, ValueError, asyncio.IncompleteReadError):
+            continue
+        finally:
+            if writer is not None:
+                writer.close()
+    return False
+
+
 class KafkaPublisher:
     """Sends batches with an idempotent producer; rebuilt from scratch after any failure."""
 
@@ -86,6 +112,13 @@ class KafkaPublisher:
 
     @staticmethod
     async def _discard(producer: AIOKafkaProducer) -> None:
+        # aiokafka's stop() first waits for every pending batch to be delivered: with the
+        # broker away that is forever, and a stop() cut short leaves its sender and flush
+        # tasks pending (later destroyed, logged into whatever request is running then).
+        # The batches are in the outbox still, so fail them here and stop() ends at once.
+        accumulator = getattr(producer, "_message_accumulator", None)
+        if accumulator is not None:
+            accumulator.fail_all(KafkaConnectionError("producer discarded"))
         with contextlib.suppress(BaseException):
             await asyncio.wait_for(producer.stop(), 5)
 
@@ -128,6 +161,8 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
         # Offsets are committed after each partition's batch, so nothing is pending here.
+        self.worker.assigned = set()
+        self.worker.unassigned_since = time.monotonic()
         log.info(
             "partitions revoked",
             extra={"consumer": self.worker.group, "partitions": sorted(map(str, revoked))},
@@ -135,6 +170,7 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         self.worker.assigned = {str(tp) for tp in assigned}
+        self.worker.unassigned_since = None
         self.worker.assignments += 1
         log.info(
             "partitions assigned",
@@ -168,14 +204,23 @@ class KafkaConsumerWorker:
         self.last_progress: float = time.monotonic()
         self.processed = 0
         self.assignments = 0  # group rebalances this worker went through
+        # Since when the worker has had no assignment: from its start until the group first
+        # assigns it (even nothing, when replicas outnumber partitions), and during a
+        # rebalance. None while it is a settled member of its group.
+        self.unassigned_since: float | None = time.monotonic()
         self._stopping = False
         self._consumer: AIOKafkaConsumer | None = None
 
     def health(self) -> dict[str, Any]:
-        busy_for = time.monotonic() - self.busy_since if self.busy_since is not None else 0.0
+        now = time.monotonic()
+        busy_for = now - self.busy_since if self.busy_since is not None else 0.0
         return {
             "consumer": self.group,
             "topics": self.topics,
+            "joined": self.unassigned_since is None,
+            "unassigned_for_s": (
+                None if self.unassigned_since is None else round(now - self.unassigned_since, 1)
+            ),
             "assigned": sorted(self.assigned),
             "processed": self.processed,
             "assignments": self.assignments,

@@ -15,6 +15,9 @@ correlation_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 )
 
 _STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message"}
+# asyncio logs from the garbage collector and loop callbacks (a destroyed task, an
+# exception nobody retrieved): whatever request runs at that moment is not what it is about.
+_WITHOUT_CONTEXT = ("asyncio",)
 
 
 def current_correlation_id() -> str:
@@ -30,7 +33,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        cid = correlation_id.get()
+        cid = None if record.name.startswith(_WITHOUT_CONTEXT) else correlation_id.get()
         if cid:
             entry["correlation_id"] = cid
         for key, value in record.__dict__.items():

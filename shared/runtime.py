@@ -20,7 +20,13 @@ from shared.db import Database
 from shared.events import EventCatalog
 from shared.inbox import InboxProcessor, Subscription
 from shared.inprocess import InProcessBus
-from shared.kafka import KafkaConsumerWorker, KafkaPublisher, dead_letter_topic, ensure_topics
+from shared.kafka import (
+    KafkaConsumerWorker,
+    KafkaPublisher,
+    broker_answers,
+    dead_letter_topic,
+    ensure_topics,
+)
 from shared.migrations import upgrade_async
 from shared.outbox import Outbox, OutboxRelay, Transport
 from shared.settings import BusKind, ServiceSettings
@@ -132,6 +138,8 @@ class ServiceRuntime:
         self._stopping = asyncio.Event()
         self.job_errors: dict[str, str] = {}
         self.started = False
+        # Kafka mode: whether the broker answered the last probe, and since when it has not.
+        self.broker_down_since: float | None = None
 
     async def _prepare_kafka(self) -> None:
         topics = set(self.definition.catalog.topics())
@@ -159,6 +167,7 @@ class ServiceRuntime:
                 self.bus.subscribe(processor)
         else:
             await asyncio.wait_for(self._prepare_kafka(), 120)
+            self._tasks.append(asyncio.create_task(self._watch_broker(), name="broker-probe"))
             assert self.publisher is not None
             for processor in self.processors:
                 worker = KafkaConsumerWorker(
@@ -179,6 +188,26 @@ class ServiceRuntime:
         for job in self.definition.jobs:
             self._tasks.append(asyncio.create_task(self._run_job(job), name=f"job-{job.name}"))
         self.started = True
+
+    async def _watch_broker(self) -> None:
+        """Ask the broker every ``broker_probe_interval_s`` whether it answers; readiness
+        reads the outcome, so a broker that vanished shows within a few seconds."""
+        interval = self.settings.broker_probe_interval_s
+        while not self._stopping.is_set():
+            answers = await broker_answers(self.settings.kafka_bootstrap, timeout_s=interval * 2)
+            if answers and self.broker_down_since is not None:
+                log.info(
+                    "broker reachable again",
+                    extra={"down_s": round(time.monotonic() - self.broker_down_since, 1)},
+                )
+                self.broker_down_since = None
+            elif not answers and self.broker_down_since is None:
+                log.warning(
+                    "broker unreachable", extra={"bootstrap": self.settings.kafka_bootstrap}
+                )
+                self.broker_down_since = time.monotonic()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), interval)
 
     async def _run_job(self, job: PeriodicJob) -> None:
         while not self._stopping.is_set():
@@ -242,13 +271,35 @@ class ServiceRuntime:
             checks["jobs"] = {
                 job.name: self.job_errors.get(job.name, "ok") for job in self.definition.jobs
             }
+        if self.bus is None:
+            # The relay and the consumers both need the broker.
+            if self.broker_down_since is None:
+                checks["broker"] = "up"
+            else:
+                ready = False
+                down_for = round(time.monotonic() - self.broker_down_since, 1)
+                checks["broker"] = f"unreachable for {down_for}s"
         consumers = [worker.health() for worker in self.workers]
         for task in self._tasks:
             if task.done():
                 ready = False
                 checks.setdefault("stopped_tasks", []).append(task.get_name())
-        if any(c["stuck"] for c in consumers):
-            ready = False
+        for worker, health in zip(self.workers, consumers, strict=True):
+            problem = self._consumer_problem(worker, health)
+            if problem is not None:
+                ready = False
+                health["problem"] = problem
         checks["consumers"] = consumers
         checks["bus"] = self.settings.bus.value
         return ready, checks
+
+    def _consumer_problem(self, worker: KafkaConsumerWorker, health: dict[str, Any]) -> str | None:
+        """Why a consumer keeps the service from being ready, if it does."""
+        if health["stuck"]:
+            return f"stuck in one message for {health['busy_for_s']}s"
+        if worker.assignments == 0:
+            return "not yet assigned its partitions by the group"
+        unassigned_for = health["unassigned_for_s"]
+        if unassigned_for is not None and unassigned_for > self.settings.consumer_rebalance_grace_s:
+            return f"without partitions for {unassigned_for}s (rebalancing)"
+        return None

@@ -60,6 +60,10 @@ class ServiceSettings(BaseSettings):
     consumer_stuck_after_s: float = 120.0
     # A consumer polls again at least every half of this, however slow its handler.
     consumer_max_poll_interval_s: float = 300.0
+    # Readiness: how often the broker is asked whether it answers (each ask waits at most
+    # the same again), and how long a consumer may be without an assignment in a rebalance.
+    broker_probe_interval_s: float = 1.0
+    consumer_rebalance_grace_s: float = 15.0
 
     @classmethod
     def settings_customise_sources(

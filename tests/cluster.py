@@ -132,3 +132,29 @@ def cluster(workdir: Path, request: pytest.FixtureRequest) -> Iterator[Cluster]:
             os.kill(running.kafka.pid, signal.SIGCONT)
         stop_kafka(kafka.data_dir)
         stop_postgres(postgres.data_dir, mode="immediate")
+
+
+async def verified(cluster: Cluster, *, settle_s: float = 90) -> None:
+    """`make verify` against the cluster: no drift in any service (copies may take up to
+    ``settle_s`` to catch up with their owners)."""
+    import httpx
+
+    from deploy.verify import SERVICES as CHECKED
+    from deploy.verify import verify
+    from shared.db import Database
+    from tests.helpers import auth
+
+    databases = {name: Database(cluster.postgres.url, schema=name, pool_size=1) for name in CHECKED}
+    try:
+        async with httpx.AsyncClient(base_url=cluster.gateway, timeout=30) as client:
+            report = await verify(
+                client=client,
+                headers=auth("verifier", ["admin"]),
+                databases=databases,
+                settle_s=settle_s,
+            )
+    finally:
+        for db in databases.values():
+            await db.dispose()
+    assert report.ok, report.summary()
+    assert set(report.copies_checked) == set(CHECKED)
