@@ -7,7 +7,7 @@ PORT ?= 8000
 export PYTHONPATH := $(CURDIR):$(CURDIR)/services
 
 .DEFAULT_GOAL := help
-.PHONY: help install run up down infra-up infra-down infra-status test test-fast lint typecheck \
+.PHONY: help install run up up-status down infra-up infra-down infra-status test test-fast lint typecheck \
         format check migrate token demo bench kafka-fetch verify clean
 
 help: ## List the workflows
@@ -37,8 +37,11 @@ infra-status: install ## Say whether local Postgres and Kafka run
 kafka-fetch: install ## Fetch the Kafka broker's jars with Maven (done by infra-up when needed)
 	$(PY) deploy/localinfra.py kafka-fetch
 
-up: install ## Run every service as its own process against `make infra-up` (Ctrl-C stops)
+up: install ## Run every service as its own process against `make infra-up`, restarted when one dies (Ctrl-C stops)
 	$(PY) -m deploy.run_distributed
+
+up-status: install ## What `make up` runs: each process, its pid and uptime
+	$(PY) -m deploy.run_distributed status
 
 test: install ## Run all tests: starts real Postgres and Kafka, stops them afterwards
 	$(PY) -m pytest

@@ -81,6 +81,11 @@ async def broker_answers(bootstrap: str, *, timeout_s: float = 2.0) -> bool:
     return False
 
 
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
 class KafkaPublisher:
     """Sends batches with an idempotent producer; rebuilt from scratch after any failure."""
 
@@ -135,10 +140,13 @@ class KafkaPublisher:
                 producer = await self._ready_producer()
 
                 async def send_all() -> None:
-                    futures = [
-                        await producer.send(topic, value, key=key, headers=headers)
-                        for topic, key, value, headers in records
-                    ]
+                    futures = []
+                    for topic, key, value, headers in records:
+                        future = await producer.send(topic, value, key=key, headers=headers)
+                        # When the wait below is cut short, the failure still arrives
+                        # later: take it, so it is not reported as never retrieved.
+                        future.add_done_callback(_retrieve)
+                        futures.append(future)
                     await asyncio.gather(*futures)
 
                 await asyncio.wait_for(send_all(), self.send_timeout_s)

@@ -29,7 +29,8 @@ TEST_JWT_SECRET = "spearhead-test-secret-0123456789abcdef"
 def workdir() -> Iterator[Path]:
     path = Path(tempfile.mkdtemp(prefix="spearhead-test-"))
     yield path
-    shutil.rmtree(path, ignore_errors=True)
+    if not os.environ.get("SPEARHEAD_KEEP_TEST_DATA"):  # set it to read the processes' logs
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

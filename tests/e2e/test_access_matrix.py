@@ -18,7 +18,7 @@ import pytest
 from deploy.demo import MONTHS, Story
 from shared.auth import mint_token
 from shared.settings import ServiceSettings
-from tests.cluster import Cluster
+from tests.cluster import Cluster, verified
 from tests.conftest import TEST_JWT_SECRET
 from tests.helpers import unsigned_token
 
@@ -205,6 +205,7 @@ async def test_every_role_against_every_route_family(cluster: Cluster) -> None:
         peers = [f for f in mine["feedback"] if f["source"] == "peer"]
         assert peers and all(f["author"] is None for f in peers)
         assert story.member("s2") not in str(mine)
+    await verified(cluster)
 
 
 @pytest.mark.parametrize("kind", ["missing", "expired", "wrongly signed", "alg none"])

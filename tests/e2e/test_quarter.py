@@ -16,7 +16,7 @@ import pytest
 
 from deploy.demo import MONTHS, Story, until
 from shared.settings import ServiceSettings
-from tests.cluster import Cluster
+from tests.cluster import Cluster, verified
 from tests.conftest import TEST_JWT_SECRET
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
@@ -219,3 +219,5 @@ async def test_a_quarter_of_a_marketing_team(cluster: Cluster) -> None:
             "collab.ticket.resolved": 1,
             "collab.ticket.sla-breached": 1,
         }
+    # Every derived number equals what it is derived from, in every service.
+    await verified(cluster)

@@ -13,8 +13,9 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
 
+from gateway.settings import SERVICES
 from shared.kafka import KafkaPublisher
-from tests.cluster import Cluster
+from tests.cluster import Cluster, verified
 from tests.faults.stream import converged, stream, team_of
 from tests.helpers import eventually
 
@@ -45,6 +46,7 @@ async def test_a_poison_message_is_dead_lettered_and_the_partition_keeps_flowing
     statuses = await stream(client, members, 5)
     _no_server_errors(statuses)
     await converged(cluster, members, 5)
+    await verified(cluster)
 
     consumer = AIOKafkaConsumer(
         "goals.kpi.performance.dlt",
@@ -86,6 +88,7 @@ async def test_each_members_effects_apply_in_order(
     assert set(by_member) == set(members)
     out_of_order = [m for m, ids in by_member.items() if ids != sorted(ids)]
     assert out_of_order == []
+    await verified(cluster)
 
 
 async def test_a_consuming_service_killed_three_times_during_a_stream(
@@ -105,6 +108,7 @@ async def test_a_consuming_service_killed_three_times_during_a_stream(
     )
     _no_server_errors(statuses)
     await converged(cluster, members, 40)
+    await verified(cluster)
 
 
 async def test_the_broker_killed_at_30_percent_of_1000_writes(
@@ -127,6 +131,7 @@ async def test_the_broker_killed_at_30_percent_of_1000_writes(
     await converged(cluster, members, 50)
     ready = (await client.get("/readyz")).json()
     assert {check["status"] for check in ready["checks"].values()} == {"up"}, json.dumps(ready)
+    await verified(cluster)
 
 
 async def test_the_broker_paused_for_30_seconds(
@@ -144,6 +149,7 @@ async def test_the_broker_paused_for_30_seconds(
     statuses = await stream(client, members, 30, at={0.3: pause})
     _no_server_errors(statuses)
     await converged(cluster, members, 30)
+    await verified(cluster)
 
 
 async def test_postgres_restarted_mid_stream(cluster: Cluster, client: httpx.AsyncClient) -> None:
@@ -166,3 +172,33 @@ async def test_postgres_restarted_mid_stream(cluster: Cluster, client: httpx.Asy
         return {check["status"] for check in ready["checks"].values()} == {"up"}
 
     await eventually(all_ready, timeout_s=60)
+    await verified(cluster)
+
+
+async def test_readiness_follows_the_broker(cluster: Cluster, client: httpx.AsyncClient) -> None:
+    """The broker killed: every service that needs it, and so the gateway, answer 503 on
+    /readyz within 5 s; once it is back, 200 again. /healthz (liveness) stays 200."""
+    assert (await client.get("/readyz")).status_code == 200
+    cluster.kill_kafka()
+    killed_at = asyncio.get_running_loop().time()
+    try:
+        waiting = set(SERVICES)
+        while waiting:
+            for name in sorted(waiting):
+                answer = await client.get(f"{cluster.url(name)}/readyz")
+                if answer.status_code == 503:
+                    assert answer.json()["checks"]["broker"].startswith("unreachable"), answer.text
+                    waiting.discard(name)
+            elapsed = asyncio.get_running_loop().time() - killed_at
+            assert elapsed < 5, f"still ready {elapsed:.1f}s after the broker died: {waiting}"
+            await asyncio.sleep(0.1)
+        assert (await client.get("/readyz")).status_code == 503
+        assert (await client.get(f"{cluster.url('goals')}/healthz")).status_code == 200
+    finally:
+        await asyncio.to_thread(cluster.start_kafka)
+
+    async def ready_again() -> bool:
+        return (await client.get("/readyz")).status_code == 200
+
+    await eventually(ready_again, timeout_s=90)
+    await verified(cluster)

@@ -4,6 +4,8 @@ writes: nothing lost, nothing duplicated, nothing hangs, all delivered after it 
 from __future__ import annotations
 
 import asyncio
+import gc
+import logging
 import os
 import signal
 
@@ -74,9 +76,39 @@ async def _stream_through_outage(kit: Kit, kafka: Kafka, outage: str) -> None:
     assert await kit.unsent() == 0
 
 
+class _AsyncioRecords(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+async def _without_abandoned_tasks(kit: Kit, kafka: Kafka, outage: str) -> None:
+    """The outage, and afterwards no client task left pending to be destroyed: the
+    producers discarded during the outage stopped cleanly."""
+    records = _AsyncioRecords()
+    logging.getLogger("asyncio").addHandler(records)
+    try:
+        await _stream_through_outage(kit, kafka, outage)
+        gc.collect()
+        await asyncio.sleep(0)
+    finally:
+        logging.getLogger("asyncio").removeHandler(records)
+    assert [m for m in records.messages if "destroyed but it is pending" in m] == []
+    leftover = [
+        t
+        for t in asyncio.all_tasks()
+        if "aiokafka" in getattr(t.get_coro(), "__qualname__", "")
+        or "aiokafka" in repr(t.get_coro())
+    ]
+    assert leftover == [], leftover
+
+
 async def test_broker_paused_for_20s(kit: Kit, kafka: Kafka) -> None:
-    await _stream_through_outage(kit, kafka, "stop")
+    await _without_abandoned_tasks(kit, kafka, "stop")
 
 
 async def test_broker_killed_and_restarted_after_20s(kit: Kit, kafka: Kafka) -> None:
-    await _stream_through_outage(kit, kafka, "kill")
+    await _without_abandoned_tasks(kit, kafka, "kill")
