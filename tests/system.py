@@ -10,6 +10,7 @@ from datetime import date
 import httpx
 import pytest
 
+from deploy.verify import Report
 from gateway.main import create_app
 from gateway.settings import GatewayMode, Settings
 from goals.api.deps import today
@@ -81,3 +82,17 @@ async def settled(client: httpx.AsyncClient, timeout_s: float = 20) -> None:
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"{pending} events still unrelayed after {timeout_s}s")
         await asyncio.sleep(0.05)
+
+
+async def verified(client: httpx.AsyncClient, *, settle_s: float = 20) -> Report:
+    """The invariant checker on the in-process system: every service's databases, and the
+    owners' APIs through the same gateway client."""
+    from deploy.verify import verify
+    from tests.helpers import auth
+
+    await settled(client)
+    app = client._transport.app  # type: ignore[attr-defined]
+    databases = {name: a.state.database for name, a in app.state.service_apps.items()}
+    return await verify(
+        client=client, headers=auth("verifier", ["admin"]), databases=databases, settle_s=settle_s
+    )

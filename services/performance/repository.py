@@ -6,8 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import func, select, text, update
+from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from performance.models import (
@@ -29,9 +29,12 @@ from performance.models import (
     RootCauseNote,
     ScorecardTemplate,
     TrainingRecord,
+    outbox,
 )
+from shared.locks import namespace_id
 
 T = TypeVar("T")
+TEMPLATE_SET_LOCK = "performance.scorecard-templates"
 
 
 async def add(session: AsyncSession, *, row: T) -> T:
@@ -56,6 +59,15 @@ async def members(session: AsyncSession) -> list[MemberCopy]:
 
 
 # ----------------------------------------------------------------------------- scorecards
+
+
+async def lock_template_set(session: AsyncSession, *, exclusive: bool) -> None:
+    """Hold the set of scorecard templates until the transaction ends: shared by scorers,
+    exclusive by a change of the set (a new template)."""
+    take = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    await session.execute(
+        text(f"SELECT {take}(:namespace, 0)"), {"namespace": namespace_id(TEMPLATE_SET_LOCK)}
+    )
 
 
 async def current_templates(session: AsyncSession) -> list[ScorecardTemplate]:
@@ -117,9 +129,9 @@ async def collab_counts(
 ) -> tuple[int, int, list[str]]:
     rows = (
         await session.scalars(
-            select(CollabRequest).where(
-                CollabRequest.member_id == member_id, CollabRequest.month == month
-            )
+            select(CollabRequest)
+            .where(CollabRequest.member_id == member_id, CollabRequest.month == month)
+            .order_by(CollabRequest.ticket_id)
         )
     ).all()
     events = [e for row in rows for e in row.event_ids]
@@ -167,10 +179,13 @@ async def get_cycle(
     return await session.get(ReviewCycle, cycle_id, with_for_update=for_update)
 
 
-async def reviews_of(session: AsyncSession, *, cycle_id: str) -> list[Review]:
-    rows = await session.scalars(
-        select(Review).where(Review.cycle_id == cycle_id).order_by(Review.member_id)
-    )
+async def reviews_of(
+    session: AsyncSession, *, cycle_id: str, for_update: bool = False
+) -> list[Review]:
+    query = select(Review).where(Review.cycle_id == cycle_id).order_by(Review.member_id)
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    rows = await session.scalars(query)
     return list(rows.all())
 
 
@@ -292,3 +307,86 @@ async def answers_for_units(
         .where(PulseSurvey.unit_id.in_(list(unit_ids)), PulseSurvey.opens_on.between(start, end))
     )
     return list(rows.all())
+
+
+# ----------------------------------------------------------------------------- verification
+
+
+async def all_scores(session: AsyncSession) -> list[LiveScore]:
+    rows = await session.scalars(select(LiveScore).order_by(LiveScore.member_id, LiveScore.month))
+    return list(rows.all())
+
+
+async def all_inputs(session: AsyncSession) -> dict[tuple[str, str], dict[str, IndicatorInput]]:
+    """Every indicator input, by (member, month) and then by source."""
+    found: dict[tuple[str, str], dict[str, IndicatorInput]] = defaultdict(dict)
+    for row in await session.scalars(select(IndicatorInput)):
+        found[(row.member_id, row.month)][row.source] = row
+    return found
+
+
+async def all_templates(session: AsyncSession) -> list[ScorecardTemplate]:
+    """Every version of every template, in creation order."""
+    rows = await session.scalars(
+        select(ScorecardTemplate).order_by(ScorecardTemplate.created_at, ScorecardTemplate.id)
+    )
+    return list(rows.all())
+
+
+async def request_counts(session: AsyncSession) -> dict[tuple[str, str], tuple[int, int]]:
+    """(answered within the SLA, all) of the collab requests, by (member, month)."""
+    rows = await session.execute(
+        select(
+            CollabRequest.member_id,
+            CollabRequest.month,
+            func.count().filter(CollabRequest.within_sla),
+            func.count(),
+        ).group_by(CollabRequest.member_id, CollabRequest.month)
+    )
+    return {(r[0], r[1]): (int(r[2]), int(r[3])) for r in rows}
+
+
+async def last_published_scores(session: AsyncSession) -> dict[tuple[str, str], Any]:
+    """The data of the newest ``ScoreComputed`` still in the outbox for each member and month."""
+    data = outbox.c.envelope["data"]
+    key = (data["member_id"].astext, data["month"].astext)
+    rows = await session.execute(
+        select(*key, data)
+        .where(outbox.c.event_type == "performance.score.computed")
+        .order_by(*key, outbox.c.id.desc())
+        .ext(distinct_on(*key))
+    )
+    return {(r[0], r[1]): r[2] for r in rows}
+
+
+async def org_unit_copies(session: AsyncSession) -> list[OrgUnitCopy]:
+    return list((await session.scalars(select(OrgUnitCopy).order_by(OrgUnitCopy.id))).all())
+
+
+async def scored_reviews(session: AsyncSession) -> list[Review]:
+    """Reviews with a final score (calibrating or closed; a reopened one has none)."""
+    rows = await session.scalars(
+        select(Review).where(Review.final_score.is_not(None)).order_by(Review.id)
+    )
+    return list(rows.all())
+
+
+async def cycles_by_id(
+    session: AsyncSession, *, cycle_ids: Iterable[str]
+) -> dict[str, ReviewCycle]:
+    rows = await session.scalars(select(ReviewCycle).where(ReviewCycle.id.in_(list(cycle_ids))))
+    return {row.id: row for row in rows}
+
+
+async def last_adjustments(session: AsyncSession) -> dict[str, CalibrationAdjustment]:
+    """The newest calibration adjustment of each review that has one."""
+    rows = await session.scalars(
+        select(CalibrationAdjustment)
+        .order_by(
+            CalibrationAdjustment.review_id,
+            CalibrationAdjustment.adjusted_at.desc(),
+            CalibrationAdjustment.id.desc(),
+        )
+        .ext(distinct_on(CalibrationAdjustment.review_id))
+    )
+    return {row.review_id: row for row in rows}

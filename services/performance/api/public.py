@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from performance.schemas import CustomerFeedbackCreate
-from performance.service import reviews
+from performance.service import feedback
 from shared.db import SessionDep
 
 router = APIRouter(tags=["reviews"])
@@ -16,5 +16,5 @@ async def customer_feedback(
     token: str, body: CustomerFeedbackCreate, session: SessionDep
 ) -> Response:
     """A customer rates the reviewee through the link they were sent; it works once."""
-    await reviews.customer_feedback(session, token=token, body=body)
+    await feedback.customer_feedback(session, token=token, body=body)
     return Response(status_code=204)

@@ -17,7 +17,7 @@ from performance.schemas import (
     ReopenCreate,
     ReviewRead,
 )
-from performance.service import reviews
+from performance.service import feedback, reviews
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
 
@@ -81,7 +81,7 @@ async def add_feedback(
     review_id: str, body: FeedbackCreate, session: SessionDep, principal: CurrentPrincipal
 ) -> FeedbackRead:
     """Self, manager or peer ratings of ability and attitude (1-5)."""
-    item = await reviews.add_feedback(session, principal=principal, review_id=review_id, body=body)
+    item = await feedback.add_feedback(session, principal=principal, review_id=review_id, body=body)
     return FeedbackRead(
         id=item.id,
         source=item.source,
@@ -97,7 +97,7 @@ async def invite_customer(
     review_id: str, body: InviteCreate, session: SessionDep, principal: CurrentPrincipal
 ) -> InviteRead:
     """A single-use link for a customer to rate the reviewee without an account."""
-    return await reviews.invite_customer(
+    return await feedback.invite_customer(
         session, principal=principal, review_id=review_id, body=body
     )
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from performance import repository
 from performance.models import MemberCopy, OrgUnitCopy
 from performance.schemas import MemberChangedV1, OrgUnitChangedV1
-from performance.service.scoring import recompute
+from performance.service.scoring import lock_scoring, recompute
 from shared.db import upsert_newer
 from shared.errors import NotFound
 
@@ -30,6 +30,11 @@ async def apply_org_unit_changed(session: AsyncSession, *, change: OrgUnitChange
 
 
 async def apply_member_changed(session: AsyncSession, *, change: MemberChangedV1) -> None:
+    """Keep the newer copy; a change of what picks the member's template (layer, tier,
+    units) rescores every month the member has inputs for."""
+    # First: the months to rescore are read below, and a month another writer adds
+    # meanwhile is scored by that writer after this commits, with this copy.
+    await lock_scoring(session, [change.member_id])
     before = await repository.get_member(session, member_id=change.member_id)
     await upsert_newer(
         session,

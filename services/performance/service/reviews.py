@@ -7,13 +7,12 @@ attitude are 360 ratings (1-5, shown as 20-100), averaged per source and weighte
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import uuid
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import UTC, datetime
+from decimal import Decimal
 
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from performance import repository
@@ -21,7 +20,6 @@ from performance.events import ReviewClosed, outbox
 from performance.models import (
     CalibrationAdjustment,
     Feedback,
-    FeedbackInvite,
     LiveScore,
     MemberCopy,
     Review,
@@ -31,22 +29,18 @@ from performance.models import (
 from performance.schemas import (
     CalibrationCreate,
     CalibrationView,
-    CustomerFeedbackCreate,
     CycleCreate,
     CycleState,
-    FeedbackCreate,
     FeedbackRead,
-    InviteCreate,
-    InviteRead,
     ReviewRead,
 )
 from performance.service.access import may_see_member, require_hr, require_member_visible
-from performance.service.scoring import _specificity
-from shared.auth import Principal, Role
-from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from performance.service.review_scoring import plain, q2, review_score
+from performance.service.scorecards import specificity
+from shared.auth import Principal
+from shared.errors import Conflict, NotFound, Unprocessable
 from shared.periods import Period, months_between
 
-TWO = Decimal("0.01")
 ORDER = [
     CycleState.draft,
     CycleState.self_assessment,
@@ -54,14 +48,6 @@ ORDER = [
     CycleState.calibration,
     CycleState.closed,
 ]
-
-
-def q2(value: Decimal) -> Decimal:
-    return value.quantize(TWO, rounding=ROUND_HALF_UP)
-
-
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
 
 
 async def create_cycle(
@@ -104,7 +90,7 @@ def _in_population(cycle: ReviewCycle, member: MemberCopy) -> bool:
     active = member.hired_on <= period.end and (
         member.left_on is None or member.left_on >= period.start
     )
-    return active and _specificity(cycle.population, member) is not None
+    return active and specificity(cycle.population, member) is not None
 
 
 async def advance(
@@ -116,7 +102,9 @@ async def advance(
     current = CycleState(cycle.state)
     if current == CycleState.closed or ORDER.index(to) != ORDER.index(current) + 1:
         raise Conflict(f"a cycle in {current} cannot move to {to}")
-    reviews = await repository.reviews_of(session, cycle_id=cycle.id)
+    # Locked: a review is scored from its feedback below, and feedback is taken only while
+    # its review (locked by the writer too) is being assessed, so none is accepted unscored.
+    reviews = await repository.reviews_of(session, cycle_id=cycle.id, for_update=True)
     if to == CycleState.self_assessment:
         population = [m for m in await repository.members(session) if _in_population(cycle, m)]
         if not population:
@@ -178,55 +166,10 @@ def _score_with(
     cycle: ReviewCycle, review: Review, scores: list[LiveScore], feedback: list[Feedback]
 ) -> None:
     """Results, ability, attitude, final score and rating, with the arithmetic spelt out."""
-    explanation: list[str] = []
-    if scores:
-        results = q2(sum((s.score for s in scores), Decimal(0)) / len(scores))
-        shown = ", ".join(f"{s.month}: {_plain(s.score)}" for s in scores)
-        explanation.append(
-            f"results = average of {len(scores)} monthly scores ({shown}) = {results}"
-        )
-    else:
-        results = Decimal(0)
-        explanation.append("results = 0: no monthly scores in the period")
-    source_weights = {k: Decimal(v) for k, v in cycle.source_weights.items()}
-    components: dict[str, Decimal] = {}
-    for aspect in ("ability", "attitude"):
-        by_source: dict[str, list[Decimal]] = defaultdict(list)
-        for item in feedback:
-            by_source[item.source].append(getattr(item, aspect))
-        answered = {s: v for s, v in by_source.items() if source_weights.get(s, Decimal(0)) > 0}
-        if not answered:
-            components[aspect] = Decimal(0)
-            explanation.append(f"{aspect} = 0: no 360 ratings")
-            continue
-        weight_sum = sum((source_weights[s] for s in answered), Decimal(0))
-        parts, total = [], Decimal(0)
-        for source, ratings in sorted(answered.items()):
-            average = sum(ratings, Decimal(0)) / len(ratings)
-            total += source_weights[source] * average * 20
-            parts.append(f"{source} {_plain(source_weights[source])} x {_plain(q2(average * 20))}")
-        components[aspect] = q2(total / weight_sum)
-        explanation.append(
-            f"{aspect} = ({' + '.join(parts)}) / {_plain(weight_sum)} = "
-            f"{components[aspect]} (ratings 1-5 shown as 20-100)"
-        )
-    weights = {k: Decimal(v) for k, v in cycle.weights.items()}
-    final = q2(
-        weights["results"] * results
-        + weights["ability"] * components["ability"]
-        + weights["attitude"] * components["attitude"]
-    )
-    explanation.append(
-        f"final = {_plain(weights['results'])} x {results} + {_plain(weights['ability'])} x "
-        f"{components['ability']} + {_plain(weights['attitude'])} x {components['attitude']}"
-        f" = {final}"
-    )
-    bands = sorted(cycle.rating_scale, key=lambda b: Decimal(b["min_score"]), reverse=True)
-    band = next((b for b in bands if final >= Decimal(b["min_score"])), bands[-1])
-    explanation.append(f"rating = {band['rating']} (final >= {band['min_score']})")
-    review.results_score, review.ability_score = results, components["ability"]
-    review.attitude_score, review.final_score = components["attitude"], final
-    review.rating, review.explanation = band["rating"], explanation
+    scored = review_score(cycle, scores, feedback)
+    review.results_score, review.ability_score = scored.results, scored.ability
+    review.attitude_score, review.final_score = scored.attitude, scored.final
+    review.rating, review.explanation = scored.rating, scored.explanation
 
 
 async def _close(
@@ -260,109 +203,6 @@ async def _review(session: AsyncSession, review_id: str, for_update: bool = Fals
     return review
 
 
-async def add_feedback(
-    session: AsyncSession, *, principal: Principal, review_id: str, body: FeedbackCreate
-) -> Feedback:
-    review = await _review(session, review_id)
-    state = review.state
-    reviewee = review.member_id == principal.member_id
-    if body.source == "customer":
-        raise Unprocessable("customers answer through their single-use link")
-    if body.source == "self":
-        if not reviewee:
-            raise Forbidden("only the reviewee gives the self-assessment")
-        allowed_states = {CycleState.self_assessment}
-    elif body.source == "manager":
-        if not (
-            principal.member_id == review.manager_id
-            or principal.has(Role.hr, Role.admin)
-            or (
-                principal.has(Role.manager)
-                and await may_see_member(session, principal, review.member_id)
-            )
-        ):
-            raise Forbidden("only the reviewee's manager gives the manager assessment")
-        allowed_states = {CycleState.manager_assessment}
-    else:
-        if reviewee:
-            raise Forbidden("a member cannot be their own peer")
-        allowed_states = {CycleState.self_assessment, CycleState.manager_assessment}
-    if state not in allowed_states:
-        raise Conflict(f"{body.source} feedback is not taken while the review is in {state}")
-    existing = await repository.feedback_of(session, review_ids=[review.id])
-    if any(f.author_id == principal.member_id and f.source == body.source for f in existing):
-        raise Conflict("you have already given this feedback")
-    feedback: Feedback = await repository.add(
-        session,
-        row=Feedback(
-            id=str(uuid.uuid4()),
-            review_id=review.id,
-            source=body.source.value,
-            author_id=principal.member_id,
-            author_name=None,
-            ability=body.ability,
-            attitude=body.attitude,
-            comment=body.comment,
-        ),
-    )
-    return feedback
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-async def invite_customer(
-    session: AsyncSession, *, principal: Principal, review_id: str, body: InviteCreate
-) -> InviteRead:
-    """A single-use link for a customer: the token is shown once and stored hashed."""
-    review = await _review(session, review_id)
-    if not (principal.member_id == review.manager_id or principal.has(Role.hr, Role.admin)):
-        raise Forbidden("the reviewee's manager or HR invites customers")
-    if review.state not in (CycleState.self_assessment, CycleState.manager_assessment):
-        raise Conflict("customers are invited while the review is being assessed")
-    token = secrets.token_urlsafe(32)
-    expires = datetime.now(UTC) + timedelta(days=body.valid_days)
-    await repository.add(
-        session,
-        row=FeedbackInvite(
-            token_hash=_token_hash(token),
-            review_id=review.id,
-            customer_name=body.customer_name,
-            expires_at=expires,
-        ),
-    )
-    return InviteRead(
-        token=token, path=f"/performance/customer-feedback/{token}", expires_at=expires
-    )
-
-
-async def customer_feedback(
-    session: AsyncSession, *, token: str, body: CustomerFeedbackCreate
-) -> None:
-    """A customer's answer through their link: once, before it expires, while assessing."""
-    invite = await repository.get_invite(session, token_hash=_token_hash(token))
-    if invite is None or invite.used_at is not None or invite.expires_at < datetime.now(UTC):
-        raise NotFound("this feedback link is not valid (used, expired or unknown)")
-    review = await _review(session, invite.review_id)
-    if review.state not in (CycleState.self_assessment, CycleState.manager_assessment):
-        raise Conflict("this review no longer takes feedback")
-    invite.used_at = datetime.now(UTC)
-    await repository.add(
-        session,
-        row=Feedback(
-            id=str(uuid.uuid4()),
-            review_id=review.id,
-            source="customer",
-            author_id=None,
-            author_name=invite.customer_name,
-            ability=body.ability,
-            attitude=body.attitude,
-            comment=body.comment,
-        ),
-    )
-
-
 async def calibration_view(
     session: AsyncSession, *, principal: Principal, cycle_id: str
 ) -> CalibrationView:
@@ -383,7 +223,7 @@ async def calibration_view(
                 "rating": rating,
                 "count": counts.get(rating, 0),
                 "share": str(q2(share)),
-                "target": _plain(target),
+                "target": plain(target),
                 "gap": str(q2(share - target)),
             }
         )
@@ -411,6 +251,9 @@ async def calibrate(
             new_rating=body.rating,
             reason=body.reason,
             adjusted_by=principal.member_id,
+            # The time of the adjustment, not of the transaction's start (which may precede
+            # the review's lock): the adjustments' order is the order they were made in.
+            adjusted_at=func.clock_timestamp(),
         ),
     )
     review.calibrated_rating = body.rating

@@ -1,65 +1,96 @@
-"""Scorecard templates and live monthly scores.
+"""Scorecard templates and live monthly scores: the flows that write them.
 
 An indicator turns its input (a KPI's attainment, or the share of requests answered within
-the SLA) into points along its curve; the score is the sum of weight x points. Every score
-keeps its explanation: each indicator's input, points, weight, contribution, the template
-version and the events behind the input."""
+the SLA) into points along its curve; the score is the sum of weight x points (the pure
+rules are in ``scorecards``). Every score keeps its explanation: each indicator's input,
+points, weight, contribution, the template version and the events behind the input.
+
+A live score is derived state: it is right only if it is computed after every other writer
+of its inputs has committed. Every writer (a KPI figure, a collab ticket, a member's change,
+a new template) therefore first takes the lock of each member it rescores (``lock_scoring``)
+and only then reads anything; see ``shared.locks``. Locks are always taken in one order, so
+that two writers never wait on each other in a cycle: a ticket's request, then the template
+set, then the members."""
 
 from __future__ import annotations
 
-import itertools
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from performance import repository
 from performance.events import ScoreComputed, outbox
-from performance.models import (
-    CollabRequest,
-    IndicatorInput,
-    LiveScore,
-    MemberCopy,
-    ScorecardTemplate,
-)
+from performance.models import CollabRequest, IndicatorInput, LiveScore, ScorecardTemplate
 from performance.schemas import IndicatorLine, ScoreRead, TemplateCreate
 from performance.service.access import require_hr, require_member_visible
+from performance.service.scorecards import (
+    COLLAB_SOURCE,
+    answered_share,
+    q6,
+    score_sheet,
+    template_for,
+)
 from shared.auth import Principal
 from shared.errors import NotFound
+from shared.locks import lock_keys
 
-FOUR = Decimal("0.0001")
-COLLAB_SOURCE = "collab:sla"
+# One key per member, not per member and month: a member's change and a new template rescore
+# every month of a member, months that must be known (read) only after the lock is held.
+SCORE_LOCKS = "performance.live-score"
+# Two events of one ticket (a breach, then the resolution) write the same request row.
+REQUEST_LOCKS = "performance.collab-request"
+_HELD = "performance.live-score-locks"
 
 
-def q4(value: Decimal) -> Decimal:
-    return value.quantize(FOUR, rounding=ROUND_HALF_UP)
+def _held(session: AsyncSession) -> set[str]:
+    """The members whose scoring lock this session's current transaction holds."""
+    transaction = session.sync_session.get_transaction()
+    held = session.info.get(_HELD)
+    if held is None or held[0] is not transaction:
+        held = session.info[_HELD] = (transaction, set())
+    members: set[str] = held[1]
+    return members
 
 
-def points_for(curve: dict[str, Any], attainment: Decimal | None) -> Decimal:
-    """Points on a curve: linear between its points (the last segment continues), zero
-    below the floor, never above the cap, never below zero."""
-    if attainment is None or attainment < Decimal(str(curve.get("floor", 0))):
-        return Decimal(0)
-    points = [(Decimal(str(x)), Decimal(str(y))) for x, y in curve["points"]]
-    if attainment <= points[0][0]:
-        value = points[0][1]
-    else:
-        segment = next(
-            ((a, b) for a, b in itertools.pairwise(points) if attainment <= b[0]),
-            (points[-2], points[-1]),
-        )
-        (x0, y0), (x1, y1) = segment
-        value = y0 + (y1 - y0) * (attainment - x0) / (x1 - x0)
-    return q4(max(Decimal(0), min(value, Decimal(str(curve["cap"])))))
+async def _lock_members(session: AsyncSession, member_ids: Iterable[str]) -> None:
+    members = set(member_ids)
+    await lock_keys(session, SCORE_LOCKS, members)
+    _held(session).update(members)
+
+
+async def lock_scoring(session: AsyncSession, member_ids: Iterable[str]) -> None:
+    """Wait for, and hold until the transaction ends, the right to rescore these members
+    (and to write their inputs). Take it once per transaction, with every member, before
+    reading anything a score is computed from: under READ COMMITTED every later statement
+    sees what the previous holder committed, so the last writer computes the final score.
+
+    The template set is held shared: a new template (``lock_all_scoring``) waits for the
+    scorers running and makes new ones wait, so no score is computed from a template set
+    that is about to change without being rescored after the change."""
+    await repository.lock_template_set(session, exclusive=False)
+    await _lock_members(session, member_ids)
+
+
+async def lock_all_scoring(session: AsyncSession) -> list[str]:
+    """For a change of the template set: hold the template set exclusively (no scorer runs
+    meanwhile), then every known member's lock; returns those members."""
+    await repository.lock_template_set(session, exclusive=True)
+    members = [member.id for member in await repository.members(session)]
+    await _lock_members(session, members)
+    return members
 
 
 async def create_template(
     session: AsyncSession, *, principal: Principal, body: TemplateCreate
 ) -> ScorecardTemplate:
-    """A new template, or a new version of one: the old version stays for old scores."""
+    """A new template, or a new version of one: the old version stays for old scores.
+    Every member's scores are recomputed with the new set of templates."""
     require_hr(principal)
+    # Before the version is read: two new versions of one key are serialised too.
+    members = await lock_all_scoring(session)
     version = await repository.latest_version(session, key=body.key) + 1
     await repository.retire_template(session, key=body.key)
     template: ScorecardTemplate = await repository.add(
@@ -75,45 +106,20 @@ async def create_template(
             created_by=principal.member_id,
         ),
     )
-    for member in await repository.members(session):
-        for month in await repository.months_with_inputs(session, member_id=member.id):
-            await recompute(session, member_id=member.id, month=month)
+    for member_id in members:
+        for month in await repository.months_with_inputs(session, member_id=member_id):
+            await recompute(session, member_id=member_id, month=month)
     return template
-
-
-def _specificity(population: dict[str, Any], member: MemberCopy) -> int | None:
-    """How closely a population fits a member (None: not at all)."""
-    units, layers, tiers = (
-        population.get("unit_ids") or [],
-        population.get("layers") or [],
-        population.get("tiers") or [],
-    )
-    if units and not set(units) & set(member.unit_path or [member.home_unit_id]):
-        return None
-    if layers and member.layer not in layers:
-        return None
-    if tiers and member.tier not in tiers:
-        return None
-    return 4 * bool(units) + 2 * bool(layers) + bool(tiers)
-
-
-def template_for(
-    templates: list[ScorecardTemplate], member: MemberCopy
-) -> ScorecardTemplate | None:
-    """The most specific current template whose population includes the member."""
-    fitting = [
-        (fit, index, t)
-        for index, t in enumerate(templates)
-        if (fit := _specificity(t.population, member)) is not None
-    ]
-    return max(fitting, key=lambda f: (f[0], f[1]))[2] if fitting else None
 
 
 async def recompute(session: AsyncSession, *, member_id: str, month: str) -> LiveScore | None:
     """Recompute one member's score for one month; publish ``ScoreComputed`` if it changed.
+    The caller holds the member's lock (``lock_scoring``).
 
     Without the member's copy (their ``MemberChanged`` has not arrived) there is no
     template to score with: the inputs wait, and the score follows the member event."""
+    if member_id not in _held(session):
+        raise RuntimeError(f"rescoring {member_id} without holding its lock (lock_scoring)")
     member = await repository.get_member(session, member_id=member_id)
     if member is None:
         return None
@@ -121,46 +127,14 @@ async def recompute(session: AsyncSession, *, member_id: str, month: str) -> Liv
     if template is None:
         return None
     inputs = await repository.inputs_of(session, member_id=member_id, month=month)
-    lines: list[IndicatorLine] = []
-    total = Decimal(0)
-    for indicator in template.indicators:
-        source = indicator["source"]
-        found: IndicatorInput | None = inputs.get(source)
-        value = found.value if found is not None else None
-        points = points_for(indicator["curve"], value)
-        weight = Decimal(str(indicator["weight"]))
-        contribution = q4(weight * points)
-        total += contribution
-        note = None
-        if found is None or value is None:
-            note = "no input this month: 0 points"
-        elif source == COLLAB_SOURCE:
-            note = f"{found.answered_in_sla} of {found.requests} requests answered within the SLA"
-        lines.append(
-            IndicatorLine(
-                code=indicator["code"],
-                name=indicator["name"],
-                category=indicator["category"],
-                source=source,
-                input=value,
-                points=points,
-                weight=weight,
-                contribution=contribution,
-                events=list(found.event_ids) if found else [],
-                note=note,
-            )
-        )
-    score = q4(total)
-    explanation = {
-        "template_key": template.key,
-        "indicators": [line.model_dump(mode="json") for line in lines],
-    }
+    sheet = score_sheet(template, inputs)
+    explanation = sheet.explanation(template)
     existing = await repository.get_score(
         session, member_id=member_id, month=month, for_update=True
     )
     if (
         existing is not None
-        and existing.score == score
+        and existing.score == sheet.score
         and existing.template_id == template.id
         and existing.explanation == explanation
     ):
@@ -171,7 +145,7 @@ async def recompute(session: AsyncSession, *, member_id: str, month: str) -> Liv
             row=LiveScore(
                 member_id=member_id,
                 month=month,
-                score=score,
+                score=sheet.score,
                 template_id=template.id,
                 template_version=template.version,
                 explanation=explanation,
@@ -179,7 +153,7 @@ async def recompute(session: AsyncSession, *, member_id: str, month: str) -> Liv
             ),
         )
     else:
-        existing.score, existing.template_id = score, template.id
+        existing.score, existing.template_id = sheet.score, template.id
         existing.template_version, existing.explanation = template.version, explanation
         existing.revision += 1
         await session.flush()
@@ -188,7 +162,7 @@ async def recompute(session: AsyncSession, *, member_id: str, month: str) -> Liv
         ScoreComputed(
             member_id=member_id,
             month=month,
-            score=score,
+            score=sheet.score,
             revision=existing.revision,
             template_key=template.key,
             template_version=template.version,
@@ -201,7 +175,7 @@ async def recompute(session: AsyncSession, *, member_id: str, month: str) -> Liv
                     "contribution": line.contribution,
                     "events": line.events,
                 }
-                for line in lines
+                for line in sheet.lines
             ],
         ),
     )
@@ -219,7 +193,9 @@ async def record_kpi(
     event_time: datetime,
 ) -> None:
     """Keep a member's latest attainment of a KPI for the month, then rescore."""
+    await lock_scoring(session, [member_id])
     source = f"kpi:{kpi}"
+    value = None if attainment is None else q6(attainment)
     found = await repository.get_input(
         session, member_id=member_id, month=month, source=source, for_update=True
     )
@@ -230,7 +206,7 @@ async def record_kpi(
                 member_id=member_id,
                 month=month,
                 source=source,
-                value=attainment,
+                value=value,
                 event_ids=[event_id],
                 last_event_time=event_time,
             ),
@@ -238,7 +214,7 @@ async def record_kpi(
     elif found.last_event_time is not None and event_time < found.last_event_time:
         return  # an older figure arriving late: the newer one stands
     else:
-        found.value = attainment
+        found.value = value
         found.event_ids = [*found.event_ids, event_id][-20:]
         found.last_event_time = event_time
         await session.flush()
@@ -255,8 +231,15 @@ async def record_request(
     event_id: str,
 ) -> None:
     """A request answered (or breached) by a member: the collaboration indicator's input is
-    the month's share answered within the SLA; a breach is final for its ticket."""
+    the month's share answered within the SLA; a breach is final for its ticket. A request
+    counts for the member and month of its first event."""
+    await lock_keys(session, REQUEST_LOCKS, [ticket_id])
     request = await repository.get_collab_request(session, ticket_id=ticket_id)
+    if request is not None:
+        # A later event of the ticket (resolved after its breach, in another month or by
+        # another assignee) changes the request where it was first counted.
+        member_id, month = request.member_id, request.month
+    await lock_scoring(session, [member_id])
     if request is None:
         await repository.add(
             session,
@@ -278,7 +261,7 @@ async def record_request(
     found = await repository.get_input(
         session, member_id=member_id, month=month, source=COLLAB_SOURCE, for_update=True
     )
-    share = Decimal(in_sla) / Decimal(total) if total else None
+    share = answered_share(in_sla, total)
     if found is None:
         await repository.add(
             session,
@@ -302,6 +285,7 @@ async def record_request(
 async def get_score(
     session: AsyncSession, *, principal: Principal, member_id: str, month: str
 ) -> ScoreRead:
+    """A member's live score for a month, with its explanation."""
     await require_member_visible(session, principal, member_id)
     score = await repository.get_score(session, member_id=member_id, month=month)
     if score is None:
