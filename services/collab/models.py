@@ -198,7 +198,11 @@ class TicketStep(Base):
     actor_id: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = _created()
+    # When the row was written (not when its transaction began): steps of one instant keep
+    # the order their writers held the ticket's lock in.
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.clock_timestamp()
+    )
 
 
 class TicketComment(Base):

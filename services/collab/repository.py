@@ -73,8 +73,30 @@ async def managers_of(session: AsyncSession, *, member_ids: Sequence[str]) -> se
 # ----------------------------------------------------------------------------- SLA
 
 
-async def get_calendar(session: AsyncSession, *, unit_id: str) -> UnitCalendar | None:
-    return await session.get(UnitCalendar, unit_id)
+async def get_calendar(
+    session: AsyncSession, *, unit_id: str, for_update: bool = False
+) -> UnitCalendar | None:
+    if not for_update:
+        return await session.get(UnitCalendar, unit_id)
+    statement = (
+        select(UnitCalendar)
+        .where(UnitCalendar.unit_id == unit_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.scalars(statement)).first()
+
+
+async def add_calendar_if_missing(session: AsyncSession, *, values: dict[str, Any]) -> bool:
+    """Insert a unit's first calendar; False (and nothing written) when it has one, even one
+    another transaction is inserting right now (this waits for that one to commit)."""
+    inserted = await session.scalar(
+        insert(UnitCalendar)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[UnitCalendar.unit_id])
+        .returning(UnitCalendar.unit_id)
+    )
+    return inserted is not None
 
 
 async def active_policies(session: AsyncSession) -> list[SlaPolicy]:
@@ -152,8 +174,17 @@ async def get_ticket(
 ) -> Ticket | None:
     statement = select(Ticket).where(Ticket.id == ticket_id)
     if for_update:
-        statement = statement.with_for_update()
+        # A row this session loaded before must be read again, now that it is locked.
+        statement = statement.with_for_update().execution_options(populate_existing=True)
     return (await session.scalars(statement)).first()
+
+
+async def last_recorded_at(session: AsyncSession, *, ticket_id: str) -> datetime | None:
+    """The latest instant among a ticket's recorded steps."""
+    latest: datetime | None = await session.scalar(
+        select(func.max(TicketStep.at)).where(TicketStep.ticket_id == ticket_id)
+    )
+    return latest
 
 
 async def ticket_by_key(session: AsyncSession, *, requester_id: str, key: str) -> Ticket | None:
@@ -249,8 +280,18 @@ async def attachments_of(session: AsyncSession, *, ticket_id: str) -> list[Ticke
 # ----------------------------------------------------------------------------- meetings
 
 
-async def get_meeting(session: AsyncSession, *, meeting_id: str) -> Meeting | None:
-    return await session.get(Meeting, meeting_id)
+async def get_meeting(
+    session: AsyncSession, *, meeting_id: str, for_update: bool = False
+) -> Meeting | None:
+    if not for_update:
+        return await session.get(Meeting, meeting_id)
+    statement = (
+        select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.scalars(statement)).first()
 
 
 async def monthly_meeting(session: AsyncSession, *, month: str) -> Meeting | None:
@@ -274,7 +315,8 @@ async def get_action(
 ) -> ActionItem | None:
     statement = select(ActionItem).where(ActionItem.id == action_id)
     if for_update:
-        statement = statement.with_for_update()
+        # A row this session loaded before must be read again, now that it is locked.
+        statement = statement.with_for_update().execution_options(populate_existing=True)
     return (await session.scalars(statement)).first()
 
 
@@ -286,7 +328,8 @@ async def get_retro(
 ) -> Retrospective | None:
     statement = select(Retrospective).where(Retrospective.id == retro_id)
     if for_update:
-        statement = statement.with_for_update()
+        # A row this session loaded before must be read again, now that it is locked.
+        statement = statement.with_for_update().execution_options(populate_existing=True)
     return (await session.scalars(statement)).first()
 
 
@@ -338,7 +381,8 @@ async def get_grant(
 ) -> DataGrant | None:
     statement = select(DataGrant).where(DataGrant.id == grant_id)
     if for_update:
-        statement = statement.with_for_update()
+        # A row this session loaded before must be read again, now that it is locked.
+        statement = statement.with_for_update().execution_options(populate_existing=True)
     return (await session.scalars(statement)).first()
 
 

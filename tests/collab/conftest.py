@@ -1,22 +1,26 @@
 """The collab service on its own (in-process bus, real Postgres), on a database of its own,
-with its clock and its "today" pinned by the test."""
+with its clock and its "today" pinned by the test (for one request, by the ``X-Test-Now``
+header: concurrent requests each at their own instant)."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from sqlalchemy import text
 
 from collab.api.deps import now, today
-from collab.main import create_app
+from collab.main import definition
 from collab.settings import Settings
+from shared.app import create_service_app
 from shared.db import Database
 from shared.inprocess import InProcessBus
 from shared.settings import BusKind
@@ -51,13 +55,36 @@ class Collab:
             return [row.envelope["data"] for row in rows]
 
 
-@pytest.fixture(scope="module")
-async def collab(database_url: str) -> AsyncIterator[Collab]:
+NOW_HEADER = "X-Test-Now"
+
+
+def at_instant(instant: datetime) -> dict[str, str]:
+    """Headers that pin one request's clock to ``instant``."""
+    return {NOW_HEADER: instant.isoformat()}
+
+
+@asynccontextmanager
+async def running_collab(database_url: str, *, scheduler: bool = True) -> AsyncIterator[Collab]:
+    """The service on a new database; without ``scheduler`` its deadline scheduler runs only
+    when a test runs it (as many replicas as the test likes)."""
     url = await create_database(database_url, f"collab_{uuid.uuid4().hex[:8]}")
-    app = create_app(Settings(database_url=url, bus=BusKind.inprocess), bus=InProcessBus())
+    jobs = definition.jobs if scheduler else []
+    app = create_service_app(
+        dataclasses.replace(definition, jobs=list(jobs)),
+        Settings(database_url=url, bus=BusKind.inprocess),
+        bus=InProcessBus(),
+    )
     pinned: dict[str, Any] = {"now": datetime(2027, 3, 1, 1, tzinfo=UTC)}
-    app.dependency_overrides[now] = lambda: pinned["now"]
-    app.dependency_overrides[today] = lambda: _today(pinned["now"])
+
+    def pinned_now(request: Request) -> datetime:
+        given = request.headers.get(NOW_HEADER)
+        return datetime.fromisoformat(given) if given else pinned["now"]
+
+    def pinned_today(request: Request) -> date:
+        return _today(pinned_now(request))
+
+    app.dependency_overrides[now] = pinned_now
+    app.dependency_overrides[today] = pinned_today
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(
@@ -65,6 +92,12 @@ async def collab(database_url: str) -> AsyncIterator[Collab]:
         ) as client,
     ):
         yield Collab(client, app, pinned)
+
+
+@pytest.fixture(scope="module")
+async def collab(database_url: str) -> AsyncIterator[Collab]:
+    async with running_collab(database_url) as service:
+        yield service
 
 
 def _today(instant: datetime) -> date:

@@ -121,8 +121,12 @@ def _why(ticket: Ticket) -> list[str]:
     return reasons
 
 
-async def get_meeting(session: AsyncSession, *, principal: Principal, meeting_id: str) -> Meeting:
-    found = await repository.get_meeting(session, meeting_id=meeting_id)
+async def get_meeting(
+    session: AsyncSession, *, principal: Principal, meeting_id: str, for_update: bool = False
+) -> Meeting:
+    """The meeting, if the principal may see it (else 404); ``for_update`` locks it until the
+    transaction ends, for a change that reads what it changes (materials, minutes)."""
+    found = await repository.get_meeting(session, meeting_id=meeting_id, for_update=for_update)
     return await require_meeting_visible(session, principal, found)
 
 
@@ -138,7 +142,10 @@ async def add_material(
     session: AsyncSession, *, principal: Principal, meeting_id: str, body: Material
 ) -> Meeting:
     """Materials come before the meeting: none once the minutes are in."""
-    meeting = await get_meeting(session, principal=principal, meeting_id=meeting_id)
+    # Locked: two additions at once would each append to the list they read, and one is lost.
+    meeting = await get_meeting(
+        session, principal=principal, meeting_id=meeting_id, for_update=True
+    )
     _require_organiser(principal, meeting, "add materials")
     if meeting.minutes is not None:
         raise Conflict("materials come before the meeting; its minutes are recorded already")
@@ -172,7 +179,11 @@ async def record_minutes(
     body: MinutesCreate,
     now: datetime,
 ) -> Meeting:
-    meeting = await get_meeting(session, principal=principal, meeting_id=meeting_id)
+    """Record the minutes once, with their action items."""
+    # Locked: two recorders at once would both find no minutes and both add action items.
+    meeting = await get_meeting(
+        session, principal=principal, meeting_id=meeting_id, for_update=True
+    )
     _require_organiser(principal, meeting, "record the minutes")
     if meeting.minutes is not None:
         raise Conflict("the minutes are recorded already")

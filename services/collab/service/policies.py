@@ -58,13 +58,18 @@ async def put_calendar(
     require_unit_manager(principal, unit_id, "set a unit's business hours")
     _check_calendar(body, settings)
     row = _row(unit_id, body, principal.member_id)
-    existing = await repository.get_calendar(session, unit_id=unit_id)
-    if existing is None:
-        await repository.add(session, row=row)
-        existing = row
-    else:
-        for field in ("timezone", "week", "holidays", "makeup_days", "makeup_hours"):
-            setattr(existing, field, getattr(row, field))
+    fields = ("timezone", "week", "holidays", "makeup_days", "makeup_hours")
+    values = {field: getattr(row, field) for field in fields}
+    # Two first calendars of a unit at once: one inserts, the other changes it (not a 409).
+    inserted = await repository.add_calendar_if_missing(
+        session, values={"unit_id": unit_id, **values, "updated_by": row.updated_by, "version": 1}
+    )
+    if not inserted:
+        # Locked, so that two changes at once count two versions.
+        existing = await repository.get_calendar(session, unit_id=unit_id, for_update=True)
+        assert existing is not None  # a calendar is never deleted
+        for field, value in values.items():
+            setattr(existing, field, value)
         existing.updated_by = principal.member_id
         existing.version += 1
         await session.flush()

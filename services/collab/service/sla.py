@@ -111,6 +111,25 @@ async def calendar_for(
     return calendar_of(await repository.get_calendar(session, unit_id=unit_id), settings)
 
 
+async def owner_calendar(
+    session: AsyncSession, settings: Settings, ticket: Ticket
+) -> BusinessCalendar:
+    """The calendar a ticket's clock counts on: its owner unit's."""
+    return await calendar_for(session, settings, unit_id=ticket.owner_unit_id)
+
+
+async def targets_for(session: AsyncSession, settings: Settings, ticket: Ticket) -> Targets:
+    """The targets the active policies give a ticket as it is now."""
+    return choose_targets(
+        await repository.active_policies(session),
+        settings,
+        category=ticket.category,
+        priority=ticket.priority,
+        requester_unit_id=ticket.requester_unit_id,
+        owner_unit_id=ticket.owner_unit_id,
+    )
+
+
 def used_seconds(ticket: Ticket, calendar: BusinessCalendar, now: datetime) -> int:
     """Business seconds the ticket's clock has counted by ``now`` (pauses excluded)."""
     running = calendar.seconds_between(ticket.clock_since, now) if ticket.clock_since else 0
@@ -151,6 +170,11 @@ def target_hours(ticket: Ticket, clock: Clock) -> Decimal:
     )
 
 
+def warning_seconds(target_seconds: int, share: Decimal) -> int:
+    """When a clock is at risk: ``share`` of its target, rounded up to a whole second."""
+    return math.ceil(Decimal(target_seconds) * share)
+
+
 def due_at(ticket: Ticket, calendar: BusinessCalendar, seconds: int) -> datetime:
     """When the running clock reaches ``seconds`` of business time (now-ish if it has)."""
     assert ticket.clock_since is not None
@@ -178,7 +202,7 @@ async def reschedule(session: AsyncSession, ticket: Ticket, calendar: BusinessCa
                 _set_due(ticket, clock, None)
             continue
         target = hours_to_seconds(target_hours(ticket, clock))
-        warn = math.ceil(Decimal(target) * ticket.at_risk_share)
+        warn = warning_seconds(target, ticket.at_risk_share)
         due = due_at(ticket, calendar, target)
         _set_due(ticket, clock, due)
         await repository.set_deadline(

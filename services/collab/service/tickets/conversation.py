@@ -1,0 +1,102 @@
+"""The conversation on a ticket: comments (the owner side's first one is the first
+response), attachments, and the recorded steps."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from collab import repository
+from collab.models import TicketAttachment, TicketComment, TicketStep
+from collab.schemas import AttachmentCreate, CommentCreate, Status
+from collab.service import sla
+from collab.service.access import (
+    is_mediator,
+    on_owner_side,
+    on_requester_side,
+    require_party,
+    sees_everything,
+)
+from collab.service.tickets.history import get_ticket, lock_for_change
+from collab.service.tickets.status import first_response
+from collab.settings import Settings
+from shared.auth import Principal
+from shared.errors import Forbidden
+
+
+async def add_comment(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    settings: Settings,
+    ticket_id: str,
+    body: CommentCreate,
+    now: datetime,
+) -> TicketComment:
+    """A comment; the owner side's first one is the ticket's first response."""
+    ticket, now = await lock_for_change(session, principal=principal, ticket_id=ticket_id, now=now)
+    if not (
+        sees_everything(principal)
+        or on_owner_side(principal, ticket)
+        or on_requester_side(principal, ticket)
+        or is_mediator(principal, ticket)
+    ):
+        raise Forbidden("only the ticket's parties may comment")
+    if on_owner_side(principal, ticket) and ticket.status not in (Status.resolved, Status.closed):
+        calendar = await sla.owner_calendar(session, settings, ticket)
+        await first_response(session, ticket, calendar, now)
+    comment: TicketComment = await repository.add(
+        session,
+        row=TicketComment(
+            id=str(uuid.uuid4()),
+            ticket_id=ticket.id,
+            author_id=principal.member_id,
+            body=body.body,
+            at=now,
+        ),
+    )
+    return comment
+
+
+async def comments(
+    session: AsyncSession, *, principal: Principal, ticket_id: str
+) -> list[TicketComment]:
+    """A ticket's comments, oldest first."""
+    ticket = await get_ticket(session, principal=principal, ticket_id=ticket_id)
+    return await repository.comments_of(session, ticket_id=ticket.id)
+
+
+async def add_attachment(
+    session: AsyncSession, *, principal: Principal, ticket_id: str, body: AttachmentCreate
+) -> TicketAttachment:
+    """Attach a file by reference (no lock: an attachment changes nothing derived)."""
+    ticket = await get_ticket(session, principal=principal, ticket_id=ticket_id)
+    require_party(principal, ticket, "attach files")
+    attachment: TicketAttachment = await repository.add(
+        session,
+        row=TicketAttachment(
+            id=str(uuid.uuid4()),
+            ticket_id=ticket.id,
+            name=body.name,
+            url=str(body.url),
+            media_type=body.media_type,
+            added_by=principal.member_id,
+        ),
+    )
+    return attachment
+
+
+async def attachments(
+    session: AsyncSession, *, principal: Principal, ticket_id: str
+) -> list[TicketAttachment]:
+    """A ticket's attachments."""
+    ticket = await get_ticket(session, principal=principal, ticket_id=ticket_id)
+    return await repository.attachments_of(session, ticket_id=ticket.id)
+
+
+async def steps(session: AsyncSession, *, principal: Principal, ticket_id: str) -> list[TicketStep]:
+    """Everything that happened to a ticket, in recorded order."""
+    ticket = await get_ticket(session, principal=principal, ticket_id=ticket_id)
+    return await repository.steps_of(session, ticket_id=ticket.id)
