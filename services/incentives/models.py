@@ -65,8 +65,9 @@ class KpiFigure(Base):
     member_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     kpi: Mapped[str] = mapped_column(String(64), primary_key=True)
     period: Mapped[str] = mapped_column(String(10), primary_key=True)
-    actual: Mapped[Decimal | None] = mapped_column(Numeric(20, 4))
-    target: Mapped[Decimal | None] = mapped_column(Numeric(20, 4))
+    # Goals' precision: a copy that rounded would differ from its owner.
+    actual: Mapped[Decimal | None] = mapped_column(Numeric(20, 6))
+    target: Mapped[Decimal | None] = mapped_column(Numeric(20, 6))
     attainment: Mapped[Decimal | None] = mapped_column(RATIO)
     event_id: Mapped[str] = mapped_column(String(64))
     event_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))

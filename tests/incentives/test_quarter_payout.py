@@ -17,6 +17,8 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
+from incentives import verify as incentives_verify
+from shared.verify import check_copies
 from tests.helpers import auth, post_ok
 from tests.system import settled
 
@@ -503,3 +505,14 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
     assert await _count(client, "incentives.star.awarded") == 1 + 2 + 1
     listed = await _get(client, "/incentives/stars", auth("s2", ["member"], [team]))
     assert [a["month"] for a in listed] == ["2026-01", "2026-02", "2026-03"]
+
+    # The invariant checker finds every derived amount consistent with its inputs, and every
+    # copy incentives keeps (figures, members, scores, reviews) what its owner's API says.
+    app = client._transport.app  # type: ignore[attr-defined]
+    database = app.state.service_apps["incentives"].state.database
+    async with database.sessions() as session:
+        drifted = await incentives_verify.drift(session)
+        copies = await incentives_verify.copies(session)
+    assert drifted == []
+    assert {c.kind for c in copies} == {"kpi-figure", "member", "score", "review"}
+    assert await check_copies(client, copies, headers=auth("verify", ["admin"])) == []

@@ -23,7 +23,7 @@ from incentives.schemas import (
     WhatIfCreate,
     WhatIfRead,
 )
-from incentives.service import access, payouts
+from incentives.service import access, pay_lines, payouts
 from incentives.service.calculator import ROUNDING
 from shared.api import check_if_match, etag_of
 from shared.auth import CurrentPrincipal
@@ -55,13 +55,13 @@ async def what_if(
     """What the member's plan would pay at the attainments (and rating) given; the rest at
     the current figures. Nothing is stored."""
     await access.require_member_visible(session, principal, body.member_id)
-    plan, lines = await payouts.what_if(session, body)
+    plan, lines = await pay_lines.what_if(session, body)
     return WhatIfRead(
         member_id=body.member_id,
         plan_id=plan.id,
         period=plan.period,
         currency=plan.currency,
-        total=payouts.total(lines),
+        total=pay_lines.total(lines),
         lines=[LineRead.model_validate(line.as_json()) for line in lines],
     )
 
@@ -134,7 +134,7 @@ async def recalculate(
 ) -> RunRead:
     """Recalculate a draft run from the current figures (finance)."""
     access.require_finance(principal)
-    run = await payouts.recalculate(session, await payouts.get_run(session, run_id, lock=True))
+    run = await payouts.recalculate(session, run_id)
     response.headers["ETag"] = etag_of(run.id, run.version)
     return await _read(session, run)
 

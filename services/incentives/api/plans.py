@@ -107,7 +107,7 @@ async def change_terms(
     """Change amounts from an effective date in the period (finance; If-Match the plan's
     ETag). Days before it keep the earlier amounts; members are prorated by days."""
     access.require_finance(principal)
-    plan = await plans.get_plan(session, plan_id)
+    plan = await plans.get_plan(session, plan_id, lock=True)
     check_if_match(if_match, plan.id, plan.version)
     plan = await plans.change_terms(session, principal, plan, body)
     await recalc.queue(

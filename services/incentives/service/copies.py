@@ -17,7 +17,21 @@ from shared.db import upsert_newer
 
 
 async def member_changed(session: AsyncSession, *, change: MemberChangedV1) -> None:
-    before = await repository.get_member(session, member_id=change.member_id)
+    """Keep the newer version of the member; when what pay depends on changed, look at their
+    pay again for every period a plan exists for."""
+    # Locked: a version being applied at the same time commits first, and this one is then
+    # compared with it (not with what both read before), so no change goes unqueued.
+    before = await repository.get_member(session, member_id=change.member_id, lock=True)
+    if before is not None and before.source_version >= change.version:
+        return  # an older (or the same) version arriving late changes nothing
+    unit_path = change.unit_path or [change.home_unit_id]
+    pay_fields = (unit_path, change.layer, change.hired_on, change.left_on)
+    unchanged = before is not None and pay_fields == (
+        before.unit_path,
+        before.layer,
+        before.hired_on,
+        before.left_on,
+    )
     await upsert_newer(
         session,
         model=MemberCopy,
@@ -25,7 +39,7 @@ async def member_changed(session: AsyncSession, *, change: MemberChangedV1) -> N
             "id": change.member_id,
             "name": change.name,
             "home_unit_id": change.home_unit_id,
-            "unit_path": change.unit_path or [change.home_unit_id],
+            "unit_path": unit_path,
             "layer": change.layer,
             "tier": change.tier,
             "manager_id": change.manager_id,
@@ -35,12 +49,7 @@ async def member_changed(session: AsyncSession, *, change: MemberChangedV1) -> N
         },
     )
     session.expire_all()
-    if before is not None and (
-        before.unit_path,
-        before.layer,
-        before.hired_on,
-        before.left_on,
-    ) == (change.unit_path or [change.home_unit_id], change.layer, change.hired_on, change.left_on):
+    if unchanged:
         return
     # Plans and proration may differ now: look again at every period a plan exists for.
     await recalc.queue(
@@ -91,6 +100,7 @@ async def kpi_updated(
 
 
 async def review_closed(session: AsyncSession, *, review: ReviewClosedV1, event_id: str) -> None:
+    """A newer closing of a member's review moves their pay for its period."""
     stored = await repository.save_review(
         session,
         values={
@@ -119,6 +129,7 @@ async def review_closed(session: AsyncSession, *, review: ReviewClosedV1, event_
 
 
 async def score_computed(session: AsyncSession, *, score: ScoreComputedV1, event_id: str) -> None:
+    """Keep a member's newest live score for the month (the stars are chosen from these)."""
     await repository.save_score(
         session,
         values={

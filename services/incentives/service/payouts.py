@@ -1,5 +1,6 @@
-"""Payouts: a member's explained lines, live projections, payout runs (draft > approved >
-exported), corrections as adjustment lines of the next run, statements and what-if."""
+"""Payout runs (draft > approved > exported), the lines they pay each member, corrections
+as adjustment lines of the next run, and statements. What makes a member's lines is in
+``pay_lines``; who may write them when is in ``pay_locks``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import csv
 import io
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,284 +17,65 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incentives import repository
 from incentives.events import BonusCalculated, PayoutApproved, outbox
-from incentives.models import (
-    Adjustment,
-    KpiFigure,
-    MemberCopy,
-    PayoutLine,
-    PayoutRun,
-    Plan,
-    Project,
-    RevenueEntry,
-    ReviewResult,
-)
-from incentives.schemas import AdjustmentCreate, WhatIfCreate
-from incentives.service.calculator import (
-    ROUNDING,
-    Figure,
-    Line,
-    Rating,
-    Slice,
-    money,
-    pct,
-    plan_lines,
-)
-from incentives.service.plans import active_in, as_dict, plan_for
+from incentives.models import Adjustment, MemberCopy, PayoutLine, PayoutRun, Project
+from incentives.schemas import AdjustmentCreate
+from incentives.service.calculator import ROUNDING, Line, money
+from incentives.service.pay_lines import PeriodInputs, lines_under, period_inputs
+from incentives.service.pay_locks import NEXT_RUN, lock_all_pay, lock_pay
+from incentives.service.plans import active_in, plan_for
 from shared.auth import Principal
-from shared.errors import Conflict, NotFound, Unprocessable
+from shared.errors import Conflict, NotFound
 from shared.periods import Period
 
-# ----------------------------------------------------------------------------- lines
-
-
-async def _plan_of(session: AsyncSession, member: MemberCopy, period: str) -> Plan | None:
-    return plan_for(await repository.plans(session, period=period), member)
-
-
-def commission_lines(entries: list[RevenueEntry]) -> list[Line]:
-    """One line per deal, refund or credit note of the period, each at the tiers that paid it."""
-    lines = []
-    for entry in entries:
-        slices = [Slice.from_json(s) for s in entry.slices]
-        tiers = ", ".join(f"{s.revenue} at {pct(s.rate)}" for s in slices) or "no commission"
-        verb = "commission on deal" if entry.kind == "deal" else f"{entry.kind} reverses deal"
-        lines.append(
-            Line(
-                "commission" if entry.kind == "deal" else "commission_reversal",
-                entry.commission,
-                entry.currency,
-                f"{verb} {entry.deal_id} of {entry.amount}: {tiers}",
-                tier=tiers,
-                inputs={
-                    "entry_id": entry.id,
-                    "deal_id": entry.deal_id,
-                    "kind": entry.kind,
-                    "amount": str(entry.amount),
-                    "closed_on": entry.closed_on.isoformat(),
-                    "cumulative_before": str(entry.cumulative_before),
-                    "slices": entry.slices,
-                    "rounding": ROUNDING,
-                },
-                plan_id=entry.plan_id,
-            )
-        )
-    return lines
-
 
 @dataclass
-class Inputs:
-    """Everything one member's pay for a period depends on besides the plan."""
+class RunInputs:
+    """What a draft run pays its members from: the period's inputs, the adjustments owed and
+    the approved project bonuses it takes."""
 
-    figures: dict[str, Figure] = field(default_factory=dict)
-    rating: Rating | None = None
-    revenue: list[RevenueEntry] = field(default_factory=list)
+    data: PeriodInputs
+    adjustments: dict[str, list[Adjustment]]
+    projects: list[Project]
 
-
-def figure_of(row: KpiFigure) -> Figure:
-    return Figure(row.attainment, row.actual, row.target, row.event_id)
-
-
-def rating_of(row: ReviewResult) -> Rating:
-    return Rating(row.rating, row.final_score, row.review_id, row.revision, row.event_id)
+    @property
+    def awarded(self) -> set[str]:
+        """Members an approved project bonus of this run goes to."""
+        return {a["member_id"] for p in self.projects for a in p.awards}
 
 
-def lines_under(plan: Plan, member: MemberCopy, inputs: Inputs, *, projected: bool) -> list[Line]:
-    """Base, performance pay, KPI bonus and commission of ``member`` under ``plan``."""
-    lines = plan_lines(
-        as_dict(plan),
-        hired_on=member.hired_on,
-        left_on=member.left_on,
-        figures=inputs.figures,
-        rating=inputs.rating,
-        projected=projected,
+async def run_inputs(
+    session: AsyncSession, run: PayoutRun, member_ids: set[str] | None, *, unassigned: bool = True
+) -> RunInputs:
+    """The inputs of ``run`` for ``member_ids`` (None: everyone); ``unassigned``: with the
+    adjustments and project bonuses no run has taken yet (the run would take them)."""
+    adjustments = await repository.all_open_adjustments(
+        session, run_id=run.id, member_ids=member_ids
     )
-    if plan.commission is not None:
-        lines += commission_lines(inputs.revenue)
-    return lines
+    projects = await repository.payable_projects(session, run_id=run.id)
+    if not unassigned:
+        adjustments = {
+            m: kept
+            for m, owed in adjustments.items()
+            if (kept := [a for a in owed if a.run_id == run.id])
+        }
+        projects = [p for p in projects if p.paid_run_id == run.id]
+    return RunInputs(await period_inputs(session, run.period, member_ids), adjustments, projects)
 
 
-async def inputs_of(session: AsyncSession, member_id: str, period: str) -> Inputs:
-    review = await repository.review(session, member_id=member_id, period=period)
-    return Inputs(
-        figures={
-            f.kpi: figure_of(f)
-            for f in await repository.figures(session, member_id=member_id, period=period)
-        },
-        rating=rating_of(review) if review is not None else None,
-        revenue=await repository.revenue_entries(session, member_id=member_id, period=period),
-    )
-
-
-async def member_plan_lines(
-    session: AsyncSession,
-    member: MemberCopy,
-    plan: Plan,
-    *,
-    projected: bool,
-    attainments: dict[str, Decimal] | None = None,
-    rating: str | None = None,
-) -> list[Line]:
-    """``member``'s lines under ``plan`` at the stored figures; the optional ``attainments``
-    and ``rating`` replace the stored ones (what-if)."""
-    inputs = await inputs_of(session, member.id, plan.period)
-    for kpi, value in (attainments or {}).items():
-        inputs.figures[kpi] = Figure(value)
-    if rating is not None:
-        inputs.rating = Rating(rating, Decimal(0), "what-if", 0)
-    return lines_under(plan, member, inputs, projected=projected)
-
-
-def total(lines: list[Line]) -> Decimal:
-    return sum((line.amount for line in lines), Decimal(0))
-
-
-# ----------------------------------------------------------------------------- period inputs
-
-
-@dataclass
-class PeriodInputs:
-    """A period's plans and the figures, reviews and revenue of some (or all) members."""
-
-    plans: list[Plan]
-    figures: dict[str, dict[str, KpiFigure]]
-    reviews: dict[str, ReviewResult]
-    revenue: dict[str, list[RevenueEntry]]
-
-    def of(self, member_id: str) -> Inputs:
-        review = self.reviews.get(member_id)
-        return Inputs(
-            figures={k: figure_of(f) for k, f in self.figures.get(member_id, {}).items()},
-            rating=rating_of(review) if review is not None else None,
-            revenue=self.revenue.get(member_id, []),
-        )
-
-
-async def period_inputs(
-    session: AsyncSession, period: str, member_ids: set[str] | None = None
-) -> PeriodInputs:
-    """One query per kind of input, whatever the number of members."""
-    return PeriodInputs(
-        plans=await repository.plans(session, period=period),
-        figures=await repository.period_figures(session, period=period, member_ids=member_ids),
-        reviews=await repository.period_reviews(session, period=period, member_ids=member_ids),
-        revenue=await repository.period_revenue(session, period=period, member_ids=member_ids),
-    )
-
-
-# ----------------------------------------------------------------------------- changes
-
-
-async def refresh_projections(
-    session: AsyncSession, period: str, members: list[MemberCopy], data: PeriodInputs
-) -> None:
-    """What each member would be paid for ``period`` at the current figures."""
-    rows = []
-    for member in members:
-        plan = plan_for(data.plans, member)
-        if plan is None or not active_in(member, Period.parse(period)):
-            continue
-        lines = lines_under(plan, member, data.of(member.id), projected=True)
-        rows.append(
-            {
-                "member_id": member.id,
-                "plan_id": plan.id,
-                "period": plan.period,
-                "currency": plan.currency,
-                "total": total(lines),
-                "lines": [line.as_json() for line in lines],
-            }
-        )
-    await repository.save_projections(session, rows=rows)
-
-
-async def apply_changes(session: AsyncSession, period: str, changes: dict[str, Change]) -> None:
-    """Members whose inputs for ``period`` changed: refresh their projections; recalculate
-    them in the period's draft run (the first closed review of a period makes that run);
-    once the period is paid, owe each the difference as an adjustment, with the reasons,
-    that the next run pays."""
-    members = await repository.members_by_ids(session, member_ids=set(changes))
-    data = await period_inputs(session, period, set(changes))
-    await refresh_projections(session, period, members, data)
-    if await repository.approved_run_exists(session, period=period):
-        owed = await _owe_differences(session, period, members, data, changes)
-        if owed:
-            for run in await repository.runs(session):
-                if run.state == "draft":
-                    await calculate_members(session, run, owed)
-        return
-    await repository.lock_period_runs(session, period=period)
-    draft = await repository.draft_run(session, period=period)
-    if draft is not None:
-        await calculate_members(session, draft, members)
-    elif any(changes[m.id].review_closed and plan_for(data.plans, m) is not None for m in members):
-        await create_run(session, period=Period.parse(period), created_by="incentives")
-
-
-@dataclass
-class Change:
-    """Why a member's pay for a period is to be looked at again."""
-
-    reasons: list[str] = field(default_factory=list)
-    sources: list[dict[str, Any]] = field(default_factory=list)
-    review_closed: bool = False
-
-
-async def _owe_differences(
-    session: AsyncSession,
-    period: str,
-    members: list[MemberCopy],
-    data: PeriodInputs,
-    changes: dict[str, Change],
-) -> list[MemberCopy]:
-    paid = await repository.paid_totals(session, period=period, member_ids={m.id for m in members})
-    owed: list[MemberCopy] = []
-    for member in members:
-        plan = plan_for(data.plans, member)
-        if plan is None:
-            continue
-        now = total(lines_under(plan, member, data.of(member.id), projected=False))
-        before = paid.get(member.id, Decimal(0))
-        if now == before:
-            continue
-        change = changes[member.id]
-        session.add(
-            Adjustment(
-                id=str(uuid.uuid4()),
-                member_id=member.id,
-                period=period,
-                amount=now - before,
-                currency=plan.currency,
-                reason=f"{'; '.join(change.reasons)}: {period} now pays {now}, "
-                f"the approved run paid {before}",
-                source={"kind": "recalculation", "changes": change.sources},
-                created_by="incentives",
-            )
-        )
-        owed.append(member)
-    await session.flush()
-    return owed
-
-
-# ----------------------------------------------------------------------------- runs
-
-
-def run_lines_for(
-    run: PayoutRun,
-    member: MemberCopy,
-    plan: Plan | None,
-    inputs: Inputs,
-    projects: list[Project],
-    adjustments: list[Adjustment],
-) -> list[Line]:
+def member_run_lines(run: PayoutRun, member: MemberCopy, inputs: RunInputs) -> list[Line] | None:
     """A member's lines in a draft run: their plan's, the approved project bonuses not paid
-    yet, and the adjustments owed to them (both are taken by this run)."""
+    yet, and the adjustments owed to them; None when the run pays them nothing."""
+    plan = plan_for(inputs.data.plans, member)
+    covered = plan is not None and active_in(member, Period.parse(run.period))
+    owed = inputs.adjustments.get(member.id, [])
+    if not (covered or owed or member.id in inputs.awarded):
+        return None
     lines: list[Line] = []
-    if plan is not None and active_in(member, Period.parse(run.period)):
-        lines = lines_under(plan, member, inputs, projected=False)
-    for project in projects:
+    if plan is not None and covered:
+        lines = lines_under(plan, member, inputs.data.of(member.id), projected=False)
+    for project in inputs.projects:
         for award in project.awards:
             if award["member_id"] == member.id:
-                project.paid_run_id = run.id
                 lines.append(
                     Line(
                         "project_bonus",
@@ -304,8 +86,7 @@ def run_lines_for(
                         inputs={"project_id": project.id, "note": project.success_note},
                     )
                 )
-    for adjustment in adjustments:
-        adjustment.run_id = run.id
+    for adjustment in owed:
         lines.append(
             Line(
                 "adjustment",
@@ -322,7 +103,17 @@ def run_lines_for(
     return lines
 
 
-def _line_rows(run: PayoutRun, member_id: str, lines: list[Line]) -> list[dict[str, Any]]:
+def _take(run: PayoutRun, member: MemberCopy, inputs: RunInputs) -> None:
+    """What the run pays the member is taken by it: no other run pays it again."""
+    for project in inputs.projects:
+        if any(award["member_id"] == member.id for award in project.awards):
+            project.paid_run_id = run.id
+    for adjustment in inputs.adjustments.get(member.id, []):
+        adjustment.run_id = run.id
+
+
+def line_rows(run: PayoutRun, member_id: str, lines: list[Line]) -> list[dict[str, Any]]:
+    """The ``payout_lines`` rows of a member's lines in ``run``."""
     return [
         {
             "run_id": run.id,
@@ -344,29 +135,19 @@ async def calculate_members(
 ) -> None:
     """(Re)write the lines of ``members`` (None: everyone the run pays) in a draft run, in
     one pass: a query per kind of input, the arithmetic in memory, one delete and one
-    insert."""
+    insert. The caller holds the run's row lock and the members' pay locks (see
+    ``pay_locks``): the delete cannot see lines another writer has not committed yet."""
     require_draft(run)
-    period = Period.parse(run.period)
     ids = None if members is None else {m.id for m in members}
-    data = await period_inputs(session, run.period, ids)
-    adjustments = await repository.all_open_adjustments(session, run_id=run.id, member_ids=ids)
-    projects = await repository.payable_projects(session, run_id=run.id)
-    awarded = {a["member_id"] for p in projects for a in p.awards}
+    inputs = await run_inputs(session, run, ids)
     candidates = members if members is not None else await repository.members(session)
     await repository.delete_lines(session, run_id=run.id, member_ids=ids)
     rows: list[dict[str, Any]] = []
     for member in candidates:
-        plan = plan_for(data.plans, member)
-        covered = plan is not None and active_in(member, period)
-        if not (covered or member.id in adjustments or member.id in awarded):
-            continue
-        rows += _line_rows(
-            run,
-            member.id,
-            run_lines_for(
-                run, member, plan, data.of(member.id), projects, adjustments.get(member.id, [])
-            ),
-        )
+        lines = member_run_lines(run, member, inputs)
+        if lines is not None:
+            rows += line_rows(run, member.id, lines)
+            _take(run, member, inputs)
     await repository.insert_lines(session, rows=rows)
     run.version += 1
     await session.flush()
@@ -375,8 +156,13 @@ async def calculate_members(
 async def create_run(session: AsyncSession, *, period: Period, created_by: str) -> PayoutRun:
     """A draft run for ``period`` with every member a plan of the period covers, and anyone
     owed an adjustment or a project bonus."""
+    await lock_all_pay(session)
+    return await open_run(session, period=period, created_by=created_by)
+
+
+async def open_run(session: AsyncSession, *, period: Period, created_by: str) -> PayoutRun:
+    """``create_run`` for a caller that already holds every pay lock (``lock_all_pay``)."""
     key = str(period)
-    await repository.lock_period_runs(session, period=key)
     if await repository.draft_run(session, period=key) is not None:
         raise Conflict(f"{key} has a draft run; recalculate it instead")
     if await repository.approved_run_exists(session, period=key):
@@ -391,14 +177,25 @@ async def create_run(session: AsyncSession, *, period: Period, created_by: str) 
     return run
 
 
-async def recalculate(session: AsyncSession, run: PayoutRun) -> PayoutRun:
-    require_draft(run)
-    await repository.lock_period_runs(session, period=run.period)
+async def recalculate(session: AsyncSession, run_id: str) -> PayoutRun:
+    """Rewrite every line of a draft run from the current inputs."""
+    await lock_all_pay(session)
+    run = await get_run(session, run_id, lock=True)
     await calculate_members(session, run)
     return run
 
 
+async def pay_in_first_draft(session: AsyncSession, members: list[MemberCopy]) -> None:
+    """Recalculate ``members`` in the oldest draft run, which takes their open adjustments
+    and approved project bonuses (with no draft run, the next run created takes them). The
+    caller holds the members' pay locks."""
+    drafts = await repository.draft_runs(session, lock=True)
+    if drafts:
+        await calculate_members(session, drafts[0], members)
+
+
 async def get_run(session: AsyncSession, run_id: str, *, lock: bool = False) -> PayoutRun:
+    """A run, or 404; ``lock`` holds its row until the transaction ends."""
     run = await repository.get_run(session, run_id=run_id, lock=lock)
     if run is None:
         raise NotFound(f"no payout run {run_id}")
@@ -406,6 +203,7 @@ async def get_run(session: AsyncSession, run_id: str, *, lock: bool = False) -> 
 
 
 def summarise(lines: list[PayoutLine]) -> tuple[dict[str, Decimal], list[dict[str, Any]]]:
+    """A run's totals per currency, and per member and currency."""
     totals: dict[str, Decimal] = defaultdict(Decimal)
     per_member: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for line in lines:
@@ -417,11 +215,14 @@ def summarise(lines: list[PayoutLine]) -> tuple[dict[str, Decimal], list[dict[st
 
 
 def require_draft(run: PayoutRun) -> None:
+    """409 unless ``run`` is a draft: an approved run never changes."""
     if run.state != "draft":
         raise Conflict(f"run {run.id} is {run.state}; an approved run never changes")
 
 
 async def approve(session: AsyncSession, principal: Principal, run: PayoutRun) -> PayoutRun:
+    """Approve a draft run the caller holds locked (``get_run(lock=True)``): its lines are
+    read after every writer of them committed, and none writes them after."""
     require_draft(run)
     lines = await repository.run_lines(session, run_id=run.id)
     run.state = "approved"
@@ -518,15 +319,14 @@ async def export(session: AsyncSession, principal: Principal, run: PayoutRun) ->
     return await payroll_csv(session, run)
 
 
-# ----------------------------------------------------------------------------- adjustments
-
-
 async def add_adjustment(
     session: AsyncSession, principal: Principal, body: AdjustmentCreate
 ) -> Adjustment:
+    """A manual correction, paid as a line of the oldest draft run (or of the next run)."""
     member = await repository.get_member(session, member_id=body.member_id)
     if member is None:
         raise NotFound(f"member {body.member_id} is not known to incentives")
+    await lock_pay(session, [(member.id, NEXT_RUN)])
     adjustment = await repository.add(
         session,
         row=Adjustment(
@@ -540,37 +340,14 @@ async def add_adjustment(
             created_by=principal.member_id,
         ),
     )
-    for run in await repository.runs(session):
-        if run.state == "draft":
-            await calculate_members(session, run, [member])
-            break
+    await pay_in_first_draft(session, [member])
     return adjustment
-
-
-# ----------------------------------------------------------------------------- reading
-
-
-async def what_if(session: AsyncSession, body: WhatIfCreate) -> tuple[Plan, list[Line]]:
-    member = await repository.get_member(session, member_id=body.member_id)
-    if member is None:
-        raise NotFound(f"member {body.member_id} is not known to incentives")
-    plan = await _plan_of(session, member, str(body.period))
-    if plan is None:
-        raise Unprocessable(f"no plan covers {body.member_id} in {body.period}")
-    lines = await member_plan_lines(
-        session,
-        member,
-        plan,
-        projected=True,
-        attainments=dict(body.attainments),
-        rating=body.rating,
-    )
-    return plan, lines
 
 
 async def statement(
     session: AsyncSession, *, member_id: str, period: str
 ) -> list[tuple[PayoutRun, list[PayoutLine]]]:
+    """A member's runs for a period, each with the member's lines in it."""
     found = []
     for run in await repository.member_runs(session, member_id=member_id, period=period):
         found.append((run, await repository.run_lines(session, run_id=run.id, member_id=member_id)))

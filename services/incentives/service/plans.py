@@ -102,8 +102,9 @@ async def create_plan(
     )
 
 
-async def get_plan(session: AsyncSession, plan_id: str) -> Plan:
-    plan = await repository.get_plan(session, plan_id=plan_id)
+async def get_plan(session: AsyncSession, plan_id: str, *, lock: bool = False) -> Plan:
+    """A plan, or 404; ``lock`` it to change it (two changes never both read one version)."""
+    plan = await repository.get_plan(session, plan_id=plan_id, lock=lock)
     if plan is None:
         raise NotFound(f"no plan {plan_id}")
     return plan

@@ -4,6 +4,8 @@ its top slice down, and never more than the deal paid."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +15,7 @@ from incentives.models import Plan, RevenueEntry
 from incentives.schemas import RevenueCreate, RevenueKind
 from incentives.service import recalc
 from incentives.service.calculator import Slice, deal_slices, money, reversal_slices
+from incentives.service.pay_locks import lock_revenue
 from incentives.service.plans import plan_for
 from incentives.service.recalc import Queued
 from shared.auth import Principal
@@ -55,18 +58,26 @@ def _same(entry: RevenueEntry, body: RevenueCreate) -> bool:
     )
 
 
+async def _recorded(session: AsyncSession, body: RevenueCreate) -> RevenueEntry | None:
+    """The entry as recorded before, if it was (other values under its id: a conflict)."""
+    existing = await repository.get_revenue(session, entry_id=body.id)
+    if existing is not None and not _same(existing, body):
+        raise Conflict(f"entry {body.id} was recorded with other values")
+    return existing
+
+
 async def record(
     session: AsyncSession, principal: Principal, body: RevenueCreate
 ) -> tuple[RevenueEntry, bool]:
     """Record an entry; the same entry sent again returns the first (False: not new)."""
-    existing = await repository.get_revenue(session, entry_id=body.id)
-    if existing is not None:
-        if not _same(existing, body):
-            raise Conflict(f"entry {body.id} was recorded with other values")
+    if (existing := await _recorded(session, body)) is not None:
         return existing, False
     if body.kind == RevenueKind.deal:
         plan = await _commission_plan(session, body)
-        await repository.lock_member_revenue(session, member_id=body.member_id, period=plan.period)
+        await lock_revenue(session, member_id=body.member_id, period=plan.period)
+        # The same entry sent twice at once: the request that held the lock first recorded it.
+        if (existing := await _recorded(session, body)) is not None:
+            return existing, False
         before = await repository.net_revenue(session, member_id=body.member_id, period=plan.period)
         assert plan.commission is not None
         tiers = [(Decimal(t["from"]), Decimal(t["rate"])) for t in plan.commission["tiers"]]
@@ -79,7 +90,10 @@ async def record(
             raise invalid("deal_id", f"no deal {body.deal_id}")
         if deal.member_id != body.member_id or deal.currency != body.currency:
             raise invalid("deal_id", "a refund is for the deal's member, in the deal's currency")
-        await repository.lock_member_revenue(session, member_id=deal.member_id, period=deal.period)
+        await lock_revenue(session, member_id=deal.member_id, period=deal.period)
+        # The same entry sent twice at once: the request that held the lock first recorded it.
+        if (existing := await _recorded(session, body)) is not None:
+            return existing, False
         before = await repository.net_revenue(session, member_id=deal.member_id, period=deal.period)
         reversed_already = await repository.reversed_of(session, deal_id=deal.id)
         if reversed_already + body.amount > deal.amount:
@@ -124,3 +138,44 @@ async def record(
         ],
     )
     return entry, True
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """An entry's commission as its period's entries recorded before it make it."""
+
+    entry: RevenueEntry
+    cumulative_before: Decimal
+    slices: list[Slice]
+    commission: Decimal
+    problem: str = ""
+
+
+def replay(entries: list[RevenueEntry], plans: dict[str, Plan]) -> list[Replayed]:
+    """One member's entries of one period again, in the order they were recorded (``seq``):
+    a deal at its plan's tiers of the running net total, a refund or credit note at the
+    rates that paid its deal, from the top slice down, never beyond the deal's amount."""
+    net = Decimal(0)
+    deals: dict[str, tuple[RevenueEntry, list[Slice]]] = {}
+    reversed_of: dict[str, Decimal] = defaultdict(Decimal)
+    found: list[Replayed] = []
+    for entry in entries:
+        problem = ""
+        if entry.kind == "deal":
+            plan = plans.get(entry.plan_id)
+            commission = (plan.commission if plan is not None else None) or {"tiers": []}
+            tiers = [(Decimal(t["from"]), Decimal(t["rate"])) for t in commission["tiers"]]
+            slices = deal_slices(tiers, net, entry.amount)
+            deals[entry.id] = (entry, slices)
+            sign = Decimal(1)
+        else:
+            deal, paid_by = deals.get(entry.deal_id, (None, []))
+            slices = reversal_slices(paid_by, reversed_of[entry.deal_id], entry.amount)
+            reversed_of[entry.deal_id] += entry.amount
+            sign = Decimal(-1)
+            if deal is None or reversed_of[entry.deal_id] > deal.amount:
+                problem = f"reverses more of deal {entry.deal_id} than the deal was"
+        total = sign * money(sum((s.commission for s in slices), Decimal(0)))
+        found.append(Replayed(entry, net, slices, total, problem))
+        net += sign * entry.amount
+    return found

@@ -16,7 +16,8 @@ from incentives.events import StarAwarded, outbox
 from incentives.models import Project, StarAward
 from incentives.schemas import ProjectCreate, ProjectSuccess
 from incentives.service.calculator import pct
-from incentives.service.payouts import calculate_members
+from incentives.service.pay_locks import NEXT_RUN, lock_pay
+from incentives.service.payouts import pay_in_first_draft
 from incentives.settings import Settings
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound, Unprocessable
@@ -74,12 +75,11 @@ async def approve(session: AsyncSession, principal: Principal, project: Project)
     project.approved_by = principal.member_id
     project.approved_at = datetime.now(UTC)
     await session.flush()
-    drafts = [run for run in await repository.runs(session) if run.state == "draft"]
-    if drafts:
-        members = await repository.members_by_ids(
-            session, member_ids={a["member_id"] for a in project.awards}
-        )
-        await calculate_members(session, drafts[0], members)
+    members = await repository.members_by_ids(
+        session, member_ids={a["member_id"] for a in project.awards}
+    )
+    await lock_pay(session, [(m.id, NEXT_RUN) for m in members])
+    await pay_in_first_draft(session, members)
     return project
 
 

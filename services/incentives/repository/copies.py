@@ -1,0 +1,151 @@
+"""Queries on incentives' copies of other services' data: members (goals), KPI figures
+(goals), closed reviews and live scores (performance)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incentives.models import KpiFigure, MemberCopy, MonthlyScore, ReviewResult
+
+__all__ = [
+    "figures",
+    "get_member",
+    "kpi_figure_copies",
+    "members",
+    "members_by_ids",
+    "period_figures",
+    "period_reviews",
+    "review",
+    "review_copies",
+    "save_figure",
+    "save_review",
+    "save_score",
+    "score_copies",
+    "scores",
+]
+
+
+async def get_member(
+    session: AsyncSession, *, member_id: str, lock: bool = False
+) -> MemberCopy | None:
+    """The member's copy; ``lock``: held (and read afresh) until the transaction ends."""
+    if lock:
+        return await session.get(
+            MemberCopy, member_id, with_for_update=True, populate_existing=True
+        )
+    return await session.get(MemberCopy, member_id)
+
+
+async def members(session: AsyncSession) -> list[MemberCopy]:
+    return list((await session.scalars(select(MemberCopy).order_by(MemberCopy.id))).all())
+
+
+async def members_by_ids(session: AsyncSession, *, member_ids: set[str]) -> list[MemberCopy]:
+    rows = await session.scalars(
+        select(MemberCopy).where(MemberCopy.id.in_(member_ids)).order_by(MemberCopy.id)
+    )
+    return list(rows.all())
+
+
+async def save_figure(session: AsyncSession, *, values: dict[str, Any]) -> bool:
+    """Keep the newest figure; an older event arriving late changes nothing. True if stored."""
+    statement = insert(KpiFigure).values(**values)
+    result = await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[KpiFigure.member_id, KpiFigure.kpi, KpiFigure.period],
+            set_={k: statement.excluded[k] for k in values},
+            where=KpiFigure.event_time <= statement.excluded.event_time,
+        ).returning(KpiFigure.member_id)
+    )
+    return result.first() is not None
+
+
+async def figures(session: AsyncSession, *, member_id: str, period: str) -> list[KpiFigure]:
+    rows = await session.scalars(
+        select(KpiFigure).where(KpiFigure.member_id == member_id, KpiFigure.period == period)
+    )
+    return list(rows.all())
+
+
+async def kpi_figure_copies(session: AsyncSession) -> list[KpiFigure]:
+    """Every KPI figure copied from goals."""
+    rows = await session.scalars(
+        select(KpiFigure).order_by(KpiFigure.member_id, KpiFigure.period, KpiFigure.kpi)
+    )
+    return list(rows.all())
+
+
+async def save_review(session: AsyncSession, *, values: dict[str, Any]) -> bool:
+    """Keep the newest revision of a member's review for a period. True if stored."""
+    statement = insert(ReviewResult).values(**values)
+    result = await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[ReviewResult.member_id, ReviewResult.period],
+            set_={k: statement.excluded[k] for k in values},
+            where=ReviewResult.revision < statement.excluded.revision,
+        ).returning(ReviewResult.member_id)
+    )
+    return result.first() is not None
+
+
+async def period_figures(
+    session: AsyncSession, *, period: str, member_ids: set[str] | None = None
+) -> dict[str, dict[str, KpiFigure]]:
+    query = select(KpiFigure).where(KpiFigure.period == period)
+    if member_ids is not None:
+        query = query.where(KpiFigure.member_id.in_(member_ids))
+    found: dict[str, dict[str, KpiFigure]] = defaultdict(dict)
+    for row in await session.scalars(query):
+        found[row.member_id][row.kpi] = row
+    return found
+
+
+async def period_reviews(
+    session: AsyncSession, *, period: str, member_ids: set[str] | None = None
+) -> dict[str, ReviewResult]:
+    query = select(ReviewResult).where(ReviewResult.period == period)
+    if member_ids is not None:
+        query = query.where(ReviewResult.member_id.in_(member_ids))
+    return {row.member_id: row for row in await session.scalars(query)}
+
+
+async def review(session: AsyncSession, *, member_id: str, period: str) -> ReviewResult | None:
+    return await session.get(ReviewResult, (member_id, period))
+
+
+async def review_copies(session: AsyncSession) -> list[ReviewResult]:
+    """Every closed review copied from performance."""
+    rows = await session.scalars(
+        select(ReviewResult).order_by(ReviewResult.member_id, ReviewResult.period)
+    )
+    return list(rows.all())
+
+
+async def save_score(session: AsyncSession, *, values: dict[str, Any]) -> None:
+    """Keep the newest revision of a member's live score for a month."""
+    statement = insert(MonthlyScore).values(**values)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[MonthlyScore.member_id, MonthlyScore.month],
+            set_={k: statement.excluded[k] for k in values},
+            where=MonthlyScore.revision < statement.excluded.revision,
+        )
+    )
+
+
+async def scores(session: AsyncSession, *, month: str) -> list[MonthlyScore]:
+    rows = await session.scalars(select(MonthlyScore).where(MonthlyScore.month == month))
+    return list(rows.all())
+
+
+async def score_copies(session: AsyncSession) -> list[MonthlyScore]:
+    """Every live monthly score copied from performance."""
+    rows = await session.scalars(
+        select(MonthlyScore).order_by(MonthlyScore.member_id, MonthlyScore.month)
+    )
+    return list(rows.all())

@@ -1,0 +1,292 @@
+"""Queries on what incentives derives and pays: projections, payout runs and their lines,
+adjustments, special projects and the monthly stars."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, func, select, tuple_
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from incentives.models import (
+    Adjustment,
+    PayoutLine,
+    PayoutRun,
+    Project,
+    Projection,
+    StarAward,
+    outbox,
+)
+
+__all__ = [
+    "PLAN_RULES",
+    "adjustments",
+    "all_open_adjustments",
+    "all_projections",
+    "approved_run_exists",
+    "delete_lines",
+    "delete_projections",
+    "draft_run",
+    "draft_runs",
+    "get_project",
+    "get_run",
+    "get_stars",
+    "insert_lines",
+    "member_runs",
+    "paid_totals",
+    "payable_projects",
+    "projections",
+    "projects",
+    "published",
+    "run_lines",
+    "runs",
+    "save_projections",
+    "star_awards",
+]
+
+# The lines a plan produces (project bonuses and adjustments are paid on their own).
+PLAN_RULES = ("base_pay", "performance_pay", "kpi_bonus", "commission", "commission_reversal")
+
+
+# ----------------------------------------------------------------------------- projections
+
+
+async def save_projections(session: AsyncSession, *, rows: list[dict[str, Any]]) -> None:
+    """Upsert projections; each new one for a member and plan raises its revision."""
+    if not rows:
+        return
+    statement = insert(Projection)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[Projection.member_id, Projection.plan_id],
+            set_={
+                **{k: statement.excluded[k] for k in rows[0] if k not in ("member_id", "plan_id")},
+                "revision": Projection.revision + 1,
+                "updated_at": func.now(),
+            },
+        ),
+        [{**row, "revision": 1} for row in rows],
+    )
+
+
+async def delete_projections(
+    session: AsyncSession, *, period: str, member_ids: set[str], keep: set[tuple[str, str]]
+) -> None:
+    """The members' projections for ``period`` except the (member, plan) pairs in ``keep``:
+    a member's plan for a period may change (a move, a newer plan), or cover them no more."""
+    if not member_ids:
+        return
+    statement = delete(Projection).where(
+        Projection.period == period, Projection.member_id.in_(member_ids)
+    )
+    if keep:
+        statement = statement.where(
+            tuple_(Projection.member_id, Projection.plan_id).not_in(sorted(keep))
+        )
+    await session.execute(statement)
+
+
+async def projections(session: AsyncSession, *, member_id: str) -> list[Projection]:
+    rows = await session.scalars(
+        select(Projection)
+        .where(Projection.member_id == member_id)
+        .order_by(Projection.period, Projection.plan_id)
+    )
+    return list(rows.all())
+
+
+async def all_projections(session: AsyncSession) -> list[Projection]:
+    """Every stored projection, by period and member."""
+    rows = await session.scalars(
+        select(Projection).order_by(Projection.period, Projection.member_id, Projection.plan_id)
+    )
+    return list(rows.all())
+
+
+# ----------------------------------------------------------------------------- runs
+
+
+async def get_run(session: AsyncSession, *, run_id: str, lock: bool = False) -> PayoutRun | None:
+    """A run; ``lock``: held (and read afresh) until the transaction ends."""
+    if lock:
+        return await session.get(PayoutRun, run_id, with_for_update=True, populate_existing=True)
+    return await session.get(PayoutRun, run_id)
+
+
+async def runs(session: AsyncSession, *, period: str | None = None) -> list[PayoutRun]:
+    query = select(PayoutRun).order_by(PayoutRun.created_at, PayoutRun.id)
+    if period is not None:
+        query = query.where(PayoutRun.period == period)
+    return list((await session.scalars(query)).all())
+
+
+async def draft_runs(session: AsyncSession, *, lock: bool = False) -> list[PayoutRun]:
+    """Every draft run, oldest first. ``lock``: each is held (and read afresh) until the
+    transaction ends; a run approved meanwhile is waited for and left out."""
+    query = select(PayoutRun).where(PayoutRun.state == "draft")
+    if lock:
+        # Rows are locked in id order, the same in every transaction: no two wait in a cycle.
+        query = (
+            query.order_by(PayoutRun.id)
+            .with_for_update(of=PayoutRun)
+            .execution_options(populate_existing=True)
+        )
+    found = list((await session.scalars(query)).all())
+    return sorted(found, key=lambda run: (run.created_at, run.id))
+
+
+async def draft_run(session: AsyncSession, *, period: str) -> PayoutRun | None:
+    """The period's draft run, if it has one (a period has at most one)."""
+    return await session.scalar(
+        select(PayoutRun).where(PayoutRun.period == period, PayoutRun.state == "draft")
+    )
+
+
+async def run_lines(
+    session: AsyncSession, *, run_id: str, member_id: str | None = None
+) -> list[PayoutLine]:
+    query = select(PayoutLine).where(PayoutLine.run_id == run_id)
+    if member_id is not None:
+        query = query.where(PayoutLine.member_id == member_id)
+    return list((await session.scalars(query.order_by(PayoutLine.id))).all())
+
+
+async def delete_lines(
+    session: AsyncSession, *, run_id: str, member_ids: set[str] | None = None
+) -> None:
+    statement = delete(PayoutLine).where(PayoutLine.run_id == run_id)
+    if member_ids is not None:
+        statement = statement.where(PayoutLine.member_id.in_(member_ids))
+    await session.execute(statement)
+
+
+async def insert_lines(session: AsyncSession, *, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(PayoutLine), rows)
+
+
+async def member_runs(session: AsyncSession, *, member_id: str, period: str) -> list[PayoutRun]:
+    """Runs with lines for the member: the period's own, and later ones that carry
+    adjustments about it."""
+    in_lines = select(PayoutLine.run_id).where(PayoutLine.member_id == member_id)
+    rows = await session.scalars(
+        select(PayoutRun)
+        .where(PayoutRun.period == period, PayoutRun.id.in_(in_lines))
+        .order_by(PayoutRun.created_at)
+    )
+    return list(rows.all())
+
+
+async def paid_totals(
+    session: AsyncSession, *, period: str, member_ids: set[str] | None
+) -> dict[str, Decimal]:
+    """What approved runs paid each member (None: everyone) under their plan for ``period``:
+    the plan's lines there, and the recalculation adjustments about the period owed since
+    (paid in later runs, or to be)."""
+    found: dict[str, Decimal] = defaultdict(Decimal)
+    own_query = (
+        select(PayoutLine.member_id, func.sum(PayoutLine.amount))
+        .join(PayoutRun, PayoutRun.id == PayoutLine.run_id)
+        .where(
+            PayoutRun.period == period,
+            PayoutRun.state != "draft",
+            PayoutLine.rule.in_(PLAN_RULES),
+        )
+        .group_by(PayoutLine.member_id)
+    )
+    adjusted_query = (
+        select(Adjustment.member_id, func.sum(Adjustment.amount))
+        .where(
+            Adjustment.period == period,
+            Adjustment.source["kind"].as_string() == "recalculation",
+        )
+        .group_by(Adjustment.member_id)
+    )
+    if member_ids is not None:
+        own_query = own_query.where(PayoutLine.member_id.in_(member_ids))
+        adjusted_query = adjusted_query.where(Adjustment.member_id.in_(member_ids))
+    own = await session.execute(own_query)
+    adjusted = await session.execute(adjusted_query)
+    for member_id, amount in [*own.all(), *adjusted.all()]:
+        found[member_id] += Decimal(amount or 0)
+    return dict(found)
+
+
+async def approved_run_exists(session: AsyncSession, *, period: str) -> bool:
+    found = await session.scalar(
+        select(func.count())
+        .select_from(PayoutRun)
+        .where(PayoutRun.period == period, PayoutRun.state != "draft")
+    )
+    return bool(found)
+
+
+async def published(session: AsyncSession, *, event_type: str) -> list[dict[str, Any]]:
+    """The payloads of the events of ``event_type`` the outbox still holds, oldest first."""
+    rows = await session.scalars(
+        select(outbox.c.envelope).where(outbox.c.event_type == event_type).order_by(outbox.c.id)
+    )
+    return [dict(envelope["data"]) for envelope in rows]
+
+
+# ----------------------------------------------------------------------------- adjustments
+
+
+async def all_open_adjustments(
+    session: AsyncSession, *, run_id: str, member_ids: set[str] | None = None
+) -> dict[str, list[Adjustment]]:
+    """Unsettled adjustments by member: unassigned, or assigned to this (draft) run."""
+    query = select(Adjustment).where(Adjustment.run_id.is_(None) | (Adjustment.run_id == run_id))
+    if member_ids is not None:
+        query = query.where(Adjustment.member_id.in_(member_ids))
+    found: dict[str, list[Adjustment]] = defaultdict(list)
+    for row in await session.scalars(query.order_by(Adjustment.created_at, Adjustment.id)):
+        found[row.member_id].append(row)
+    return found
+
+
+async def adjustments(session: AsyncSession, *, member_id: str | None = None) -> list[Adjustment]:
+    query = select(Adjustment).order_by(Adjustment.created_at, Adjustment.id)
+    if member_id is not None:
+        query = query.where(Adjustment.member_id == member_id)
+    return list((await session.scalars(query)).all())
+
+
+# ----------------------------------------------------------------------------- projects
+
+
+async def get_project(
+    session: AsyncSession, *, project_id: str, lock: bool = False
+) -> Project | None:
+    return await session.get(Project, project_id, with_for_update=lock or None)
+
+
+async def projects(session: AsyncSession) -> list[Project]:
+    return list((await session.scalars(select(Project).order_by(Project.created_at))).all())
+
+
+async def payable_projects(session: AsyncSession, *, run_id: str) -> list[Project]:
+    """Approved projects not yet taken by another run: this draft run pays them."""
+    rows = await session.scalars(
+        select(Project)
+        .where(
+            Project.state == "approved",
+            Project.paid_run_id.is_(None) | (Project.paid_run_id == run_id),
+        )
+        .order_by(Project.approved_at, Project.id)
+    )
+    return list(rows.all())
+
+
+# ----------------------------------------------------------------------------- stars
+
+
+async def get_stars(session: AsyncSession, *, month: str) -> StarAward | None:
+    return await session.get(StarAward, month)
+
+
+async def star_awards(session: AsyncSession) -> list[StarAward]:
+    return list((await session.scalars(select(StarAward).order_by(StarAward.month))).all())
