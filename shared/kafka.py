@@ -126,6 +126,10 @@ class KafkaPublisher:
             accumulator.fail_all(KafkaConnectionError("producer discarded"))
         with contextlib.suppress(BaseException):
             await asyncio.wait_for(producer.stop(), 5)
+        # stop() raises before closing its client when the sender ended in an error, which
+        # leaves the client's metadata task running: close it in any case.
+        with contextlib.suppress(BaseException):
+            await asyncio.wait_for(producer.client.close(), 5)
 
     async def send_batch(self, messages: Sequence[OutgoingMessage]) -> None:
         await self.send_raw([(m.topic, m.key.encode(), m.value, None) for m in messages])
