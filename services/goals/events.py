@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import ClassVar
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from goals.models import outbox as outbox_table
 from shared.events import Event, EventCatalog
@@ -117,6 +117,7 @@ class KPIUpdated(Event):
                 "attainment": "0.7625",
                 "measurements": 4,
                 "restated": False,
+                "version": 3,
             }
         }
     )
@@ -133,6 +134,10 @@ class KPIUpdated(Event):
     attainment: Decimal | None
     measurements: int
     restated: bool = False
+    version: int | None = Field(
+        default=None,
+        description="The figure's version, one more at each change: a copy keeps the highest",
+    )
 
     def key(self) -> str:
         return self.owner_id

@@ -222,6 +222,8 @@ class KpiFigure(Base):
     target: Mapped[Decimal | None] = mapped_column(VALUE)
     attainment: Mapped[Decimal | None] = mapped_column(RATIO)
     measurements: Mapped[int] = mapped_column(Integer, default=0)
+    # +1 at every change; KPIUpdated carries it, so copies keep the newest.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )

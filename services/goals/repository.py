@@ -442,6 +442,7 @@ async def upsert_figures(session: AsyncSession, *, rows: list[dict[str, Any]]) -
                 "target": statement.excluded.target,
                 "attainment": statement.excluded.attainment,
                 "measurements": statement.excluded.measurements,
+                "version": statement.excluded.version,
                 "updated_at": func.now(),
             },
         )

@@ -75,7 +75,7 @@ async def _published(session: AsyncSession) -> list[Drift]:
         stored = await repository.figures_for(session, keys=chunk)
         for key in chunk:
             row, event = stored.get(key), published[key]
-            for name in FIELDS:
+            for name in (*FIELDS, "version") if event.get("version") is not None else FIELDS:
                 value = None if row is None else getattr(row, name)
                 if not same(value, event.get(name)):
                     found.append(

@@ -71,6 +71,8 @@ class KpiFigure(Base):
     attainment: Mapped[Decimal | None] = mapped_column(RATIO)
     event_id: Mapped[str] = mapped_column(String(64))
     event_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The version of goals' figure it was copied from (None before versions).
+    source_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class ReviewResult(Base):

@@ -68,6 +68,7 @@ class KPIUpdatedV1(BaseModel):
     actual: Decimal | None = None
     target: Decimal | None = None
     attainment: Decimal | None = None
+    version: int | None = None
 
 
 class ReviewClosedV1(BaseModel):

@@ -43,6 +43,7 @@ async def on_kpi_updated(session: AsyncSession, event: Envelope) -> None:
         attainment=figure.attainment,
         event_id=event.id,
         event_time=event.time,
+        version=figure.version,
     )
 
 

@@ -104,6 +104,8 @@ class IndicatorInput(Base):
     event_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     # The time of the newest event applied: an older one arriving late changes nothing.
     last_event_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The version of goals' figure it was copied from (KPI inputs; None before versions).
+    source_version: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )

@@ -60,6 +60,7 @@ class KPIUpdatedV1(BaseModel):
     kpi: str
     period: str
     attainment: Decimal | None = None
+    version: int | None = None
 
 
 class TicketResolvedV1(BaseModel):

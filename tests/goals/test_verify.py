@@ -56,13 +56,30 @@ async def test_drifted_figures_are_reported_by_key(
     system: tuple[httpx.AsyncClient, Callable[[date], None]],
 ) -> None:
     client, _ = system
-    team, _member = await _story(client)
+    team, member = await _story(client)
     clean = await verified(client)
     assert clean.ok, clean.summary()
-    assert set(clean.copies_checked) == {"goals", "performance", "incentives", "collab"}
 
     app = client._transport.app  # type: ignore[attr-defined]
     goals_db = app.state.service_apps["goals"].state.database
+    async with goals_db.sessions() as session:
+        # Each change counts: two measurements, two versions, the last one published.
+        versions = (
+            await session.execute(
+                text(
+                    "SELECT f.version, (SELECT (o.envelope->'data'->>'version')::int "
+                    "FROM goals.outbox o WHERE o.event_type = 'goals.kpi.updated' "
+                    "AND o.envelope->'data'->>'owner_id' = f.owner_id "
+                    "AND o.envelope->'data'->>'kpi_id' = f.kpi_id "
+                    "AND o.envelope->'data'->>'period' = f.period ORDER BY o.id DESC LIMIT 1) "
+                    "FROM goals.kpi_figures f WHERE f.owner_id = :m AND f.period = '2026-03'"
+                ),
+                {"m": member},
+            )
+        ).all()
+    assert [tuple(r) for r in versions] == [(2, 2)]
+    assert set(clean.copies_checked) == {"goals", "performance", "incentives", "collab"}
+
     async with goals_db.transaction() as session:
         kpi_id = await session.scalar(
             text("SELECT id FROM goals.kpi_definitions WHERE code = 'v_leads'")

@@ -186,3 +186,19 @@ async def test_two_changes_of_a_plan_read_at_the_same_version_never_both_apply(
         plan = await plans.get_plan(session, plan_id)
     assert (plan.version, len(plan.terms)) == (2, 2)
     await no_drift(world)
+
+
+async def test_the_figure_version_orders_copies_whatever_the_clocks_say(world: World) -> None:
+    """Version 2 of a figure stamped earlier (a goals replica whose clock is behind) replaces
+    version 1; version 1 arriving again later, stamped later, changes nothing."""
+    [member] = await world.members(1)
+    second = world.figure_event(member, "2026-03", "1.10", version=2)
+    first = world.figure_event(member, "2026-03", "0.90", version=1)
+    late_first = world.figure_event(member, "2026-03", "0.50", version=1)
+    for envelope in (first, second, late_first):
+        await world.apply(envelope)
+    stored = await world.scalar(
+        "SELECT attainment FROM incentives.kpi_figures WHERE member_id = :m AND period = '2026-03'",
+        m=member,
+    )
+    assert stored == D("1.10")

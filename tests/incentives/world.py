@@ -96,7 +96,13 @@ class World:
         )
 
     def figure_event(
-        self, member_id: str, period: str, attainment: str, *, kpi: str = "revenue"
+        self,
+        member_id: str,
+        period: str,
+        attainment: str,
+        *,
+        kpi: str = "revenue",
+        version: int | None = None,
     ) -> Envelope:
         target = D(100000)
         return self._envelope(
@@ -111,6 +117,7 @@ class World:
                 "actual": str(target * D(attainment)),
                 "target": str(target),
                 "attainment": attainment,
+                **({} if version is None else {"version": version}),
             },
         )
 

@@ -222,3 +222,40 @@ async def test_the_collaboration_indicator_counts_requests_answered_in_the_sla(
     assert Decimal(line["input"]) == Decimal("0.25")  # t1 of t1..t4
     assert line["note"] == "1 of 4 requests answered within the SLA"
     assert Decimal(score["score"]) == Decimal("57.5")  # 0.5 x 90 + 0.5 x 25
+
+
+async def test_the_figure_version_orders_copies_whatever_the_clocks_say(
+    performance: tuple[httpx.AsyncClient, InboxProcessor],
+) -> None:
+    """Two goals replicas with clocks apart: version 2 written on the slow clock is newer
+    than version 1 written on the fast one, and version 1 arriving late changes nothing."""
+    client, processor = performance
+    assert await processor.handle(_member(1).replace(b'"late"', b'"skew"')) == Outcome.applied
+
+    def figure(version: int, attainment: str, at: datetime) -> bytes:
+        return _event(
+            "goals.kpi.updated",
+            {
+                "owner_type": "member",
+                "owner_id": "skew",
+                "member_id": "skew",
+                "kpi_id": "k",
+                "kpi": "revenue",
+                "direction": "higher_is_better",
+                "period": "2026-03",
+                "actual": attainment,
+                "target": "1",
+                "attainment": attainment,
+                "measurements": version,
+                "version": version,
+            },
+            at=at,
+        )
+
+    assert await processor.handle(figure(1, "0.5", T0)) == Outcome.applied
+    assert await processor.handle(figure(2, "0.9", T0 - timedelta(seconds=5))) == Outcome.applied
+    score = await _score(client, "skew")
+    assert score is not None and Decimal(score["score"]) == Decimal(45)
+    assert await processor.handle(figure(1, "0.1", T0 + timedelta(seconds=5))) == Outcome.applied
+    again = await _score(client, "skew")
+    assert again is not None and Decimal(again["score"]) == Decimal(45)

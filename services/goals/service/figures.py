@@ -250,6 +250,7 @@ async def refresh(
     computed = await engine.compute(keys)
     stored = await repository.figures_for(session, keys=list(computed))
     changed = []
+    versions: dict[Key, int] = {}
     for key, result in sorted(computed.items()):
         before = stored.get(key)
         now = (result.actual, result.target, result.attainment, result.measurements)
@@ -261,6 +262,7 @@ async def refresh(
         ):
             continue
         changed.append(result)
+        versions[key] = (before.version if before is not None else 0) + 1
     await repository.upsert_figures(
         session,
         rows=[
@@ -273,6 +275,7 @@ async def refresh(
                 "target": r.target,
                 "attainment": r.attainment,
                 "measurements": r.measurements,
+                "version": versions[r.key],
             }
             for r in changed
         ],
@@ -293,6 +296,7 @@ async def refresh(
                 attainment=r.attainment,
                 measurements=r.measurements,
                 restated=Period.parse(r.key[3]).end < today,
+                version=versions[r.key],
             )
             for r in changed
         ],

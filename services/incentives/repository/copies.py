@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,13 +53,19 @@ async def members_by_ids(session: AsyncSession, *, member_ids: set[str]) -> list
 
 
 async def save_figure(session: AsyncSession, *, values: dict[str, Any]) -> bool:
-    """Keep the newest figure; an older event arriving late changes nothing. True if stored."""
+    """Keep the newest figure; an older event arriving late changes nothing. True if stored.
+    Goals' figure version says which is newer; the event time only where one lacks it."""
     statement = insert(KpiFigure).values(**values)
+    incoming = statement.excluded
+    versioned = and_(KpiFigure.source_version.is_not(None), incoming.source_version.is_not(None))
     result = await session.execute(
         statement.on_conflict_do_update(
             index_elements=[KpiFigure.member_id, KpiFigure.kpi, KpiFigure.period],
-            set_={k: statement.excluded[k] for k in values},
-            where=KpiFigure.event_time <= statement.excluded.event_time,
+            set_={k: incoming[k] for k in values},
+            where=or_(
+                and_(versioned, KpiFigure.source_version <= incoming.source_version),
+                and_(~versioned, KpiFigure.event_time <= incoming.event_time),
+            ),
         ).returning(KpiFigure.member_id)
     )
     return result.first() is not None

@@ -83,6 +83,7 @@ async def kpi_updated(
             "attainment": figure.attainment,
             "event_id": event_id,
             "event_time": event_time,
+            "source_version": figure.version,
         },
     )
     if stored:

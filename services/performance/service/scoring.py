@@ -182,6 +182,13 @@ async def recompute(session: AsyncSession, *, member_id: str, month: str) -> Liv
     return existing
 
 
+def _older(found: IndicatorInput, *, version: int | None, event_time: datetime) -> bool:
+    """Whether a figure is older than the one ``found`` holds."""
+    if version is not None and found.source_version is not None:
+        return version < found.source_version
+    return found.last_event_time is not None and event_time < found.last_event_time
+
+
 async def record_kpi(
     session: AsyncSession,
     *,
@@ -191,8 +198,10 @@ async def record_kpi(
     attainment: Decimal | None,
     event_id: str,
     event_time: datetime,
+    version: int | None = None,
 ) -> None:
-    """Keep a member's latest attainment of a KPI for the month, then rescore."""
+    """Keep a member's latest attainment of a KPI for the month, then rescore. The figure's
+    version says which is newer; the event time only where a version is missing."""
     await lock_scoring(session, [member_id])
     source = f"kpi:{kpi}"
     value = None if attainment is None else q6(attainment)
@@ -209,14 +218,16 @@ async def record_kpi(
                 value=value,
                 event_ids=[event_id],
                 last_event_time=event_time,
+                source_version=version,
             ),
         )
-    elif found.last_event_time is not None and event_time < found.last_event_time:
+    elif _older(found, version=version, event_time=event_time):
         return  # an older figure arriving late: the newer one stands
     else:
         found.value = value
         found.event_ids = [*found.event_ids, event_id][-20:]
         found.last_event_time = event_time
+        found.source_version = version
         await session.flush()
     await recompute(session, member_id=member_id, month=month)
 
