@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from goals import repository
+from goals import repository, verify_reads
 from goals.service.figures import FigureEngine, Key
 from shared.verify import Copy, Drift, same, text_of
 
@@ -24,9 +24,9 @@ def _key_text(key: Key) -> str:
 async def drift(session: AsyncSession) -> list[Drift]:
     """Figures that differ from a fresh computation, figures that measurements imply but
     nobody stored, and figures whose last published event says otherwise."""
-    stored_keys = set(await repository.figure_keys(session))
+    stored_keys = set(await verify_reads.figure_keys(session))
     engine = FigureEngine(session)
-    implied = await engine.keys_touched_by(await repository.measured_months(session))
+    implied = await engine.keys_touched_by(await verify_reads.measured_months(session))
     found: list[Drift] = []
     keys = sorted(stored_keys | implied)
     for start in range(0, len(keys), CHUNK):
@@ -67,7 +67,7 @@ async def drift(session: AsyncSession) -> list[Drift]:
 
 async def _published(session: AsyncSession) -> list[Drift]:
     """The last ``KPIUpdated`` of each figure (while the outbox keeps it) carries its value."""
-    published = await repository.last_published_figures(session)
+    published = await verify_reads.last_published_figures(session)
     found: list[Drift] = []
     keys = sorted(published)
     for start in range(0, len(keys), CHUNK):
@@ -108,5 +108,5 @@ async def copies(session: AsyncSession) -> list[Copy]:
                 "version": str(grant.source_version),
             },
         )
-        for grant in await repository.grant_copies(session)
+        for grant in await verify_reads.grant_copies(session)
     ]
