@@ -121,6 +121,9 @@ def services(
         SPEARHEAD_DATABASE_URL=database_url,
         SPEARHEAD_LOG_LEVEL="WARNING",
         GATEWAY_MODE="http",
+        # The limiter runs (its cost is part of what is measured) but never refuses the load.
+        GATEWAY_RATE_LIMIT_PER_PRINCIPAL="100000000/minute",
+        GATEWAY_RATE_LIMIT_PER_ADDRESS="100000000/minute",
         **{f"GATEWAY_{n.upper()}_URL": f"http://127.0.0.1:{p}" for n, p in ports.items()},
         **extra,
     )

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from shared.errors import PreconditionFailed, PreconditionRequired, Unprocessable
+from shared.periods import supported_day
 
 T = TypeVar("T")
 
@@ -34,17 +35,36 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 
+def _in_range(year: int, month: int, day: int) -> None:
+    try:
+        supported_day(date(year, month, day))
+    except ValueError as exc:
+        if "outside" in str(exc):
+            raise
+        # Not a calendar day (2026-02-30): pydantic's own parser says so.
+
+
 def _iso_date(value: Any) -> Any:
     # Pydantic's lax mode reads 0 or "1700000000" as a Unix time; a date here is YYYY-MM-DD.
-    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.match(value.strip())):
+    if isinstance(value, datetime):
+        _in_range(value.year, value.month, value.day)
+        return value
+    if isinstance(value, date):
+        return supported_day(value)
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        year, month, day = value.strip().split("-")
+        _in_range(int(year), int(month), int(day))
         return value
     raise ValueError("a date is written YYYY-MM-DD")
 
 
 def _iso_datetime(value: Any) -> Any:
-    if isinstance(value, datetime) or (
-        isinstance(value, str) and _ISO_DATETIME.match(value.strip())
-    ):
+    if isinstance(value, datetime):
+        _in_range(value.year, value.month, value.day)
+        return value
+    if isinstance(value, str) and _ISO_DATETIME.match(value.strip()):
+        text = value.strip()
+        _in_range(int(text[0:4]), int(text[5:7]), int(text[8:10]))
         return value
     raise ValueError("a time is written as RFC 3339 with an offset, 2026-03-14T09:30:00+08:00")
 
@@ -64,7 +84,8 @@ def _integer(value: Any) -> Any:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-"""A date that only ``YYYY-MM-DD`` spells (for query and path parameters)."""
+"""A date that only ``YYYY-MM-DD`` spells, in the supported range (for query and path
+parameters; request bodies check every date field so)."""
 
 
 def _scalar_check(annotation: Any) -> Any:

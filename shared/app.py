@@ -33,6 +33,29 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 CORRELATION_HEADER = "x-correlation-id"
 
+# On every response: no content sniffing, never inside a frame, no referrer to elsewhere.
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"content-security-policy", b"frame-ancestors 'none'"),
+    (b"referrer-policy", b"no-referrer"),
+)
+# What answers an authenticated request (pay, ratings, tickets) is never stored by a cache.
+NO_STORE = (b"cache-control", b"no-store")
+
+
+def with_security_headers(
+    headers: list[tuple[bytes, bytes]], *, authenticated: bool
+) -> list[tuple[bytes, bytes]]:
+    """``headers`` with the security headers added where they are missing, and
+    ``Cache-Control: no-store`` when the request carried credentials."""
+    present = {name.lower() for name, _ in headers}
+    added = [(n, v) for n, v in SECURITY_HEADERS if n not in present]
+    if authenticated:
+        headers = [(n, v) for n, v in headers if n.lower() != b"cache-control"]
+        added.append(NO_STORE)
+    return [*headers, *added]
+
 
 class ProblemDetails(BaseModel):
     """RFC 9457 problem details."""
@@ -145,6 +168,7 @@ class RequestContextMiddleware:
         cid = headers.get(CORRELATION_HEADER.encode(), b"").decode("latin-1")[:100] or str(
             uuid.uuid4()
         )
+        authenticated = b"authorization" in headers
         token = correlation_id.set(cid)
         started = time.perf_counter()
         status = 500
@@ -184,11 +208,10 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [
-                    *message["headers"],
-                    (CORRELATION_HEADER.encode(), cid.encode()),
-                ]
+                message["headers"] = with_security_headers(
+                    [*message.get("headers", []), (CORRELATION_HEADER.encode(), cid.encode())],
+                    authenticated=authenticated,
+                )
             await send(message)
 
         try:
@@ -216,11 +239,14 @@ async def _send_problem(send: Send, status: int, detail: str, path: str, cid: st
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [
-                (b"content-type", PROBLEM_JSON.encode()),
-                (b"content-length", str(len(body)).encode()),
-                (CORRELATION_HEADER.encode(), cid.encode()),
-            ],
+            "headers": with_security_headers(
+                [
+                    (b"content-type", PROBLEM_JSON.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                    (CORRELATION_HEADER.encode(), cid.encode()),
+                ],
+                authenticated=False,
+            ),
         }
     )
     await send({"type": "http.response.body", "body": body})

@@ -88,15 +88,42 @@ class TokenVerifier:
             raise Unauthorized("the token has expired") from exc
         except (jwt.PyJWTError, ValueError) as exc:
             raise Unauthorized(f"the token is not valid: {exc}") from exc
-        try:
-            return Principal(
-                member_id=str(claims["sub"]),
-                org_units=tuple(claims.get("units", ())),
-                roles=frozenset(Role(r) for r in claims.get("roles", ["member"])),
-                name=claims.get("name"),
-            )
-        except (ValueError, TypeError) as exc:
-            raise Unauthorized(f"the token's claims are not valid: {exc}") from exc
+        return principal_from_claims(claims)
+
+
+def principal_from_claims(claims: dict[str, Any]) -> Principal:
+    """The caller a verified token names, its claims checked strictly: ``sub`` a non-empty
+    string, ``roles`` a list of known roles, ``units`` a list of unit ids, ``name`` a string.
+    Anything else is a 401: a string ``units`` is not one unit per character, an object
+    ``roles`` is not a set of its keys."""
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not sub.strip() or len(sub) > 100:
+        raise Unauthorized("the token's claims are not valid: sub must be a non-empty string")
+    roles = claims.get("roles", ["member"])
+    known = {r.value for r in Role}
+    if (
+        not isinstance(roles, list)
+        or not roles
+        or not all(isinstance(r, str) and r in known for r in roles)
+    ):
+        raise Unauthorized(
+            "the token's claims are not valid: roles must be a non-empty list of "
+            + ", ".join(sorted(known))
+        )
+    units = claims.get("units", [])
+    if not isinstance(units, list) or not all(
+        isinstance(u, str) and u.strip() and len(u) <= 100 for u in units
+    ):
+        raise Unauthorized("the token's claims are not valid: units must be a list of unit ids")
+    name = claims.get("name")
+    if name is not None and not isinstance(name, str):
+        raise Unauthorized("the token's claims are not valid: name must be a string")
+    return Principal(
+        member_id=sub,
+        org_units=tuple(dict.fromkeys(units)),
+        roles=frozenset(Role(r) for r in roles),
+        name=name,
+    )
 
 
 def mint_token(

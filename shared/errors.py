@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from shared.db import contention, database_unavailable
 
@@ -35,9 +36,11 @@ class Problem(Exception):
         title: str | None = None,
         errors: list[dict[str, Any]] | None = None,
         headers: dict[str, str] | None = None,
+        extensions: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.extensions = extensions
         if status is not None:
             self.status = status
         if kind is not None:
@@ -54,6 +57,32 @@ class NotFound(Problem):
 
 class Forbidden(Problem):
     status, kind, title = 403, "forbidden", "Forbidden"
+
+
+class DecisionRefused(Forbidden):
+    """A decision the caller may not take about this subject: the conflict-of-interest rules.
+
+    ``rule`` names the rule and is the problem's ``type`` (``.../problems/self-decision``):
+    a client tells the rules apart by it. Each refusal is logged with who asked, what they
+    tried and about whom (the log line carries the time and the correlation id)."""
+
+    title = "Decision refused"
+
+    def __init__(self, rule: str, detail: str, *, actor: str, action: str, subject: str) -> None:
+        super().__init__(
+            detail,
+            kind=rule,
+            extensions={"rule": rule, "action": action},
+        )
+        self.rule, self.actor, self.action, self.subject = rule, actor, action, subject
+
+
+# The rule names every service uses (the problem types of DecisionRefused).
+SELF_DECISION = "self-decision"  # the decision is about the caller (pays, rates, reviews them)
+OUT_OF_SCOPE = "out-of-scope"  # the subject is outside the units the caller answers for
+NOT_MANAGER_OF_RECORD = "not-manager-of-record"  # only the subject's own manager decides this
+NOT_NOMINATED = "not-nominated"  # only a nominated reviewer writes peer feedback
+SECOND_APPROVER_REQUIRED = "second-approver-required"  # four eyes where the approver is paid
 
 
 class Unauthorized(Problem):
@@ -122,6 +151,7 @@ def problem_body(
     kind: str | None = None,
     title: str | None = None,
     errors: list[dict[str, Any]] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     default_kind, default_title = _TITLES.get(status, ("error", "Error"))
     body: dict[str, Any] = {
@@ -134,6 +164,8 @@ def problem_body(
         body["instance"] = instance
     if errors is not None:
         body["errors"] = errors
+    for key, value in (extensions or {}).items():
+        body.setdefault(key, value)
     return body
 
 
@@ -164,11 +196,38 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 _FASTAPI_BODY_ERROR = "There was an error parsing the body"
 
 
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods some route of the app takes at the request's path. A path is often served
+    by several routes, one per method, and Starlette's own ``Allow`` names only the first:
+    each method is tried against the router instead."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in HTTP_METHODS
+        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
+    ]
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Every error the app can raise leaves it as problem+json."""
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
+        if isinstance(exc, DecisionRefused):
+            log.warning(
+                "decision refused",
+                extra={
+                    "rule": exc.rule,
+                    "actor": exc.actor,
+                    "action": exc.action,
+                    "subject": exc.subject,
+                    "method": request.method,
+                    "path": request.url.path,
+                },
+            )
         return problem_response(
             exc.status,
             exc.detail,
@@ -177,6 +236,7 @@ def install_error_handlers(app: FastAPI) -> None:
             kind=exc.kind,
             title=exc.title,
             errors=exc.errors,
+            extensions=exc.extensions,
         )
 
     @app.exception_handler(RequestValidationError)
@@ -209,9 +269,12 @@ def install_error_handlers(app: FastAPI) -> None:
             )
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"No resource at {request.url.path}."
-        return problem_response(
-            exc.status_code, detail, request=request, headers=getattr(exc, "headers", None)
-        )
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            allowed = allowed_methods(request)
+            headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+            detail = f"{request.method} is not allowed here; this path takes {', '.join(allowed)}."
+        return problem_response(exc.status_code, detail, request=request, headers=headers)
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)

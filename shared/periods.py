@@ -12,12 +12,22 @@ from typing import Any
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
-# Years 1000-9999: year 0 has no calendar (a "0000" period was a 500), and a period's
-# neighbours (the previous year, the next month) stay in range.
-PERIOD_PATTERN = r"^[1-9][0-9]{3}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
-_PATTERN = re.compile(
-    r"^(?P<year>[1-9][0-9]{3})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>0[1-9]|1[0-2])))?$"
-)
+# The supported range, the same for dates, times and periods in every service: 1900-01-01
+# to 2999-12-31. Outside it a value is a 422 naming the field (a year before 1000 was a 500:
+# a period's text has four digits), and a period's neighbours stay in range.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+FIRST_DAY, LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
+SUPPORTED_RANGE = f"{FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+_YEAR = r"(?:19[0-9]{2}|2[0-9]{3})"
+PERIOD_PATTERN = rf"^{_YEAR}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+_PATTERN = re.compile(rf"^(?P<year>{_YEAR})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>0[1-9]|1[0-2])))?$")
+
+
+def supported_day(day: date) -> date:
+    """``day`` when it lies in the supported range; a ValueError that states the range."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"{day.isoformat()} is outside the supported range ({SUPPORTED_RANGE})")
+    return day
 
 
 class Grain(StrEnum):
@@ -42,7 +52,9 @@ class Period:
     def parse(cls, text: str) -> Period:
         match = _PATTERN.match(text.strip()) if isinstance(text, str) else None
         if match is None:
-            raise ValueError(f"{text!r} is not a period (2026, 2026-Q1 or 2026-03)")
+            raise ValueError(
+                f"{text!r} is not a period (2026, 2026-Q1 or 2026-03) in {FIRST_YEAR}-{LAST_YEAR}"
+            )
         year = int(match["year"])
         if match["quarter"]:
             return cls(year, Grain.quarter, int(match["quarter"]))

@@ -18,6 +18,7 @@ from pydantic_settings import (
 )
 
 DEV_JWT_SECRET = "spearhead-development-secret-not-for-production"
+MIN_JWT_SECRET_BYTES = 32  # HS256's key should be at least as long as its hash (RFC 7518 3.2)
 
 
 class Environment(StrEnum):
@@ -86,6 +87,17 @@ class ServiceSettings(BaseSettings):
             raise ValueError(
                 f"refusing to start in {self.environment} with the development JWT secret: "
                 "set JWT_SECRET or JWKS_URL"
+            )
+        if self.jwks_url is None and not self.jwt_secret:
+            raise ValueError("refusing to start with an empty JWT secret: set JWT_SECRET")
+        if (
+            self.is_production
+            and self.jwks_url is None
+            and len(self.jwt_secret.encode()) < MIN_JWT_SECRET_BYTES
+        ):
+            raise ValueError(
+                f"refusing to start in production with a JWT secret shorter than "
+                f"{MIN_JWT_SECRET_BYTES} bytes: set a longer JWT_SECRET or JWKS_URL"
             )
         return self
 

@@ -66,6 +66,10 @@ def test_environment(database_url: str) -> Iterator[None]:
             "SPEARHEAD_DATABASE_URL": database_url,
             "SPEARHEAD_LOG_LEVEL": "WARNING",
             "SPEARHEAD_OUTBOX_POLL_INTERVAL_S": "0.5",
+            # Load and fault tests call the gateway thousands of times as one principal; the
+            # tests of the limits themselves set their own (tests/security).
+            "GATEWAY_RATE_LIMIT_PER_PRINCIPAL": "1000000/minute",
+            "GATEWAY_RATE_LIMIT_PER_ADDRESS": "1000000/minute",
         }
     )
     yield

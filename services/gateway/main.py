@@ -7,24 +7,35 @@ this process, on one in-process bus, and reaches them through the same proxy cod
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 
 from gateway.api import dev, documents, readiness
 from gateway.proxy import Upstream
+from gateway.ratelimit import RateLimits
 from gateway.settings import SERVICES, GatewayMode, Settings
-from shared.app import PROBLEM_RESPONSES, RequestContextMiddleware, operations_router
+from shared.app import (
+    PROBLEM_RESPONSES,
+    Receive,
+    RequestContextMiddleware,
+    Scope,
+    Send,
+    operations_router,
+)
 from shared.auth import TokenVerifier
 from shared.errors import Unauthorized, install_error_handlers
 from shared.inprocess import InProcessBus
 from shared.logging import configure_logging
 from shared.settings import BusKind
 
-PROXIED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+def limit_by_address(request: Request) -> None:
+    """The per-address limit, for calls made without a (valid) account."""
+    request.app.state.rate_limits.address(request.client.host if request.client else "")
 
 
 def _embedded_apps(bus: InProcessBus) -> dict[str, FastAPI]:
@@ -47,23 +58,38 @@ def _embedded_apps(bus: InProcessBus) -> dict[str, FastAPI]:
     }
 
 
-def _forwarder(name: str) -> Callable[[Request], Awaitable[Response]]:
-    async def forward(request: Request) -> Response:
+class Forwarder:
+    """The route to one service, as an ASGI app so that it takes every method: the service
+    answers a method its path lacks with 405 and the methods the path has."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        response = await self.forward(request)
+        await response(scope, receive, send)
+
+    async def forward(self, request: Request) -> Response:
         settings: Settings = request.app.state.settings
         public = any(request.url.path.startswith(p) for p in settings.public_path_prefixes)
         if not public:
             authorization = request.headers.get("authorization", "")
             scheme, _, token = authorization.partition(" ")
-            if scheme.lower() != "bearer" or not token:
-                raise Unauthorized("a bearer token is required")
-            # The gateway turns away bad tokens early; each service checks again what it
-            # allows.
-            await request.app.state.token_verifier.verify(token)
-        upstream: Upstream = request.app.state.upstreams[name]
+            try:
+                if scheme.lower() != "bearer" or not token:
+                    raise Unauthorized("a bearer token is required")
+                # The gateway turns away bad tokens early; each service checks again what it
+                # allows.
+                principal = await request.app.state.token_verifier.verify(token)
+            except Unauthorized:
+                limit_by_address(request)
+                raise
+            request.app.state.rate_limits.principal(principal.member_id)
+        else:
+            limit_by_address(request)
+        upstream: Upstream = request.app.state.upstreams[self.name]
         return await upstream.forward(request)
-
-    forward.__name__ = f"forward_{name}"
-    return forward
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -116,17 +142,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.service_apps = service_apps
     app.state.docs_cache = {}
     app.state.token_verifier = TokenVerifier(settings)
+    app.state.rate_limits = RateLimits(
+        enabled=settings.rate_limits,
+        per_principal=settings.rate_limit_per_principal,
+        per_address=settings.rate_limit_per_address,
+    )
     app.state.readiness = lambda: readiness(app)
     install_error_handlers(app)
-    app.include_router(documents)
+    app.include_router(documents, dependencies=[Depends(limit_by_address)])
     app.include_router(operations_router())
     if not settings.is_production:
-        app.include_router(dev, responses=PROBLEM_RESPONSES)
-    for name in SERVICES:
-        handler = _forwarder(name)
-        app.add_api_route(
-            f"/{name}/{{path:path}}", handler, methods=PROXIED_METHODS, include_in_schema=False
+        app.include_router(
+            dev, responses=PROBLEM_RESPONSES, dependencies=[Depends(limit_by_address)]
         )
+    for name in SERVICES:
+        # Every method is passed on: the service answers 405 with the methods its path has.
+        # Starlette takes an ASGI app as a route's endpoint (its type names only functions).
+        app.add_route(f"/{name}/{{path:path}}", Forwarder(name), include_in_schema=False)  # type: ignore[arg-type]
     app.add_middleware(
         RequestContextMiddleware, service="gateway", max_body_bytes=settings.max_body_bytes
     )

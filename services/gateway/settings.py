@@ -1,6 +1,9 @@
 from enum import StrEnum
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
+from pydantic import AfterValidator
+
+from gateway.ratelimit import valid_limit
 from shared.settings import ServiceSettings, service_settings_config
 
 SERVICES = ("goals", "performance", "incentives", "collab")
@@ -30,6 +33,11 @@ class Settings(ServiceSettings):
     # Routes a service serves without an account (a customer's single-use feedback link):
     # the gateway passes them on without a token and the service checks the link itself.
     public_path_prefixes: list[str] = ["/performance/customer-feedback/"]
+    # Per gateway replica (see gateway/ratelimit.py): calls per principal, and per client
+    # address for the routes without an account and for calls whose credentials fail.
+    rate_limits: bool = True
+    rate_limit_per_principal: Annotated[str, AfterValidator(valid_limit)] = "1200/minute"
+    rate_limit_per_address: Annotated[str, AfterValidator(valid_limit)] = "300/minute"
 
     def upstream_url(self, service: str) -> str:
         url: str = getattr(self, f"{service}_url")

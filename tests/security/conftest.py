@@ -1,0 +1,3 @@
+from tests.system import monkeypatch_module, system
+
+__all__ = ["monkeypatch_module", "system"]
