@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -38,6 +38,15 @@ async def add(session: AsyncSession, *, row: T) -> T:
     return row
 
 
+async def _one(session: AsyncSession, model: type[T], where: Any, for_update: bool) -> T | None:
+    statement = select(model).where(where)
+    if for_update:
+        # A row this session loaded before must be read again, now that it is locked.
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    found: T | None = (await session.scalars(statement)).first()
+    return found
+
+
 # ----------------------------------------------------------------------------- copies
 
 
@@ -59,6 +68,18 @@ async def get_member(session: AsyncSession, *, member_id: str) -> MemberCopy | N
 
 async def get_org_unit(session: AsyncSession, *, unit_id: str) -> OrgUnitCopy | None:
     return await session.get(OrgUnitCopy, unit_id)
+
+
+async def subtree(session: AsyncSession, *, roots: Iterable[str]) -> set[str]:
+    """The units in ``roots`` and every unit below them, by the copies' parent ids (a root
+    the copies do not know stays in, on its own)."""
+    units = set(roots)
+    if not units:
+        return units
+    below = select(OrgUnitCopy.id).where(OrgUnitCopy.parent_id.in_(units)).cte(recursive=True)
+    # UNION, not UNION ALL: a cycle in copies that arrived out of order still ends.
+    below = below.union(select(OrgUnitCopy.id).where(OrgUnitCopy.parent_id == below.c.id))
+    return units | set((await session.scalars(select(below.c.id))).all())
 
 
 async def managers_of(session: AsyncSession, *, member_ids: Sequence[str]) -> set[str]:
@@ -172,11 +193,7 @@ async def mark_fired(session: AsyncSession, *, deadline_ids: Sequence[int], at: 
 async def get_ticket(
     session: AsyncSession, *, ticket_id: str, for_update: bool = False
 ) -> Ticket | None:
-    statement = select(Ticket).where(Ticket.id == ticket_id)
-    if for_update:
-        # A row this session loaded before must be read again, now that it is locked.
-        statement = statement.with_for_update().execution_options(populate_existing=True)
-    return (await session.scalars(statement)).first()
+    return await _one(session, Ticket, Ticket.id == ticket_id, for_update)
 
 
 async def last_recorded_at(session: AsyncSession, *, ticket_id: str) -> datetime | None:
@@ -313,11 +330,7 @@ async def actions_of(session: AsyncSession, *, source_ids: Sequence[str]) -> lis
 async def get_action(
     session: AsyncSession, *, action_id: str, for_update: bool = False
 ) -> ActionItem | None:
-    statement = select(ActionItem).where(ActionItem.id == action_id)
-    if for_update:
-        # A row this session loaded before must be read again, now that it is locked.
-        statement = statement.with_for_update().execution_options(populate_existing=True)
-    return (await session.scalars(statement)).first()
+    return await _one(session, ActionItem, ActionItem.id == action_id, for_update)
 
 
 # ----------------------------------------------------------------------------- retros
@@ -326,11 +339,7 @@ async def get_action(
 async def get_retro(
     session: AsyncSession, *, retro_id: str, for_update: bool = False
 ) -> Retrospective | None:
-    statement = select(Retrospective).where(Retrospective.id == retro_id)
-    if for_update:
-        # A row this session loaded before must be read again, now that it is locked.
-        statement = statement.with_for_update().execution_options(populate_existing=True)
-    return (await session.scalars(statement)).first()
+    return await _one(session, Retrospective, Retrospective.id == retro_id, for_update)
 
 
 async def overdue_retros(
@@ -379,11 +388,7 @@ async def search_articles(
 async def get_grant(
     session: AsyncSession, *, grant_id: str, for_update: bool = False
 ) -> DataGrant | None:
-    statement = select(DataGrant).where(DataGrant.id == grant_id)
-    if for_update:
-        # A row this session loaded before must be read again, now that it is locked.
-        statement = statement.with_for_update().execution_options(populate_existing=True)
-    return (await session.scalars(statement)).first()
+    return await _one(session, DataGrant, DataGrant.id == grant_id, for_update)
 
 
 async def list_grants(session: AsyncSession, *, unit_ids: Sequence[str] | None) -> list[DataGrant]:

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from shared.api import IsoDate, RequestModel
+from shared.periods import FIRST_DAY, LAST_DAY
 
 Text200 = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
@@ -29,8 +30,11 @@ WindowText = Annotated[str, StringConstraints(pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}
 Hours = Annotated[Decimal, Field(gt=0, le=10_000, max_digits=10, decimal_places=4)]
 Share = Annotated[Decimal, Field(gt=0, lt=1, max_digits=5, decimal_places=4)]
 Url = Annotated[AnyHttpUrl, UrlConstraints(max_length=1000)]
-# Far enough from the end of the calendar that adding the SLA or the retro's days is safe.
-Day = Annotated[IsoDate, Field(ge=date(1900, 1, 1), le=date(9000, 12, 31))]
+# The supported range of every service (1900-01-01 to 2999-12-31); what a rule adds to a
+# day (a retro's due date) is checked where it is added.
+Day = Annotated[IsoDate, Field(ge=FIRST_DAY, le=LAST_DAY)]
+# A month as the periods write it, in the supported years: 2026-03.
+MONTH_PATTERN = r"^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])$"
 Ids = Annotated[list[Ident], Field(max_length=200)]
 
 
@@ -592,7 +596,7 @@ class MonthlyMeetingCreate(RequestModel):
         }
     )
 
-    month: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+    month: Annotated[str, StringConstraints(pattern=MONTH_PATTERN)]
     scheduled_at: AwareDatetime
     host_id: Ident
     recorder_id: Ident

@@ -56,7 +56,9 @@ class BonusCalculated(Event):
 
 @catalog.register
 class PayoutApproved(Event):
-    """Finance approved a payout run; from now on it is immutable. Payroll takes it from here."""
+    """Finance approved a payout run; from now on it is immutable. Payroll takes it from here.
+    ``approved_by`` gave the final approval; ``first_approved_by`` the first of two, when the
+    run paid the person who approved it first (else null)."""
 
     event_type: ClassVar[str] = "incentives.payout.approved"
     event_name: ClassVar[str] = "PayoutApproved"
@@ -66,6 +68,7 @@ class PayoutApproved(Event):
                 "run_id": "8f0c2a4e-1b3d-4c5e-9f7a-0b1c2d3e4f5a",
                 "period": "2026-Q1",
                 "approved_by": "m-finance",
+                "first_approved_by": None,
                 "members": 12,
                 "totals": {"CNY": "701234.50"},
                 "member_totals": [{"member_id": "s1", "currency": "CNY", "total": "58300.00"}],
@@ -76,6 +79,7 @@ class PayoutApproved(Event):
     run_id: str
     period: str
     approved_by: str
+    first_approved_by: str | None = None
     members: int
     totals: dict[str, Decimal]
     member_totals: list[dict[str, Any]]

@@ -177,17 +177,26 @@ class Projection(Base):
     )
 
 
+# A run's lines follow their inputs until it is approved: while it is a draft, and while its
+# first approval waits for a second approver (see ``service/payouts.approve``).
+UNAPPROVED_RUN_STATES = ("draft", "awaiting_second_approval")
+
+
 class PayoutRun(Base):
-    """A period's payouts: draft, then approved (immutable), then exported to payroll."""
+    """A period's payouts: draft (awaiting a second approval when its first approver is paid
+    in it), then approved (immutable), then exported to payroll."""
 
     __tablename__ = "payout_runs"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     period: Mapped[str] = mapped_column(String(10), index=True)
-    state: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(30))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # The first of two approvals (a run that pays its approver); the final one is approved_*.
+    first_approved_by: Mapped[str | None] = mapped_column(String(100))
+    first_approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     approved_by: Mapped[str | None] = mapped_column(String(100))
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     exported_by: Mapped[str | None] = mapped_column(String(100))

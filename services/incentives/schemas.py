@@ -544,7 +544,12 @@ class WhatIfRead(BaseModel):
 
 
 class RunState(StrEnum):
+    """draft > approved > exported; a run that pays its first approver waits in
+    ``awaiting_second_approval`` for someone it does not pay (a recalculation returns it to
+    ``draft``)."""
+
     draft = "draft"
+    awaiting_second_approval = "awaiting_second_approval"
     approved = "approved"
     exported = "exported"
 
@@ -579,6 +584,8 @@ class RunRead(BaseModel):
                 "member_totals": [{"member_id": "s1", "currency": "CNY", "total": "58000.00"}],
                 "created_by": "incentives",
                 "created_at": "2026-04-01T09:00:00Z",
+                "first_approved_by": None,
+                "first_approved_at": None,
                 "approved_by": None,
                 "approved_at": None,
                 "exported_by": None,
@@ -597,7 +604,11 @@ class RunRead(BaseModel):
     member_totals: list[MemberTotal]
     created_by: str
     created_at: datetime
-    approved_by: str | None
+    first_approved_by: str | None = Field(
+        description="Who gave the first of two approvals (the run pays them), else null"
+    )
+    first_approved_at: datetime | None
+    approved_by: str | None = Field(description="Who gave the final approval")
     approved_at: datetime | None
     exported_by: str | None
     exported_at: datetime | None

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incentives import repository
-from incentives.models import MemberCopy, PayoutLine, PayoutRun, Projection
+from incentives.models import UNAPPROVED_RUN_STATES, MemberCopy, PayoutLine, PayoutRun, Projection
 from incentives.service.calculator import Line, Slice
 from incentives.service.pay_lines import PeriodInputs, lines_under, period_inputs, total
 from incentives.service.payouts import member_run_lines, run_inputs
@@ -89,9 +89,9 @@ async def drift(session: AsyncSession) -> list[Drift]:
     for period in sorted(periods | {run.period for run in runs}):
         data = await period_inputs(session, period)
         found += _projections(period, members, data, projections[period], pending)
-        if any(run.period == period and run.state != "draft" for run in runs):
+        if any(run.period == period and run.state not in UNAPPROVED_RUN_STATES for run in runs):
             found += await _paid(session, period, members, data, pending)
-    drafts = [run for run in runs if run.state == "draft"]  # oldest first
+    drafts = [run for run in runs if run.state in UNAPPROVED_RUN_STATES]  # oldest first
     for n, run in enumerate(drafts):
         found += await _draft(session, run, members, pending, oldest=n == 0)
     found += await _commission(session)

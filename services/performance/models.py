@@ -151,6 +151,8 @@ class ReviewCycle(Base):
     weights: Mapped[dict[str, str]] = mapped_column(JSON)
     source_weights: Mapped[dict[str, str]] = mapped_column(JSON)
     peers_anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Peer answers a review needs before its reviewee sees any peer rating.
+    min_peer_answers: Mapped[int] = mapped_column(Integer)
     rating_scale: Mapped[list[dict[str, str]]] = mapped_column(JSON)
     target_distribution: Mapped[dict[str, str]] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(30))
@@ -194,6 +196,25 @@ class Feedback(Base):
     attitude: Mapped[Decimal] = mapped_column(Numeric(4, 2))
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Nomination(Base):
+    """A member nominated to give peer feedback on a review: proposed by the reviewee and
+    approved (or declined) by the manager of record or HR, or added by them approved; it is
+    answered once, by the nominee's feedback."""
+
+    __tablename__ = "nominations"
+    __table_args__ = (UniqueConstraint("review_id", "member_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    review_id: Mapped[str] = mapped_column(ForeignKey(f"{SCHEMA}.reviews.id"), index=True)
+    member_id: Mapped[str] = mapped_column(String(36))
+    state: Mapped[str] = mapped_column(String(20))
+    nominated_by: Mapped[str] = mapped_column(String(100))
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class FeedbackInvite(Base):

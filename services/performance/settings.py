@@ -27,5 +27,11 @@ class Settings(ServiceSettings):
     )
     core_retention_target: Decimal = Field(default=Decimal("0.90"))
     voluntary_attrition_target: Decimal = Field(default=Decimal("0.08"))
+    min_peer_answers: int = Field(
+        default=3,
+        ge=1,
+        description="Peer answers a review needs before its reviewee sees peer ratings "
+        "(a cycle's default)",
+    )
     backbone_min_months: int = Field(default=6, description="Tenure before backbone")
     management_min_months: int = Field(default=24, description="Tenure before management")

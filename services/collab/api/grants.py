@@ -36,7 +36,8 @@ async def create_grant(
 async def list_grants(
     session: SessionDep, principal: CurrentPrincipal, today: TodayDep
 ) -> list[GrantRead]:
-    """Grants your units gave or received (all for HR and admins)."""
+    """Grants your units gave or received (a manager's: with the units below them; all for
+    HR and admins)."""
     return [
         grants.to_read(g, today) for g in await grants.list_grants(session, principal=principal)
     ]

@@ -77,7 +77,8 @@ async def list_tickets(
     cursor: str | None = None,
     limit: Limit = 50,
 ) -> Page[TicketRead]:
-    """The tickets you may see (yours, your units', the ones you mediate), oldest first."""
+    """The tickets you may see (yours, your units', for a manager also those of the units
+    below, the ones you mediate), oldest first."""
     rows, next_cursor = await tickets.list_tickets(
         session, principal=principal, status=status, unit_id=unit_id, cursor=cursor, limit=limit
     )

@@ -3,9 +3,16 @@
 A ticket is seen by its requester and everyone in the requester or owner unit, its assignee,
 its mediator, and HR and admins; anyone else gets 404, so they do not learn it exists.
 Meeting minutes are for the attendees (host, recorder, speakers, attendees) and their
-managers. The gateway checks the token; these rules are checked here."""
+managers. The gateway checks the token; these rules are checked here.
+
+Units mean what they mean in goals and performance: a member acts for the units in their
+token; a manager for those units and every unit below them (collab's copy of goals' org
+tree), so a department's manager sees and acts on its teams' tickets, settings and grants.
+A unit the copies do not know yet still counts, on its own."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
@@ -22,71 +29,97 @@ def sees_everything(principal: Principal) -> bool:
     return principal.has(Role.hr, Role.admin)
 
 
-def repository_visibility(principal: Principal) -> ColumnElement[bool]:
+@dataclass(frozen=True)
+class Scope:
+    """What one principal may reach, worked out once per request."""
+
+    principal: Principal
+    everything: bool
+    # The units in the token; for a manager, with every unit below them.
+    units: frozenset[str]
+
+    @property
+    def member_id(self) -> str:
+        return self.principal.member_id
+
+    @property
+    def manager(self) -> bool:
+        return self.principal.has(Role.manager)
+
+
+async def scope_of(session: AsyncSession, principal: Principal) -> Scope:
+    if sees_everything(principal):
+        return Scope(principal, True, frozenset())
+    units = set(principal.org_units)
+    if principal.has(Role.manager):
+        units = await repository.subtree(session, roots=units)
+    return Scope(principal, False, frozenset(units))
+
+
+def repository_visibility(scope: Scope) -> ColumnElement[bool]:
     """The tickets a principal may see, as a query condition (the rule of ``may_see_ticket``)."""
     return repository.ticket_visibility(
-        everything=sees_everything(principal),
-        member_id=principal.member_id,
-        unit_ids=principal.org_units,
+        everything=scope.everything, member_id=scope.member_id, unit_ids=sorted(scope.units)
     )
 
 
-def on_requester_side(principal: Principal, ticket: Ticket) -> bool:
+def on_requester_side(scope: Scope, ticket: Ticket) -> bool:
+    return scope.member_id == ticket.requester_id or ticket.requester_unit_id in scope.units
+
+
+def on_owner_side(scope: Scope, ticket: Ticket) -> bool:
+    return scope.member_id == ticket.assignee_id or ticket.owner_unit_id in scope.units
+
+
+def is_mediator(scope: Scope, ticket: Ticket) -> bool:
+    return ticket.mediator_id is not None and ticket.mediator_id == scope.member_id
+
+
+def may_see_ticket(scope: Scope, ticket: Ticket) -> bool:
     return (
-        principal.member_id == ticket.requester_id
-        or ticket.requester_unit_id in principal.org_units
+        scope.everything
+        or on_requester_side(scope, ticket)
+        or on_owner_side(scope, ticket)
+        or is_mediator(scope, ticket)
     )
 
 
-def on_owner_side(principal: Principal, ticket: Ticket) -> bool:
-    return principal.member_id == ticket.assignee_id or ticket.owner_unit_id in principal.org_units
-
-
-def is_mediator(principal: Principal, ticket: Ticket) -> bool:
-    return ticket.mediator_id is not None and ticket.mediator_id == principal.member_id
-
-
-def may_see_ticket(principal: Principal, ticket: Ticket) -> bool:
-    return (
-        sees_everything(principal)
-        or on_requester_side(principal, ticket)
-        or on_owner_side(principal, ticket)
-        or is_mediator(principal, ticket)
-    )
-
-
-def require_ticket_visible(principal: Principal, ticket: Ticket | None) -> Ticket:
-    if ticket is None or not may_see_ticket(principal, ticket):
+def require_ticket_visible(scope: Scope, ticket: Ticket | None) -> Ticket:
+    if ticket is None or not may_see_ticket(scope, ticket):
         raise NotFound(HIDDEN)
     return ticket
 
 
-def require_owner_side(principal: Principal, ticket: Ticket, what: str) -> None:
-    if not (sees_everything(principal) or on_owner_side(principal, ticket)):
+def require_may_ask_for(scope: Scope, unit_id: str) -> None:
+    """A ticket is opened on behalf of a unit you belong to (or, as its manager, one below)."""
+    if not (scope.everything or unit_id in scope.units):
+        raise Forbidden("you may only ask on behalf of a unit you belong to or manage")
+
+
+def require_owner_side(scope: Scope, ticket: Ticket, what: str) -> None:
+    if not (scope.everything or on_owner_side(scope, ticket)):
         raise Forbidden(f"only the owner unit or the assignee may {what}")
 
 
-def require_requester_side(principal: Principal, ticket: Ticket, what: str) -> None:
-    if not (sees_everything(principal) or on_requester_side(principal, ticket)):
+def require_requester_side(scope: Scope, ticket: Ticket, what: str) -> None:
+    if not (scope.everything or on_requester_side(scope, ticket)):
         raise Forbidden(f"only the requester's unit may {what}")
 
 
-def require_party(principal: Principal, ticket: Ticket, what: str) -> None:
-    if not (
-        sees_everything(principal)
-        or on_owner_side(principal, ticket)
-        or on_requester_side(principal, ticket)
-    ):
+def require_party(scope: Scope, ticket: Ticket, what: str) -> None:
+    if not (scope.everything or on_owner_side(scope, ticket) or on_requester_side(scope, ticket)):
         raise Forbidden(f"only the requester's or the owner's unit may {what}")
 
 
-def require_unit_manager(principal: Principal, unit_id: str, what: str) -> None:
-    """A unit's settings and data are for its managers, HR and admins to change."""
-    if sees_everything(principal) or (
-        principal.has(Role.manager) and unit_id in principal.org_units
-    ):
-        return
-    raise Forbidden(f"a manager of the unit, HR or an admin may {what}")
+def may_manage_unit(scope: Scope, unit_id: str) -> bool:
+    return scope.everything or (scope.manager and unit_id in scope.units)
+
+
+def require_unit_manager(scope: Scope, unit_id: str, what: str) -> None:
+    """A unit's settings and data are for its managers (and those of the units above it),
+    HR and admins to change."""
+    if not may_manage_unit(scope, unit_id):
+        raise Forbidden(f"a manager of the unit, HR or an admin may {what}")
 
 
 def require_hr(principal: Principal) -> None:

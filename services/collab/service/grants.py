@@ -12,7 +12,7 @@ from collab import repository
 from collab.events import DataGrantChanged, outbox
 from collab.models import DataGrant
 from collab.schemas import GrantCreate, GrantRead, GrantUpdate
-from collab.service.access import require_unit_manager, sees_everything
+from collab.service.access import Scope, require_unit_manager, scope_of
 from shared.api import check_if_match
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound, invalid
@@ -55,8 +55,10 @@ async def _publish(session: AsyncSession, grant: DataGrant) -> None:
 async def create_grant(
     session: AsyncSession, *, principal: Principal, body: GrantCreate, today: date
 ) -> DataGrant:
-    """The grantor unit's manager (or HR, an admin) grants read access until a date."""
-    require_unit_manager(principal, body.grantor_unit_id, "share a unit's data")
+    """The grantor unit's manager (or the manager of a unit above it, HR, an admin) grants
+    read access until a date."""
+    scope = await scope_of(session, principal)
+    require_unit_manager(scope, body.grantor_unit_id, "share a unit's data")
     if body.grantee_unit_id == body.grantor_unit_id:
         raise invalid("grantee_unit_id", "a unit does not need a grant to read its own data")
     if body.valid_until < today:
@@ -81,8 +83,9 @@ async def create_grant(
 async def _grant_for_change(
     session: AsyncSession, principal: Principal, grant_id: str
 ) -> DataGrant:
-    grant = await get_grant(session, principal=principal, grant_id=grant_id, for_update=True)
-    require_unit_manager(principal, grant.grantor_unit_id, "change a unit's grants")
+    scope = await scope_of(session, principal)
+    grant = await _find_grant(session, scope, grant_id, for_update=True)
+    require_unit_manager(scope, grant.grantor_unit_id, "change a unit's grants")
     if grant.revoked_at is not None:
         raise Conflict("this grant was revoked; make a new one")
     return grant
@@ -119,18 +122,24 @@ async def revoke_grant(
     return grant
 
 
-async def get_grant(
-    session: AsyncSession, *, principal: Principal, grant_id: str, for_update: bool = False
+async def _find_grant(
+    session: AsyncSession, scope: Scope, grant_id: str, *, for_update: bool = False
 ) -> DataGrant:
+    """A grant its grantor's or grantee's side may see (the units in the scope), else 404."""
     grant = await repository.get_grant(session, grant_id=grant_id, for_update=for_update)
     if grant is None or not (
-        sees_everything(principal)
-        or {grant.grantor_unit_id, grant.grantee_unit_id} & set(principal.org_units)
+        scope.everything or {grant.grantor_unit_id, grant.grantee_unit_id} & scope.units
     ):
         raise NotFound("no such resource, or it is not yours to see")
     return grant
 
 
+async def get_grant(session: AsyncSession, *, principal: Principal, grant_id: str) -> DataGrant:
+    return await _find_grant(session, await scope_of(session, principal), grant_id)
+
+
 async def list_grants(session: AsyncSession, *, principal: Principal) -> list[DataGrant]:
-    units = None if sees_everything(principal) else list(principal.org_units)
+    """The grants the units in the principal's scope gave or received (all for HR)."""
+    scope = await scope_of(session, principal)
+    units = None if scope.everything else sorted(scope.units)
     return await repository.list_grants(session, unit_ids=units)

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from collab import repository
 from collab.models import SlaPolicy, UnitCalendar
 from collab.schemas import CalendarPut, CalendarRead, PolicyCreate
-from collab.service.access import require_hr, require_unit_manager
+from collab.service.access import require_hr, require_unit_manager, scope_of
 from collab.service.calendar import CalendarError, format_window, parse_window
 from collab.service.sla import calendar_of
 from collab.settings import Settings
@@ -55,7 +55,8 @@ async def put_calendar(
 ) -> CalendarRead:
     """Set a unit's calendar. Tickets already open keep their due times until their clock
     next changes (a pause, a new priority)."""
-    require_unit_manager(principal, unit_id, "set a unit's business hours")
+    scope = await scope_of(session, principal)
+    require_unit_manager(scope, unit_id, "set a unit's business hours")
     _check_calendar(body, settings)
     row = _row(unit_id, body, principal.member_id)
     fields = ("timezone", "week", "holidays", "makeup_days", "makeup_hours")

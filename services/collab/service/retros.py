@@ -13,11 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from collab import repository
 from collab.models import KnowledgeArticle, Retrospective
 from collab.schemas import ActionItemRead, ArticleCreate, RetroCreate, RetroFile, RetroRead
-from collab.service.access import require_unit_manager, sees_everything
+from collab.service.access import Scope, may_manage_unit, require_unit_manager, scope_of
 from collab.service.meetings import new_action_item
 from collab.settings import Settings
 from shared.auth import Principal
-from shared.errors import Conflict, Forbidden, NotFound
+from shared.errors import Conflict, Forbidden, NotFound, invalid
+from shared.periods import LAST_DAY, SUPPORTED_RANGE
 
 FILED = "filed"
 
@@ -34,7 +35,15 @@ def search_terms(query: str) -> list[str]:
 async def create_retro(
     session: AsyncSession, *, principal: Principal, settings: Settings, body: RetroCreate
 ) -> Retrospective:
-    require_unit_manager(principal, body.unit_id, "plan a unit's retrospective")
+    scope = await scope_of(session, principal)
+    require_unit_manager(scope, body.unit_id, "plan a unit's retrospective")
+    due_on = body.ended_on + timedelta(days=settings.retro_due_days)
+    if due_on > LAST_DAY:
+        raise invalid(
+            "ended_on",
+            f"the retrospective would be due on {due_on.isoformat()}, after the supported "
+            f"range ({SUPPORTED_RANGE})",
+        )
     retro: Retrospective = await repository.add(
         session,
         row=Retrospective(
@@ -42,7 +51,7 @@ async def create_retro(
             project=body.project,
             unit_id=body.unit_id,
             ended_on=body.ended_on,
-            due_on=body.ended_on + timedelta(days=settings.retro_due_days),
+            due_on=due_on,
             facilitator_id=body.facilitator_id,
             status="due",
             created_by=principal.member_id,
@@ -51,21 +60,24 @@ async def create_retro(
     return retro
 
 
-def _may_see(principal: Principal, retro: Retrospective) -> bool:
+def _may_see(scope: Scope, retro: Retrospective) -> bool:
     return (
-        sees_everything(principal)
-        or retro.unit_id in principal.org_units
-        or principal.member_id == retro.facilitator_id
+        scope.everything or retro.unit_id in scope.units or scope.member_id == retro.facilitator_id
     )
 
 
-async def get_retro(
-    session: AsyncSession, *, principal: Principal, retro_id: str, for_update: bool = False
+async def _find_retro(
+    session: AsyncSession, scope: Scope, retro_id: str, *, for_update: bool = False
 ) -> Retrospective:
     retro = await repository.get_retro(session, retro_id=retro_id, for_update=for_update)
-    if retro is None or not _may_see(principal, retro):
+    if retro is None or not _may_see(scope, retro):
         raise NotFound("no such resource, or it is not yours to see")
     return retro
+
+
+async def get_retro(session: AsyncSession, *, principal: Principal, retro_id: str) -> Retrospective:
+    """A retro, for its unit (a manager: and the units above it), its facilitator, HR."""
+    return await _find_retro(session, await scope_of(session, principal), retro_id)
 
 
 def _article_body(body: RetroFile) -> str:
@@ -85,12 +97,10 @@ async def file_retro(
     now: datetime,
 ) -> Retrospective:
     """Record the retro, file it in the knowledge base, track its process changes."""
-    retro = await get_retro(session, principal=principal, retro_id=retro_id, for_update=True)
-    if principal.member_id != retro.facilitator_id:
-        try:
-            require_unit_manager(principal, retro.unit_id, "file a retrospective")
-        except Forbidden as exc:
-            raise Forbidden("the facilitator or the unit's manager files the retro") from exc
+    scope = await scope_of(session, principal)
+    retro = await _find_retro(session, scope, retro_id, for_update=True)
+    if principal.member_id != retro.facilitator_id and not may_manage_unit(scope, retro.unit_id):
+        raise Forbidden("the facilitator or the unit's manager files the retro")
     if retro.status == FILED:
         raise Conflict("this retrospective is filed already")
     title = f"Retrospective: {retro.project}"
@@ -125,8 +135,10 @@ async def file_retro(
 async def overdue(
     session: AsyncSession, *, principal: Principal, today: date
 ) -> list[Retrospective]:
-    """Retros past their due date and not filed: all for HR and admins, else your units'."""
-    units = None if sees_everything(principal) else list(principal.org_units)
+    """Retros past their due date and not filed: all for HR and admins, else your units'
+    (a manager's: with the units below them)."""
+    scope = await scope_of(session, principal)
+    units = None if scope.everything else sorted(scope.units)
     return await repository.overdue_retros(session, today=today, unit_ids=units)
 
 

@@ -20,15 +20,16 @@ from goals.schemas import (
     SquadMemberAdd,
 )
 from goals.service.access import Scope, ancestors, descendants, require_admin, scope_of
+from goals.service.cursors import created_position
 from shared.api import (
     check_if_match,
-    created_cursor_position,
     created_page,
     decode_cursor,
     encode_cursor,
 )
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound, invalid
+from shared.periods import LAST_DAY, SUPPORTED_RANGE
 
 
 async def create_org_unit(
@@ -83,7 +84,7 @@ async def get_org_unit(session: AsyncSession, *, unit_id: str) -> OrgUnit:
 async def list_org_units(
     session: AsyncSession, *, parent_id: str | None, cursor: str | None, limit: int
 ) -> tuple[list[OrgUnit], str | None]:
-    after = created_cursor_position(cursor)
+    after = created_position(cursor)
     units = await repository.list_org_units(
         session, parent_id=parent_id, after=after, limit=limit + 1
     )
@@ -269,6 +270,13 @@ async def create_mentorship(
     for field, member_id in (("mentor_id", body.mentor_id), ("mentee_id", body.mentee_id)):
         if await repository.get_member(session, member_id=member_id) is None:
             raise invalid(field, f"member {member_id} does not exist")
+    ends_on = add_months(body.starts_on, body.months)
+    if ends_on > LAST_DAY:
+        raise invalid(
+            "months",
+            f"the mentorship would end on {ends_on.isoformat()}, after the supported range "
+            f"({SUPPORTED_RANGE})",
+        )
     mentorship: Mentorship = await repository.add(
         session,
         row=Mentorship(
@@ -276,7 +284,7 @@ async def create_mentorship(
             mentor_id=body.mentor_id,
             mentee_id=body.mentee_id,
             starts_on=body.starts_on,
-            ends_on=add_months(body.starts_on, body.months),
+            ends_on=ends_on,
         ),
     )
     return mentorship

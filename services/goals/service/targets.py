@@ -27,15 +27,15 @@ from goals.schemas import (
 )
 from goals.service import figures
 from goals.service.access import Scope, require_owner
+from goals.service.cursors import created_position
 from goals.settings import Settings
 from shared.api import (
     check_if_match,
-    created_cursor_position,
     created_page,
 )
 from shared.auth import Principal, Role
 from shared.errors import Conflict, NotFound, Unprocessable, invalid
-from shared.periods import Grain, Period
+from shared.periods import FIRST_YEAR, Grain, Period
 
 CENT = Decimal("0.01")
 
@@ -123,7 +123,7 @@ async def smart_check(
 
 
 def _recent_periods(period: Period, count: int) -> list[Period]:
-    """The ``count`` periods of the same grain before ``period``."""
+    """The ``count`` periods of the same grain before ``period`` (none before 1900)."""
     found: list[Period] = []
     year, index = period.year, period.index
     size = {Grain.year: 1, Grain.quarter: 4, Grain.month: 12}[period.grain]
@@ -131,6 +131,8 @@ def _recent_periods(period: Period, count: int) -> list[Period]:
         index -= 1
         if index < 1:
             year, index = year - 1, size
+        if year < FIRST_YEAR:
+            break
         found.append(Period(year, period.grain, index))
     return found
 
@@ -282,7 +284,7 @@ async def list_goals(
         if scope.managed_units:
             managed = await repository.members_in_units(session, unit_ids=scope.managed_units)
             owner_ids |= set(managed)
-    after = created_cursor_position(cursor)
+    after = created_position(cursor)
     goals = await repository.list_goals(
         session,
         owner_type=owner_type,
@@ -418,6 +420,8 @@ async def cascade(
             raise invalid("children", "splitting by weights needs a weight on every child")
         shares = [c.weight or Decimal(0) for c in children]
     elif body.mode == "last_year":
+        if any((c.period or parent_period).year <= FIRST_YEAR for c in children):
+            raise invalid("mode", f"{FIRST_YEAR} has no last year in the supported range")
         last_year = await figures.FigureEngine(session).compute(
             [
                 (

@@ -22,6 +22,7 @@ from goals.service.access import Scope, require_owner
 from goals.service.targets import get_goal
 from shared.api import check_if_match
 from shared.errors import Conflict, NotFound, Unprocessable
+from shared.periods import LAST_DAY, SUPPORTED_RANGE
 
 
 def quadrant(*, urgent: bool, important: bool) -> Quadrant:
@@ -147,6 +148,11 @@ async def weekly_report(
     await require_owner(session, scope, owner_type="member", owner_id=member_id, write=False)
     week_start = day - timedelta(days=day.weekday())
     week_end = week_start + timedelta(days=6)
+    if week_end > LAST_DAY:
+        message = f"the week of {day.isoformat()} ends after the supported range, {SUPPORTED_RANGE}"
+        raise Unprocessable(
+            message, errors=[{"loc": ["query", "week_of"], "msg": message, "type": "value_error"}]
+        )
     start = datetime.combine(week_start, time.min, UTC)
     end = datetime.combine(week_end + timedelta(days=1), time.min, UTC)
     tasks = await repository.tasks_of(session, owner_id=member_id)

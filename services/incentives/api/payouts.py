@@ -23,7 +23,7 @@ from incentives.schemas import (
     WhatIfCreate,
     WhatIfRead,
 )
-from incentives.service import access, pay_lines, payouts
+from incentives.service import access, pay_lines, payouts, payroll
 from incentives.service.calculator import ROUNDING
 from shared.api import check_if_match, etag_of
 from shared.auth import CurrentPrincipal
@@ -80,6 +80,8 @@ async def _read(session: SessionDep, run: PayoutRun) -> RunRead:
         member_totals=[MemberTotal(**m) for m in member_totals],
         created_by=run.created_by,
         created_at=run.created_at,
+        first_approved_by=run.first_approved_by,
+        first_approved_at=run.first_approved_at,
         approved_by=run.approved_by,
         approved_at=run.approved_at,
         exported_by=run.exported_by,
@@ -147,11 +149,16 @@ async def approve(
     response: Response,
     if_match: Annotated[str | None, Header()] = None,
 ) -> RunRead:
-    """Approve a draft run (finance; If-Match the ETag you reviewed, so a run recalculated
-    since is not approved blind). It becomes immutable; ``PayoutApproved`` is published."""
+    """Approve a run (finance or admin; If-Match the ETag you reviewed, so a run recalculated
+    since is not approved blind). It becomes immutable; ``PayoutApproved`` is published.
+
+    Nobody approves alone a run that pays themselves: an approver with a line in the run gives
+    the first approval, and the run is ``awaiting_second_approval`` until a different finance
+    or admin principal it does not pay approves it (the same person, or anyone it pays, is
+    refused: 403 ``second-approver-required``). Recalculating it withdraws the first."""
     access.require_finance(principal)
     run = await payouts.get_run(session, run_id, lock=True)
-    payouts.require_draft(run)
+    payouts.require_unapproved(run)
     check_if_match(if_match, run.id, run.version)
     run = await payouts.approve(session, principal, run)
     response.headers["ETag"] = etag_of(run.id, run.version)
@@ -169,7 +176,7 @@ async def export(run_id: str, session: SessionDep, principal: CurrentPrincipal) 
     again returns the same file."""
     access.require_finance(principal)
     run = await payouts.get_run(session, run_id, lock=True)
-    content = await payouts.export(session, principal, run)
+    content = await payroll.export(session, principal, run)
     return Response(
         content,
         media_type="text/csv; charset=utf-8",
@@ -213,7 +220,8 @@ async def statement(
 async def add_adjustment(
     body: AdjustmentCreate, session: SessionDep, principal: CurrentPrincipal
 ) -> AdjustmentRead:
-    """A correction with its reason (finance), paid as a line of the next run."""
+    """A correction with its reason (finance or admin), paid as a line of the next run; not
+    for your own pay (403 ``self-decision``)."""
     access.require_finance(principal)
     adjustment = await payouts.add_adjustment(session, principal, body)
     return AdjustmentRead.model_validate(adjustment, from_attributes=True)

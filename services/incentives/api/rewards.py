@@ -29,7 +29,9 @@ async def create_project(
     settings: SettingsDep,
     response: Response,
 ) -> ProjectRead:
-    """A special project with a one-off amount per member (a manager, HR or admin)."""
+    """A special project with a one-off amount per member (a manager for their units'
+    members, HR or admin); never one that pays you (403 ``self-decision``; a member outside a
+    manager's units: 403 ``out-of-scope``)."""
     access.require_manager(principal)
     project = await rewards.create_project(session, principal, settings, body)
     response.headers["Location"] = f"/incentives/projects/{project.id}"
@@ -49,7 +51,8 @@ async def list_projects(session: SessionDep, principal: CurrentPrincipal) -> lis
 async def mark_successful(
     project_id: str, body: ProjectSuccess, session: SessionDep, principal: CurrentPrincipal
 ) -> ProjectRead:
-    """Mark the project successful (a manager, HR or admin), with what made it so."""
+    """Mark the project successful (a manager for their units' members, HR or admin), with
+    what made it so; never a project that pays you (403 ``self-decision``, ``out-of-scope``)."""
     access.require_manager(principal)
     project = await rewards.get_project(session, project_id)
     project = await rewards.mark_successful(session, principal, project, body)
@@ -60,8 +63,8 @@ async def mark_successful(
 async def approve_project(
     project_id: str, session: SessionDep, principal: CurrentPrincipal
 ) -> ProjectRead:
-    """Approve the bonuses (finance; not the one who marked it successful): the next payout
-    run pays them."""
+    """Approve the bonuses (finance; not the one who marked it successful, never a project
+    that pays you: 403 ``self-decision``): the next payout run pays them."""
     access.require_finance(principal)
     project = await rewards.get_project(session, project_id)
     project = await rewards.approve(session, principal, project)

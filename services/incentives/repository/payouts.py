@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incentives.models import (
+    UNAPPROVED_RUN_STATES,
     Adjustment,
     PayoutLine,
     PayoutRun,
@@ -124,9 +125,10 @@ async def runs(session: AsyncSession, *, period: str | None = None) -> list[Payo
 
 
 async def draft_runs(session: AsyncSession, *, lock: bool = False) -> list[PayoutRun]:
-    """Every draft run, oldest first. ``lock``: each is held (and read afresh) until the
-    transaction ends; a run approved meanwhile is waited for and left out."""
-    query = select(PayoutRun).where(PayoutRun.state == "draft")
+    """Every run not approved yet (a draft, or awaiting its second approval), oldest first.
+    ``lock``: each is held (and read afresh) until the transaction ends; a run approved
+    meanwhile is waited for and left out."""
+    query = select(PayoutRun).where(PayoutRun.state.in_(UNAPPROVED_RUN_STATES))
     if lock:
         # Rows are locked in id order, the same in every transaction: no two wait in a cycle.
         query = (
@@ -139,9 +141,11 @@ async def draft_runs(session: AsyncSession, *, lock: bool = False) -> list[Payou
 
 
 async def draft_run(session: AsyncSession, *, period: str) -> PayoutRun | None:
-    """The period's draft run, if it has one (a period has at most one)."""
+    """The period's run not approved yet, if it has one (a period has at most one)."""
     return await session.scalar(
-        select(PayoutRun).where(PayoutRun.period == period, PayoutRun.state == "draft")
+        select(PayoutRun).where(
+            PayoutRun.period == period, PayoutRun.state.in_(UNAPPROVED_RUN_STATES)
+        )
     )
 
 
@@ -192,7 +196,7 @@ async def paid_totals(
         .join(PayoutRun, PayoutRun.id == PayoutLine.run_id)
         .where(
             PayoutRun.period == period,
-            PayoutRun.state != "draft",
+            PayoutRun.state.not_in(UNAPPROVED_RUN_STATES),
             PayoutLine.rule.in_(PLAN_RULES),
         )
         .group_by(PayoutLine.member_id)
@@ -219,7 +223,7 @@ async def approved_run_exists(session: AsyncSession, *, period: str) -> bool:
     found = await session.scalar(
         select(func.count())
         .select_from(PayoutRun)
-        .where(PayoutRun.period == period, PayoutRun.state != "draft")
+        .where(PayoutRun.period == period, PayoutRun.state.not_in(UNAPPROVED_RUN_STATES))
     )
     return bool(found)
 

@@ -1,22 +1,36 @@
-"""Who may see what in incentives: a member their own pay, a manager their units' members
-(by the member's unit path from goals), finance, HR and admins everything."""
+"""Who may see what in incentives, and who may decide what about whom.
+
+Seeing: a member their own pay, a manager their units' members (by the member's unit path
+from goals), finance, HR and admins everything. Deciding (issue 12, "nobody decides about
+themselves"): nobody takes a decision that pays themselves, whatever their roles; a manager
+decides only about the members of the units they manage and the units below them."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incentives import repository
+from incentives.models import MemberCopy
 from shared.auth import Principal, Role
-from shared.errors import NotFound
+from shared.errors import OUT_OF_SCOPE, SELF_DECISION, DecisionRefused, NotFound
+
+# Roles that answer for every member; a manager answers for their units' subtrees only.
+COMPANY_WIDE = (Role.finance, Role.hr, Role.admin)
+
+
+def in_subtree(principal: Principal, member: MemberCopy) -> bool:
+    """The member's unit is one the principal manages, or below one (the copy's unit path
+    holds the member's unit and its ancestors; the token's units are those managed)."""
+    return bool(set(member.unit_path) & set(principal.org_units))
 
 
 async def may_see_member(session: AsyncSession, principal: Principal, member_id: str) -> bool:
-    if principal.has(Role.finance, Role.hr, Role.admin) or principal.member_id == member_id:
+    if principal.has(*COMPANY_WIDE) or principal.member_id == member_id:
         return True
     if not principal.has(Role.manager):
         return False
     member = await repository.get_member(session, member_id=member_id)
-    return member is not None and bool(set(member.unit_path) & set(principal.org_units))
+    return member is not None and in_subtree(principal, member)
 
 
 async def require_member_visible(
@@ -25,6 +39,34 @@ async def require_member_visible(
     """404 rather than 403: a member must not learn whose pay exists."""
     if not await may_see_member(session, principal, member_id):
         raise NotFound("no such resource, or it is not yours to see")
+
+
+def refuse_self_decision(principal: Principal, member_id: str, *, action: str) -> None:
+    """403 ``self-decision`` when ``action`` would pay the caller, whatever their roles."""
+    if member_id == principal.member_id:
+        raise DecisionRefused(
+            SELF_DECISION,
+            f"{action} is a decision about your own pay ({member_id}); another person takes it",
+            actor=principal.member_id,
+            action=action,
+            subject=member_id,
+        )
+
+
+def require_in_scope(principal: Principal, member: MemberCopy, *, action: str) -> None:
+    """403 ``out-of-scope`` unless the caller answers for the member: finance, HR and admins
+    for everyone, a manager for the members of their units' subtrees."""
+    if principal.has(*COMPANY_WIDE):
+        return
+    if principal.has(Role.manager) and in_subtree(principal, member):
+        return
+    raise DecisionRefused(
+        OUT_OF_SCOPE,
+        f"member {member.id} is outside the units you manage: {action} is not yours to decide",
+        actor=principal.member_id,
+        action=action,
+        subject=member.id,
+    )
 
 
 def require_finance(principal: Principal) -> None:

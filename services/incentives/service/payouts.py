@@ -1,11 +1,11 @@
-"""Payout runs (draft > approved > exported), the lines they pay each member, corrections
-as adjustment lines of the next run, and statements. What makes a member's lines is in
-``pay_lines``; who may write them when is in ``pay_locks``."""
+"""Payout runs (draft > [awaiting_second_approval >] approved > exported), the lines they pay
+each member, corrections as adjustment lines of the next run, and statements. What makes a
+member's lines is in ``pay_lines``; who may write them when is in ``pay_locks``; the payroll
+export is in ``payroll``."""
 
 from __future__ import annotations
 
-import csv
-import io
+import logging
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,15 +17,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incentives import repository
 from incentives.events import BonusCalculated, PayoutApproved, outbox
-from incentives.models import Adjustment, MemberCopy, PayoutLine, PayoutRun, Project
+from incentives.models import (
+    UNAPPROVED_RUN_STATES,
+    Adjustment,
+    MemberCopy,
+    PayoutLine,
+    PayoutRun,
+    Project,
+)
 from incentives.schemas import AdjustmentCreate
+from incentives.service import access
 from incentives.service.calculator import ROUNDING, Line, money
 from incentives.service.pay_lines import PeriodInputs, lines_under, period_inputs
 from incentives.service.pay_locks import NEXT_RUN, lock_all_pay, lock_pay
 from incentives.service.plans import active_in, plan_for
 from shared.auth import Principal
-from shared.errors import Conflict, NotFound
+from shared.errors import SECOND_APPROVER_REQUIRED, Conflict, DecisionRefused, NotFound
 from shared.periods import Period
+
+log = logging.getLogger("incentives.payouts")
+
+AWAITING_SECOND_APPROVAL = "awaiting_second_approval"
+APPROVE_RUN, ADD_ADJUSTMENT = "approve-payout-run", "add-adjustment"
 
 
 @dataclass
@@ -136,8 +149,9 @@ async def calculate_members(
     """(Re)write the lines of ``members`` (None: everyone the run pays) in a draft run, in
     one pass: a query per kind of input, the arithmetic in memory, one delete and one
     insert. The caller holds the run's row lock and the members' pay locks (see
-    ``pay_locks``): the delete cannot see lines another writer has not committed yet."""
-    require_draft(run)
+    ``pay_locks``): the delete cannot see lines another writer has not committed yet. A
+    first approval was of the lines as they were: it is withdrawn."""
+    require_unapproved(run)
     ids = None if members is None else {m.id for m in members}
     inputs = await run_inputs(session, run, ids)
     candidates = members if members is not None else await repository.members(session)
@@ -150,6 +164,12 @@ async def calculate_members(
             _take(run, member, inputs)
     await repository.insert_lines(session, rows=rows)
     run.version += 1
+    if run.state == AWAITING_SECOND_APPROVAL:
+        log.info(
+            "first approval withdrawn: the run was recalculated",
+            extra={"run_id": run.id, "first_approved_by": run.first_approved_by},
+        )
+        run.state, run.first_approved_by, run.first_approved_at = "draft", None, None
     await session.flush()
 
 
@@ -214,17 +234,55 @@ def summarise(lines: list[PayoutLine]) -> tuple[dict[str, Decimal], list[dict[st
     ]
 
 
-def require_draft(run: PayoutRun) -> None:
-    """409 unless ``run`` is a draft: an approved run never changes."""
-    if run.state != "draft":
+def require_unapproved(run: PayoutRun) -> None:
+    """409 unless ``run`` is not approved yet (a draft, or awaiting its second approval): an
+    approved run never changes."""
+    if run.state not in UNAPPROVED_RUN_STATES:
         raise Conflict(f"run {run.id} is {run.state}; an approved run never changes")
 
 
+def _refuse_second_approval(principal: Principal, run: PayoutRun, paid: set[str]) -> None:
+    """403 ``second-approver-required`` unless the caller may give a run's second approval:
+    not the first approver, and not paid in the run."""
+    if principal.member_id == run.first_approved_by:
+        detail = "you gave this run's first approval; a different person gives the second"
+    elif principal.member_id in paid:
+        detail = "this run pays you; its second approval is given by someone it does not pay"
+    else:
+        return
+    raise DecisionRefused(
+        SECOND_APPROVER_REQUIRED,
+        detail,
+        actor=principal.member_id,
+        action=APPROVE_RUN,
+        subject=principal.member_id,
+    )
+
+
 async def approve(session: AsyncSession, principal: Principal, run: PayoutRun) -> PayoutRun:
-    """Approve a draft run the caller holds locked (``get_run(lock=True)``): its lines are
-    read after every writer of them committed, and none writes them after."""
-    require_draft(run)
+    """Approve a run not approved yet that the caller holds locked (``get_run(lock=True)``):
+    its lines are read after every writer of them committed, and none writes them after.
+
+    Nobody approves alone a run that pays themselves: when the approver is paid in the run
+    (has a line in it), their approval is recorded as the first (``first_approved_by``,
+    ``first_approved_at``), and the run stays ``awaiting_second_approval`` until a different
+    finance or admin principal who is not paid in it approves it; the same person again, or
+    anyone paid in the run, is refused (403 ``second-approver-required``). A run that does
+    not pay its approver is approved by one approval. Recalculating a run withdraws a first
+    approval (``calculate_members``). Only the final approval makes the run ``approved`` and
+    publishes ``BonusCalculated`` per member and ``PayoutApproved``, once."""
+    require_unapproved(run)
     lines = await repository.run_lines(session, run_id=run.id)
+    paid = {line.member_id for line in lines}
+    if run.state == AWAITING_SECOND_APPROVAL:
+        _refuse_second_approval(principal, run, paid)
+    elif principal.member_id in paid:
+        run.state = AWAITING_SECOND_APPROVAL
+        run.first_approved_by = principal.member_id
+        run.first_approved_at = datetime.now(UTC)
+        run.version += 1
+        await session.flush()
+        return run
     run.state = "approved"
     run.approved_by = principal.member_id
     run.approved_at = datetime.now(UTC)
@@ -261,7 +319,8 @@ async def approve(session: AsyncSession, principal: Principal, run: PayoutRun) -
             run_id=run.id,
             period=run.period,
             approved_by=principal.member_id,
-            members=len({line.member_id for line in lines}),
+            first_approved_by=run.first_approved_by,
+            members=len(paid),
             totals=totals,
             member_totals=[{**m, "total": str(m["total"])} for m in member_totals],
         ),
@@ -269,63 +328,17 @@ async def approve(session: AsyncSession, principal: Principal, run: PayoutRun) -
     return run
 
 
-PAYROLL_COLUMNS = {
-    "base_pay": "base_pay",
-    "performance_pay": "performance_pay",
-    "kpi_bonus": "kpi_bonus",
-    "commission": "commission",
-    "commission_reversal": "commission",
-    "project_bonus": "project_bonus",
-    "adjustment": "adjustment",
-}
-
-
-async def payroll_csv(session: AsyncSession, run: PayoutRun) -> str:
-    """One row per member and currency, a column per kind of pay, and the total."""
-    columns = list(dict.fromkeys(PAYROLL_COLUMNS.values()))
-    rows: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(
-        lambda: {c: Decimal("0.00") for c in columns}
-    )
-    for line in await repository.run_lines(session, run_id=run.id):
-        rows[(line.member_id, line.currency)][PAYROLL_COLUMNS[line.rule]] += line.amount
-    names = {m.id: m.name for m in await repository.members(session)}
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["run_id", "period", "member_id", "name", "currency", *columns, "total"])
-    for (member_id, currency), amounts in sorted(rows.items()):
-        writer.writerow(
-            [
-                run.id,
-                run.period,
-                member_id,
-                names.get(member_id, ""),
-                currency,
-                *(str(amounts[c]) for c in columns),
-                str(sum(amounts.values(), Decimal(0))),
-            ]
-        )
-    return out.getvalue()
-
-
-async def export(session: AsyncSession, principal: Principal, run: PayoutRun) -> str:
-    if run.state == "draft":
-        raise Conflict("approve the run before exporting it to payroll")
-    if run.state == "approved":
-        run.state = "exported"
-        run.exported_by = principal.member_id
-        run.exported_at = datetime.now(UTC)
-        run.version += 1
-        await session.flush()
-    return await payroll_csv(session, run)
-
-
 async def add_adjustment(
     session: AsyncSession, principal: Principal, body: AdjustmentCreate
 ) -> Adjustment:
-    """A manual correction, paid as a line of the oldest draft run (or of the next run)."""
+    """A manual correction, paid as a line of the oldest draft run (or of the next run).
+    Nobody adjusts their own pay (403 ``self-decision``, whatever their roles), and a caller
+    who answers only for their units adjusts only their members' (403 ``out-of-scope``)."""
+    access.refuse_self_decision(principal, body.member_id, action=ADD_ADJUSTMENT)
     member = await repository.get_member(session, member_id=body.member_id)
     if member is None:
         raise NotFound(f"member {body.member_id} is not known to incentives")
+    access.require_in_scope(principal, member, action=ADD_ADJUSTMENT)
     await lock_pay(session, [(member.id, NEXT_RUN)])
     adjustment = await repository.add(
         session,

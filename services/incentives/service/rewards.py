@@ -1,5 +1,10 @@
 """Special project bonuses (paid once a project succeeds and finance approves) and the
-monthly marketing stars."""
+monthly marketing stars.
+
+Nobody decides about a bonus that pays themselves: creating, marking successful or approving
+a project whose awards name the caller is refused (``self-decision``), whatever their roles.
+A manager (without HR or admin) creates and marks successful only projects whose every award
+goes to a member of the units they manage or below (``out-of-scope`` otherwise)."""
 
 from __future__ import annotations
 
@@ -13,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incentives import repository
 from incentives.events import StarAwarded, outbox
-from incentives.models import Project, StarAward
+from incentives.models import MemberCopy, Project, StarAward
 from incentives.schemas import ProjectCreate, ProjectSuccess
+from incentives.service import access
 from incentives.service.calculator import pct
 from incentives.service.pay_locks import NEXT_RUN, lock_pay
 from incentives.service.payouts import pay_in_first_draft
@@ -23,13 +29,40 @@ from shared.auth import Principal
 from shared.errors import Conflict, NotFound, Unprocessable
 from shared.periods import Period
 
+CREATE, MARK_SUCCESSFUL, APPROVE = (
+    "create-project-bonus",
+    "mark-project-successful",
+    "approve-project-bonus",
+)
+
+
+async def decide_awards(
+    session: AsyncSession, principal: Principal, member_ids: list[str], *, action: str
+) -> list[MemberCopy]:
+    """The members the awards pay, once the caller may take ``action`` about each: none is
+    the caller (403 ``self-decision``), each is known (404) and in the caller's scope (403
+    ``out-of-scope``)."""
+    for member_id in member_ids:
+        access.refuse_self_decision(principal, member_id, action=action)
+    members = []
+    for member_id in member_ids:
+        member = await repository.get_member(session, member_id=member_id)
+        if member is None:
+            raise NotFound(f"member {member_id} is not known to incentives")
+        access.require_in_scope(principal, member, action=action)
+        members.append(member)
+    return members
+
+
+def _awarded(project: Project) -> list[str]:
+    return [award["member_id"] for award in project.awards]
+
 
 async def create_project(
     session: AsyncSession, principal: Principal, settings: Settings, body: ProjectCreate
 ) -> Project:
-    for award in body.awards:
-        if await repository.get_member(session, member_id=award.member_id) is None:
-            raise NotFound(f"member {award.member_id} is not known to incentives")
+    """A proposed project; see the module for who may create one for whom."""
+    await decide_awards(session, principal, [a.member_id for a in body.awards], action=CREATE)
     return await repository.add(
         session,
         row=Project(
@@ -54,6 +87,8 @@ async def get_project(session: AsyncSession, project_id: str) -> Project:
 async def mark_successful(
     session: AsyncSession, principal: Principal, project: Project, body: ProjectSuccess
 ) -> Project:
+    """The project succeeded; see the module for who may say so about whom."""
+    await decide_awards(session, principal, _awarded(project), action=MARK_SUCCESSFUL)
     if project.state != "proposed":
         raise Conflict(f"project {project.id} is {project.state}")
     project.state = "successful"
@@ -65,8 +100,10 @@ async def mark_successful(
 
 
 async def approve(session: AsyncSession, principal: Principal, project: Project) -> Project:
-    """Finance approves the bonuses; the current draft run (if any) pays them at once,
-    otherwise the next run does."""
+    """Finance approves the bonuses (not a bonus of their own, nor one they marked
+    successful); the current draft run (if any) pays them at once, otherwise the next run
+    does."""
+    members = await decide_awards(session, principal, _awarded(project), action=APPROVE)
     if project.state != "successful":
         raise Conflict(f"project {project.id} is {project.state}; it must be marked successful")
     if project.succeeded_by == principal.member_id:
@@ -75,9 +112,6 @@ async def approve(session: AsyncSession, principal: Principal, project: Project)
     project.approved_by = principal.member_id
     project.approved_at = datetime.now(UTC)
     await session.flush()
-    members = await repository.members_by_ids(
-        session, member_ids={a["member_id"] for a in project.awards}
-    )
     await lock_pay(session, [(m.id, NEXT_RUN) for m in members])
     await pay_in_first_draft(session, members)
     return project

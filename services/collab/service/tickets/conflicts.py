@@ -15,7 +15,7 @@ from collab.schemas import (
     RootCauseCreate,
     Status,
 )
-from collab.service.access import is_mediator, require_party, sees_everything
+from collab.service.access import is_mediator, require_party, scope_of
 from collab.service.tickets.history import lock_for_change, record_step
 from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, invalid
@@ -30,8 +30,9 @@ async def note_root_cause(
     now: datetime,
 ) -> TicketStep:
     """Record why the sides disagree (goals disagree, resources contested, ...)."""
-    ticket, now = await lock_for_change(session, principal=principal, ticket_id=ticket_id, now=now)
-    require_party(principal, ticket, "note a root cause")
+    scope = await scope_of(session, principal)
+    ticket, now = await lock_for_change(session, scope=scope, ticket_id=ticket_id, now=now)
+    require_party(scope, ticket, "note a root cause")
     ticket.root_cause = body.root_cause.value
     ticket.version += 1
     return await record_step(
@@ -55,8 +56,9 @@ async def negotiate(
 ) -> TicketStep:
     """Record a round of negotiation (under the ticket's lock, so that its step takes its
     place in the one history)."""
-    ticket, now = await lock_for_change(session, principal=principal, ticket_id=ticket_id, now=now)
-    require_party(principal, ticket, "record a negotiation")
+    scope = await scope_of(session, principal)
+    ticket, now = await lock_for_change(session, scope=scope, ticket_id=ticket_id, now=now)
+    require_party(scope, ticket, "record a negotiation")
     return await record_step(
         session, ticket, kind="negotiation", actor=principal.member_id, at=now, note=body.note
     )
@@ -71,8 +73,9 @@ async def escalate(
     now: datetime,
 ) -> TicketStep:
     """Hand the conflict to a named third party, who then sees the ticket."""
-    ticket, now = await lock_for_change(session, principal=principal, ticket_id=ticket_id, now=now)
-    require_party(principal, ticket, "escalate a ticket")
+    scope = await scope_of(session, principal)
+    ticket, now = await lock_for_change(session, scope=scope, ticket_id=ticket_id, now=now)
+    require_party(scope, ticket, "escalate a ticket")
     if ticket.status in (Status.resolved, Status.closed):
         raise Conflict(f"a {ticket.status} ticket is not escalated")
     if body.mediator_id in (ticket.requester_id, ticket.assignee_id):
@@ -101,12 +104,13 @@ async def decide(
     now: datetime,
 ) -> TicketStep:
     """The decision: by the mediator once escalated, else agreed by the parties."""
-    ticket, now = await lock_for_change(session, principal=principal, ticket_id=ticket_id, now=now)
+    scope = await scope_of(session, principal)
+    ticket, now = await lock_for_change(session, scope=scope, ticket_id=ticket_id, now=now)
     if ticket.escalated:
-        if not (is_mediator(principal, ticket) or sees_everything(principal)):
+        if not (is_mediator(scope, ticket) or scope.everything):
             raise Forbidden("once escalated, the mediator records the decision")
     else:
-        require_party(principal, ticket, "record a decision")
+        require_party(scope, ticket, "record a decision")
     ticket.version += 1
     return await record_step(
         session,

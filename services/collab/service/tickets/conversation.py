@@ -17,9 +17,9 @@ from collab.service.access import (
     on_owner_side,
     on_requester_side,
     require_party,
-    sees_everything,
+    scope_of,
 )
-from collab.service.tickets.history import get_ticket, lock_for_change
+from collab.service.tickets.history import find_ticket, get_ticket, lock_for_change
 from collab.service.tickets.status import first_response
 from collab.settings import Settings
 from shared.auth import Principal
@@ -36,15 +36,16 @@ async def add_comment(
     now: datetime,
 ) -> TicketComment:
     """A comment; the owner side's first one is the ticket's first response."""
-    ticket, now = await lock_for_change(session, principal=principal, ticket_id=ticket_id, now=now)
+    scope = await scope_of(session, principal)
+    ticket, now = await lock_for_change(session, scope=scope, ticket_id=ticket_id, now=now)
     if not (
-        sees_everything(principal)
-        or on_owner_side(principal, ticket)
-        or on_requester_side(principal, ticket)
-        or is_mediator(principal, ticket)
+        scope.everything
+        or on_owner_side(scope, ticket)
+        or on_requester_side(scope, ticket)
+        or is_mediator(scope, ticket)
     ):
         raise Forbidden("only the ticket's parties may comment")
-    if on_owner_side(principal, ticket) and ticket.status not in (Status.resolved, Status.closed):
+    if on_owner_side(scope, ticket) and ticket.status not in (Status.resolved, Status.closed):
         calendar = await sla.owner_calendar(session, settings, ticket)
         await first_response(session, ticket, calendar, now)
     comment: TicketComment = await repository.add(
@@ -72,8 +73,9 @@ async def add_attachment(
     session: AsyncSession, *, principal: Principal, ticket_id: str, body: AttachmentCreate
 ) -> TicketAttachment:
     """Attach a file by reference (no lock: an attachment changes nothing derived)."""
-    ticket = await get_ticket(session, principal=principal, ticket_id=ticket_id)
-    require_party(principal, ticket, "attach files")
+    scope = await scope_of(session, principal)
+    ticket = await find_ticket(session, scope=scope, ticket_id=ticket_id)
+    require_party(scope, ticket, "attach files")
     attachment: TicketAttachment = await repository.add(
         session,
         row=TicketAttachment(

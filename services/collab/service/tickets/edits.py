@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from collab.models import Ticket
 from collab.schemas import Status, TicketUpdate
 from collab.service import sla
-from collab.service.access import require_owner_side, require_party
+from collab.service.access import require_owner_side, require_party, scope_of
 from collab.service.tickets.history import lock_for_change, record_step
 from collab.settings import Settings
 from shared.api import check_if_match
@@ -30,8 +30,9 @@ async def update_ticket(
 ) -> Ticket:
     """Merge-patch a ticket. A new priority or category re-chooses the targets; the due times
     follow from the business time already used, so time spent waiting stays excluded."""
-    ticket, now = await lock_for_change(session, principal=principal, ticket_id=ticket_id, now=now)
-    require_party(principal, ticket, "change a ticket")
+    scope = await scope_of(session, principal)
+    ticket, now = await lock_for_change(session, scope=scope, ticket_id=ticket_id, now=now)
+    require_party(scope, ticket, "change a ticket")
     check_if_match(if_match, ticket.id, ticket.version)
     if ticket.status in (Status.resolved, Status.closed):
         raise Conflict(f"a {ticket.status} ticket changes only by reopening it")
@@ -41,7 +42,7 @@ async def update_ticket(
         if getattr(ticket, field) != (value.value if hasattr(value, "value") else value)
     }
     if "priority" in changes or "assignee_id" in changes:
-        require_owner_side(principal, ticket, "change the priority or the assignee")
+        require_owner_side(scope, ticket, "change the priority or the assignee")
     if not changes:
         return ticket
     calendar = await sla.owner_calendar(session, settings, ticket)

@@ -11,20 +11,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from collab import repository
 from collab.models import Ticket, TicketStep
-from collab.service.access import require_ticket_visible
+from collab.service.access import Scope, require_ticket_visible, scope_of
 from shared.auth import Principal
 
 
-async def get_ticket(
-    session: AsyncSession, *, principal: Principal, ticket_id: str, for_update: bool = False
+async def find_ticket(
+    session: AsyncSession, *, scope: Scope, ticket_id: str, for_update: bool = False
 ) -> Ticket:
-    """The ticket, if the principal may see it (else 404)."""
+    """The ticket, if the scope reaches it (else 404)."""
     found = await repository.get_ticket(session, ticket_id=ticket_id, for_update=for_update)
-    return require_ticket_visible(principal, found)
+    return require_ticket_visible(scope, found)
+
+
+async def get_ticket(session: AsyncSession, *, principal: Principal, ticket_id: str) -> Ticket:
+    """The ticket, if the principal may see it (else 404)."""
+    return await find_ticket(session, scope=await scope_of(session, principal), ticket_id=ticket_id)
 
 
 async def lock_for_change(
-    session: AsyncSession, *, principal: Principal, ticket_id: str, now: datetime
+    session: AsyncSession, *, scope: Scope, ticket_id: str, now: datetime
 ) -> tuple[Ticket, datetime]:
     """The ticket, locked until the transaction ends, and the instant to record the change
     at: ``now``, or the latest instant the ticket has recorded when that is later.
@@ -33,7 +38,7 @@ async def lock_for_change(
     change (or the scheduler's breach) was recorded must come after it, or the clock would
     count from a history that is out of order (a breach before a response that stopped the
     clock earlier, a pause counted twice)."""
-    ticket = await get_ticket(session, principal=principal, ticket_id=ticket_id, for_update=True)
+    ticket = await find_ticket(session, scope=scope, ticket_id=ticket_id, for_update=True)
     recorded = [
         instant
         for instant in (

@@ -14,12 +14,13 @@ from collab.events import TicketOpened, outbox
 from collab.models import Ticket
 from collab.schemas import SlaRead, Status, TicketCreate, TicketRead
 from collab.service import sla
-from collab.service.access import repository_visibility, sees_everything
+from collab.service.access import repository_visibility, require_may_ask_for, scope_of
 from collab.service.tickets.history import record_step
 from collab.settings import Settings
 from shared.api import created_cursor_position, created_page
 from shared.auth import Principal
-from shared.errors import Forbidden, Unprocessable, invalid
+from shared.errors import Unprocessable, invalid
+from shared.periods import supported_day
 
 
 async def open_ticket(
@@ -35,8 +36,7 @@ async def open_ticket(
 
     A retry with the same ``idempotency_key`` and body returns the first ticket; the same
     key with another body is refused."""
-    if not (sees_everything(principal) or body.requester_unit_id in principal.org_units):
-        raise Forbidden("you may only ask on behalf of a unit you belong to")
+    require_may_ask_for(await scope_of(session, principal), body.requester_unit_id)
     if body.owner_unit_id == body.requester_unit_id:
         raise invalid("owner_unit_id", "a ticket goes to another unit than the requester's")
     request_hash = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
@@ -120,13 +120,25 @@ async def list_tickets(
     """A page of the tickets the principal may see, oldest first, and the next cursor."""
     rows = await repository.list_tickets(
         session,
-        visible=repository_visibility(principal),
+        visible=repository_visibility(await scope_of(session, principal)),
         status=status.value if status else None,
         unit_id=unit_id,
-        after=created_cursor_position(cursor),
+        after=_position(cursor),
         limit=limit,
     )
     return created_page(rows, limit)
+
+
+def _position(cursor: str | None) -> tuple[datetime, str] | None:
+    """Where the list continues; a cursor whose instant is outside the supported range
+    (which Postgres could not even be sent) was not issued here."""
+    after = created_cursor_position(cursor)
+    if after is not None:
+        try:
+            supported_day(after[0].date())
+        except ValueError as exc:
+            raise Unprocessable("the cursor is not one this API issued") from exc
+    return after
 
 
 async def to_read(

@@ -13,7 +13,12 @@ from collab.events import TicketResolved, outbox
 from collab.models import Ticket
 from collab.schemas import Status
 from collab.service import sla
-from collab.service.access import require_owner_side, require_party, require_requester_side
+from collab.service.access import (
+    require_owner_side,
+    require_party,
+    require_requester_side,
+    scope_of,
+)
 from collab.service.calendar import BusinessCalendar, hours_to_seconds
 from collab.service.tickets.history import lock_for_change, record_step
 from collab.settings import Settings
@@ -65,7 +70,8 @@ async def transition(
     now: datetime,
 ) -> Ticket:
     """Move a ticket along its states; an illegal move is 409."""
-    ticket, now = await lock_for_change(session, principal=principal, ticket_id=ticket_id, now=now)
+    scope = await scope_of(session, principal)
+    ticket, now = await lock_for_change(session, scope=scope, ticket_id=ticket_id, now=now)
     if if_match is not None:
         check_if_match(if_match, ticket.id, ticket.version)
     current = Status(ticket.status)
@@ -73,9 +79,9 @@ async def transition(
         raise Conflict(f"a ticket cannot go from {current} to {to}")
     answered = current == Status.waiting_on_requester and to == Status.in_progress
     if to == Status.closed or answered:
-        require_party(principal, ticket, f"move a ticket to {to}")
+        require_party(scope, ticket, f"move a ticket to {to}")
     else:
-        require_owner_side(principal, ticket, f"move a ticket to {to}")
+        require_owner_side(scope, ticket, f"move a ticket to {to}")
     calendar = await sla.owner_calendar(session, settings, ticket)
     if to != Status.closed:  # only the owner side moves a ticket out of open
         await first_response(session, ticket, calendar, now)
@@ -155,12 +161,13 @@ async def reopen(
 ) -> Ticket:
     """Reopen a resolved or closed ticket: its clock runs on from the time it had used; a
     breach that already fired is not published again."""
-    ticket, now = await lock_for_change(session, principal=principal, ticket_id=ticket_id, now=now)
+    scope = await scope_of(session, principal)
+    ticket, now = await lock_for_change(session, scope=scope, ticket_id=ticket_id, now=now)
     if ticket.status not in (Status.resolved, Status.closed):
         raise Conflict(
             f"only a resolved or closed ticket can be reopened, not a {ticket.status} one"
         )
-    require_requester_side(principal, ticket, "reopen a ticket")
+    require_requester_side(scope, ticket, "reopen a ticket")
     previous = ticket.status
     ticket.status = Status.in_progress.value
     ticket.resolved_at = None
