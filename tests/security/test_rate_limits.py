@@ -21,10 +21,10 @@ async def gateway() -> AsyncIterator[httpx.AsyncClient]:
         mode=GatewayMode.http,
         rate_limit_per_principal="3/minute",
         rate_limit_per_address="2/minute",
-        **{
-            f"{name}_url": "http://127.0.0.1:9"
-            for name in ("goals", "performance", "incentives", "collab")
-        },
+        goals_url="http://127.0.0.1:9",
+        performance_url="http://127.0.0.1:9",
+        incentives_url="http://127.0.0.1:9",
+        collab_url="http://127.0.0.1:9",
     )
     app = create_app(settings)
     async with (

@@ -110,3 +110,19 @@ def review_score(
         rating=rating,
         explanation=explanation,
     )
+
+
+def withheld_lines(explanation: Sequence[str], *, final: Decimal | None, note: str) -> list[str]:
+    """A review's explanation without the ability and attitude arithmetic (which names the
+    peers' average): those lines, and the final score's parts, say ``note`` instead."""
+    shown = []
+    for line in explanation:
+        aspect = next((a for a in ASPECTS if line.startswith(f"{a} =")), None)
+        if aspect is not None:
+            shown.append(f"{aspect}: {note}")
+        elif line.startswith("final ="):
+            value = "" if final is None else f" = {final}"
+            shown.append(f"final{value} (its ability and attitude parts {note})")
+        else:
+            shown.append(line)
+    return shown
