@@ -167,9 +167,13 @@ def created_cursor_position(cursor: str | None) -> tuple[datetime, str] | None:
         return None
     created_at, row_id = decode_cursor(cursor, 2)
     try:
-        return datetime.fromisoformat(created_at), row_id
+        # An instant outside the supported range (one at the very end of the calendar cannot
+        # even be sent to Postgres) was not issued here.
+        position = datetime.fromisoformat(created_at)
+        supported_day(position.date())
     except ValueError as exc:
         raise Unprocessable("the cursor is not one this API issued") from exc
+    return position, row_id
 
 
 class Created(Protocol):

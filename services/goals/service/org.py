@@ -20,9 +20,9 @@ from goals.schemas import (
     SquadMemberAdd,
 )
 from goals.service.access import Scope, ancestors, descendants, require_admin, scope_of
-from goals.service.cursors import created_position
 from shared.api import (
     check_if_match,
+    created_cursor_position,
     created_page,
     decode_cursor,
     encode_cursor,
@@ -84,7 +84,7 @@ async def get_org_unit(session: AsyncSession, *, unit_id: str) -> OrgUnit:
 async def list_org_units(
     session: AsyncSession, *, parent_id: str | None, cursor: str | None, limit: int
 ) -> tuple[list[OrgUnit], str | None]:
-    after = created_position(cursor)
+    after = created_cursor_position(cursor)
     units = await repository.list_org_units(
         session, parent_id=parent_id, after=after, limit=limit + 1
     )

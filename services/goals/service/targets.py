@@ -27,10 +27,10 @@ from goals.schemas import (
 )
 from goals.service import figures
 from goals.service.access import Scope, require_owner
-from goals.service.cursors import created_position
 from goals.settings import Settings
 from shared.api import (
     check_if_match,
+    created_cursor_position,
     created_page,
 )
 from shared.auth import Principal, Role
@@ -284,7 +284,7 @@ async def list_goals(
         if scope.managed_units:
             managed = await repository.members_in_units(session, unit_ids=scope.managed_units)
             owner_ids |= set(managed)
-    after = created_position(cursor)
+    after = created_cursor_position(cursor)
     goals = await repository.list_goals(
         session,
         owner_type=owner_type,

@@ -20,7 +20,6 @@ from collab.settings import Settings
 from shared.api import created_cursor_position, created_page
 from shared.auth import Principal
 from shared.errors import Unprocessable, invalid
-from shared.periods import supported_day
 
 
 async def open_ticket(
@@ -123,22 +122,10 @@ async def list_tickets(
         visible=repository_visibility(await scope_of(session, principal)),
         status=status.value if status else None,
         unit_id=unit_id,
-        after=_position(cursor),
+        after=created_cursor_position(cursor),
         limit=limit,
     )
     return created_page(rows, limit)
-
-
-def _position(cursor: str | None) -> tuple[datetime, str] | None:
-    """Where the list continues; a cursor whose instant is outside the supported range
-    (which Postgres could not even be sent) was not issued here."""
-    after = created_cursor_position(cursor)
-    if after is not None:
-        try:
-            supported_day(after[0].date())
-        except ValueError as exc:
-            raise Unprocessable("the cursor is not one this API issued") from exc
-    return after
 
 
 async def to_read(
