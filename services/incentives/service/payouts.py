@@ -35,7 +35,7 @@ from shared.auth import Principal
 from shared.errors import SECOND_APPROVER_REQUIRED, Conflict, DecisionRefused, NotFound
 from shared.periods import Period
 
-log = logging.getLogger("incentives.payouts")
+log = logging.getLogger("spearhead.incentives")
 
 AWAITING_SECOND_APPROVAL = "awaiting_second_approval"
 APPROVE_RUN, ADD_ADJUSTMENT = "approve-payout-run", "add-adjustment"
