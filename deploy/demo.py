@@ -403,7 +403,8 @@ class Story:
         return opened
 
     async def review(self) -> dict[str, Any]:
-        """The quarterly review: self and peer ratings, the lead's, a calibration, closed."""
+        """The quarterly review: nominated peers, self and peer ratings, the lead's, a
+        calibration, closed."""
         cycle = await self.call(
             "POST",
             "/performance/review-cycles",
@@ -433,6 +434,13 @@ class Story:
                 headers=headers,
             )
 
+        # Peers are nominated: each rep proposes their peer, and the lead approves.
+        for rep in ("s1", "s2"):
+            nominations = f"/performance/reviews/{reviews[self.member(rep)]}/nominations"
+            proposed = await self.call(
+                "POST", nominations, {"member_id": self.member(PEER[rep])}, headers=self.rep(rep)
+            )
+            await self.call("POST", f"{nominations}/{proposed['id']}/approve", headers=self.lead)
         for rep in ("s1", "s2"):
             await rate(rep, "self", self.rep(rep))
             await rate(rep, "peer", self.rep(PEER[rep]))

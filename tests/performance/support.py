@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -29,6 +29,8 @@ from tests.conftest import create_database
 T = TypeVar("T")
 HR = Principal(member_id="hr-concurrency", roles=frozenset({Role.hr}))
 T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
+TODAY = date(2026, 3, 31)  # the organisation's today in flows run without a request
+MIN_PEER_ANSWERS = 3  # the setting's default, for cycles made without a request
 # A curve with kinks and a slope that does not divide evenly: a score computed from an
 # input rounded differently would show in the fourth decimal.
 CURVE = {"points": [["0", "0"], ["0.7", "45"], ["1.3", "133"]], "floor": "0.1", "cap": "125"}
@@ -77,7 +79,12 @@ def message(event_type: str, data: dict[str, Any], at: datetime = T0) -> bytes:
 
 
 def member_changed(
-    member_id: str, unit_id: str, *, layer: str = "execution", version: int = 1
+    member_id: str,
+    unit_id: str,
+    *,
+    layer: str = "execution",
+    version: int = 1,
+    manager_id: str | None = None,
 ) -> bytes:
     return message(
         "goals.member.changed",
@@ -88,7 +95,7 @@ def member_changed(
             "unit_path": [unit_id],
             "layer": layer,
             "tier": "backbone",
-            "manager_id": None,
+            "manager_id": manager_id,
             "hired_on": "2025-01-01",
             "left_on": None,
             "leave_reason": None,

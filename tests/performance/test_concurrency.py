@@ -31,7 +31,7 @@ from performance.schemas import (
     PulseAnswerCreate,
     PulseSurveyCreate,
 )
-from performance.service import feedback, health, reviews
+from performance.service import cycles, feedback, health, nominations, reviews
 from performance.service.review_scoring import aspect_of
 from performance.service.scorecards import points_for, q4, score_sheet
 from performance.settings import Settings
@@ -41,7 +41,9 @@ from tests.performance.support import (
     CURVE,
     HR,
     KPIS,
+    MIN_PEER_ANSWERS,
     T0,
+    TODAY,
     Performance,
     create_template,
     fresh_performance,
@@ -230,7 +232,10 @@ async def _review_setup(performance: Performance, unit_id: str, members: list[st
                 "population": {"unit_ids": [unit_id]},
             }
         )
-        return (await reviews.create_cycle(session, principal=HR, body=body)).id
+        cycle = await cycles.create_cycle(
+            session, principal=HR, body=body, default_min_peer_answers=MIN_PEER_ANSWERS
+        )
+        return cycle.id
 
     cycle_id = await performance.run(create)
     for state in (CycleState.self_assessment, CycleState.manager_assessment):
@@ -240,7 +245,7 @@ async def _review_setup(performance: Performance, unit_id: str, members: list[st
 
 async def _advance(performance: Performance, cycle_id: str, to: CycleState) -> None:
     async def move(session: AsyncSession) -> None:
-        await reviews.advance(session, principal=HR, cycle_id=cycle_id, to=to)
+        await cycles.advance(session, principal=HR, cycle_id=cycle_id, to=to)
 
     await performance.run(move)
 
@@ -255,6 +260,19 @@ async def _feedback_racing_calibration(performance: Performance, unit_id: str) -
         return [r.id for r in await repository.reviews_of(session, cycle_id=cycle_id)]
 
     ids = await performance.run(review_ids)
+    # The peers: active members of another unit, each nominated for every review by HR.
+    peers = [f"{unit_id}-peer-{n}" for n in range(8)]
+    for peer in peers:
+        await performance.handle(member_changed(peer, f"{unit_id}-peers"))
+
+    async def nominate(session: AsyncSession) -> None:
+        for review_id in ids:
+            for peer in peers:
+                await nominations.nominate(
+                    session, principal=HR, review_id=review_id, member_id=peer, today=TODAY
+                )
+
+    await performance.run(nominate)
 
     async def rate(review_id: str, author: str, stars: str, after_s: float) -> None:
         await asyncio.sleep(after_s)  # spread over the time the cycle takes to move on
@@ -265,7 +283,7 @@ async def _feedback_racing_calibration(performance: Performance, unit_id: str) -
 
         async def give(session: AsyncSession) -> None:
             await feedback.add_feedback(
-                session, principal=principal, review_id=review_id, body=body
+                session, principal=principal, review_id=review_id, body=body, today=TODAY
             )
 
         # Refused once the review is calibrating: then rightly left out of its score.
@@ -276,14 +294,14 @@ async def _feedback_racing_calibration(performance: Performance, unit_id: str) -
     await asyncio.gather(
         _advance(performance, cycle_id, CycleState.calibration),
         *(
-            rate(review_id, f"peer-{n}", str(1 + (n + index) % 5), spread.uniform(0, 0.15))
-            for n in range(8)
+            rate(review_id, peer, str(1 + (n + index) % 5), spread.uniform(0, 0.15))
+            for n, peer in enumerate(peers)
             for index, review_id in enumerate(ids)
         ),
     )
 
     async def check(session: AsyncSession) -> None:
-        cycle = await reviews.get_cycle(session, cycle_id=cycle_id)
+        cycle = await cycles.get_cycle(session, cycle_id=cycle_id)
         for review in await repository.reviews_of(session, cycle_id=cycle_id):
             given = await repository.feedback_of(session, review_ids=[review.id])
             assert review.state == CycleState.calibration

@@ -174,6 +174,8 @@ async def test_a_quarterly_review_for_a_team(
                 "kind": "quarterly",
                 "period": "2026-Q1",
                 "population": {"unit_ids": [team]},
+                # Two reps rate each other: each reviewee sees their one peer's rating.
+                "min_peer_answers": 1,
             },
         )
     )["id"]
@@ -213,6 +215,26 @@ async def test_a_quarterly_review_for_a_team(
         feedback("self", "4", "4"),
         headers=lead,
     )
+    # Peers by nomination: s1 proposes s2 and the lead approves; the lead adds s1 for s2.
+    proposed = await _post(
+        client, f"/performance/reviews/{reviews['s1']}/nominations", {"member_id": "s2"}, headers=s1
+    )
+    assert proposed["state"] == "proposed"
+    approved = await _post(
+        client,
+        f"/performance/reviews/{reviews['s1']}/nominations/{proposed['id']}/approve",
+        {},
+        headers=lead,
+        status=200,
+    )
+    assert approved["state"] == "approved"
+    added = await _post(
+        client,
+        f"/performance/reviews/{reviews['s2']}/nominations",
+        {"member_id": "s1"},
+        headers=lead,
+    )
+    assert added["state"] == "approved"
     await _post(
         client,
         f"/performance/reviews/{reviews['s1']}/feedback",

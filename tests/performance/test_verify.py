@@ -22,13 +22,15 @@ from performance.schemas import (
     FeedbackCreate,
     TemplateCreate,
 )
-from performance.service import feedback, reviews
+from performance.service import cycles, feedback, nominations, reviews
 from shared.auth import Principal, Role
 from shared.verify import Drift, check_copies
 from tests.helpers import auth, post_ok
 from tests.performance.support import (
     CURVE,
     HR,
+    MIN_PEER_ANSWERS,
+    TODAY,
     Performance,
     create_template,
     fresh_performance,
@@ -54,8 +56,11 @@ async def _clean_state(performance: Performance) -> CleanState:
     # A steep curve on the collaboration share: a score computed from 1/3 unrounded rather
     # than from the 0.333333 that is stored would differ in the first decimal.
     await create_template(performance, _template())
+    # v-lead manages both; v-peer, of another unit, rates v-1 as a nominated peer.
+    await performance.handle(member_changed("v-lead", "u-v-leads", layer="management"))
+    await performance.handle(member_changed("v-peer", "u-v-peers"))
     for member_id in ("v-1", "v-2"):
-        await performance.handle(member_changed(member_id, "u-v"))
+        await performance.handle(member_changed(member_id, "u-v", manager_id="v-lead"))
         await performance.handle(kpi_updated(member_id, MONTH, "revenue", "0.912345"))
         await performance.handle(kpi_updated(member_id, "2026-02", "revenue", "1.2"))
     for n, within in enumerate((True, True, False)):
@@ -67,15 +72,22 @@ async def _clean_state(performance: Performance) -> CleanState:
         body = CycleCreate.model_validate(
             {"name": "Q1", "kind": "quarterly", "period": "2026-Q1", "population": {}}
         )
-        cycle = await reviews.create_cycle(session, principal=HR, body=body)
-        await reviews.advance(
+        cycle = await cycles.create_cycle(
+            session, principal=HR, body=body, default_min_peer_answers=MIN_PEER_ANSWERS
+        )
+        await cycles.advance(
             session, principal=HR, cycle_id=cycle.id, to=CycleState.self_assessment
         )
         first = (await repository.reviews_of(session, cycle_id=cycle.id))[0]
+        assert first.member_id == "v-1"
+        await nominations.nominate(
+            session, principal=HR, review_id=first.id, member_id="v-peer", today=TODAY
+        )
         peer = Principal(member_id="v-peer", roles=frozenset({Role.member}))
-        for principal, source, stars in ((peer, "peer", "4.5"), (HR, "manager", "3")):
+        lead = Principal(member_id="v-lead", roles=frozenset({Role.manager}), org_units=("u-v",))
+        for principal, source, stars in ((peer, "peer", "4.5"), (lead, "manager", "3")):
             if source == "manager":
-                await reviews.advance(
+                await cycles.advance(
                     session, principal=HR, cycle_id=cycle.id, to=CycleState.manager_assessment
                 )
             await feedback.add_feedback(
@@ -85,8 +97,9 @@ async def _clean_state(performance: Performance) -> CleanState:
                 body=FeedbackCreate.model_validate(
                     {"source": source, "ability": stars, "attitude": stars}
                 ),
+                today=TODAY,
             )
-        await reviews.advance(session, principal=HR, cycle_id=cycle.id, to=CycleState.calibration)
+        await cycles.advance(session, principal=HR, cycle_id=cycle.id, to=CycleState.calibration)
         for rating in ("S", "C"):
             await reviews.calibrate(
                 session,
@@ -94,7 +107,7 @@ async def _clean_state(performance: Performance) -> CleanState:
                 review_id=first.id,
                 body=CalibrationCreate(rating=rating, reason="against the distribution"),
             )
-        await reviews.advance(session, principal=HR, cycle_id=cycle.id, to=CycleState.closed)
+        await cycles.advance(session, principal=HR, cycle_id=cycle.id, to=CycleState.closed)
         return first.id, "C"
 
     review_id, calibrated = await performance.run(review)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from performance.api.deps import SettingsDep, TodayDep
 from performance.schemas import (
     Advance,
     CalibrationCreate,
@@ -17,7 +18,7 @@ from performance.schemas import (
     ReopenCreate,
     ReviewRead,
 )
-from performance.service import feedback, reviews
+from performance.service import cycles, feedback, reviews
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
 
@@ -26,20 +27,28 @@ router = APIRouter(tags=["reviews"])
 
 @router.post("/review-cycles", status_code=201, response_model=CycleRead)
 async def create_cycle(
-    body: CycleCreate, session: SessionDep, principal: CurrentPrincipal, response: Response
+    body: CycleCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    response: Response,
 ) -> CycleRead:
     """A monthly, quarterly or annual cycle for a population (HR)."""
-    cycle = await reviews.create_cycle(session, principal=principal, body=body)
+    cycle = await cycles.create_cycle(
+        session,
+        principal=principal,
+        body=body,
+        default_min_peer_answers=settings.min_peer_answers,
+    )
     response.headers["Location"] = f"/performance/review-cycles/{cycle.id}"
     return CycleRead.model_validate(cycle, from_attributes=True)
 
 
 @router.get("/review-cycles/{cycle_id}", response_model=CycleRead)
-async def get_cycle(cycle_id: str, session: SessionDep) -> CycleRead:
-    """One cycle and the state it is in."""
-    return CycleRead.model_validate(
-        await reviews.get_cycle(session, cycle_id=cycle_id), from_attributes=True
-    )
+async def get_cycle(cycle_id: str, session: SessionDep, principal: CurrentPrincipal) -> CycleRead:
+    """One cycle and the state it is in (HR, the managers of its members, its reviewees)."""
+    cycle = await cycles.visible_cycle(session, principal=principal, cycle_id=cycle_id)
+    return CycleRead.model_validate(cycle, from_attributes=True)
 
 
 @router.post("/review-cycles/{cycle_id}/advance", response_model=CycleRead)
@@ -48,7 +57,7 @@ async def advance(
 ) -> CycleRead:
     """Move the cycle to its next state: self-assessment creates the reviews, calibration
     scores them, closed freezes them and publishes one ``ReviewClosed`` each."""
-    cycle = await reviews.advance(session, principal=principal, cycle_id=cycle_id, to=body.to)
+    cycle = await cycles.advance(session, principal=principal, cycle_id=cycle_id, to=body.to)
     return CycleRead.model_validate(cycle, from_attributes=True)
 
 
@@ -65,7 +74,7 @@ async def calibration(
     cycle_id: str, session: SessionDep, principal: CurrentPrincipal
 ) -> CalibrationView:
     """How far the ratings are from the target distribution."""
-    return await reviews.calibration_view(session, principal=principal, cycle_id=cycle_id)
+    return await cycles.calibration_view(session, principal=principal, cycle_id=cycle_id)
 
 
 @router.get("/reviews/{review_id}", response_model=ReviewRead)
@@ -78,10 +87,17 @@ async def get_review(
 
 @router.post("/reviews/{review_id}/feedback", status_code=201, response_model=FeedbackRead)
 async def add_feedback(
-    review_id: str, body: FeedbackCreate, session: SessionDep, principal: CurrentPrincipal
+    review_id: str,
+    body: FeedbackCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    today: TodayDep,
 ) -> FeedbackRead:
-    """Self, manager or peer ratings of ability and attitude (1-5)."""
-    item = await feedback.add_feedback(session, principal=principal, review_id=review_id, body=body)
+    """Self (the reviewee), manager (the manager of record) or peer (an approved nominee)
+    ratings of ability and attitude (1-5), once each."""
+    item = await feedback.add_feedback(
+        session, principal=principal, review_id=review_id, body=body, today=today
+    )
     return FeedbackRead(
         id=item.id,
         source=item.source,
@@ -96,7 +112,8 @@ async def add_feedback(
 async def invite_customer(
     review_id: str, body: InviteCreate, session: SessionDep, principal: CurrentPrincipal
 ) -> InviteRead:
-    """A single-use link for a customer to rate the reviewee without an account."""
+    """A single-use link for a customer to rate the reviewee without an account (the
+    manager of record or HR; never for one's own review)."""
     return await feedback.invite_customer(
         session, principal=principal, review_id=review_id, body=body
     )
@@ -106,7 +123,8 @@ async def invite_customer(
 async def calibrate(
     review_id: str, body: CalibrationCreate, session: SessionDep, principal: CurrentPrincipal
 ) -> ReviewRead:
-    """Adjust a rating during calibration, with a reason."""
+    """Adjust a rating during calibration, with a reason (HR, or a manager of the
+    reviewee's units; never of one's own review)."""
     review = await reviews.calibrate(session, principal=principal, review_id=review_id, body=body)
     return await reviews.to_read(session, principal=principal, review=review)
 
@@ -115,7 +133,7 @@ async def calibrate(
 async def reopen(
     review_id: str, body: ReopenCreate, session: SessionDep, principal: CurrentPrincipal
 ) -> ReviewRead:
-    """Reopen a closed review, with a reason that is kept."""
+    """Reopen a closed review, with a reason that is kept (HR; never one's own)."""
     review = await reviews.reopen(
         session, principal=principal, review_id=review_id, reason=body.reason
     )
@@ -126,6 +144,7 @@ async def reopen(
 async def close_review(
     review_id: str, session: SessionDep, principal: CurrentPrincipal
 ) -> ReviewRead:
-    """Close a reopened review again; the correction is published as ``ReviewClosed``."""
+    """Close a reopened review again; the correction is published as ``ReviewClosed`` (HR;
+    never one's own)."""
     review = await reviews.close_again(session, principal=principal, review_id=review_id)
     return await reviews.to_read(session, principal=principal, review=review)

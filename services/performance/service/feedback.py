@@ -1,5 +1,7 @@
 """360 feedback on a review: self, manager and peer ratings from members, and customers'
-ratings through single-use links.
+ratings through single-use links. Who gives which: the reviewee the self-assessment, the
+manager of record the manager assessment, each approved nominee (an active member) one peer
+rating, each invited customer one rating through their link; nobody else.
 
 Feedback is taken only while its review is being assessed, and the review's row is locked
 before its state is read: a cycle moving on to calibration (which scores the reviews from
@@ -11,24 +13,29 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from performance import repository
-from performance.models import Feedback, FeedbackInvite, Review
+from performance.models import Feedback, FeedbackInvite, Nomination, Review
 from performance.schemas import (
     CustomerFeedbackCreate,
     CycleState,
     FeedbackCreate,
     InviteCreate,
     InviteRead,
+    Source,
 )
-from performance.service.access import may_see_member
-from shared.auth import Principal, Role
-from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
-
-ASSESSING = (CycleState.self_assessment, CycleState.manager_assessment)
+from performance.service import nominations
+from performance.service.decisions import (
+    refused,
+    require_manager_of_record,
+    require_manager_of_record_or_hr,
+)
+from performance.service.nominations import ASSESSING
+from shared.auth import Principal
+from shared.errors import NOT_NOMINATED, Conflict, NotFound
 
 
 async def _review(session: AsyncSession, review_id: str, *, for_update: bool) -> Review:
@@ -39,35 +46,24 @@ async def _review(session: AsyncSession, review_id: str, *, for_update: bool) ->
 
 
 async def add_feedback(
-    session: AsyncSession, *, principal: Principal, review_id: str, body: FeedbackCreate
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    review_id: str,
+    body: FeedbackCreate,
+    today: date,
 ) -> Feedback:
-    """A member's self, manager or peer rating, once per author and source."""
+    """A member's self, manager or peer rating: self by the reviewee, manager by the manager
+    of record, peer by an approved nominee who is an active member, each once."""
     # Locked before its state is read: a cycle moving on waits, then scores this feedback;
-    # and two answers of one author cannot both pass the check below.
+    # and two answers of one author cannot both pass the checks below.
     review = await _review(session, review_id, for_update=True)
+    nomination = await _require_author(session, principal, review, body.source, today)
     state = review.state
-    reviewee = review.member_id == principal.member_id
-    if body.source == "customer":
-        raise Unprocessable("customers answer through their single-use link")
-    if body.source == "self":
-        if not reviewee:
-            raise Forbidden("only the reviewee gives the self-assessment")
-        allowed_states = {CycleState.self_assessment}
-    elif body.source == "manager":
-        if not (
-            principal.member_id == review.manager_id
-            or principal.has(Role.hr, Role.admin)
-            or (
-                principal.has(Role.manager)
-                and await may_see_member(session, principal, review.member_id)
-            )
-        ):
-            raise Forbidden("only the reviewee's manager gives the manager assessment")
-        allowed_states = {CycleState.manager_assessment}
-    else:
-        if reviewee:
-            raise Forbidden("a member cannot be their own peer")
-        allowed_states = set(ASSESSING)
+    allowed_states = {
+        Source.self: {CycleState.self_assessment},
+        Source.manager: {CycleState.manager_assessment},
+    }.get(body.source, set(ASSESSING))
     if state not in allowed_states:
         raise Conflict(f"{body.source} feedback is not taken while the review is in {state}")
     existing = await repository.feedback_of(session, review_ids=[review.id])
@@ -86,7 +82,38 @@ async def add_feedback(
             comment=body.comment,
         ),
     )
+    if nomination is not None:
+        nominations.mark_answered(nomination)
     return feedback
+
+
+async def _require_author(
+    session: AsyncSession, principal: Principal, review: Review, source: Source, today: date
+) -> Nomination | None:
+    """Refuse an author who may not give this source of feedback; a peer's nomination."""
+    action = f"give {source} feedback"
+    if source == Source.customer:
+        raise refused(
+            NOT_NOMINATED,
+            "customers answer through their single-use link",
+            principal=principal,
+            action=action,
+            subject=review.id,
+        )
+    if source == Source.self:
+        if principal.member_id != review.member_id:
+            raise refused(
+                NOT_NOMINATED,
+                "only the reviewee gives the self-assessment",
+                principal=principal,
+                action=action,
+                subject=review.id,
+            )
+        return None
+    if source == Source.manager:
+        require_manager_of_record(principal, review, action=action)
+        return None
+    return await nominations.require_nominated_peer(session, principal, review, today=today)
 
 
 def _token_hash(token: str) -> str:
@@ -98,8 +125,7 @@ async def invite_customer(
 ) -> InviteRead:
     """A single-use link for a customer: the token is shown once and stored hashed."""
     review = await _review(session, review_id, for_update=False)
-    if not (principal.member_id == review.manager_id or principal.has(Role.hr, Role.admin)):
-        raise Forbidden("the reviewee's manager or HR invites customers")
+    require_manager_of_record_or_hr(principal, review, action="invite a customer")
     if review.state not in ASSESSING:
         raise Conflict("customers are invited while the review is being assessed")
     token = secrets.token_urlsafe(32)

@@ -112,17 +112,12 @@ def review_score(
     )
 
 
-def withheld_lines(explanation: Sequence[str], *, final: Decimal | None, note: str) -> list[str]:
-    """A review's explanation without the ability and attitude arithmetic (which names the
-    peers' average): those lines, and the final score's parts, say ``note`` instead."""
+def withheld_lines(explanation: Sequence[str], *, note: str) -> list[str]:
+    """A review's explanation without the arithmetic of ability, attitude and the final
+    score (each would give the peers' ratings away): those lines say ``note`` instead."""
+    withheld = (*ASPECTS, "final")
     shown = []
     for line in explanation:
-        aspect = next((a for a in ASPECTS if line.startswith(f"{a} =")), None)
-        if aspect is not None:
-            shown.append(f"{aspect}: {note}")
-        elif line.startswith("final ="):
-            value = "" if final is None else f" = {final}"
-            shown.append(f"final{value} (its ability and attitude parts {note})")
-        else:
-            shown.append(line)
+        part = next((w for w in withheld if line.startswith(f"{w} =")), None)
+        shown.append(line if part is None else f"{part}: {note}")
     return shown

@@ -8,9 +8,11 @@ and closed again by HR or an admin.
 Reads: the reviewee, their managers and HR see a review. Where the cycle's peers are
 anonymous the reviewee never sees who gave a peer rating; and until the cycle's
 ``min_peer_answers`` peers have answered the reviewee sees no peer rating at all: not the
-peer items, nor the ability and attitude scores and arithmetic that would give their average
-away (the final score and rating, the outcome the reviewee is paid on, stay shown). The
-score itself counts every answer (see ``cycles``)."""
+peer items, nor the ability, attitude and final scores and their arithmetic, any of which,
+beside the reviewee's own and the manager's ratings, would give the few peers' ratings away.
+The rating (and a calibrated one) stays shown: it is the outcome, a band rather than a
+number. The score itself counts every answer, however few (see ``cycles``): the minimum
+governs what the reviewee reads, not the result."""
 
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ from performance.service.cycles import (
     visible_cycle,
 )
 from performance.service.decisions import not_about_self, require_calibrator
-from performance.service.review_scoring import q2, withheld_lines
+from performance.service.review_scoring import withheld_lines
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound, Unprocessable
 
@@ -163,9 +165,9 @@ async def to_read(session: AsyncSession, *, principal: Principal, review: Review
     withheld = peer_ratings_withheld(cycle, review, principal, peer_answers)
     explanation = list(review.explanation)
     if withheld:
-        note = f"withheld until {cycle.min_peer_answers} peers have answered ({peer_answers} have)"
-        final = None if review.final_score is None else q2(review.final_score)
-        explanation = withheld_lines(explanation, final=final, note=note)
+        minimum = cycle.min_peer_answers
+        note = f"withheld until {minimum} peers have answered ({peer_answers} of {minimum} so far)"
+        explanation = withheld_lines(explanation, note=note)
     return ReviewRead(
         id=review.id,
         cycle_id=review.cycle_id,
@@ -174,7 +176,7 @@ async def to_read(session: AsyncSession, *, principal: Principal, review: Review
         results_score=review.results_score,
         ability_score=None if withheld else review.ability_score,
         attitude_score=None if withheld else review.attitude_score,
-        final_score=review.final_score,
+        final_score=None if withheld else review.final_score,
         rating=review.rating,
         calibrated_rating=review.calibrated_rating,
         revision=review.revision,

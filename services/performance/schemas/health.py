@@ -1,0 +1,96 @@
+"""Pulse surveys and team health."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from performance.schemas.common import Ident
+from shared.api import RequestModel
+
+
+class PulseSurveyCreate(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "unit_id": "team-sales",
+                "question": "How satisfied are you with your work this month?",
+                "opens_on": "2026-03-25",
+                "closes_on": "2026-03-31",
+            }
+        }
+    )
+
+    unit_id: Ident
+    question: Annotated[str, StringConstraints(min_length=3, max_length=500)]
+    opens_on: date
+    closes_on: date
+
+
+class PulseSurveyRead(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "example": {
+                "id": "ps-1",
+                "unit_id": "team-sales",
+                "question": "How satisfied are you?",
+                "opens_on": "2026-03-25",
+                "closes_on": "2026-03-31",
+            }
+        },
+    )
+
+    id: str
+    unit_id: str
+    question: str
+    opens_on: date
+    closes_on: date
+
+
+class PulseAnswerCreate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"example": {"score": 4, "comment": None}})
+
+    score: int = Field(ge=1, le=5)
+    comment: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class TeamHealth(BaseModel):
+    """A unit's health for a year against the plan's targets."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "unit_id": "team-sales",
+                "year": 2026,
+                "satisfaction": "0.75",
+                "satisfaction_target": "0.85",
+                "answers": 4,
+                "core_members": ["s1"],
+                "core_retention": "1",
+                "core_retention_target": "0.9",
+                "headcount_at_start": 3,
+                "voluntary_leavers": 1,
+                "voluntary_attrition": "0.33",
+                "voluntary_attrition_target": "0.08",
+                "explanation": [],
+            }
+        }
+    )
+
+    unit_id: str
+    year: int
+    satisfaction: Decimal | None
+    satisfaction_target: Decimal
+    answers: int
+    core_members: list[str]
+    core_retention: Decimal | None
+    core_retention_target: Decimal
+    headcount_at_start: int
+    voluntary_leavers: int
+    voluntary_attrition: Decimal | None
+    voluntary_attrition_target: Decimal
+    explanation: list[str]

@@ -1,0 +1,261 @@
+"""Org unit copies, scorecard templates and live scores."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from performance.schemas.common import Ident, Ratio, Text200
+from shared.api import RequestModel
+
+
+class OrgUnitRead(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "example": {
+                "id": "6a1d2c3b-0f4e-4b7a-8c9d-1e2f3a4b5c6d",
+                "name": "市场部 Marketing",
+                "kind": "department",
+                "parent_id": None,
+                "source_version": 1,
+            }
+        },
+    )
+
+    id: str
+    name: str
+    kind: str
+    parent_id: str | None
+    source_version: int
+
+
+class Category(StrEnum):
+    result = "result"
+    process = "process"
+    quality = "quality"
+    team = "team"
+
+
+class Curve(RequestModel):
+    """Attainment to points: straight lines between the points, nothing below the floor,
+    never more than the cap."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "points": [["0", "0"], ["1", "100"], ["1.2", "130"]],
+                "floor": "0.5",
+                "cap": "130",
+            }
+        }
+    )
+
+    points: list[tuple[Ratio, Annotated[Decimal, Field(ge=0, le=1000)]]] = Field(
+        default_factory=lambda: [(Decimal(0), Decimal(0)), (Decimal(1), Decimal(100))],
+        min_length=2,
+        max_length=20,
+    )
+    floor: Ratio = Decimal(0)
+    cap: Annotated[Decimal, Field(gt=0, le=1000)] = Decimal(120)
+
+    @model_validator(mode="after")
+    def _increasing(self) -> Curve:
+        xs = [x for x, _y in self.points]
+        if xs != sorted(xs) or len(set(xs)) != len(xs):
+            raise ValueError("curve points must have increasing attainments")
+        return self
+
+
+class Indicator(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "code": "revenue",
+                "name": "Revenue attainment",
+                "category": "result",
+                "source": "kpi:revenue",
+                "weight": "0.6",
+            }
+        }
+    )
+
+    code: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+    name: Text200
+    category: Category
+    source: Annotated[str, StringConstraints(pattern=r"^(kpi:[a-z][a-z0-9_]{0,63}|collab:sla)$")]
+    weight: Annotated[Decimal, Field(gt=0, le=1, max_digits=7, decimal_places=4)]
+    curve: Curve = Field(default_factory=Curve)
+
+
+class Population(RequestModel):
+    """Who a template or a cycle is for; an empty list means anyone."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {"unit_ids": ["team-sales"], "layers": ["execution"], "tiers": []}
+        }
+    )
+
+    unit_ids: list[Ident] = Field(default_factory=list, max_length=200)
+    layers: list[Annotated[str, StringConstraints(max_length=20)]] = Field(
+        default_factory=list, max_length=3
+    )
+    tiers: list[Annotated[str, StringConstraints(max_length=30)]] = Field(
+        default_factory=list, max_length=3
+    )
+
+
+class TemplateCreate(RequestModel):
+    """A scorecard template; the weights must add up to exactly 1. Posting an existing key
+    makes a new version of it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "key": "sales-reps",
+                "name": "Sales reps",
+                "population": {"layers": ["execution"]},
+                "indicators": [
+                    {
+                        "code": "revenue",
+                        "name": "Revenue",
+                        "category": "result",
+                        "source": "kpi:revenue",
+                        "weight": "0.6",
+                    },
+                    {
+                        "code": "leads",
+                        "name": "Leads",
+                        "category": "process",
+                        "source": "kpi:leads",
+                        "weight": "0.3",
+                        "curve": {"cap": "100"},
+                    },
+                    {
+                        "code": "collaboration",
+                        "name": "Requests answered in SLA",
+                        "category": "team",
+                        "source": "collab:sla",
+                        "weight": "0.1",
+                    },
+                ],
+            }
+        }
+    )
+
+    key: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
+    name: Text200
+    population: Population = Field(default_factory=Population)
+    indicators: list[Indicator] = Field(min_length=1, max_length=30)
+
+    @model_validator(mode="after")
+    def _weights(self) -> TemplateCreate:
+        total = sum(i.weight for i in self.indicators)
+        if total != 1:
+            raise ValueError(f"indicator weights must add up to 1, not {total}")
+        codes = [i.code for i in self.indicators]
+        if len(set(codes)) != len(codes):
+            raise ValueError("indicator codes must be unique")
+        return self
+
+
+class TemplateRead(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "example": {
+                "id": "t-1",
+                "key": "sales-reps",
+                "version": 2,
+                "name": "Sales reps",
+                "population": {"unit_ids": [], "layers": ["execution"], "tiers": []},
+                "indicators": [],
+                "current": True,
+            }
+        },
+    )
+
+    id: str
+    key: str
+    version: int
+    name: str
+    population: dict[str, Any]
+    indicators: list[dict[str, Any]]
+    current: bool
+
+
+class IndicatorLine(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "code": "revenue",
+                "name": "Revenue",
+                "category": "result",
+                "source": "kpi:revenue",
+                "input": "1.04",
+                "points": "104",
+                "weight": "0.6",
+                "contribution": "62.4",
+                "events": ["0b8e6d2a-64f1-4c1e-9d55-3d8a0f1e2b3c"],
+                "note": None,
+            }
+        }
+    )
+
+    code: str
+    name: str
+    category: str
+    source: str
+    input: Decimal | None
+    points: Decimal
+    weight: Decimal
+    contribution: Decimal
+    events: list[str]
+    note: str | None = None
+
+
+class ScoreRead(BaseModel):
+    """A live monthly score and every line of where it comes from."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "member_id": "s1",
+                "month": "2026-03",
+                "score": "82.4000",
+                "revision": 2,
+                "template_id": "t-1",
+                "template_key": "sales-reps",
+                "template_version": 1,
+                "indicators": [
+                    {
+                        "code": "revenue",
+                        "name": "Revenue",
+                        "category": "result",
+                        "source": "kpi:revenue",
+                        "input": "1.04",
+                        "points": "104",
+                        "weight": "0.6",
+                        "contribution": "62.4",
+                        "events": ["ev-1"],
+                        "note": None,
+                    }
+                ],
+                "formula": "score = sum of weight x points",
+            }
+        }
+    )
+
+    member_id: str
+    month: str
+    score: Decimal
+    revision: int
+    template_id: str
+    template_key: str
+    template_version: int
+    indicators: list[IndicatorLine]
+    formula: str
