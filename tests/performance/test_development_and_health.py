@@ -33,7 +33,17 @@ async def test_development_and_team_health(
     app.state.service_apps["performance"].dependency_overrides[performance_today] = lambda: date(
         2026, 4, 30
     )
-    team = (await _post(client, "/goals/org-units", {"name": "Sales", "kind": "team"}))["id"]
+    marketing = (
+        await _post(client, "/goals/org-units", {"name": "Marketing", "kind": "department"})
+    )["id"]
+    product = (await _post(client, "/goals/org-units", {"name": "Product", "kind": "department"}))[
+        "id"
+    ]
+    team = (
+        await _post(
+            client, "/goals/org-units", {"name": "Sales", "kind": "team", "parent_id": marketing}
+        )
+    )["id"]
     for member, layer in (
         ("lead", "management"),
         ("s1", "execution"),
@@ -273,3 +283,15 @@ async def test_development_and_team_health(
     assert (
         await client.get(f"/performance/units/{team}/health?year=2026", headers=s2)
     ).status_code == 403
+    # A manager's scope is the subtree of his units: the marketing head reads the team's
+    # health and training, the product head does not.
+    head = auth("mkt-head", ["manager"], [marketing])
+    other = auth("product-head", ["manager"], [product])
+    above = await client.get(f"/performance/units/{team}/health?year=2026", headers=head)
+    assert (above.status_code, above.json()["answers"]) == (200, 3)
+    for path in (
+        f"/performance/units/{team}/health?year=2026",
+        f"/performance/units/{team}/training?year=2026",
+    ):
+        assert (await client.get(path, headers=head)).status_code == 200, path
+        assert (await client.get(path, headers=other)).status_code == 403, path

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from incentives import repository
 from incentives.models import Plan, RevenueEntry
 from incentives.schemas import RevenueCreate, RevenueKind
-from incentives.service import recalc
+from incentives.service import access, recalc
 from incentives.service.calculator import Slice, deal_slices, money, reversal_slices
 from incentives.service.pay_locks import lock_revenue
 from incentives.service.plans import plan_for
@@ -69,7 +69,9 @@ async def _recorded(session: AsyncSession, body: RevenueCreate) -> RevenueEntry 
 async def record(
     session: AsyncSession, principal: Principal, body: RevenueCreate
 ) -> tuple[RevenueEntry, bool]:
-    """Record an entry; the same entry sent again returns the first (False: not new)."""
+    """Record an entry; the same entry sent again returns the first (False: not new). Nobody
+    records the revenue that pays their own commission (nor its refunds)."""
+    access.refuse_self_decision(principal, body.member_id, action="record-revenue")
     if (existing := await _recorded(session, body)) is not None:
         return existing, False
     if body.kind == RevenueKind.deal:

@@ -31,10 +31,21 @@ def require_hr(principal: Principal) -> None:
     principal.require(Role.hr, Role.admin)
 
 
-def require_unit_reader(principal: Principal, unit_id: str, what: str) -> None:
-    """A unit's figures (training, health) are for its managers and HR."""
-    if principal.has(Role.hr, Role.admin) or (
-        principal.has(Role.manager) and unit_id in principal.org_units
-    ):
+async def require_unit_reader(
+    session: AsyncSession, principal: Principal, unit_id: str, what: str
+) -> None:
+    """A unit's figures (training, health) are for HR and the managers of the unit or of a
+    unit above it (a manager's scope is the subtree of the units in the token)."""
+    if principal.has(Role.hr, Role.admin):
         return
+    if principal.has(Role.manager):
+        managed = set(principal.org_units)
+        current: str | None = unit_id
+        seen: set[str] = set()
+        while current is not None and current not in seen:
+            if current in managed:
+                return
+            seen.add(current)
+            unit = await repository.get_org_unit(session, unit_id=current)
+            current = unit.parent_id if unit is not None else None
     raise Forbidden(f"a unit's manager or HR reads its {what}")

@@ -231,7 +231,7 @@ async def training_summary(
     session: AsyncSession, *, principal: Principal, unit_id: str, year: int, settings: Settings
 ) -> TrainingSummary:
     """Coverage (members with any training) and hours a member for the unit's subtree."""
-    require_unit_reader(principal, unit_id, "training")
+    await require_unit_reader(session, principal, unit_id, "training")
     start, end = date(year, 1, 1), date(year, 12, 31)
     members = [
         m

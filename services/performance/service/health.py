@@ -86,7 +86,7 @@ async def answer(
 async def team_health(
     session: AsyncSession, *, principal: Principal, unit_id: str, year: int, settings: Settings
 ) -> TeamHealth:
-    require_unit_reader(principal, unit_id, "health")
+    await require_unit_reader(session, principal, unit_id, "health")
     start, end = date(year, 1, 1), date(year, 12, 31)
     explanation: list[str] = []
     scores = await repository.answers_for_units(session, unit_ids=[unit_id], start=start, end=end)
