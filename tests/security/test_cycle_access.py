@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.helpers import auth, post_ok
-from tests.performance.review_org import HR_OPS, Org, advance, build_org
+from tests.security.review_org import HR_OPS, Org, advance, build_org
 
 System = tuple[httpx.AsyncClient, Callable[[date], None]]
 

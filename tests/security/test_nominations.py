@@ -16,7 +16,7 @@ import pytest
 
 from shared.errors import NOT_MANAGER_OF_RECORD, NOT_NOMINATED, SELF_DECISION
 from tests.helpers import auth, post_ok
-from tests.performance.review_org import (
+from tests.security.review_org import (
     HR_OPS,
     Org,
     advance,

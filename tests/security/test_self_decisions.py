@@ -13,7 +13,7 @@ import pytest
 
 from shared.errors import NOT_MANAGER_OF_RECORD, OUT_OF_SCOPE, SELF_DECISION
 from tests.helpers import post_ok
-from tests.performance.review_org import (
+from tests.security.review_org import (
     HR_OPS,
     Org,
     advance,

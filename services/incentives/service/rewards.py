@@ -26,7 +26,13 @@ from incentives.service.pay_locks import NEXT_RUN, lock_pay
 from incentives.service.payouts import pay_in_first_draft
 from incentives.settings import Settings
 from shared.auth import Principal
-from shared.errors import Conflict, NotFound, Unprocessable
+from shared.errors import (
+    SECOND_APPROVER_REQUIRED,
+    Conflict,
+    DecisionRefused,
+    NotFound,
+    Unprocessable,
+)
 from shared.periods import Period
 
 CREATE, MARK_SUCCESSFUL, APPROVE = (
@@ -107,7 +113,14 @@ async def approve(session: AsyncSession, principal: Principal, project: Project)
     if project.state != "successful":
         raise Conflict(f"project {project.id} is {project.state}; it must be marked successful")
     if project.succeeded_by == principal.member_id:
-        raise Conflict("the approver must not be the one who marked the project successful")
+        # Four eyes: who judged it a success does not also release the money.
+        raise DecisionRefused(
+            SECOND_APPROVER_REQUIRED,
+            "you marked this project successful: another finance approver releases its bonuses",
+            actor=principal.member_id,
+            action="approve-project-bonus",
+            subject=project.id,
+        )
     project.state = "approved"
     project.approved_by = principal.member_id
     project.approved_at = datetime.now(UTC)
