@@ -198,13 +198,16 @@ async def test_every_role_against_every_route_family(cluster: Cluster) -> None:
                     wrong.append(f"{route.family} as {role}: {verdict} {response.text[:160]}")
         assert wrong == [], "\n".join(wrong)
 
-        # What a member sees of their own review: the scores, never a peer's name.
-        mine = (
-            await client.get(f"/performance/reviews/{ids['review_s1']}", headers=tokens["self"])
-        ).json()
-        peers = [f for f in mine["feedback"] if f["source"] == "peer"]
-        assert peers and all(f["author"] is None for f in peers)
+        # What a member sees of their own review: never a peer's name, and with one peer
+        # answer of the three the cycle asks for, no peer rating either; the lead sees it.
+        review_path = f"/performance/reviews/{ids['review_s1']}"
+        mine = (await client.get(review_path, headers=tokens["self"])).json()
+        assert (mine["peer_answers"], mine["peer_ratings_withheld"]) == (1, True)
+        assert [f for f in mine["feedback"] if f["source"] == "peer"] == []
         assert story.member("s2") not in str(mine)
+        leads = (await client.get(review_path, headers=tokens["manager"])).json()
+        assert [f["source"] for f in leads["feedback"]].count("peer") == 1
+        assert leads["peer_ratings_withheld"] is False
     await verified(cluster)
 
 
@@ -230,3 +233,190 @@ async def test_a_bad_token_is_401_on_every_route_family(cluster: Cluster, kind: 
             )
             assert response.status_code == 401, (route.family, kind, response.text)
             assert response.headers["content-type"].startswith("application/problem+json")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision about s1 (or s1's unit); ``body`` is given the ids and the deciding role.
+    Denied is 403, or 404 where the caller may not even see what it is about."""
+
+    family: str
+    path: str
+    allowed: frozenset[str]
+    body: Callable[[dict[str, str], str], Any]
+    phase: str = "any"  # the state s1's Q2 review must be in first
+    method: str = "POST"
+
+
+def _nominee(ids: dict[str, str], role: str) -> dict[str, str]:
+    # Each role that may nominate names someone not nominated yet (a repeat would be 409).
+    by_role = {"self": "s2", "manager": "dir", "hr": "x1", "admin": "x2"}
+    return {"member_id": ids[by_role.get(role, "p1")]}
+
+
+def _deal(ids: dict[str, str], role: str) -> dict[str, str]:
+    return {
+        "id": f"matrix-deal-{role}",
+        "member_id": ids["s1"],
+        "amount": "1000.00",
+        "currency": "CNY",
+        "closed_on": "2026-03-20",
+    }
+
+
+DECISIONS = [
+    Decision(
+        "incentives: a project bonus for s1",
+        "/incentives/projects",
+        _allowed("manager", "hr", "admin"),
+        body=lambda ids, role: {
+            "name": f"Launch ({role})",
+            "currency": "CNY",
+            "awards": [{"member_id": ids["s1"], "amount": "500.00"}],
+        },
+    ),
+    Decision(
+        "incentives: adjust s1's pay",
+        "/incentives/adjustments",
+        _allowed("finance", "admin"),
+        body=lambda ids, role: {
+            "member_id": ids["s1"],
+            "period": "2026-Q1",
+            "amount": "10.00",
+            "currency": "CNY",
+            "reason": f"Correction by {role}",
+        },
+    ),
+    Decision(
+        "incentives: record s1's revenue",
+        "/incentives/revenue",
+        _allowed("finance", "admin"),
+        _deal,
+    ),
+    Decision(
+        "collab: sales' business hours",
+        "/collab/calendars/{sales}",
+        _allowed("manager", "hr", "admin"),
+        body=lambda ids, role: {"timezone": "Asia/Shanghai"},
+        method="PUT",
+    ),
+    Decision(
+        "performance: nominate a peer for s1",
+        "/performance/reviews/{review_s1}/nominations",
+        # s1 proposes; the manager of record, HR and admins add (approved)
+        _allowed("self", "manager", "hr", "admin"),
+        body=_nominee,
+        phase="self_assessment",
+    ),
+    Decision(
+        "performance: s1's manager assessment",
+        "/performance/reviews/{review_s1}/feedback",
+        _allowed("manager"),  # the manager of record only: not HR, not an admin
+        body=lambda ids, role: {"source": "manager", "ability": "4", "attitude": "4"},
+        phase="manager_assessment",
+    ),
+    Decision(
+        "performance: a peer's feedback on s1",
+        "/performance/reviews/{review_s1}/feedback",
+        _allowed("peer"),  # s2, nominated by s1 and approved by the lead
+        body=lambda ids, role: {"source": "peer", "ability": "4", "attitude": "3"},
+        phase="manager_assessment",
+    ),
+    Decision(
+        "performance: calibrate s1",
+        "/performance/reviews/{review_s1}/calibrations",
+        _allowed("manager", "hr", "admin"),
+        body=lambda ids, role: {"rating": "B", "reason": f"Calibrated by {role}"},
+        phase="calibration",
+    ),
+]
+PHASES = ("any", "self_assessment", "manager_assessment", "calibration")
+
+
+async def test_who_may_decide_what(cluster: Cluster) -> None:
+    """Every role against every decision about s1: only the roles in ``allowed`` succeed,
+    nobody decides about themselves, a refusal names its rule."""
+    settings = ServiceSettings(environment="test", jwt_secret=TEST_JWT_SECRET)
+    async with httpx.AsyncClient(base_url=cluster.gateway, timeout=60) as client:
+        story = Story(client, settings, prefix="w-")
+        await story.organisation()
+        for extra in ("x1", "x2"):
+            await story.call(
+                "POST",
+                "/goals/members",
+                {
+                    "id": story.member(extra),
+                    "name": extra,
+                    "home_unit_id": story.ids["product"],
+                    "layer": "support",
+                    "hired_on": "2025-06-01",
+                },
+            )
+        cycle = await story.call(
+            "POST",
+            "/performance/review-cycles",
+            {
+                "name": "Sales Q2 2026",
+                "kind": "quarterly",
+                "period": "2026-Q2",
+                "population": {"unit_ids": [story.ids["sales"]]},
+            },
+            headers=story.hr,
+        )
+        tokens = _tokens(story)
+        ids = {
+            **story.ids,
+            **{m: story.member(m) for m in ("dir", "lead", "s1", "s2", "p1", "x1", "x2")},
+        }
+        wrong: list[str] = []
+        for phase in PHASES:
+            if phase != "any":
+                await story.call(
+                    "POST",
+                    f"/performance/review-cycles/{cycle['id']}/advance",
+                    {"to": phase},
+                    headers=story.hr,
+                )
+            if phase == "self_assessment":
+                reviews = await story.call(
+                    "GET", f"/performance/review-cycles/{cycle['id']}/reviews", headers=story.hr
+                )
+                ids["review_s1"] = next(r["id"] for r in reviews if r["member_id"] == ids["s1"])
+            for decision in (d for d in DECISIONS if d.phase == phase):
+                path = decision.path.format(**ids)
+                for role in ROLES:
+                    response = await client.request(
+                        decision.method,
+                        path,
+                        json=decision.body(ids, role),
+                        headers=tokens[role],
+                    )
+                    status = response.status_code
+                    if role in decision.allowed:
+                        verdict = OK if 200 <= status < 300 else f"got {status}"
+                    else:
+                        verdict = DENIED if status in (403, 404) else f"got {status}"
+                        if role == "self" and status == 403:
+                            # s1 deciding about s1: refused as a self-decision or by role.
+                            rule = response.json()["type"].rsplit("/", 1)[-1]
+                            if rule not in ("self-decision", "forbidden"):
+                                verdict = f"refused as {rule}"
+                    if verdict not in (OK, DENIED):
+                        wrong.append(
+                            f"{decision.family} as {role}: {verdict} {response.text[:160]}"
+                        )
+            if phase == "self_assessment":
+                # The lead approves s1's proposal, so that s2 may answer as a peer.
+                nominations = await story.call(
+                    "GET",
+                    f"/performance/reviews/{ids['review_s1']}/nominations",
+                    headers=story.lead,
+                )
+                proposed = next(n for n in nominations["items"] if n["state"] == "proposed")
+                await story.call(
+                    "POST",
+                    f"/performance/reviews/{ids['review_s1']}/nominations/{proposed['id']}/approve",
+                    headers=story.lead,
+                )
+        assert wrong == [], "\n".join(wrong)
+    await verified(cluster)
