@@ -186,6 +186,19 @@ async def test_development_and_team_health(
         headers=s2,
         status=403,
     )
+    # Nobody keeps development records about themselves, whatever their roles.
+    for who, headers in (("hr-9", HR), ("lead", lead)):
+        own = await client.post(
+            "/performance/improvement-plans",
+            json={
+                "member_id": who,
+                "goals": ["x"],
+                "checkpoints": [{"due_on": "2026-05-15", "description": "y"}],
+            },
+            headers=headers,
+        )
+        assert own.status_code == 403, own.text
+        assert own.json()["type"].endswith("/self-decision")
 
     # Training in 2026: s1 24 + 20 hours, s2 8; coverage 2 of 4, 52 / 4 = 13 hours a member.
     for member, title, hours in (

@@ -30,7 +30,7 @@ from performance.service.access import may_see_member, require_member_visible, r
 from performance.settings import Settings
 from shared.api import check_if_match
 from shared.auth import Principal, Role
-from shared.errors import Conflict, Forbidden, NotFound
+from shared.errors import SELF_DECISION, Conflict, DecisionRefused, Forbidden, NotFound
 from shared.periods import Grain, Period
 
 TWO = Decimal("0.01")
@@ -38,14 +38,20 @@ NEXT_TIER = {"newcomer": "backbone", "backbone": "management_reserve"}
 
 
 async def _manage(session: AsyncSession, principal: Principal, member_id: str) -> None:
-    """Managers of the member's units, HR and admins change development records."""
+    """Managers of the member's units, HR and admins change development records: never
+    their own (an improvement plan, a root cause, a training record about yourself is a
+    decision about yourself, whatever your roles)."""
+    if principal.member_id == member_id:
+        raise DecisionRefused(
+            SELF_DECISION,
+            "development records about yourself are kept by your manager or HR",
+            actor=principal.member_id,
+            action="record-development",
+            subject=member_id,
+        )
     if principal.has(Role.hr, Role.admin):
         return
-    if (
-        principal.has(Role.manager)
-        and principal.member_id != member_id
-        and await may_see_member(session, principal, member_id)
-    ):
+    if principal.has(Role.manager) and await may_see_member(session, principal, member_id):
         return
     raise Forbidden("a member's manager or HR records this")
 
