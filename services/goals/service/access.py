@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals import repository
 from shared.auth import Principal, Role
-from shared.errors import Forbidden, NotFound
+from shared.errors import SELF_DECISION, DecisionRefused, Forbidden, NotFound
 
 
 def descendants(tree: dict[str, str | None], roots: set[str]) -> set[str]:
@@ -120,6 +120,19 @@ async def require_owner(
             raise NotFound("no such resource, or it is not yours to see")
         raise Forbidden("you may not read what this owner owns")
     raise Forbidden("you may not change what this owner owns")
+
+
+def not_own_target(scope: Scope, owner_type: str, owner_id: str, *, action: str) -> None:
+    """A member's KPI targets are what their attainment, and so their pay, is measured
+    against: nobody sets or changes their own, whatever their roles (403 self-decision)."""
+    if owner_type == "member" and owner_id == scope.principal.member_id:
+        raise DecisionRefused(
+            SELF_DECISION,
+            "your own KPI target is set by your manager or HR, not by you",
+            actor=scope.principal.member_id,
+            action=action,
+            subject=owner_id,
+        )
 
 
 KPI_FIGURES = "kpi_figures"

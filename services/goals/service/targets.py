@@ -26,7 +26,7 @@ from goals.schemas import (
     TemplateApply,
 )
 from goals.service import figures
-from goals.service.access import Scope, require_owner
+from goals.service.access import Scope, not_own_target, require_owner
 from goals.settings import Settings
 from shared.api import (
     check_if_match,
@@ -165,6 +165,8 @@ async def create_goal(
     await require_owner(
         session, scope, owner_type=body.owner_type, owner_id=body.owner_id, write=True
     )
+    if body.kpi is not None and body.target_value is not None:
+        not_own_target(scope, body.owner_type, body.owner_id, action="set-kpi-target")
     await _check_owner_exists(session, body.owner_type, body.owner_id)
     report = await smart_check(session, body=body, settings=settings, today=today)
     if report.errors:
@@ -325,6 +327,8 @@ async def update_goal(
     new_target = changes.pop("target_value", None)
     target_changes = new_target is not None and new_target != goal.target_value
     if target_changes:
+        if goal.kpi_id is not None:
+            not_own_target(scope, goal.owner_type, goal.owner_id, action="adjust-kpi-target")
         if body.reason is None:
             raise invalid("reason", "a target change needs a reason")
         ended = goal.period_end < today
@@ -414,6 +418,7 @@ async def cascade(
         await require_owner(
             session, scope, owner_type=child.owner_type, owner_id=child.owner_id, write=True
         )
+        not_own_target(scope, child.owner_type, child.owner_id, action="cascade-kpi-target")
         await _check_owner_exists(session, child.owner_type, child.owner_id)
     if body.mode == "weights":
         if any(c.weight is None for c in children):
