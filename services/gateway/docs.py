@@ -50,6 +50,7 @@ def merge_openapi(
                 if not isinstance(operation, dict) or "operationId" not in operation:
                     continue
                 operation["operationId"] = f"{name}-{operation['operationId']}"
+                _document_rate_limit(operation)
                 operation["tags"] = [f"{name}/{t}" for t in operation.get("tags", [])] or [name]
                 seen_tags.update(operation["tags"])
             merged["paths"][path] = operations
@@ -62,6 +63,32 @@ def merge_openapi(
             + f"\n\n**Unavailable right now:** {', '.join(unavailable)}."
         )
     return merged
+
+
+def _document_rate_limit(operation: dict[str, Any]) -> None:
+    """Every call through the gateway may meet its rate limit: 429 with Retry-After, in the
+    shape of the operation's other problems."""
+    responses: dict[str, Any] = operation.setdefault("responses", {})
+    problem = next(
+        (
+            r["content"]
+            for status, r in sorted(responses.items())
+            if status.isdigit() and int(status) >= 400 and r.get("content")
+        ),
+        None,
+    )
+    limited: dict[str, Any] = {
+        "description": "Over the gateway's rate limit for this principal or client address",
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds until a call is admitted again",
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        },
+    }
+    if problem is not None:
+        limited["content"] = copy.deepcopy(problem)
+    responses.setdefault("429", limited)
 
 
 def merge_events(services: dict[str, dict[str, Any] | None]) -> dict[str, Any]:

@@ -254,3 +254,22 @@ async def test_in_bulk_and_csv_a_row_out_of_range_is_its_own_error_and_good_rows
     assert stored.status_code == 200, stored.text
     values = sorted(str(m["date"]) for m in stored.json())
     assert values == ["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04"]
+
+
+async def test_the_merged_document_says_every_call_may_meet_the_rate_limit(
+    system: System,
+) -> None:
+    client, _ = system
+    document = (await client.get("/openapi.json")).json()
+    operations = [
+        (path, method, op)
+        for path, ops in document["paths"].items()
+        for method, op in ops.items()
+        if path.split("/")[1] in ("goals", "performance", "incentives", "collab")
+    ]
+    assert len(operations) > 100
+    for path, method, operation in operations:
+        limited = operation["responses"].get("429")
+        assert limited is not None, (method, path)
+        assert "Retry-After" in limited["headers"], (method, path)
+        assert "application/problem+json" in limited["content"], (method, path)
