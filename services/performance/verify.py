@@ -5,7 +5,8 @@ template that fits the member now; every month with inputs and a fitting templat
 score; the last ``ScoreComputed`` of each score carries it; the collaboration input of each
 member and month against the collab requests it counts; every scored review's ability and
 attitude against its 360 ratings, its final score and rating against its components, and
-its calibrated rating against the last calibration adjustment.
+its calibrated rating against the last calibration adjustment; every peer rating against an
+answered nomination of its author, and every answered nomination against its rating.
 
 Not checked: a review's results, a snapshot of the live scores taken when it was scored
 (they may move on afterwards).
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from performance import repository
@@ -28,6 +30,7 @@ from performance.models import (
     IndicatorInput,
     LiveScore,
     MemberCopy,
+    Nomination,
     Review,
     ReviewCycle,
     ScorecardTemplate,
@@ -59,6 +62,33 @@ async def drift(session: AsyncSession) -> list[Drift]:
         *await _published_scores(session, scores),
         *await _collab_shares(session, inputs),
         *await _reviews(session),
+        *await _peer_answers(session),
+    ]
+
+
+async def _peer_answers(session: AsyncSession) -> list[Drift]:
+    """A peer rating exists exactly where its author's nomination is answered."""
+    rated = {
+        (review_id, author)
+        for review_id, author in await session.execute(
+            select(Feedback.review_id, Feedback.author_id).where(Feedback.source == "peer")
+        )
+    }
+    answered = {
+        (review_id, member)
+        for review_id, member in await session.execute(
+            select(Nomination.review_id, Nomination.member_id).where(Nomination.state == "answered")
+        )
+    }
+    return [
+        *(
+            _drift("peer-answer", f"{r} {a}", "rated", "not nominated", "no answered nomination")
+            for r, a in sorted(rated - answered, key=str)
+        ),
+        *(
+            _drift("peer-answer", f"{r} {m}", "answered", "no rating", "no peer rating by them")
+            for r, m in sorted(answered - rated, key=str)
+        ),
     ]
 
 

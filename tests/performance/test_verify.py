@@ -317,3 +317,17 @@ async def test_the_copies_of_goals_data_agree_with_goals(
     assert {("member", "copy-m"), ("org-unit", team["id"]), ("org-unit", company["id"])} <= kinds
     assert ("kpi-attainment", f"copy-m/{MONTH}/deals") in kinds
     assert await check_copies(client, copies, headers=admin) == []
+
+
+async def test_a_peer_rating_without_its_answered_nomination_is_reported(
+    clean: CleanState,
+) -> None:
+    found = await _corrupted(
+        clean.performance,
+        "UPDATE performance.nominations SET state = 'approved' WHERE review_id = :review",
+        "UPDATE performance.nominations SET state = 'answered' WHERE review_id = :review",
+        {"review": clean.review_id},
+    )
+    peers = [d for d in found if d.kind == "peer-answer"]
+    assert len(peers) == 1 and peers[0].key.startswith(clean.review_id), found
+    assert (peers[0].stored, peers[0].expected) == ("rated", "not nominated")

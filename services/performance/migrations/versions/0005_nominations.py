@@ -53,6 +53,21 @@ def upgrade() -> None:
         unique=False,
         schema="performance",
     )
+    # Peer ratings given before nominations existed: each author stands as an answered
+    # nomination, recorded as made by this migration, so the rule holds for old reviews too.
+    op.execute(
+        """
+        INSERT INTO performance.nominations
+            (id, review_id, member_id, state, nominated_by, decided_by, created_at,
+             decided_at, answered_at)
+        SELECT DISTINCT ON (review_id, author_id)
+            gen_random_uuid()::text, review_id, author_id, 'answered', 'migration-0005',
+            'migration-0005', created_at, created_at, created_at
+        FROM performance.feedback
+        WHERE source = 'peer' AND author_id IS NOT NULL
+        ORDER BY review_id, author_id, created_at
+        """
+    )
 
 
 def downgrade() -> None:
