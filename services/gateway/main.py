@@ -168,6 +168,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["ETag", "Location", "x-correlation-id"],
+            expose_headers=["ETag", "Location", "Retry-After", "x-correlation-id"],
         )
     return app
