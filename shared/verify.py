@@ -61,6 +61,15 @@ def text_of(value: object) -> str | None:
     return None if value is None else str(value)
 
 
+def copy_of(service: str, kind: str, path: str, row: Any, fields: Iterable[str]) -> Copy:
+    """The copy a service keeps of one row another service owns (a member, an org unit):
+    ``fields`` of ``row`` as text (a date as ``YYYY-MM-DD``), and ``version``, the owner's
+    version it was copied at (``row.source_version``). ``path`` names the row with ``{id}``."""
+    values = {name: text_of(getattr(row, name)) for name in fields}
+    values["version"] = str(row.source_version)
+    return Copy(service=service, kind=kind, key=row.id, path=path.format(id=row.id), values=values)
+
+
 def same(stored: object, expected: object) -> bool:
     """Equal as decimals when both read as numbers, else as text; None only equals None."""
     if stored is None or expected is None:

@@ -24,7 +24,7 @@ from collab.service.calendar import BusinessCalendar, CalendarError, hours_to_se
 from collab.service.clock_history import ReplayedClock, replay
 from collab.service.retros import normalise
 from collab.settings import Settings
-from shared.verify import Copy, Drift, same, text_of
+from shared.verify import Copy, Drift, copy_of, same, text_of
 
 SERVICE = "collab"
 CHUNK = 500
@@ -289,33 +289,11 @@ async def drift(session: AsyncSession) -> list[Drift]:
 async def copies(session: AsyncSession) -> list[Copy]:
     """Collab's copies of goals' members and org units (kept from their change events)."""
     members = [
-        Copy(
-            service=SERVICE,
-            kind="member",
-            key=member.id,
-            path=f"/goals/members/{member.id}",
-            values={
-                "name": member.name,
-                "home_unit_id": member.home_unit_id,
-                "manager_id": member.manager_id,
-                "version": str(member.source_version),
-            },
-        )
-        for member in await verify_reads.member_copies(session)
+        copy_of(SERVICE, "member", "/goals/members/{id}", m, ("name", "home_unit_id", "manager_id"))
+        for m in await verify_reads.member_copies(session)
     ]
     units = [
-        Copy(
-            service=SERVICE,
-            kind="org-unit",
-            key=unit.id,
-            path=f"/goals/org-units/{unit.id}",
-            values={
-                "name": unit.name,
-                "kind": unit.kind,
-                "parent_id": unit.parent_id,
-                "version": str(unit.source_version),
-            },
-        )
-        for unit in await verify_reads.org_unit_copies(session)
+        copy_of(SERVICE, "org-unit", "/goals/org-units/{id}", u, ("name", "kind", "parent_id"))
+        for u in await verify_reads.org_unit_copies(session)
     ]
     return members + units

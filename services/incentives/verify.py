@@ -32,7 +32,7 @@ from incentives.service.payouts import member_run_lines, run_inputs
 from incentives.service.plans import active_in, plan_for
 from incentives.service.revenue import replay
 from shared.periods import Period
-from shared.verify import Copy, Drift, text_of
+from shared.verify import Copy, Drift, copy_of, text_of
 
 SERVICE = "incentives"
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -288,21 +288,12 @@ async def copies(session: AsyncSession) -> list[Copy]:
         for f in await repository.kpi_figure_copies(session)
     ]
     found += [
-        Copy(
-            service=SERVICE,
-            kind="member",
-            key=m.id,
-            path=f"/goals/members/{m.id}",
-            values={
-                "name": m.name,
-                "home_unit_id": m.home_unit_id,
-                "layer": m.layer,
-                "tier": m.tier,
-                "manager_id": m.manager_id,
-                "hired_on": m.hired_on.isoformat(),
-                "left_on": None if m.left_on is None else m.left_on.isoformat(),
-                "version": str(m.source_version),
-            },
+        copy_of(
+            SERVICE,
+            "member",
+            "/goals/members/{id}",
+            m,
+            ("name", "home_unit_id", "layer", "tier", "manager_id", "hired_on", "left_on"),
         )
         for m in await repository.members(session)
     ]

@@ -19,7 +19,6 @@ breach reached performance)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,7 +41,7 @@ from performance.service.scorecards import (
     score_sheet,
     template_for,
 )
-from shared.verify import Copy, Drift, same, text_of
+from shared.verify import Copy, Drift, copy_of, same, text_of
 
 SERVICE = "performance"
 CHUNK = 2_000
@@ -271,21 +270,28 @@ async def copies(session: AsyncSession) -> list[Copy]:
     inputs = await repository.all_inputs(session)
     return [
         *_attainments(inputs),
-        *[_member_copy(m) for m in await repository.members(session)],
         *[
-            Copy(
-                service=SERVICE,
-                kind="org-unit",
-                key=unit.id,
-                path=f"/goals/org-units/{unit.id}",
-                values={
-                    "name": unit.name,
-                    "kind": unit.kind,
-                    "parent_id": unit.parent_id,
-                    "version": str(unit.source_version),
-                },
+            copy_of(
+                SERVICE,
+                "member",
+                "/goals/members/{id}",
+                m,
+                (
+                    "name",
+                    "home_unit_id",
+                    "layer",
+                    "tier",
+                    "manager_id",
+                    "hired_on",
+                    "left_on",
+                    "leave_reason",
+                ),
             )
-            for unit in await repository.org_unit_copies(session)
+            for m in await repository.members(session)
+        ],
+        *[
+            copy_of(SERVICE, "org-unit", "/goals/org-units/{id}", u, ("name", "kind", "parent_id"))
+            for u in await repository.org_unit_copies(session)
         ],
     ]
 
@@ -308,27 +314,3 @@ def _attainments(
                 pick={"kpi": kpi, "period": month},
                 values={"attainment": text_of(row.value)},
             )
-
-
-def _day(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _member_copy(member: MemberCopy) -> Copy:
-    return Copy(
-        service=SERVICE,
-        kind="member",
-        key=member.id,
-        path=f"/goals/members/{member.id}",
-        values={
-            "name": member.name,
-            "home_unit_id": member.home_unit_id,
-            "layer": member.layer,
-            "tier": member.tier,
-            "manager_id": member.manager_id,
-            "hired_on": _day(member.hired_on),
-            "left_on": _day(member.left_on),
-            "leave_reason": member.leave_reason,
-            "version": str(member.source_version),
-        },
-    )
