@@ -37,11 +37,10 @@ _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 def _in_range(year: int, month: int, day: int) -> None:
     try:
-        supported_day(date(year, month, day))
-    except ValueError as exc:
-        if "outside" in str(exc):
-            raise
-        # Not a calendar day (2026-02-30): pydantic's own parser says so.
+        written = date(year, month, day)
+    except ValueError:
+        return  # not a calendar day (2026-02-30): pydantic's own parser says so
+    supported_day(written)
 
 
 def _iso_date(value: Any) -> Any:
