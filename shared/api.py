@@ -128,16 +128,19 @@ class RequestModel(BaseModel):
         return value if check is None else check(value)
 
 
+def examples(*values: dict[str, Any], **config: Any) -> ConfigDict:
+    """A model's config carrying its examples: shown in the docs, and each one checked against
+    the model's own schema by the contract tests (so an example may not leave out a required
+    field, even a nullable one). Other config (``from_attributes=True``) goes beside them."""
+    config["json_schema_extra"] = {"examples": list(values)}
+    return ConfigDict(**config)  # type: ignore[typeddict-item,no-any-return]
+
+
 class Page(BaseModel, Generic[T]):
     """One page of a list; pass ``next_cursor`` back as ``cursor`` for the next one."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "items": [],
-                "next_cursor": "WyIyMDI2LTAxLTA1VDA5OjAwOjAwKzAwOjAwIiwiNmExZCJd",
-            }
-        }
+    model_config = examples(
+        {"items": [], "next_cursor": "WyIyMDI2LTAxLTA1VDA5OjAwOjAwKzAwOjAwIiwiNmExZCJd"}
     )
 
     items: list[T]

@@ -71,6 +71,21 @@ class Event(BaseModel):
 E = TypeVar("E", bound=type[Event])
 
 
+class Consumed(BaseModel):
+    """Base of a consumer's own copy of an event it reads: only the fields it needs, named
+    after the producer's class (``KPIUpdatedV1`` copies goals' ``KPIUpdated`` version 1).
+
+    Subclasses set ``event_type`` (and ``event_version`` when not 1); the consumer subscribes
+    with the class (``subscription.on(KPIUpdatedV1)``). Unknown fields are ignored: producers
+    add optional fields within a version.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    event_type: ClassVar[str]
+    event_version: ClassVar[int] = 1
+
+
 class EventCatalog:
     """The events one service publishes, for envelopes and for its AsyncAPI document."""
 

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import Database, contention, database_unavailable
-from shared.events import Envelope
+from shared.events import Consumed, Envelope
 from shared.logging import correlation_id
 from shared.metrics import EVENTS_APPLIED
 
@@ -43,10 +43,16 @@ class Subscription:
 
     consumer: str
     handlers: dict[str, EventHandler] = field(default_factory=dict)
+    copies: dict[str, type[Consumed]] = field(default_factory=dict)
+    """Event type -> the consumer's own copy of that event (what it reads of it)."""
 
-    def on(self, event_type: str) -> Callable[[EventHandler], EventHandler]:
+    def on(self, copy: type[Consumed]) -> Callable[[EventHandler], EventHandler]:
+        """Handle the event that ``copy`` (a ``Consumed`` class) is this consumer's copy of,
+        so every consumer of an event can be found from the producer's class by name."""
+
         def register(handler: EventHandler) -> EventHandler:
-            self.handlers[event_type] = handler
+            self.handlers[copy.event_type] = handler
+            self.copies[copy.event_type] = copy
             return handler
 
         return register
