@@ -17,12 +17,12 @@ from shared.runtime import PeriodicJob
 subscription = Subscription(consumer="collab")
 
 
-@subscription.on("goals.org-unit.changed")
+@subscription.on(OrgUnitChangedV1)
 async def on_org_unit_changed(session: AsyncSession, event: Envelope) -> None:
     await copies.apply_org_unit_changed(session, change=OrgUnitChangedV1.model_validate(event.data))
 
 
-@subscription.on("goals.member.changed")
+@subscription.on(MemberChangedV1)
 async def on_member_changed(session: AsyncSession, event: Envelope) -> None:
     await copies.apply_member_changed(session, change=MemberChangedV1.model_validate(event.data))
 

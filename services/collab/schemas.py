@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AnyHttpUrl,
@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from shared.api import IsoDate, RequestModel
+from shared.events import Consumed
 from shared.periods import FIRST_DAY, LAST_DAY
 
 Text200 = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -45,10 +46,10 @@ def _example(example: dict[str, Any], *, from_attributes: bool = False) -> Confi
 # ----------------------------------------------------------------------------- consumed
 
 
-class OrgUnitChangedV1(BaseModel):
+class OrgUnitChangedV1(Consumed):
     """Collab's copy of goals' ``OrgUnitChanged`` (version 1)."""
 
-    model_config = ConfigDict(extra="ignore")
+    event_type: ClassVar[str] = "goals.org-unit.changed"
 
     unit_id: str
     name: str
@@ -57,10 +58,10 @@ class OrgUnitChangedV1(BaseModel):
     version: int
 
 
-class MemberChangedV1(BaseModel):
+class MemberChangedV1(Consumed):
     """Collab's copy of goals' ``MemberChanged`` (version 1)."""
 
-    model_config = ConfigDict(extra="ignore")
+    event_type: ClassVar[str] = "goals.member.changed"
 
     member_id: str
     name: str

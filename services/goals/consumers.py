@@ -13,7 +13,7 @@ from shared.inbox import Subscription
 subscription = Subscription(consumer="goals")
 
 
-@subscription.on("collab.data-grant.changed")
+@subscription.on(DataGrantChangedV1)
 async def on_data_grant_changed(session: AsyncSession, event: Envelope) -> None:
     grant = DataGrantChangedV1.model_validate(event.data)
     await repository.upsert_grant(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.api import RequestModel
+from shared.events import Consumed
 from shared.periods import Period
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
@@ -1067,10 +1068,10 @@ class RiskCorrectionRead(ReadModel):
 # ----------------------------------------------------------------------------- consumed
 
 
-class DataGrantChangedV1(BaseModel):
+class DataGrantChangedV1(Consumed):
     """Goals' copy of collab's ``DataGrantChanged`` (version 1): only the fields it needs."""
 
-    model_config = ConfigDict(extra="ignore")
+    event_type: ClassVar[str] = "collab.data-grant.changed"
 
     grant_id: str
     grantor_unit_id: str

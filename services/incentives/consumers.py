@@ -13,12 +13,12 @@ from shared.runtime import PeriodicJob
 subscription = Subscription(consumer="incentives")
 
 
-@subscription.on("goals.member.changed")
+@subscription.on(MemberChangedV1)
 async def on_member_changed(session: AsyncSession, event: Envelope) -> None:
     await copies.member_changed(session, change=MemberChangedV1.model_validate(event.data))
 
 
-@subscription.on("goals.kpi.updated")
+@subscription.on(KPIUpdatedV1)
 async def on_kpi_updated(session: AsyncSession, event: Envelope) -> None:
     await copies.kpi_updated(
         session,
@@ -28,14 +28,14 @@ async def on_kpi_updated(session: AsyncSession, event: Envelope) -> None:
     )
 
 
-@subscription.on("performance.review.closed")
+@subscription.on(ReviewClosedV1)
 async def on_review_closed(session: AsyncSession, event: Envelope) -> None:
     await copies.review_closed(
         session, review=ReviewClosedV1.model_validate(event.data), event_id=event.id
     )
 
 
-@subscription.on("performance.score.computed")
+@subscription.on(ScoreComputedV1)
 async def on_score_computed(session: AsyncSession, event: Envelope) -> None:
     await copies.score_computed(
         session, score=ScoreComputedV1.model_validate(event.data), event_id=event.id

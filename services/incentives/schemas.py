@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from shared.api import RequestModel
+from shared.events import Consumed
 from shared.periods import Grain, Period
 
 Text200 = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -39,10 +40,10 @@ LINE_EXAMPLE: dict[str, Any] = {
 # ----------------------------------------------------------------------------- consumed
 
 
-class MemberChangedV1(BaseModel):
+class MemberChangedV1(Consumed):
     """Incentives' copy of goals' ``MemberChanged`` (version 1)."""
 
-    model_config = ConfigDict(extra="ignore")
+    event_type: ClassVar[str] = "goals.member.changed"
 
     member_id: str
     name: str
@@ -56,10 +57,10 @@ class MemberChangedV1(BaseModel):
     version: int
 
 
-class KPIUpdatedV1(BaseModel):
+class KPIUpdatedV1(Consumed):
     """Incentives' copy of goals' ``KPIUpdated`` (version 1)."""
 
-    model_config = ConfigDict(extra="ignore")
+    event_type: ClassVar[str] = "goals.kpi.updated"
 
     owner_type: str
     owner_id: str
@@ -71,10 +72,10 @@ class KPIUpdatedV1(BaseModel):
     version: int | None = None
 
 
-class ReviewClosedV1(BaseModel):
+class ReviewClosedV1(Consumed):
     """Incentives' copy of performance's ``ReviewClosed`` (version 1)."""
 
-    model_config = ConfigDict(extra="ignore")
+    event_type: ClassVar[str] = "performance.review.closed"
 
     review_id: str
     period: str
@@ -85,10 +86,10 @@ class ReviewClosedV1(BaseModel):
     correction: bool = False
 
 
-class ScoreComputedV1(BaseModel):
+class ScoreComputedV1(Consumed):
     """Incentives' copy of performance's ``ScoreComputed`` (version 1)."""
 
-    model_config = ConfigDict(extra="ignore")
+    event_type: ClassVar[str] = "performance.score.computed"
 
     member_id: str
     month: str

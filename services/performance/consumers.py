@@ -19,17 +19,17 @@ from shared.periods import Grain, Period
 subscription = Subscription(consumer="performance")
 
 
-@subscription.on("goals.org-unit.changed")
+@subscription.on(OrgUnitChangedV1)
 async def on_org_unit_changed(session: AsyncSession, event: Envelope) -> None:
     await copies.apply_org_unit_changed(session, change=OrgUnitChangedV1.model_validate(event.data))
 
 
-@subscription.on("goals.member.changed")
+@subscription.on(MemberChangedV1)
 async def on_member_changed(session: AsyncSession, event: Envelope) -> None:
     await copies.apply_member_changed(session, change=MemberChangedV1.model_validate(event.data))
 
 
-@subscription.on("goals.kpi.updated")
+@subscription.on(KPIUpdatedV1)
 async def on_kpi_updated(session: AsyncSession, event: Envelope) -> None:
     """A member's monthly KPI figure feeds their live score; other figures are not scored."""
     figure = KPIUpdatedV1.model_validate(event.data)
@@ -47,7 +47,7 @@ async def on_kpi_updated(session: AsyncSession, event: Envelope) -> None:
     )
 
 
-@subscription.on("collab.ticket.resolved")
+@subscription.on(TicketResolvedV1)
 async def on_ticket_resolved(session: AsyncSession, event: Envelope) -> None:
     ticket = TicketResolvedV1.model_validate(event.data)
     if ticket.assignee_id is None:
@@ -62,7 +62,7 @@ async def on_ticket_resolved(session: AsyncSession, event: Envelope) -> None:
     )
 
 
-@subscription.on("collab.ticket.sla-breached")
+@subscription.on(TicketSLABreachedV1)
 async def on_ticket_breached(session: AsyncSession, event: Envelope) -> None:
     ticket = TicketSLABreachedV1.model_validate(event.data)
     if ticket.assignee_id is None:

@@ -12,7 +12,7 @@ from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, fun
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import Database
-from shared.events import Envelope, Event, EventCatalog
+from shared.events import Consumed, Envelope, Event, EventCatalog
 from shared.inbox import InboxProcessor, Subscription, inbox_table
 from shared.outbox import Outbox, OutgoingMessage, outbox_table
 
@@ -64,8 +64,9 @@ class Kit:
         """A consumer whose effect is one row in ``effects`` per applied event."""
         subscription = Subscription(consumer=consumer)
         effects = self.effects
+        copy = type("ItemRecordedCopy", (Consumed,), {"event_type": self.event.event_type})
 
-        @subscription.on(self.event.event_type)
+        @subscription.on(copy)
         async def record(session: AsyncSession, envelope: Envelope) -> None:
             if envelope.data.get("fail"):
                 raise ValueError(f"item {envelope.data['seq']} is poisoned")

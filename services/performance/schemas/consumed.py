@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from shared.events import Consumed
 
 
-class OrgUnitChangedV1(BaseModel):
+class OrgUnitChangedV1(Consumed):
     """Performance's copy of goals' ``OrgUnitChanged`` (version 1)."""
 
-    model_config = ConfigDict(extra="ignore")
+    event_type: ClassVar[str] = "goals.org-unit.changed"
 
     unit_id: str
     name: str
@@ -20,10 +23,10 @@ class OrgUnitChangedV1(BaseModel):
     version: int
 
 
-class MemberChangedV1(BaseModel):
+class MemberChangedV1(Consumed):
     """Performance's copy of goals' ``MemberChanged`` (version 1)."""
 
-    model_config = ConfigDict(extra="ignore")
+    event_type: ClassVar[str] = "goals.member.changed"
 
     member_id: str
     name: str
@@ -38,10 +41,10 @@ class MemberChangedV1(BaseModel):
     version: int
 
 
-class KPIUpdatedV1(BaseModel):
+class KPIUpdatedV1(Consumed):
     """Performance's copy of goals' ``KPIUpdated`` (version 1)."""
 
-    model_config = ConfigDict(extra="ignore")
+    event_type: ClassVar[str] = "goals.kpi.updated"
 
     owner_type: str
     owner_id: str
@@ -51,10 +54,10 @@ class KPIUpdatedV1(BaseModel):
     version: int | None = None
 
 
-class TicketResolvedV1(BaseModel):
+class TicketResolvedV1(Consumed):
     """Performance's copy of collab's ``TicketResolved``: who answered, and in time or not."""
 
-    model_config = ConfigDict(extra="ignore")
+    event_type: ClassVar[str] = "collab.ticket.resolved"
 
     ticket_id: str
     assignee_id: str | None = None
@@ -62,8 +65,8 @@ class TicketResolvedV1(BaseModel):
     first_response_within_sla: bool
 
 
-class TicketSLABreachedV1(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class TicketSLABreachedV1(Consumed):
+    event_type: ClassVar[str] = "collab.ticket.sla-breached"
 
     ticket_id: str
     assignee_id: str | None = None
