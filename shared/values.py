@@ -84,16 +84,19 @@ class DecimalText:
     signed: bool = True
     example: str | None = None
     description: str | None = None
+    pad: bool = True
+    """Write exactly ``places`` places. ``False`` for values whose scale is data (a KPI's own
+    scale): the service quantizes them before answering, and they are written as they are."""
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        places = self.places
+        places, pad = self.places, self.pad
         return core_schema.no_info_before_validator_function(
             _reader(places),
             handler(source),
             serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda value: fixed(value, places),
+                lambda value: fixed(value, places) if pad else f"{value:f}",
                 return_schema=core_schema.str_schema(),
                 when_used="json",
             ),
