@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/services
 
 .DEFAULT_GOAL := help
 .PHONY: help install run up up-status down infra-up infra-down infra-status test test-fast lint typecheck \
-        format check migrate token demo bench kafka-fetch verify clean
+        format check migrate token demo bench kafka-fetch verify clean tools contracts clients
 
 help: ## List the workflows
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -58,9 +58,22 @@ format: install ## Format and fix what ruff can
 	$(VENV)/bin/ruff check --fix .
 
 typecheck: install ## mypy (strict)
-	$(VENV)/bin/mypy -p shared -p gateway -p goals -p performance -p incentives -p collab -p deploy -p bench -p tests
+	$(VENV)/bin/mypy -p shared -p gateway -p goals -p performance -p incentives -p collab -p deploy -p bench -p tests -m contracts.check
 
 check: lint typecheck test ## Everything CI checks
+
+contracts/node_modules/.installed: contracts/package.json
+	cd contracts && npm install --no-package-lock --no-audit --no-fund --loglevel=error
+	touch $@
+
+tools: install contracts/node_modules/.installed ## Install what the contract checks use beside Python: Debian's chromium, the pinned Node tools
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+contracts: tools ## The ecosystem's own checkers on a fresh instance: Spectral, AsyncAPI CLI, both client generators and smoke scripts, CloudEvents, headless Chromium
+	$(PY) -m contracts.check
+
+clients: tools ## Generate the TypeScript and Python clients into build/clients and run their smoke scripts
+	$(PY) -m contracts.check --clients
 
 migrate: install ## Apply every service's migrations to $$SPEARHEAD_DATABASE_URL
 	$(PY) -m deploy.migrate

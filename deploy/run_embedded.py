@@ -23,6 +23,8 @@ def main() -> None:
         os.environ["SPEARHEAD_DATABASE_URL"] = started_pg.url
         print(f"Postgres (embedded): {started_pg.url}  data: {data_dir}", flush=True)
     os.environ["SPEARHEAD_BUS"] = "inprocess"
+    # Event dataschema URIs and the OpenAPI server point at this gateway unless told otherwise.
+    os.environ.setdefault("SPEARHEAD_PUBLIC_URL", f"http://127.0.0.1:{port}")
     os.environ["GATEWAY_MODE"] = "embedded"
     print(f"Spearhead: http://127.0.0.1:{port}/docs  (events: /asyncapi.json)", flush=True)
     # uvicorn re-raises the signal that stopped it; make that an exit that runs `finally`.

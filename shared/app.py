@@ -17,7 +17,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
+from shared.asyncapi import service_document
 from shared.auth import TokenVerifier
+from shared.docs_ui import install_docs
 from shared.errors import PROBLEM_JSON, install_error_handlers, problem_body
 from shared.inprocess import InProcessBus
 from shared.logging import configure_logging, correlation_id
@@ -308,9 +310,11 @@ def create_service_app(
         version="1.0.0",
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
-        docs_url="/docs",
+        docs_url=None,
+        redoc_url=None,
         openapi_url="/openapi.json",
     )
+    install_docs(app, title=definition.title)
     app.state.settings = settings
     app.state.runtime = runtime
     app.state.database = runtime.db
@@ -320,7 +324,17 @@ def create_service_app(
     install_error_handlers(app)
     for router in definition.routers:
         app.include_router(router, responses=PROBLEM_RESPONSES)
-    app.include_router(operations_router(asyncapi=definition.catalog.asyncapi))
+    definition.catalog.schema_base = settings.public_url
+    app.include_router(
+        operations_router(
+            asyncapi=lambda: service_document(
+                definition.catalog,
+                definition.subscriptions,
+                partitions=settings.kafka_partitions,
+                title=f"{definition.title}: events",
+            )
+        )
+    )
     document_problems(app)
     app.add_middleware(
         RequestContextMiddleware,

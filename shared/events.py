@@ -1,8 +1,9 @@
 """Event envelope (CloudEvents attributes), typed payloads and the catalogue of a service.
 
 A service declares what it publishes as ``Event`` subclasses registered in its own
-``EventCatalog``; the catalogue builds the service's AsyncAPI document. A consumer keeps its
-own slim copy of the fields it needs: there is no shared events library.
+``EventCatalog`` (``shared.asyncapi`` builds its AsyncAPI document from it). A consumer keeps
+its own slim copy of the fields it needs, a ``Consumed`` subclass: there is no shared events
+library, and the contract tests hold each copy to the producer's examples.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.logging import current_correlation_id
 
 SPEC_VERSION = "1.0"
+CLOUDEVENTS_CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8"
+"""The Kafka header ``content-type`` of every message: CloudEvents structured mode."""
 
 
 def utcnow() -> datetime:
@@ -35,7 +38,9 @@ class Envelope(BaseModel):
     subject: str
     datacontenttype: str = "application/json"
     dataversion: int = 1
-    dataschema: str | None = None
+    dataschema: str | None = Field(
+        default=None, description="Absolute URI of the JSON Schema of `data`"
+    )
     correlationid: str
     data: dict[str, Any]
 
@@ -87,11 +92,25 @@ class Consumed(BaseModel):
 
 
 class EventCatalog:
-    """The events one service publishes, for envelopes and for its AsyncAPI document."""
+    """The events one service publishes: their envelopes, and (in ``shared.asyncapi``) the
+    service's AsyncAPI document."""
+
+    schema_base: str = "http://localhost:8000"
+    """Where the gateway is reached: ``dataschema`` URIs point there (set from the service's
+    ``public_url`` setting when it starts)."""
 
     def __init__(self, source: str) -> None:
         self.source = source
         self.events: dict[str, type[Event]] = {}
+
+    @property
+    def source_uri(self) -> str:
+        """The CloudEvents ``source``: a URI reference naming the producing service."""
+        return f"/spearhead/{self.source}"
+
+    def schema_uri(self, event_type: str, version: int) -> str:
+        """The absolute URI of the JSON Schema of an event's ``data``, served by the gateway."""
+        return f"{self.schema_base.rstrip('/')}/events/schemas/{event_type}/{version}"
 
     def register(self, cls: E) -> E:
         if not cls.event_type.startswith(self.source + "."):
@@ -101,79 +120,26 @@ class EventCatalog:
 
     def envelope(self, event: Event, *, correlation_id: str | None = None) -> Envelope:
         return Envelope(
-            source=self.source,
+            source=self.source_uri,
             type=event.event_type,
             subject=event.subject(),
             dataversion=event.event_version,
-            dataschema=f"#/components/schemas/{event.event_name}V{event.event_version}",
+            dataschema=self.schema_uri(event.event_type, event.event_version),
             correlationid=correlation_id or current_correlation_id(),
             data=event.model_dump(mode="json"),
         )
 
+    def example_envelope(self, cls: type[Event], data: dict[str, Any]) -> Envelope:
+        """The envelope a consumer would receive for one of ``cls``'s examples."""
+        event = cls.model_validate(data)
+        return self.envelope(
+            event, correlation_id="0d7f6c2e-3b1a-4c5d-9e8f-7a6b5c4d3e2f"
+        ).model_copy(
+            update={
+                "id": "5f0c8a4e-2d3b-4e1f-8a9b-6c7d8e9f0a1b",
+                "time": datetime(2026, 3, 14, 9, 30, tzinfo=UTC),
+            }
+        )
+
     def topics(self) -> list[str]:
         return sorted({topic_of(t) for t in self.events})
-
-    def asyncapi(self, title: str | None = None) -> dict[str, Any]:
-        """AsyncAPI 3 document of this catalogue: channels per topic, one message per type."""
-        channels: dict[str, Any] = {}
-        operations: dict[str, Any] = {}
-        messages: dict[str, Any] = {}
-        schemas: dict[str, Any] = {"Envelope": envelope_schema()}
-        for event_type, cls in sorted(self.events.items()):
-            message_name = f"{cls.event_name}V{cls.event_version}"
-            schema = cls.model_json_schema(ref_template="#/components/schemas/{model}")
-            for def_name, definition in schema.pop("$defs", {}).items():
-                schemas[def_name] = definition
-            schemas[message_name] = schema
-            messages[message_name] = {
-                "name": cls.event_name,
-                "title": f"{cls.event_name} ({event_type}, version {cls.event_version})",
-                "summary": cls.summary or (cls.__doc__ or "").strip(),
-                "contentType": "application/json",
-                "headers": {"$ref": "#/components/schemas/Envelope"},
-                "payload": {"$ref": f"#/components/schemas/{message_name}"},
-                "x-event-type": event_type,
-                "x-version": cls.event_version,
-            }
-            topic = topic_of(event_type)
-            channel = channels.setdefault(topic, {"address": topic, "messages": {}})
-            channel["messages"][message_name] = {"$ref": f"#/components/messages/{message_name}"}
-        for topic in channels:
-            operations[f"publish-{topic}"] = {
-                "action": "send",
-                "channel": {"$ref": f"#/channels/{topic}"},
-            }
-        return {
-            "asyncapi": "3.0.0",
-            "info": {"title": title or f"Spearhead {self.source} events", "version": "1"},
-            "channels": channels,
-            "operations": operations,
-            "components": {"messages": messages, "schemas": schemas},
-        }
-
-
-def envelope_schema() -> dict[str, Any]:
-    schema = Envelope.model_json_schema()
-    schema["description"] = (
-        "CloudEvents attributes of every message; the payload is in `data`, the message key "
-        "is the id whose order matters (usually the member id)."
-    )
-    return schema
-
-
-def merge_asyncapi(documents: dict[str, dict[str, Any]], title: str) -> dict[str, Any]:
-    """One AsyncAPI document from several services' documents."""
-    merged: dict[str, Any] = {
-        "asyncapi": "3.0.0",
-        "info": {"title": title, "version": "1"},
-        "channels": {},
-        "operations": {},
-        "components": {"messages": {}, "schemas": {}},
-    }
-    for doc in documents.values():
-        merged["channels"].update(doc.get("channels", {}))
-        merged["operations"].update(doc.get("operations", {}))
-        components = doc.get("components", {})
-        merged["components"]["messages"].update(components.get("messages", {}))
-        merged["components"]["schemas"].update(components.get("schemas", {}))
-    return merged

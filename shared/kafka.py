@@ -20,6 +20,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListen
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
 
+from shared.events import CLOUDEVENTS_CONTENT_TYPE
 from shared.inbox import InboxProcessor, PoisonMessage
 from shared.metrics import EVENTS_DEAD_LETTERED
 from shared.outbox import OutgoingMessage
@@ -132,7 +133,9 @@ class KafkaPublisher:
             await asyncio.wait_for(producer.client.close(), 5)
 
     async def send_batch(self, messages: Sequence[OutgoingMessage]) -> None:
-        await self.send_raw([(m.topic, m.key.encode(), m.value, None) for m in messages])
+        # CloudEvents Kafka binding, structured mode: the value is the whole event as JSON.
+        headers = [("content-type", CLOUDEVENTS_CONTENT_TYPE.encode())]
+        await self.send_raw([(m.topic, m.key.encode(), m.value, headers) for m in messages])
 
     async def send_raw(
         self,
@@ -242,6 +245,7 @@ class KafkaConsumerWorker:
 
     async def _dead_letter(self, record: Any, error: PoisonMessage) -> None:
         headers = [
+            *[(name, value) for name, value in record.headers or () if name == "content-type"],
             ("error", error.error.encode()[:4000]),
             ("consumer", self.group.encode()),
             ("attempts", str(error.attempts).encode()),

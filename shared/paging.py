@@ -10,8 +10,6 @@ Lists that grow without bound and are read in order of creation (tickets, member
 keyset cursors (``shared.api.created_page``); they take the same ``limit`` and ``cursor``.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar

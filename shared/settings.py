@@ -45,6 +45,10 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap: str = "127.0.0.1:59092"
     kafka_send_timeout_s: float = 10.0
     kafka_partitions: int = 6
+    public_url: str = Field(
+        default="http://localhost:8000",
+        description="Where clients reach the gateway; event `dataschema` URIs point there",
+    )
     jwt_secret: str = DEV_JWT_SECRET
     jwt_issuer: str = "spearhead"
     jwt_audience: str = "spearhead"

@@ -6,14 +6,14 @@ import time
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 
-from gateway.docs import merge_events, merge_openapi
+from gateway.docs import data_schema, merge_events, merge_openapi
 from gateway.proxy import Upstream
 from gateway.schemas import DevToken, DevTokenRequest
 from gateway.settings import Settings
 from shared.auth import mint_token
+from shared.errors import NotFound
 
 documents = APIRouter(include_in_schema=False)
 dev = APIRouter(prefix="/auth", tags=["auth"])
@@ -45,7 +45,12 @@ async def _collect(request: Request, path: str) -> dict[str, dict[str, Any] | No
 
 @documents.get("/openapi.json")
 async def openapi(request: Request) -> JSONResponse:
-    merged = merge_openapi(request.app.openapi(), await _collect(request, "/openapi.json"))
+    settings: Settings = request.app.state.settings
+    merged = merge_openapi(
+        request.app.openapi(),
+        await _collect(request, "/openapi.json"),
+        server_url=settings.public_url,
+    )
     return JSONResponse(merged)
 
 
@@ -54,9 +59,14 @@ async def asyncapi(request: Request) -> JSONResponse:
     return JSONResponse(merge_events(await _collect(request, "/asyncapi.json")))
 
 
-@documents.get("/docs")
-async def swagger_ui() -> HTMLResponse:
-    return get_swagger_ui_html(openapi_url="/openapi.json", title="Spearhead API")
+@documents.get("/events/schemas/{event_type}/{version}")
+async def event_data_schema(request: Request, event_type: str, version: int) -> JSONResponse:
+    """The JSON Schema of one event type's ``data``: what an event's ``dataschema`` names."""
+    merged = merge_events(await _collect(request, "/asyncapi.json"))
+    schema = data_schema(merged, event_type, version)
+    if schema is None:
+        raise NotFound(f"no event {event_type} version {version} is published")
+    return JSONResponse(schema, media_type="application/schema+json")
 
 
 async def readiness(request_app: Any) -> tuple[bool, dict[str, Any]]:
@@ -74,7 +84,7 @@ async def readiness(request_app: Any) -> tuple[bool, dict[str, Any]]:
     return all(c["status"] == "up" for c in checks.values()), checks
 
 
-@dev.post("/dev-token", response_model=DevToken)
+@dev.post("/dev-token", response_model=DevToken, operation_id="auth-mint-dev-token")
 async def mint_dev_token(body: DevTokenRequest, request: Request) -> DevToken:
     """Mint a token for a demo user (development only; absent in production)."""
     settings: Settings = request.app.state.settings

@@ -24,9 +24,11 @@ from shared.app import (
     RequestContextMiddleware,
     Scope,
     Send,
+    document_problems,
     operations_router,
 )
 from shared.auth import TokenVerifier
+from shared.docs_ui import install_docs
 from shared.errors import Unauthorized, install_error_handlers
 from shared.inprocess import InProcessBus
 from shared.logging import configure_logging
@@ -149,12 +151,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.readiness = lambda: readiness(app)
     install_error_handlers(app)
+    install_docs(app, title="Spearhead API")
     app.include_router(documents, dependencies=[Depends(limit_by_address)])
     app.include_router(operations_router())
     if not settings.is_production:
         app.include_router(
             dev, responses=PROBLEM_RESPONSES, dependencies=[Depends(limit_by_address)]
         )
+    document_problems(app)
     for name in SERVICES:
         # Every method is passed on: the service answers 405 with the methods its path has.
         # Starlette takes an ASGI app as a route's endpoint (its type names only functions).
