@@ -60,7 +60,7 @@ def main() -> None:
     assert bad.headers["content-type"].startswith("application/problem+json")
     problem = bad.parsed
     assert isinstance(problem, ProblemDetails) and problem.status == 422, problem
-    print(f"python smoke: created {unit.id}, listed it, and read problem {problem.type}")
+    print(f"python smoke: created {unit.id}, listed it, and read problem {problem.type_}")
 
 
 if __name__ == "__main__":
