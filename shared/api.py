@@ -130,9 +130,13 @@ class RequestModel(BaseModel):
 
 def examples(*values: dict[str, Any], **config: Any) -> ConfigDict:
     """A model's config carrying its examples: shown in the docs, and each one checked against
-    the model's own schema by the contract tests (so an example may not leave out a required
-    field, even a nullable one). Other config (``from_attributes=True``) goes beside them."""
-    config["json_schema_extra"] = {"examples": list(values)}
+    the model's own schema (Spectral checks the first, the OpenAPI ``example``; the contract
+    tests check them all), so an example may not leave out a required field, even a nullable
+    one. Other config (``from_attributes=True``) goes beside them."""
+    extra: dict[str, Any] = {"example": values[0]}
+    if len(values) > 1:
+        extra["examples"] = list(values)
+    config["json_schema_extra"] = extra
     return ConfigDict(**config)  # type: ignore[typeddict-item,no-any-return]
 
 

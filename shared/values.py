@@ -132,7 +132,7 @@ class Money(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
-        json_schema_extra={"examples": [{"amount": "1234.50", "currency": "CNY"}]},
+        json_schema_extra={"example": {"amount": "1234.50", "currency": "CNY"}},
     )
 
     amount: Amount
