@@ -151,3 +151,24 @@ def test_creates_link_to_the_reads_and_actions_on_what_they_made(document: dict[
 def test_the_csv_upload_is_documented_as_text_csv(document: dict[str, Any]) -> None:
     body = document["paths"]["/goals/actuals/csv"]["post"]["requestBody"]["content"]
     assert body["text/csv"]["schema"]["type"] == "string"
+
+
+def test_the_gateway_serves_the_data_schema_each_event_names() -> None:
+    app = create_app(
+        Settings(mode=GatewayMode.embedded, database_url="postgresql+asyncpg://d@127.0.0.1:1/d")
+    )
+
+    async def fetch(path: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://docs") as client:
+            return await client.get(path)
+
+    served = asyncio.run(fetch("/events/schemas/goals.kpi.updated/1"))
+    assert served.status_code == 200
+    assert served.headers["content-type"] == "application/schema+json"
+    schema = served.json()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert {"owner_type", "owner_id", "kpi", "period"} <= set(schema["required"])
+    missing = asyncio.run(fetch("/events/schemas/goals.kpi.updated/7"))
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/problem+json")
