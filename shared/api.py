@@ -128,16 +128,45 @@ class RequestModel(BaseModel):
         return value if check is None else check(value)
 
 
+_EXAMPLES: dict[str, list[tuple[dict[str, Any], ...]]] = {}
+"""Each titled model's examples as written, nulls and all (see ``restore_example_nulls``)."""
+
+
 def examples(*values: dict[str, Any], **config: Any) -> ConfigDict:
     """A model's config carrying its examples: shown in the docs, and each one checked against
     the model's own schema (Spectral checks the first, the OpenAPI ``example``; the contract
     tests check them all), so an example may not leave out a required field, even a nullable
     one. Other config (``from_attributes=True``) goes beside them."""
-    extra: dict[str, Any] = {"example": values[0]}
-    if len(values) > 1:
-        extra["examples"] = list(values)
+
+    def extra(schema: dict[str, Any], cls: type) -> None:
+        schema["example"] = values[0]
+        if len(values) > 1:
+            schema["examples"] = list(values)
+        _EXAMPLES.setdefault(str(schema.get("title", cls.__name__)), []).append(values)
+
     config["json_schema_extra"] = extra
     return ConfigDict(**config)  # type: ignore[typeddict-item,no-any-return]
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
+def restore_example_nulls(document: dict[str, Any]) -> None:
+    """FastAPI writes its document without nulls, the nulls of examples included, so an example
+    that gives a nullable required field its ``null`` would lose it and fail its own schema.
+    Put back each component schema's examples as its model wrote them."""
+    for schema in document.get("components", {}).get("schemas", {}).values():
+        for values in _EXAMPLES.get(str(schema.get("title")), []):
+            if _without_nulls(values[0]) == schema.get("example"):
+                schema["example"] = values[0]
+                if len(values) > 1:
+                    schema["examples"] = list(values)
+                break
 
 
 class Page(BaseModel, Generic[T]):

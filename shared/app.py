@@ -17,6 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
+from shared.api import restore_example_nulls
 from shared.asyncapi import service_document
 from shared.auth import TokenVerifier
 from shared.docs_ui import install_docs
@@ -108,6 +109,7 @@ def document_problems(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         document = build()
+        restore_example_nulls(document)
         for operations in document.get("paths", {}).values():
             for method, operation in operations.items():
                 _document_operation_problems(method, operation)
