@@ -39,9 +39,14 @@ async def test_openapi_merges_every_service_with_unique_prefixed_ids(
     assert len(ids) == len(set(ids))
     assert "goals-org-units-create-org-unit" in ids
     create = document["paths"]["/goals/org-units"]["post"]
+    # Only goals has OrgUnitCreate: it keeps its name; both have an OrgUnitRead, unlike.
     assert create["requestBody"]["content"]["application/json"]["schema"]["$ref"] == (
-        "#/components/schemas/goals.OrgUnitCreate"
+        "#/components/schemas/OrgUnitCreate"
     )
+    titles = {n: s["title"] for n, s in document["components"]["schemas"].items()}
+    assert titles["goals.OrgUnitRead"] == "GoalsOrgUnitRead"
+    assert titles["performance.OrgUnitRead"] == "PerformanceOrgUnitRead"
+    assert titles["ProblemDetails"] == "ProblemDetails"  # alike everywhere: once
     assert PROBLEM in create["responses"]["422"]["content"]
     html = await embedded.get("/docs")
     assert html.status_code == 200
@@ -56,7 +61,9 @@ async def test_asyncapi_lists_every_event_with_its_schema(embedded: httpx.AsyncC
     schema = document["components"]["schemas"]["OrgUnitChangedV1"]
     assert set(schema["required"]) >= {"unit_id", "name", "kind", "version"}
     assert "goals.org-unit" in document["channels"]
-    assert "Envelope" in document["components"]["schemas"]
+    envelope = document["components"]["schemas"]["OrgUnitChangedV1Envelope"]
+    assert envelope["properties"]["data"] == {"$ref": "#/components/schemas/OrgUnitChangedV1"}
+    assert envelope["properties"]["type"]["const"] == "goals.org-unit.changed"
 
 
 async def test_an_org_unit_created_in_goals_reaches_performance(
