@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from pydantic import ConfigDict
+from pydantic import BaseModel
 
 from performance.models import outbox as outbox_table
+from shared.api import examples
 from shared.events import Event, EventCatalog
 from shared.outbox import Outbox
+from shared.values import Points, Ratio
 
 catalog = EventCatalog("performance")
 outbox = Outbox(outbox_table, catalog)
+
+
+class ScoreLine(BaseModel):
+    """One indicator's line of a score: its input, points, weight and contribution, and the
+    events behind the input."""
+
+    model_config = examples(
+        {
+            "code": "revenue",
+            "input": "1.040000",
+            "points": "104.0000",
+            "weight": "0.600000",
+            "contribution": "62.4000",
+            "events": ["0b8e6d2a-64f1-4c1e-9d55-3d8a0f1e2b3c"],
+        },
+        frozen=True,
+    )
+
+    code: str
+    input: Ratio | None
+    points: Points
+    weight: Ratio
+    contribution: Points
+    events: list[str]
 
 
 @catalog.register
@@ -21,36 +46,34 @@ class ScoreComputed(Event):
 
     event_type: ClassVar[str] = "performance.score.computed"
     event_name: ClassVar[str] = "ScoreComputed"
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "member_id": "s1",
-                "month": "2026-03",
-                "score": "82.4000",
-                "revision": 3,
-                "template_key": "execution",
-                "template_version": 1,
-                "indicators": [
-                    {
-                        "code": "revenue",
-                        "input": "1.04",
-                        "points": "104",
-                        "weight": "0.6",
-                        "contribution": "62.4",
-                        "events": ["3f2c..."],
-                    }
-                ],
-            }
+    model_config = examples(
+        {
+            "member_id": "s1",
+            "month": "2026-03",
+            "score": "62.4000",
+            "revision": 3,
+            "template_key": "execution",
+            "template_version": 1,
+            "indicators": [
+                {
+                    "code": "revenue",
+                    "input": "1.040000",
+                    "points": "104.0000",
+                    "weight": "0.600000",
+                    "contribution": "62.4000",
+                    "events": ["3f2c..."],
+                }
+            ],
         }
     )
 
     member_id: str
     month: str
-    score: Decimal
+    score: Points
     revision: int
     template_key: str
     template_version: int
-    indicators: list[dict[str, Any]]
+    indicators: list[ScoreLine]
 
     def key(self) -> str:
         return self.member_id
@@ -62,20 +85,18 @@ class ReviewClosed(Event):
 
     event_type: ClassVar[str] = "performance.review.closed"
     event_name: ClassVar[str] = "ReviewClosed"
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "review_id": "r-1",
-                "cycle_id": "c-1",
-                "cycle_kind": "quarterly",
-                "period": "2026-Q1",
-                "member_id": "s1",
-                "final_score": "84.20",
-                "rating": "A",
-                "revision": 1,
-                "correction": False,
-                "explanation": ["final = 0.6 x results 82.4 + ..."],
-            }
+    model_config = examples(
+        {
+            "review_id": "r-1",
+            "cycle_id": "c-1",
+            "cycle_kind": "quarterly",
+            "period": "2026-Q1",
+            "member_id": "s1",
+            "final_score": "84.2000",
+            "rating": "A",
+            "revision": 1,
+            "correction": False,
+            "explanation": ["final = 0.6 x results 82.4 + ..."],
         }
     )
 
@@ -84,7 +105,7 @@ class ReviewClosed(Event):
     cycle_kind: str
     period: str
     member_id: str
-    final_score: Decimal
+    final_score: Points
     rating: str
     revision: int
     correction: bool

@@ -33,7 +33,15 @@ TODAY = date(2026, 3, 31)  # the organisation's today in flows run without a req
 MIN_PEER_ANSWERS = 3  # the setting's default, for cycles made without a request
 # A curve with kinks and a slope that does not divide evenly: a score computed from an
 # input rounded differently would show in the fourth decimal.
-CURVE = {"points": [["0", "0"], ["0.7", "45"], ["1.3", "133"]], "floor": "0.1", "cap": "125"}
+CURVE = {
+    "points": [
+        {"attainment": "0", "score": "0"},
+        {"attainment": "0.7", "score": "45"},
+        {"attainment": "1.3", "score": "133"},
+    ],
+    "floor": "0.1",
+    "cap": "125",
+}
 KPIS = ("revenue", "leads", "retention")
 
 

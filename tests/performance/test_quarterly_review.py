@@ -74,7 +74,14 @@ async def _setup(client: httpx.AsyncClient) -> str:
                     "category": "process",
                     "source": "kpi:leads",
                     "weight": "0.3",
-                    "curve": {"points": [["0", "0"], ["1", "100"]], "floor": "0.5", "cap": "100"},
+                    "curve": {
+                        "points": [
+                            {"attainment": "0", "score": "0"},
+                            {"attainment": "1", "score": "100"},
+                        ],
+                        "floor": "0.5",
+                        "cap": "100",
+                    },
                 },
             ],
         },
@@ -129,7 +136,7 @@ async def _advance(client: httpx.AsyncClient, cycle: str, to: str) -> None:
 
 async def _review_of(client: httpx.AsyncClient, cycle: str, member: str) -> dict[str, Any]:
     reviews = (await client.get(f"/performance/review-cycles/{cycle}/reviews", headers=HR)).json()
-    review: dict[str, Any] = next(r for r in reviews if r["member_id"] == member)
+    review: dict[str, Any] = next(r for r in reviews["items"] if r["member_id"] == member)
     return review
 
 
@@ -337,7 +344,7 @@ async def test_a_quarterly_review_for_a_team(
     closed = await _review_closed_events(client)
     assert sorted(
         (e["member_id"], e["final_score"], e["rating"], e["revision"]) for e in closed
-    ) == [("lead", "52.00", "D", 1), ("s1", "91.60", "S", 1), ("s2", "79.50", "A", 1)]
+    ) == [("lead", "52.0000", "D", 1), ("s1", "91.6000", "S", 1), ("s2", "79.5000", "A", 1)]
 
     # What the reviewee sees: scores and feedback, but no peer's name; another's: nothing.
     mine = (await client.get(f"/performance/reviews/{reviews['s1']}", headers=s1)).json()
@@ -355,7 +362,7 @@ async def test_a_quarterly_review_for_a_team(
         r["member_id"]
         for r in (
             await client.get(f"/performance/review-cycles/{cycle}/reviews", headers=s2)
-        ).json()
+        ).json()["items"]
     ] == ["s2"]
 
     # A closed review changes only through a recorded reopen, published as a correction.

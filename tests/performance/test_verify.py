@@ -141,7 +141,13 @@ def _template() -> TemplateCreate:
                     "category": "team",
                     "source": "collab:sla",
                     "weight": "0.5",
-                    "curve": {"points": [["0", "0"], ["0.5", "1000"]], "cap": "1000"},
+                    "curve": {
+                        "points": [
+                            {"attainment": "0", "score": "0"},
+                            {"attainment": "0.5", "score": "1000"},
+                        ],
+                        "cap": "1000",
+                    },
                 },
             ],
         }

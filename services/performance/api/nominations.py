@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Response
 
-from performance.api.deps import TodayDep
+from performance import repository
+from performance.api.deps import TodayDep, paged
 from performance.schemas import NominationCreate, NominationRead, NominationState
 from performance.service import nominations
 from shared.api import Page
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
+from shared.paging import PageQuery
 
 router = APIRouter(tags=["reviews"])
+NominationPage = Annotated[
+    PageQuery, Depends(paged(sortable=repository.NOMINATION_SORTS, default="created_at"))
+]
 
 
 @router.post("/reviews/{review_id}/nominations", status_code=201, response_model=NominationRead)
@@ -39,13 +44,13 @@ async def list_nominations(
     review_id: str,
     session: SessionDep,
     principal: CurrentPrincipal,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    page: NominationPage,
 ) -> Page[NominationRead]:
-    """The review's nominations: all for its managers and HR, all without the nominees'
-    names for an anonymous reviewee, a nominee's own for the nominee."""
+    """The review's nominations, in the order they were made unless sorted otherwise: all
+    for its managers and HR, all without the nominees' names for an anonymous reviewee, a
+    nominee's own for the nominee."""
     return await nominations.list_nominations(
-        session, principal=principal, review_id=review_id, limit=limit, cursor=cursor
+        session, principal=principal, review_id=review_id, page=page
     )
 
 

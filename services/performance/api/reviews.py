@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
 
-from performance.api.deps import SettingsDep, TodayDep
+from fastapi import APIRouter, Depends, Response
+
+from performance.api.deps import SettingsDep, TodayDep, paged
 from performance.schemas import (
     Advance,
     CalibrationCreate,
@@ -19,10 +21,15 @@ from performance.schemas import (
     ReviewRead,
 )
 from performance.service import cycles, feedback, reviews
+from shared.api import Page
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
+from shared.paging import PageQuery
 
 router = APIRouter(tags=["reviews"])
+ReviewPage = Annotated[
+    PageQuery, Depends(paged(sortable=reviews.REVIEW_SORTS, default="member_id"))
+]
 
 
 @router.post("/review-cycles", status_code=201, response_model=CycleRead)
@@ -61,12 +68,13 @@ async def advance(
     return CycleRead.model_validate(cycle, from_attributes=True)
 
 
-@router.get("/review-cycles/{cycle_id}/reviews", response_model=list[ReviewRead])
+@router.get("/review-cycles/{cycle_id}/reviews", response_model=Page[ReviewRead])
 async def list_reviews(
-    cycle_id: str, session: SessionDep, principal: CurrentPrincipal
-) -> list[ReviewRead]:
-    """The cycle's reviews you may see."""
-    return await reviews.list_reviews(session, principal=principal, cycle_id=cycle_id)
+    cycle_id: str, session: SessionDep, principal: CurrentPrincipal, page: ReviewPage
+) -> Page[ReviewRead]:
+    """The cycle's reviews you may see, by member unless sorted otherwise. A score withheld
+    from you sorts as missing (last)."""
+    return await reviews.list_reviews(session, principal=principal, cycle_id=cycle_id, page=page)
 
 
 @router.get("/review-cycles/{cycle_id}/calibration", response_model=CalibrationView)

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 
 from performance import repository
+from performance.api.deps import paged
 from performance.schemas import OrgUnitRead, ScoreRead, TemplateCreate, TemplateRead
 from performance.service import copies, scoring
+from shared.api import Page
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
+from shared.paging import PageQuery
 from shared.periods import period_path
 
 router = APIRouter()
+TemplatePage = Annotated[
+    PageQuery, Depends(paged(sortable=repository.TEMPLATE_SORTS, default="created_at"))
+]
 
 
 @router.get("/org-units/{unit_id}", tags=["org-units"], response_model=OrgUnitRead)
@@ -34,10 +40,13 @@ async def create_template(
     return TemplateRead.model_validate(template)
 
 
-@router.get("/scorecard-templates", tags=["scorecards"], response_model=list[TemplateRead])
-async def list_templates(session: SessionDep) -> list[TemplateRead]:
-    """The current version of every template."""
-    return [TemplateRead.model_validate(t) for t in await repository.current_templates(session)]
+@router.get("/scorecard-templates", tags=["scorecards"], response_model=Page[TemplateRead])
+async def list_templates(session: SessionDep, page: TemplatePage) -> Page[TemplateRead]:
+    """The current version of every template, oldest first unless sorted otherwise."""
+    rows, next_cursor = await repository.current_templates_page(session, page=page)
+    return Page[TemplateRead](
+        items=[TemplateRead.model_validate(t) for t in rows], next_cursor=next_cursor
+    )
 
 
 @router.get("/members/{member_id}/scores/{month}", tags=["scorecards"], response_model=ScoreRead)

@@ -4,10 +4,11 @@ calibration adjustments."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from typing import Any
 
-from sqlalchemy import exists, or_, select, tuple_
+from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from performance.models import (
     CalibrationAdjustment,
@@ -17,6 +18,7 @@ from performance.models import (
     Review,
     ReviewCycle,
 )
+from shared.paging import PageQuery
 
 
 async def get_cycle(
@@ -114,22 +116,20 @@ async def nomination_of(
     return found
 
 
-async def nominations_of(
-    session: AsyncSession,
-    *,
-    review_id: str,
-    member_id: str | None = None,
-    after: tuple[datetime, str] | None = None,
-    limit: int | None = None,
-) -> list[Nomination]:
-    """A review's nominations in the order they were made (only ``member_id``'s, if given),
-    from after the ``(created_at, id)`` position, at most ``limit`` of them."""
+NOMINATION_COLUMNS: dict[str, ColumnElement[Any]] = {
+    "created_at": Nomination.created_at.expression,
+    "state": Nomination.state.expression,
+}
+NOMINATION_SORTS = tuple(NOMINATION_COLUMNS)
+
+
+async def nominations_page(
+    session: AsyncSession, *, review_id: str, page: PageQuery, member_id: str | None = None
+) -> tuple[list[Nomination], str | None]:
+    """One page of a review's nominations (only ``member_id``'s, if given) in the page's
+    order, the order they were made in by default."""
     query = select(Nomination).where(Nomination.review_id == review_id)
     if member_id is not None:
         query = query.where(Nomination.member_id == member_id)
-    if after is not None:
-        query = query.where(tuple_(Nomination.created_at, Nomination.id) > after)
-    query = query.order_by(Nomination.created_at, Nomination.id)
-    if limit is not None:
-        query = query.limit(limit)
-    return list((await session.scalars(query)).all())
+    query = page.apply(query, NOMINATION_COLUMNS, Nomination.id.expression)
+    return page.page(list((await session.scalars(query)).all()))

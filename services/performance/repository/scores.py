@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from performance.models import (
     CollabRequest,
@@ -18,6 +20,7 @@ from performance.models import (
     ScorecardTemplate,
 )
 from shared.locks import namespace_id
+from shared.paging import PageQuery
 
 TEMPLATE_SET_LOCK = "performance.scorecard-templates"
 
@@ -61,6 +64,26 @@ async def current_templates(session: AsyncSession) -> list[ScorecardTemplate]:
         .order_by(ScorecardTemplate.created_at)
     )
     return list(rows.all())
+
+
+TEMPLATE_COLUMNS: dict[str, ColumnElement[Any]] = {
+    "created_at": ScorecardTemplate.created_at.expression,
+    "key": ScorecardTemplate.key.expression,
+    "name": ScorecardTemplate.name.expression,
+}
+TEMPLATE_SORTS = tuple(TEMPLATE_COLUMNS)
+
+
+async def current_templates_page(
+    session: AsyncSession, *, page: PageQuery
+) -> tuple[list[ScorecardTemplate], str | None]:
+    """One page of the current templates, in the page's order."""
+    query = page.apply(
+        select(ScorecardTemplate).where(ScorecardTemplate.current),
+        TEMPLATE_COLUMNS,
+        ScorecardTemplate.id.expression,
+    )
+    return page.page(list((await session.scalars(query)).all()))
 
 
 async def latest_version(session: AsyncSession, *, key: str) -> int:

@@ -1,7 +1,7 @@
 """Request and response bodies of the performance API, and the slim copies of the events it
-consumes (only the fields it needs), one module per part of the domain."""
+consumes (only the fields it needs, in ``contracts``), one module per part of the domain."""
 
-from performance.schemas.consumed import (
+from performance.schemas.contracts import (
     KPIUpdatedV1,
     MemberChangedV1,
     OrgUnitChangedV1,
@@ -51,6 +51,7 @@ from performance.schemas.reviews import (
     InviteCreate,
     InviteRead,
     RatingBand,
+    RatingShare,
     ReopenCreate,
     ReviewRead,
     Source,
@@ -58,6 +59,7 @@ from performance.schemas.reviews import (
 from performance.schemas.scorecards import (
     Category,
     Curve,
+    CurvePoint,
     Indicator,
     IndicatorLine,
     OrgUnitRead,
@@ -75,6 +77,7 @@ __all__ = [
     "Checkpoint",
     "Criterion",
     "Curve",
+    "CurvePoint",
     "CustomerFeedbackCreate",
     "CycleCreate",
     "CycleKind",
@@ -106,6 +109,7 @@ __all__ = [
     "PulseSurveyCreate",
     "PulseSurveyRead",
     "RatingBand",
+    "RatingShare",
     "ReopenCreate",
     "ReviewRead",
     "RootCauseCreate",

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from performance.schemas.common import Ident
-from shared.api import RequestModel
+from performance.schemas.common import Hours, Ident, Points, Ratio, Share
+from shared.api import RequestModel, examples
 
 
 class Checkpoint(RequestModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {"due_on": "2026-05-15", "description": "Shadow two demos", "done": False}
-        }
+    model_config = examples(
+        {"due_on": "2026-05-15", "description": "Shadow two demos", "done": False}
     )
 
     due_on: date
@@ -26,14 +23,12 @@ class Checkpoint(RequestModel):
 
 
 class ImprovementPlanCreate(RequestModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "member_id": "s2",
-                "review_id": None,
-                "goals": ["Lift conversion to 20%"],
-                "checkpoints": [{"due_on": "2026-05-15", "description": "Shadow two demos"}],
-            }
+    model_config = examples(
+        {
+            "member_id": "s2",
+            "review_id": None,
+            "goals": ["Lift conversion to 20%"],
+            "checkpoints": [{"due_on": "2026-05-15", "description": "Shadow two demos"}],
         }
     )
 
@@ -46,15 +41,13 @@ class ImprovementPlanCreate(RequestModel):
 
 
 class ImprovementPlanUpdate(RequestModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "checkpoints": [
-                    {"due_on": "2026-05-15", "description": "Shadow two demos", "done": True}
-                ],
-                "outcome": "completed",
-                "outcome_note": "Conversion at 21% in June",
-            }
+    model_config = examples(
+        {
+            "checkpoints": [
+                {"due_on": "2026-05-15", "description": "Shadow two demos", "done": True}
+            ],
+            "outcome": "completed",
+            "outcome_note": "Conversion at 21% in June",
         }
     )
 
@@ -66,20 +59,18 @@ class ImprovementPlanUpdate(RequestModel):
 
 
 class ImprovementPlanRead(BaseModel):
-    model_config = ConfigDict(
-        from_attributes=True,
-        json_schema_extra={
-            "example": {
-                "id": "p-1",
-                "member_id": "s2",
-                "review_id": None,
-                "goals": ["Lift conversion"],
-                "checkpoints": [],
-                "outcome": None,
-                "outcome_note": None,
-                "version": 1,
-            }
+    model_config = examples(
+        {
+            "id": "p-1",
+            "member_id": "s2",
+            "review_id": None,
+            "goals": ["Lift conversion"],
+            "checkpoints": [],
+            "outcome": None,
+            "outcome_note": None,
+            "version": 1,
         },
+        from_attributes=True,
     )
 
     id: str
@@ -103,14 +94,12 @@ class Fishbone(StrEnum):
 class RootCauseCreate(RequestModel):
     """Five whys (an ordered chain) or fishbone notes per category."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "member_id": "s2",
-                "indicator": "leads",
-                "method": "five_whys",
-                "whys": ["Few leads", "Few events attended", "No event budget this quarter"],
-            }
+    model_config = examples(
+        {
+            "member_id": "s2",
+            "indicator": "leads",
+            "method": "five_whys",
+            "whys": ["Few leads", "Few events attended", "No event budget this quarter"],
         }
     )
 
@@ -134,19 +123,17 @@ class RootCauseCreate(RequestModel):
 
 
 class RootCauseRead(BaseModel):
-    model_config = ConfigDict(
-        from_attributes=True,
-        json_schema_extra={
-            "example": {
-                "id": "n-1",
-                "member_id": "s2",
-                "indicator": "leads",
-                "method": "fishbone",
-                "whys": [],
-                "fishbone": {"resources": ["No event budget"]},
-                "created_by": "lead",
-            }
+    model_config = examples(
+        {
+            "id": "n-1",
+            "member_id": "s2",
+            "indicator": "leads",
+            "method": "fishbone",
+            "whys": [],
+            "fishbone": {"resources": ["No event budget"]},
+            "created_by": "lead",
         },
+        from_attributes=True,
     )
 
     id: str
@@ -159,42 +146,38 @@ class RootCauseRead(BaseModel):
 
 
 class TrailingIndicator(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "indicator": "leads",
-                "points": "50",
-                "team_median": "100",
-                "trailing_since": "2026-02",
-            }
+    model_config = examples(
+        {
+            "indicator": "leads",
+            "points": "50.0000",
+            "team_median": "100.0000",
+            "trailing_since": "2026-02",
         }
     )
 
     indicator: str
-    points: Decimal
-    team_median: Decimal
+    points: Points
+    team_median: Points
     trailing_since: str
 
 
 class Diagnosis(BaseModel):
     """Indicators where the member trails their team's median, and since when."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "member_id": "s2",
-                "month": "2026-03",
-                "team_size": 3,
-                "trailing": [
-                    {
-                        "indicator": "leads",
-                        "points": "50",
-                        "team_median": "100",
-                        "trailing_since": "2026-02",
-                    }
-                ],
-                "notes": [],
-            }
+    model_config = examples(
+        {
+            "member_id": "s2",
+            "month": "2026-03",
+            "team_size": 3,
+            "trailing": [
+                {
+                    "indicator": "leads",
+                    "points": "50.0000",
+                    "team_median": "100.0000",
+                    "trailing_since": "2026-02",
+                }
+            ],
+            "notes": [],
         }
     )
 
@@ -206,19 +189,17 @@ class Diagnosis(BaseModel):
 
 
 class DevelopmentPlanCreate(RequestModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "member_id": "s2",
-                "year": 2026,
-                "objectives": [
-                    {
-                        "skill": "Negotiation",
-                        "action": "Complete the key-account course",
-                        "due_on": "2026-06-30",
-                    }
-                ],
-            }
+    model_config = examples(
+        {
+            "member_id": "s2",
+            "year": 2026,
+            "objectives": [
+                {
+                    "skill": "Negotiation",
+                    "action": "Complete the key-account course",
+                    "due_on": "2026-06-30",
+                }
+            ],
         }
     )
 
@@ -230,11 +211,8 @@ class DevelopmentPlanCreate(RequestModel):
 
 
 class DevelopmentPlanRead(BaseModel):
-    model_config = ConfigDict(
-        from_attributes=True,
-        json_schema_extra={
-            "example": {"id": "d-1", "member_id": "s2", "year": 2026, "objectives": []}
-        },
+    model_config = examples(
+        {"id": "d-1", "member_id": "s2", "year": 2026, "objectives": []}, from_attributes=True
     )
 
     id: str
@@ -244,44 +222,40 @@ class DevelopmentPlanRead(BaseModel):
 
 
 class TrainingCreate(RequestModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "member_id": "s2",
-                "title": "Key-account selling",
-                "hours": "16",
-                "completed_on": "2026-04-10",
-                "provider": "Sales academy",
-            }
+    model_config = examples(
+        {
+            "member_id": "s2",
+            "title": "Key-account selling",
+            "hours": "16",
+            "completed_on": "2026-04-10",
+            "provider": "Sales academy",
         }
     )
 
     member_id: Ident
     title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
-    hours: Annotated[Decimal, Field(gt=0, le=1000, max_digits=8, decimal_places=2)]
+    hours: Annotated[Hours, Field(gt=0, le=1000)]
     completed_on: date
     provider: Annotated[str, StringConstraints(max_length=200)] | None = None
 
 
 class TrainingRead(BaseModel):
-    model_config = ConfigDict(
-        from_attributes=True,
-        json_schema_extra={
-            "example": {
-                "id": "tr-1",
-                "member_id": "s2",
-                "title": "Key-account selling",
-                "hours": "16.00",
-                "completed_on": "2026-04-10",
-                "provider": "Sales academy",
-            }
+    model_config = examples(
+        {
+            "id": "tr-1",
+            "member_id": "s2",
+            "title": "Key-account selling",
+            "hours": "16.00",
+            "completed_on": "2026-04-10",
+            "provider": "Sales academy",
         },
+        from_attributes=True,
     )
 
     id: str
     member_id: str
     title: str
-    hours: Decimal
+    hours: Hours
     completed_on: date
     provider: str | None
 
@@ -289,19 +263,17 @@ class TrainingRead(BaseModel):
 class TrainingSummary(BaseModel):
     """Training coverage and hours a member for a unit's subtree in a year, against targets."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "unit_id": "team-sales",
-                "year": 2026,
-                "members": 3,
-                "trained": 2,
-                "coverage": "0.67",
-                "coverage_target": "1",
-                "hours_per_member": "18.67",
-                "hours_target": "40",
-                "members_below_hours": ["lead", "s1", "s2"],
-            }
+    model_config = examples(
+        {
+            "unit_id": "team-sales",
+            "year": 2026,
+            "members": 3,
+            "trained": 2,
+            "coverage": "0.670000",
+            "coverage_target": "1.000000",
+            "hours_per_member": "18.67",
+            "hours_target": "40.00",
+            "members_below_hours": ["lead", "s1", "s2"],
         }
     )
 
@@ -309,19 +281,15 @@ class TrainingSummary(BaseModel):
     year: int
     members: int
     trained: int
-    coverage: Decimal
-    coverage_target: Decimal
-    hours_per_member: Decimal
-    hours_target: Decimal
+    coverage: Share
+    coverage_target: Ratio
+    hours_per_member: Hours
+    hours_target: Hours
     members_below_hours: list[str]
 
 
 class Criterion(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {"name": "tenure", "met": True, "detail": "11 months, 6 needed"}
-        }
-    )
+    model_config = examples({"name": "tenure", "met": True, "detail": "11 months, 6 needed"})
 
     name: str
     met: bool
@@ -329,15 +297,13 @@ class Criterion(BaseModel):
 
 
 class PromotionReadiness(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "member_id": "s1",
-                "tier": "newcomer",
-                "next_tier": "backbone",
-                "ready": True,
-                "criteria": [{"name": "tenure", "met": True, "detail": "11 months >= 6"}],
-            }
+    model_config = examples(
+        {
+            "member_id": "s1",
+            "tier": "newcomer",
+            "next_tier": "backbone",
+            "ready": True,
+            "criteria": [{"name": "tenure", "met": True, "detail": "11 months >= 6"}],
         }
     )
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from performance.schemas.common import Ident
-from shared.api import RequestModel
+from shared.api import RequestModel, examples
 
 
 class NominationState(StrEnum):
@@ -22,9 +22,7 @@ class NominationCreate(RequestModel):
     """A peer for the review: proposed when the reviewee asks, approved when the manager of
     record or HR adds them."""
 
-    model_config = ConfigDict(
-        json_schema_extra={"example": {"member_id": "4f1c9a2e-7b3d-4e8f-9a6b-2c5d8e1f0a3b"}}
-    )
+    model_config = examples({"member_id": "4f1c9a2e-7b3d-4e8f-9a6b-2c5d8e1f0a3b"})
 
     member_id: Ident
 
@@ -33,17 +31,15 @@ class NominationRead(BaseModel):
     """A nomination as the reader may see it: where a cycle's peers are anonymous, the
     reviewee sees its state but not who it names."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "id": "n-1",
-                "review_id": "r-1",
-                "member_id": None,
-                "state": "approved",
-                "nominated_by": "s1",
-                "decided_by": "lead",
-                "created_at": "2026-03-25T09:00:00+00:00",
-            }
+    model_config = examples(
+        {
+            "id": "n-1",
+            "review_id": "r-1",
+            "member_id": None,
+            "state": "approved",
+            "nominated_by": "s1",
+            "decided_by": "lead",
+            "created_at": "2026-03-25T09:00:00+00:00",
         }
     )
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from performance.schemas.common import Text200
+from performance.schemas.common import Points, Rating, Ratio, Share, Text200
 from performance.schemas.scorecards import Population
-from shared.api import RequestModel
+from shared.api import RequestModel, examples
 from shared.periods import Period
 
 
@@ -37,10 +37,12 @@ class Source(StrEnum):
 
 
 class RatingBand(RequestModel):
-    model_config = ConfigDict(json_schema_extra={"example": {"rating": "A", "min_score": "80"}})
+    """A band of the rating scale: the rating of a final score of at least ``min_score``."""
+
+    model_config = examples({"rating": "A", "min_score": "80"})
 
     rating: Annotated[str, StringConstraints(min_length=1, max_length=10)]
-    min_score: Annotated[Decimal, Field(ge=0, le=200)]
+    min_score: Annotated[Points, Field(ge=0, le=200)]
 
 
 def _default_scale() -> list[RatingBand]:
@@ -55,30 +57,17 @@ class CycleCreate(RequestModel):
     w_ability + attitude x w_attitude``; ability and attitude come from 360 ratings (1-5,
     shown as 20-100) weighted by source."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "name": "Sales Q1 2026",
-                "kind": "quarterly",
-                "period": "2026-Q1",
-                "population": {"unit_ids": ["team-sales"]},
-                "weights": {"results": "0.6", "ability": "0.2", "attitude": "0.2"},
-                "source_weights": {
-                    "self": "0.1",
-                    "manager": "0.5",
-                    "peer": "0.2",
-                    "customer": "0.2",
-                },
-                "peers_anonymous": True,
-                "min_peer_answers": 3,
-                "target_distribution": {
-                    "S": "0.1",
-                    "A": "0.2",
-                    "B": "0.5",
-                    "C": "0.15",
-                    "D": "0.05",
-                },
-            }
+    model_config = examples(
+        {
+            "name": "Sales Q1 2026",
+            "kind": "quarterly",
+            "period": "2026-Q1",
+            "population": {"unit_ids": ["team-sales"]},
+            "weights": {"results": "0.6", "ability": "0.2", "attitude": "0.2"},
+            "source_weights": {"self": "0.1", "manager": "0.5", "peer": "0.2", "customer": "0.2"},
+            "peers_anonymous": True,
+            "min_peer_answers": 3,
+            "target_distribution": {"S": "0.1", "A": "0.2", "B": "0.5", "C": "0.15", "D": "0.05"},
         }
     )
 
@@ -86,14 +75,14 @@ class CycleCreate(RequestModel):
     kind: CycleKind
     period: Period
     population: Population = Field(default_factory=Population)
-    weights: dict[str, Annotated[Decimal, Field(ge=0, le=1)]] = Field(
+    weights: dict[str, Share] = Field(
         default_factory=lambda: {
             "results": Decimal("0.6"),
             "ability": Decimal("0.2"),
             "attitude": Decimal("0.2"),
         }
     )
-    source_weights: dict[Source, Annotated[Decimal, Field(ge=0, le=1)]] = Field(
+    source_weights: dict[Source, Share] = Field(
         default_factory=lambda: {
             Source.self: Decimal("0.1"),
             Source.manager: Decimal("0.5"),
@@ -112,7 +101,7 @@ class CycleCreate(RequestModel):
     rating_scale: list[RatingBand] = Field(
         default_factory=_default_scale, min_length=1, max_length=10
     )
-    target_distribution: dict[str, Annotated[Decimal, Field(ge=0, le=1)]] = Field(
+    target_distribution: dict[str, Share] = Field(
         default_factory=lambda: {
             "S": Decimal("0.1"),
             "A": Decimal("0.2"),
@@ -144,29 +133,30 @@ class CycleCreate(RequestModel):
 
 
 class CycleRead(BaseModel):
-    model_config = ConfigDict(
-        from_attributes=True,
-        json_schema_extra={
-            "example": {
-                "id": "c-1",
-                "name": "Sales Q1 2026",
-                "kind": "quarterly",
-                "period": "2026-Q1",
-                "state": "self_assessment",
-                "population": {"unit_ids": ["team-sales"]},
-                "weights": {"results": "0.6", "ability": "0.2", "attitude": "0.2"},
-                "source_weights": {
-                    "self": "0.1",
-                    "manager": "0.5",
-                    "peer": "0.2",
-                    "customer": "0.2",
-                },
-                "peers_anonymous": True,
-                "min_peer_answers": 3,
-                "rating_scale": [],
-                "target_distribution": {},
-            }
+    model_config = examples(
+        {
+            "id": "c-1",
+            "name": "Sales Q1 2026",
+            "kind": "quarterly",
+            "period": "2026-Q1",
+            "state": "self_assessment",
+            "population": {"unit_ids": ["team-sales"], "layers": [], "tiers": []},
+            "weights": {"results": "0.600000", "ability": "0.200000", "attitude": "0.200000"},
+            "source_weights": {
+                "self": "0.100000",
+                "manager": "0.500000",
+                "peer": "0.200000",
+                "customer": "0.200000",
+            },
+            "peers_anonymous": True,
+            "min_peer_answers": 3,
+            "rating_scale": [
+                {"rating": "A", "min_score": "80.0000"},
+                {"rating": "B", "min_score": "0.0000"},
+            ],
+            "target_distribution": {"A": "0.300000", "B": "0.700000"},
         },
+        from_attributes=True,
     )
 
     id: str
@@ -174,68 +164,58 @@ class CycleRead(BaseModel):
     kind: CycleKind
     period: str
     state: CycleState
-    population: dict[str, Any]
-    weights: dict[str, Any]
-    source_weights: dict[str, Any]
+    population: Population
+    weights: dict[str, Ratio]
+    source_weights: dict[str, Ratio]
     peers_anonymous: bool
     min_peer_answers: int
-    rating_scale: list[dict[str, Any]]
-    target_distribution: dict[str, Any]
+    rating_scale: list[RatingBand]
+    target_distribution: dict[str, Ratio]
 
 
 class Advance(RequestModel):
-    model_config = ConfigDict(json_schema_extra={"example": {"to": "manager_assessment"}})
+    model_config = examples({"to": "manager_assessment"})
 
     to: CycleState
 
 
 class FeedbackCreate(RequestModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "source": "peer",
-                "ability": "4",
-                "attitude": "5",
-                "comment": "Always shares leads with the team",
-            }
+    model_config = examples(
+        {
+            "source": "peer",
+            "ability": "4",
+            "attitude": "5",
+            "comment": "Always shares leads with the team",
         }
     )
 
     source: Source
-    ability: Annotated[Decimal, Field(ge=1, le=5, max_digits=3, decimal_places=1)]
-    attitude: Annotated[Decimal, Field(ge=1, le=5, max_digits=3, decimal_places=1)]
+    ability: Rating
+    attitude: Rating
     comment: Annotated[str, StringConstraints(max_length=4000)] | None = None
 
 
 class CustomerFeedbackCreate(RequestModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {"ability": "5", "attitude": "4", "comment": "Answers within the hour"}
-        }
-    )
+    model_config = examples({"ability": "5", "attitude": "4", "comment": "Answers within the hour"})
 
-    ability: Annotated[Decimal, Field(ge=1, le=5, max_digits=3, decimal_places=1)]
-    attitude: Annotated[Decimal, Field(ge=1, le=5, max_digits=3, decimal_places=1)]
+    ability: Rating
+    attitude: Rating
     comment: Annotated[str, StringConstraints(max_length=4000)] | None = None
 
 
 class InviteCreate(RequestModel):
-    model_config = ConfigDict(
-        json_schema_extra={"example": {"customer_name": "Acme Trading Co.", "valid_days": 14}}
-    )
+    model_config = examples({"customer_name": "Acme Trading Co.", "valid_days": 14})
 
     customer_name: Text200
     valid_days: int = Field(default=14, ge=1, le=90)
 
 
 class InviteRead(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "token": "vR3...",
-                "path": "/performance/customer-feedback/vR3...",
-                "expires_at": "2026-04-14T00:00:00+00:00",
-            }
+    model_config = examples(
+        {
+            "token": "vR3...",
+            "path": "/performance/customer-feedback/vR3...",
+            "expires_at": "2026-04-14T00:00:00+00:00",
         }
     )
 
@@ -247,24 +227,22 @@ class InviteRead(BaseModel):
 class FeedbackRead(BaseModel):
     """One rating as the reader may see it: a peer's name is hidden from the reviewee."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "id": "f-1",
-                "source": "peer",
-                "author": None,
-                "ability": "4.00",
-                "attitude": "5.00",
-                "comment": "Always shares leads",
-            }
+    model_config = examples(
+        {
+            "id": "f-1",
+            "source": "peer",
+            "author": None,
+            "ability": "4.00",
+            "attitude": "5.00",
+            "comment": "Always shares leads",
         }
     )
 
     id: str
     source: Source
     author: str | None
-    ability: Decimal
-    attitude: Decimal
+    ability: Rating
+    attitude: Rating
     comment: str | None
 
 
@@ -274,25 +252,23 @@ class ReviewRead(BaseModel):
     their arithmetic are withheld (``peer_ratings_withheld``), the rating is shown; the
     manager and HR see everything."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "id": "r-1",
-                "cycle_id": "c-1",
-                "member_id": "s1",
-                "state": "closed",
-                "results_score": "82.40",
-                "ability_score": "80.00",
-                "attitude_score": "86.00",
-                "final_score": "82.60",
-                "rating": "A",
-                "calibrated_rating": None,
-                "revision": 1,
-                "explanation": ["results = average of 3 monthly scores = 82.40"],
-                "feedback": [],
-                "peer_answers": 3,
-                "peer_ratings_withheld": False,
-            }
+    model_config = examples(
+        {
+            "id": "r-1",
+            "cycle_id": "c-1",
+            "member_id": "s1",
+            "state": "closed",
+            "results_score": "82.4000",
+            "ability_score": "80.0000",
+            "attitude_score": "86.0000",
+            "final_score": "82.6000",
+            "rating": "A",
+            "calibrated_rating": None,
+            "revision": 1,
+            "explanation": ["results = average of 3 monthly scores = 82.40"],
+            "feedback": [],
+            "peer_answers": 3,
+            "peer_ratings_withheld": False,
         }
     )
 
@@ -300,10 +276,10 @@ class ReviewRead(BaseModel):
     cycle_id: str
     member_id: str
     state: str
-    results_score: Decimal | None
-    ability_score: Decimal | None
-    attitude_score: Decimal | None
-    final_score: Decimal | None
+    results_score: Points | None
+    ability_score: Points | None
+    attitude_score: Points | None
+    final_score: Points | None
     rating: str | None
     calibrated_rating: str | None
     revision: int
@@ -316,42 +292,53 @@ class ReviewRead(BaseModel):
 
 
 class CalibrationCreate(RequestModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "rating": "A",
-                "reason": "Carried the team's biggest account through the launch",
-            }
-        }
+    model_config = examples(
+        {"rating": "A", "reason": "Carried the team's biggest account through the launch"}
     )
 
     rating: Annotated[str, StringConstraints(min_length=1, max_length=10)]
     reason: Annotated[str, StringConstraints(min_length=3, max_length=2000)]
 
 
+class RatingShare(BaseModel):
+    """How many reviews have a rating, their share of the cycle and the gap to the target."""
+
+    model_config = examples(
+        {"rating": "A", "count": 2, "share": "0.500000", "target": "0.200000", "gap": "0.300000"}
+    )
+
+    rating: str
+    count: int
+    share: Share
+    target: Share
+    gap: Annotated[Ratio, Field(ge=-1, le=1)]
+
+
 class CalibrationView(BaseModel):
     """How far the cycle's ratings are from the target distribution."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "cycle_id": "c-1",
-                "reviews": 4,
-                "ratings": [
-                    {"rating": "A", "count": 2, "share": "0.5", "target": "0.2", "gap": "0.3"}
-                ],
-            }
+    model_config = examples(
+        {
+            "cycle_id": "c-1",
+            "reviews": 4,
+            "ratings": [
+                {
+                    "rating": "A",
+                    "count": 2,
+                    "share": "0.500000",
+                    "target": "0.200000",
+                    "gap": "0.300000",
+                }
+            ],
         }
     )
 
     cycle_id: str
     reviews: int
-    ratings: list[dict[str, Any]]
+    ratings: list[RatingShare]
 
 
 class ReopenCreate(RequestModel):
-    model_config = ConfigDict(
-        json_schema_extra={"example": {"reason": "A refund reversed March revenue"}}
-    )
+    model_config = examples({"reason": "A refund reversed March revenue"})
 
     reason: Annotated[str, StringConstraints(min_length=3, max_length=2000)]

@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from performance.schemas.common import Ident, Ratio, Text200
-from shared.api import RequestModel
+from performance.schemas.common import Attainment, CurvePoints, Ident, Points, Ratio, Text200
+from shared.api import RequestModel, examples
 
 
 class OrgUnitRead(BaseModel):
-    model_config = ConfigDict(
-        from_attributes=True,
-        json_schema_extra={
-            "example": {
-                "id": "6a1d2c3b-0f4e-4b7a-8c9d-1e2f3a4b5c6d",
-                "name": "市场部 Marketing",
-                "kind": "department",
-                "parent_id": None,
-                "source_version": 1,
-            }
+    model_config = examples(
+        {
+            "id": "6a1d2c3b-0f4e-4b7a-8c9d-1e2f3a4b5c6d",
+            "name": "市场部 Marketing",
+            "kind": "department",
+            "parent_id": None,
+            "source_version": 1,
         },
+        from_attributes=True,
     )
 
     id: str
@@ -40,46 +39,58 @@ class Category(StrEnum):
     team = "team"
 
 
+class CurvePoint(RequestModel):
+    """One point of a curve: at this attainment, this many points."""
+
+    model_config = examples({"attainment": "1.200000", "score": "130.0000"})
+
+    attainment: Attainment
+    score: CurvePoints
+
+
 class Curve(RequestModel):
     """Attainment to points: straight lines between the points, nothing below the floor,
     never more than the cap."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "points": [["0", "0"], ["1", "100"], ["1.2", "130"]],
-                "floor": "0.5",
-                "cap": "130",
-            }
+    model_config = examples(
+        {
+            "points": [
+                {"attainment": "0", "score": "0"},
+                {"attainment": "1", "score": "100"},
+                {"attainment": "1.2", "score": "130"},
+            ],
+            "floor": "0.5",
+            "cap": "130",
         }
     )
 
-    points: list[tuple[Ratio, Annotated[Decimal, Field(ge=0, le=1000)]]] = Field(
-        default_factory=lambda: [(Decimal(0), Decimal(0)), (Decimal(1), Decimal(100))],
+    points: list[CurvePoint] = Field(
+        default_factory=lambda: [
+            CurvePoint(attainment=Decimal(0), score=Decimal(0)),
+            CurvePoint(attainment=Decimal(1), score=Decimal(100)),
+        ],
         min_length=2,
         max_length=20,
     )
-    floor: Ratio = Decimal(0)
-    cap: Annotated[Decimal, Field(gt=0, le=1000)] = Decimal(120)
+    floor: Attainment = Decimal(0)
+    cap: Annotated[Points, Field(gt=0, le=1000)] = Decimal(120)
 
     @model_validator(mode="after")
     def _increasing(self) -> Curve:
-        xs = [x for x, _y in self.points]
+        xs = [point.attainment for point in self.points]
         if xs != sorted(xs) or len(set(xs)) != len(xs):
             raise ValueError("curve points must have increasing attainments")
         return self
 
 
 class Indicator(RequestModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "code": "revenue",
-                "name": "Revenue attainment",
-                "category": "result",
-                "source": "kpi:revenue",
-                "weight": "0.6",
-            }
+    model_config = examples(
+        {
+            "code": "revenue",
+            "name": "Revenue attainment",
+            "category": "result",
+            "source": "kpi:revenue",
+            "weight": "0.6",
         }
     )
 
@@ -87,18 +98,14 @@ class Indicator(RequestModel):
     name: Text200
     category: Category
     source: Annotated[str, StringConstraints(pattern=r"^(kpi:[a-z][a-z0-9_]{0,63}|collab:sla)$")]
-    weight: Annotated[Decimal, Field(gt=0, le=1, max_digits=7, decimal_places=4)]
+    weight: Annotated[Ratio, Field(gt=0, le=1)]
     curve: Curve = Field(default_factory=Curve)
 
 
 class Population(RequestModel):
     """Who a template or a cycle is for; an empty list means anyone."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {"unit_ids": ["team-sales"], "layers": ["execution"], "tiers": []}
-        }
-    )
+    model_config = examples({"unit_ids": ["team-sales"], "layers": ["execution"], "tiers": []})
 
     unit_ids: list[Ident] = Field(default_factory=list, max_length=200)
     layers: list[Annotated[str, StringConstraints(max_length=20)]] = Field(
@@ -113,37 +120,35 @@ class TemplateCreate(RequestModel):
     """A scorecard template; the weights must add up to exactly 1. Posting an existing key
     makes a new version of it."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "key": "sales-reps",
-                "name": "Sales reps",
-                "population": {"layers": ["execution"]},
-                "indicators": [
-                    {
-                        "code": "revenue",
-                        "name": "Revenue",
-                        "category": "result",
-                        "source": "kpi:revenue",
-                        "weight": "0.6",
-                    },
-                    {
-                        "code": "leads",
-                        "name": "Leads",
-                        "category": "process",
-                        "source": "kpi:leads",
-                        "weight": "0.3",
-                        "curve": {"cap": "100"},
-                    },
-                    {
-                        "code": "collaboration",
-                        "name": "Requests answered in SLA",
-                        "category": "team",
-                        "source": "collab:sla",
-                        "weight": "0.1",
-                    },
-                ],
-            }
+    model_config = examples(
+        {
+            "key": "sales-reps",
+            "name": "Sales reps",
+            "population": {"layers": ["execution"]},
+            "indicators": [
+                {
+                    "code": "revenue",
+                    "name": "Revenue",
+                    "category": "result",
+                    "source": "kpi:revenue",
+                    "weight": "0.6",
+                },
+                {
+                    "code": "leads",
+                    "name": "Leads",
+                    "category": "process",
+                    "source": "kpi:leads",
+                    "weight": "0.3",
+                    "curve": {"cap": "100"},
+                },
+                {
+                    "code": "collaboration",
+                    "name": "Requests answered in SLA",
+                    "category": "team",
+                    "source": "collab:sla",
+                    "weight": "0.1",
+                },
+            ],
         }
     )
 
@@ -164,45 +169,59 @@ class TemplateCreate(RequestModel):
 
 
 class TemplateRead(BaseModel):
-    model_config = ConfigDict(
-        from_attributes=True,
-        json_schema_extra={
-            "example": {
-                "id": "t-1",
-                "key": "sales-reps",
-                "version": 2,
-                "name": "Sales reps",
-                "population": {"unit_ids": [], "layers": ["execution"], "tiers": []},
-                "indicators": [],
-                "current": True,
-            }
+    model_config = examples(
+        {
+            "id": "t-1",
+            "key": "sales-reps",
+            "version": 2,
+            "name": "Sales reps",
+            "population": {"unit_ids": [], "layers": ["execution"], "tiers": []},
+            "indicators": [
+                {
+                    "code": "revenue",
+                    "name": "Revenue",
+                    "category": "result",
+                    "source": "kpi:revenue",
+                    "weight": "1.000000",
+                    "curve": {
+                        "points": [
+                            {"attainment": "0.000000", "score": "0.0000"},
+                            {"attainment": "1.000000", "score": "100.0000"},
+                        ],
+                        "floor": "0.000000",
+                        "cap": "120.0000",
+                    },
+                }
+            ],
+            "current": True,
+            "created_at": "2026-01-05T09:00:00+00:00",
         },
+        from_attributes=True,
     )
 
     id: str
     key: str
     version: int
     name: str
-    population: dict[str, Any]
-    indicators: list[dict[str, Any]]
+    population: Population
+    indicators: list[Indicator]
     current: bool
+    created_at: datetime
 
 
 class IndicatorLine(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "code": "revenue",
-                "name": "Revenue",
-                "category": "result",
-                "source": "kpi:revenue",
-                "input": "1.04",
-                "points": "104",
-                "weight": "0.6",
-                "contribution": "62.4",
-                "events": ["0b8e6d2a-64f1-4c1e-9d55-3d8a0f1e2b3c"],
-                "note": None,
-            }
+    model_config = examples(
+        {
+            "code": "revenue",
+            "name": "Revenue",
+            "category": "result",
+            "source": "kpi:revenue",
+            "input": "1.040000",
+            "points": "104.0000",
+            "weight": "0.600000",
+            "contribution": "62.4000",
+            "events": ["0b8e6d2a-64f1-4c1e-9d55-3d8a0f1e2b3c"],
+            "note": None,
         }
     )
 
@@ -210,10 +229,10 @@ class IndicatorLine(BaseModel):
     name: str
     category: str
     source: str
-    input: Decimal | None
-    points: Decimal
-    weight: Decimal
-    contribution: Decimal
+    input: Ratio | None
+    points: Points
+    weight: Ratio
+    contribution: Points
     events: list[str]
     note: str | None = None
 
@@ -221,38 +240,36 @@ class IndicatorLine(BaseModel):
 class ScoreRead(BaseModel):
     """A live monthly score and every line of where it comes from."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "member_id": "s1",
-                "month": "2026-03",
-                "score": "82.4000",
-                "revision": 2,
-                "template_id": "t-1",
-                "template_key": "sales-reps",
-                "template_version": 1,
-                "indicators": [
-                    {
-                        "code": "revenue",
-                        "name": "Revenue",
-                        "category": "result",
-                        "source": "kpi:revenue",
-                        "input": "1.04",
-                        "points": "104",
-                        "weight": "0.6",
-                        "contribution": "62.4",
-                        "events": ["ev-1"],
-                        "note": None,
-                    }
-                ],
-                "formula": "score = sum of weight x points",
-            }
+    model_config = examples(
+        {
+            "member_id": "s1",
+            "month": "2026-03",
+            "score": "62.4000",
+            "revision": 2,
+            "template_id": "t-1",
+            "template_key": "sales-reps",
+            "template_version": 1,
+            "indicators": [
+                {
+                    "code": "revenue",
+                    "name": "Revenue",
+                    "category": "result",
+                    "source": "kpi:revenue",
+                    "input": "1.040000",
+                    "points": "104.0000",
+                    "weight": "0.600000",
+                    "contribution": "62.4000",
+                    "events": ["ev-1"],
+                    "note": None,
+                }
+            ],
+            "formula": "score = sum of weight x points",
         }
     )
 
     member_id: str
     month: str
-    score: Decimal
+    score: Points
     revision: int
     template_id: str
     template_key: str

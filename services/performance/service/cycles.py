@@ -21,10 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from performance import repository
 from performance.events import ReviewClosed, outbox
 from performance.models import Feedback, LiveScore, MemberCopy, Review, ReviewCycle
-from performance.schemas import CalibrationView, CycleCreate, CycleState
+from performance.schemas import CalibrationView, CycleCreate, CycleState, RatingShare
 from performance.service.access import require_hr
 from performance.service.decisions import refused
-from performance.service.review_scoring import plain, q2, review_score
+from performance.service.review_scoring import q2, review_score
 from performance.service.scorecards import specificity
 from shared.auth import Principal, Role
 from shared.errors import SELF_DECISION, Conflict, NotFound, Unprocessable
@@ -242,12 +242,12 @@ async def calibration_view(
         share = Decimal(counts.get(rating, 0)) / total
         target = Decimal(cycle.target_distribution.get(rating, "0"))
         ratings.append(
-            {
-                "rating": rating,
-                "count": counts.get(rating, 0),
-                "share": str(q2(share)),
-                "target": plain(target),
-                "gap": str(q2(share - target)),
-            }
+            RatingShare(
+                rating=rating,
+                count=counts.get(rating, 0),
+                share=q2(share),
+                target=target,
+                gap=q2(share - target),
+            )
         )
     return CalibrationView(cycle_id=cycle.id, reviews=len(reviews), ratings=ratings)

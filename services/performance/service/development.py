@@ -163,7 +163,10 @@ async def diagnose(
         team_points = [p[indicator] for p in points.values() if indicator in p]
         if mine is None or not team_points:
             return False, Decimal(0), Decimal(0)
-        median = Decimal(str(statistics.median(team_points)))
+        # Points have 4 places; the median of an even number of them may have 5.
+        median = Decimal(str(statistics.median(team_points))).quantize(
+            Decimal("0.0001"), rounding=ROUND_HALF_UP
+        )
         return mine < median, mine, median
 
     found = []

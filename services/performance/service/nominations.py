@@ -31,7 +31,7 @@ from performance.service.decisions import (
     refused,
     require_manager_of_record_or_hr,
 )
-from shared.api import Page, created_cursor_position, created_page
+from shared.api import Page
 from shared.auth import Principal, Role
 from shared.errors import (
     NOT_MANAGER_OF_RECORD,
@@ -41,6 +41,7 @@ from shared.errors import (
     NotFound,
     invalid,
 )
+from shared.paging import PageQuery
 
 ASSESSING = (CycleState.self_assessment, CycleState.manager_assessment)
 
@@ -189,8 +190,7 @@ async def list_nominations(
     *,
     principal: Principal,
     review_id: str,
-    limit: int,
-    cursor: str | None,
+    page: PageQuery,
 ) -> Page[NominationRead]:
     """The review's nominations as the caller may see them (see the module's docstring)."""
     review = await repository.get_review(session, review_id=review_id)
@@ -206,17 +206,12 @@ async def list_nominations(
     ):
         raise NotFound(f"review {review_id} does not exist")
     cycle = await get_cycle(session, cycle_id=review.cycle_id)
-    rows = await repository.nominations_of(
-        session,
-        review_id=review.id,
-        member_id=own,
-        after=created_cursor_position(cursor),
-        limit=limit + 1,
+    rows, next_cursor = await repository.nominations_page(
+        session, review_id=review.id, member_id=own, page=page
     )
-    page, next_cursor = created_page(rows, limit)
     hide = reviewee and cycle.peers_anonymous
     return Page[NominationRead](
-        items=[to_read(n, hide_nominee=hide) for n in page], next_cursor=next_cursor
+        items=[to_read(n, hide_nominee=hide) for n in rows], next_cursor=next_cursor
     )
 
 

@@ -17,6 +17,8 @@ governs what the reviewee reads, not the result."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,8 +42,10 @@ from performance.service.cycles import (
 )
 from performance.service.decisions import not_about_self, require_calibrator
 from performance.service.review_scoring import withheld_lines
+from shared.api import Page
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound, Unprocessable
+from shared.paging import PageQuery
 
 
 async def _review(session: AsyncSession, review_id: str, for_update: bool = False) -> Review:
@@ -195,13 +199,24 @@ async def get_review(session: AsyncSession, *, principal: Principal, review_id: 
     return await to_read(session, principal=principal, review=review)
 
 
+REVIEW_KEYS: dict[str, Callable[[ReviewRead], Any]] = {
+    "member_id": lambda r: r.member_id,
+    "results_score": lambda r: r.results_score,
+    "final_score": lambda r: r.final_score,
+}
+REVIEW_SORTS = tuple(REVIEW_KEYS)
+
+
 async def list_reviews(
-    session: AsyncSession, *, principal: Principal, cycle_id: str
-) -> list[ReviewRead]:
-    """The cycle's reviews the caller may see (404 for a cycle they may not see)."""
+    session: AsyncSession, *, principal: Principal, cycle_id: str, page: PageQuery
+) -> Page[ReviewRead]:
+    """One page of the cycle's reviews the caller may see, read as the caller may read them
+    (404 for a cycle they may not see). Sorted on what the caller reads, so a withheld score
+    orders nothing."""
     await visible_cycle(session, principal=principal, cycle_id=cycle_id)
-    result = []
+    visible = []
     for review in await repository.reviews_of(session, cycle_id=cycle_id):
         if await may_see_member(session, principal, review.member_id):
-            result.append(await to_read(session, principal=principal, review=review))
-    return result
+            visible.append(await to_read(session, principal=principal, review=review))
+    items, next_cursor = page.page_of(visible, REVIEW_KEYS)
+    return Page[ReviewRead](items=items, next_cursor=next_cursor)

@@ -38,7 +38,7 @@ def points_for(curve: dict[str, Any], attainment: Decimal | None) -> Decimal:
     below the floor, never above the cap, never below zero."""
     if attainment is None or attainment < Decimal(str(curve.get("floor", 0))):
         return Decimal(0)
-    points = [(Decimal(str(x)), Decimal(str(y))) for x, y in curve["points"]]
+    points = [(Decimal(str(p["attainment"])), Decimal(str(p["score"]))) for p in curve["points"]]
     if attainment <= points[0][0]:
         value = points[0][1]
     else:

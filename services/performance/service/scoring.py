@@ -22,7 +22,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from performance import repository
-from performance.events import ScoreComputed, outbox
+from performance.events import ScoreComputed, ScoreLine, outbox
 from performance.models import CollabRequest, IndicatorInput, LiveScore, ScorecardTemplate
 from performance.schemas import IndicatorLine, ScoreRead, TemplateCreate
 from performance.service.access import require_hr, require_member_visible
@@ -167,14 +167,14 @@ async def recompute(session: AsyncSession, *, member_id: str, month: str) -> Liv
             template_key=template.key,
             template_version=template.version,
             indicators=[
-                {
-                    "code": line.code,
-                    "input": line.input,
-                    "points": line.points,
-                    "weight": line.weight,
-                    "contribution": line.contribution,
-                    "events": line.events,
-                }
+                ScoreLine(
+                    code=line.code,
+                    input=line.input,
+                    points=line.points,
+                    weight=line.weight,
+                    contribution=line.contribution,
+                    events=line.events,
+                )
                 for line in sheet.lines
             ],
         ),

@@ -50,6 +50,7 @@ class KPIUpdatedV1(Consumed):
     owner_id: str
     kpi: str
     period: str
+    # Plain Decimal: goals sends a decimal string ("1.040000"); older events a number.
     attainment: Decimal | None = None
     version: int | None = None
 
@@ -66,6 +67,8 @@ class TicketResolvedV1(Consumed):
 
 
 class TicketSLABreachedV1(Consumed):
+    """Performance's copy of collab's ``TicketSLABreached``: who missed the first response."""
+
     event_type: ClassVar[str] = "collab.ticket.sla-breached"
 
     ticket_id: str
