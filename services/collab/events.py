@@ -1,17 +1,18 @@
-"""Events the collab service publishes. Business hours are decimal hours; times are UTC."""
+"""Events the collab service publishes. Business hours are decimal strings at 4 places, shares
+ratios at 6 (the API's value conventions); times are UTC."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import ConfigDict
-
 from collab.models import outbox as outbox_table
+from collab.schemas.common import BusinessHours
+from shared.api import examples
 from shared.events import Event, EventCatalog
 from shared.outbox import Outbox
+from shared.values import Ratio
 
 catalog = EventCatalog("collab")
 outbox = Outbox(outbox_table, catalog)
@@ -30,24 +31,22 @@ class TicketOpened(Event):
 
     event_type: ClassVar[str] = "collab.ticket.opened"
     event_name: ClassVar[str] = "TicketOpened"
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "ticket_id": "0b7f5c1e-2d3a-4c5b-8e9f-1a2b3c4d5e6f",
-                "title": "New product facts for the spring campaign",
-                "category": "product_info",
-                "priority": "normal",
-                "requester_unit_id": "u-marketing",
-                "requester_id": "m-li",
-                "owner_unit_id": "u-product",
-                "assignee_id": "m-wang",
-                "opened_at": "2026-03-06T09:00:00Z",
-                "response_target_hours": "24",
-                "resolution_target_hours": "40",
-                "response_due_at": "2026-03-11T06:00:00Z",
-                "resolution_due_at": "2026-03-13T02:00:00Z",
-                "policy_id": None,
-            }
+    model_config = examples(
+        {
+            "ticket_id": "0b7f5c1e-2d3a-4c5b-8e9f-1a2b3c4d5e6f",
+            "title": "New product facts for the spring campaign",
+            "category": "product_info",
+            "priority": "normal",
+            "requester_unit_id": "u-marketing",
+            "requester_id": "m-li",
+            "owner_unit_id": "u-product",
+            "assignee_id": "m-wang",
+            "opened_at": "2026-03-06T09:00:00Z",
+            "response_target_hours": "24.0000",
+            "resolution_target_hours": "40.0000",
+            "response_due_at": "2026-03-11T06:00:00Z",
+            "resolution_due_at": "2026-03-13T02:00:00Z",
+            "policy_id": None,
         }
     )
 
@@ -60,8 +59,8 @@ class TicketOpened(Event):
     owner_unit_id: str
     assignee_id: str | None
     opened_at: datetime
-    response_target_hours: Decimal
-    resolution_target_hours: Decimal
+    response_target_hours: BusinessHours
+    resolution_target_hours: BusinessHours
     response_due_at: datetime | None
     resolution_due_at: datetime | None
     policy_id: str | None
@@ -77,26 +76,24 @@ class TicketResolved(Event):
 
     event_type: ClassVar[str] = "collab.ticket.resolved"
     event_name: ClassVar[str] = "TicketResolved"
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "ticket_id": "0b7f5c1e-2d3a-4c5b-8e9f-1a2b3c4d5e6f",
-                "assignee_id": "m-wang",
-                "requester_unit_id": "u-marketing",
-                "owner_unit_id": "u-product",
-                "category": "product_info",
-                "priority": "normal",
-                "opened_at": "2026-03-06T09:00:00Z",
-                "first_response_at": "2026-03-09T02:00:00Z",
-                "resolved_at": "2026-03-10T08:30:00Z",
-                "response_business_hours": "2.0000",
-                "resolution_business_hours": "14.5000",
-                "response_target_hours": "24",
-                "resolution_target_hours": "40",
-                "first_response_within_sla": True,
-                "resolved_within_sla": True,
-                "reopened": False,
-            }
+    model_config = examples(
+        {
+            "ticket_id": "0b7f5c1e-2d3a-4c5b-8e9f-1a2b3c4d5e6f",
+            "assignee_id": "m-wang",
+            "requester_unit_id": "u-marketing",
+            "owner_unit_id": "u-product",
+            "category": "product_info",
+            "priority": "normal",
+            "opened_at": "2026-03-06T09:00:00Z",
+            "first_response_at": "2026-03-09T02:00:00Z",
+            "resolved_at": "2026-03-10T08:30:00Z",
+            "response_business_hours": "2.0000",
+            "resolution_business_hours": "14.5000",
+            "response_target_hours": "24.0000",
+            "resolution_target_hours": "40.0000",
+            "first_response_within_sla": True,
+            "resolved_within_sla": True,
+            "reopened": False,
         }
     )
 
@@ -109,10 +106,10 @@ class TicketResolved(Event):
     opened_at: datetime
     first_response_at: datetime | None
     resolved_at: datetime
-    response_business_hours: Decimal
-    resolution_business_hours: Decimal
-    response_target_hours: Decimal
-    resolution_target_hours: Decimal
+    response_business_hours: BusinessHours
+    resolution_business_hours: BusinessHours
+    response_target_hours: BusinessHours
+    resolution_target_hours: BusinessHours
     first_response_within_sla: bool
     resolved_within_sla: bool
     reopened: bool = False
@@ -127,19 +124,17 @@ class TicketSLAAtRisk(Event):
 
     event_type: ClassVar[str] = "collab.ticket.sla-at-risk"
     event_name: ClassVar[str] = "TicketSLAAtRisk"
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "ticket_id": "0b7f5c1e-2d3a-4c5b-8e9f-1a2b3c4d5e6f",
-                "clock": "response",
-                "assignee_id": "m-wang",
-                "owner_unit_id": "u-product",
-                "requester_unit_id": "u-marketing",
-                "at_risk_at": "2026-03-10T06:36:00Z",
-                "due_at": "2026-03-11T06:00:00Z",
-                "target_hours": "24",
-                "share": "0.8",
-            }
+    model_config = examples(
+        {
+            "ticket_id": "0b7f5c1e-2d3a-4c5b-8e9f-1a2b3c4d5e6f",
+            "clock": "response",
+            "assignee_id": "m-wang",
+            "owner_unit_id": "u-product",
+            "requester_unit_id": "u-marketing",
+            "at_risk_at": "2026-03-10T06:36:00Z",
+            "due_at": "2026-03-11T06:00:00Z",
+            "target_hours": "24.0000",
+            "share": "0.800000",
         }
     )
 
@@ -150,8 +145,8 @@ class TicketSLAAtRisk(Event):
     requester_unit_id: str
     at_risk_at: datetime
     due_at: datetime | None
-    target_hours: Decimal
-    share: Decimal
+    target_hours: BusinessHours
+    share: Ratio
 
     def key(self) -> str:
         return self.ticket_id
@@ -164,18 +159,16 @@ class TicketSLABreached(Event):
 
     event_type: ClassVar[str] = "collab.ticket.sla-breached"
     event_name: ClassVar[str] = "TicketSLABreached"
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "ticket_id": "0b7f5c1e-2d3a-4c5b-8e9f-1a2b3c4d5e6f",
-                "clock": "response",
-                "assignee_id": "m-wang",
-                "owner_unit_id": "u-product",
-                "requester_unit_id": "u-marketing",
-                "breached_at": "2026-03-11T06:00:00Z",
-                "detected_at": "2026-03-11T06:00:03Z",
-                "target_hours": "24",
-            }
+    model_config = examples(
+        {
+            "ticket_id": "0b7f5c1e-2d3a-4c5b-8e9f-1a2b3c4d5e6f",
+            "clock": "response",
+            "assignee_id": "m-wang",
+            "owner_unit_id": "u-product",
+            "requester_unit_id": "u-marketing",
+            "breached_at": "2026-03-11T06:00:00Z",
+            "detected_at": "2026-03-11T06:00:03Z",
+            "target_hours": "24.0000",
         }
     )
 
@@ -186,7 +179,7 @@ class TicketSLABreached(Event):
     requester_unit_id: str
     breached_at: datetime
     detected_at: datetime
-    target_hours: Decimal
+    target_hours: BusinessHours
 
     def key(self) -> str:
         return self.ticket_id
@@ -199,17 +192,15 @@ class DataGrantChanged(Event):
 
     event_type: ClassVar[str] = "collab.data-grant.changed"
     event_name: ClassVar[str] = "DataGrantChanged"
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "grant_id": "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9",
-                "grantor_unit_id": "u-product",
-                "grantee_unit_id": "u-marketing",
-                "data_set": "conversion_funnel",
-                "valid_until": "2026-06-30",
-                "active": True,
-                "version": 1,
-            }
+    model_config = examples(
+        {
+            "grant_id": "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9",
+            "grantor_unit_id": "u-product",
+            "grantee_unit_id": "u-marketing",
+            "data_set": "conversion_funnel",
+            "valid_until": "2026-06-30",
+            "active": True,
+            "version": 1,
         }
     )
 

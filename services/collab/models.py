@@ -33,7 +33,8 @@ outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 
 HOURS = Numeric(10, 4)
-SHARE = Numeric(5, 4)
+SHARE = Numeric(7, 6)
+"""A share of a target, kept at the 6 places every ratio has in the API."""
 
 
 class Base(DeclarativeBase):

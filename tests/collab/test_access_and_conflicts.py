@@ -133,7 +133,7 @@ async def test_the_conflict_path_is_recorded_step_by_step(collab: Collab) -> Non
         {"decision": "Soft launch 20 May, full launch 10 June"},
         headers=mediator,
     )
-    steps = (await collab.client.get(path + "/steps", headers=mediator)).json()
+    steps = (await collab.client.get(path + "/steps", headers=mediator)).json()["items"]
     conflict = [
         (s["kind"], s["actor_id"], datetime.fromisoformat(s["at"]), s["detail"])
         for s in steps

@@ -102,7 +102,7 @@ async def _steps(collab: Collab, ticket_id: str, parties: Parties) -> list[dict[
     response = await collab.client.get(
         f"/collab/tickets/{ticket_id}/steps", headers=parties.requester
     )
-    found: list[dict[str, Any]] = response.json()
+    found: list[dict[str, Any]] = response.json()["items"]
     return found
 
 

@@ -196,7 +196,7 @@ async def test_a_retro_filed_twice_at_once_is_filed_once(collab: Collab) -> None
     articles = await collab.client.get(
         "/collab/knowledge-articles", params={"q": "夏季推广"}, headers=HR
     )
-    assert len(articles.json()) == 1
+    assert len(articles.json()["items"]) == 1
     await _no_drift(collab)
 
 

@@ -233,14 +233,14 @@ async def test_retros_fall_overdue_and_file_into_the_knowledge_base(collab: Coll
     async def overdue_ids(day: date) -> list[str]:
         collab.at(local(day, 12))
         response = await collab.client.get("/collab/retrospectives/overdue", headers=manager)
-        return [r["id"] for r in response.json()]
+        return [r["id"] for r in response.json()["items"]]
 
     assert retro["id"] not in await overdue_ids(ended + timedelta(days=3))  # due today
     assert retro["id"] in await overdue_ids(ended + timedelta(days=4))
     others = await collab.client.get(
         "/collab/retrospectives/overdue", headers=auth("mgr-x", ["manager"], ["u-other"])
     )
-    assert retro["id"] not in [r["id"] for r in others.json()]
+    assert retro["id"] not in [r["id"] for r in others.json()["items"]]
 
     filed = await post_ok(
         collab.client,
@@ -288,7 +288,7 @@ async def test_retros_fall_overdue_and_file_into_the_knowledge_base(collab: Coll
             headers=auth("any-2", ["member"]),
         )
         assert response.status_code == 200
-        return [a["id"] for a in response.json()]
+        return [a["id"] for a in response.json()["items"]]
 
     article = filed["article_id"]
     assert await search("跨部门") == [article]  # inside a Chinese run without spaces

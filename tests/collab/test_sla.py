@@ -261,7 +261,7 @@ async def test_the_status_machine_refuses_illegal_moves(collab: Collab) -> None:
     assert await move("resolved", owner) == 409
     resolved = await collab.events("collab.ticket.resolved", ticket["id"])
     assert [e["reopened"] for e in resolved] == [False, True]
-    steps = (await collab.client.get(f"{path}/steps", headers=requester)).json()
+    steps = (await collab.client.get(f"{path}/steps", headers=requester)).json()["items"]
     assert [s["kind"] for s in steps] == [
         "opened",
         "status",

@@ -113,7 +113,7 @@ async def test_a_kpi_grant_opens_a_partner_units_figures_until_it_ends(
     await settled(client)
     opened = await client.get(figures, headers=reader)
     assert opened.status_code == 200, opened.text
-    [figure] = opened.json()
+    [figure] = opened.json()["items"]
     assert (Decimal(figure["actual"]), Decimal(figure["attainment"])) == (
         Decimal(80),
         Decimal("0.8"),
@@ -121,7 +121,7 @@ async def test_a_kpi_grant_opens_a_partner_units_figures_until_it_ends(
     outsider = auth("sales-1", ["member"], [sales])
     assert (await client.get(figures, headers=outsider)).status_code == 403
     listed = await client.get("/collab/data-grants", headers=outsider)
-    assert listed.json() == []
+    assert listed.json() == {"items": [], "next_cursor": None}
     assert (
         await client.get(f"/collab/data-grants/{grant['id']}", headers=outsider)
     ).status_code == 404
@@ -164,7 +164,7 @@ async def test_collab_events_operations_and_scheduler_are_published(
     }
     for name, event_type in expected.items():
         assert messages[name]["x-event-type"] == event_type
-        assert "example" in schemas[name]
+        assert "examples" in schemas[name]
     # What performance's collaboration indicator reads from them.
     assert {"ticket_id", "assignee_id", "resolved_at", "first_response_within_sla"} <= set(
         schemas["TicketResolvedV1"]["required"]

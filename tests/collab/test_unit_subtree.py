@@ -130,7 +130,7 @@ async def test_a_department_manager_acts_on_a_sub_teams_ticket_a_sibling_does_no
     assert (changed.json()["priority"], changed.json()["version"]) == ("high", 3)
     assert [
         (s["kind"], s["actor_id"])
-        for s in (await collab.client.get(f"{path}/steps", headers=head)).json()
+        for s in (await collab.client.get(f"{path}/steps", headers=head)).json()["items"]
     ] == [("opened", "app-dev"), ("status", "head-mkt"), ("changed", "head-mkt")]
     # The product side's manager sees it from the requester's side, and may not move it.
     product_head = auth("head-prd", ["manager"], [units["product"]])
@@ -207,10 +207,11 @@ async def test_a_department_manager_sets_up_the_units_below_it(collab: Collab) -
     for who in (head, product_head):
         assert (await collab.client.get(grant_path, headers=who)).status_code == 200
         listed = await collab.client.get("/collab/data-grants", headers=who)
-        assert [g["id"] for g in listed.json()] == [grant["id"]]
+        assert [g["id"] for g in listed.json()["items"]] == [grant["id"]]
     for outsider in (sibling, member):
         assert (await collab.client.get(grant_path, headers=outsider)).status_code == 404
-        assert (await collab.client.get("/collab/data-grants", headers=outsider)).json() == []
+        listed = await collab.client.get("/collab/data-grants", headers=outsider)
+        assert listed.json() == {"items": [], "next_cursor": None}
     etag = (await collab.client.get(grant_path, headers=head)).headers["etag"]
     moved = await collab.client.patch(
         grant_path, json={"valid_until": "2027-07-31"}, headers={**head, "If-Match": etag}
@@ -238,8 +239,9 @@ async def test_a_department_manager_sets_up_the_units_below_it(collab: Collab) -
         assert (await collab.client.get(retro_path, headers=outsider)).status_code == 404
     collab.at(local(9))  # 2027-04-06: overdue since 2027-03-23
     overdue = await collab.client.get("/collab/retrospectives/overdue", headers=head)
-    assert [r["id"] for r in overdue.json()] == [retro["id"]]
-    assert (await collab.client.get("/collab/retrospectives/overdue", headers=sibling)).json() == []
+    assert [r["id"] for r in overdue.json()["items"]] == [retro["id"]]
+    none = await collab.client.get("/collab/retrospectives/overdue", headers=sibling)
+    assert none.json() == {"items": [], "next_cursor": None}
     filed = await collab.client.post(
         f"{retro_path}/file",
         json={"what_worked": "Venue early", "what_failed": "Late specs", "category": "events"},

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Depends, Header, Response
 
-from collab.api.deps import NowDep, TodayDep
+from collab import repository
+from collab.api.deps import NowDep, TodayDep, paged
 from collab.schemas import GrantCreate, GrantRead, GrantUpdate
 from collab.service import grants
-from shared.api import etag_of
+from shared.api import Page, etag_of
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
+from shared.paging import PageQuery
 
 router = APIRouter(tags=["data-grants"])
+GrantPage = Annotated[
+    PageQuery,
+    Depends(paged(sortable=repository.GRANT_SORTS, default="created_at")),
+]
 
 
 @router.post("/data-grants", status_code=201, response_model=GrantRead)
@@ -32,15 +38,14 @@ async def create_grant(
     return grants.to_read(grant, today)
 
 
-@router.get("/data-grants", response_model=list[GrantRead])
+@router.get("/data-grants", response_model=Page[GrantRead])
 async def list_grants(
-    session: SessionDep, principal: CurrentPrincipal, today: TodayDep
-) -> list[GrantRead]:
+    session: SessionDep, principal: CurrentPrincipal, today: TodayDep, page: GrantPage
+) -> Page[GrantRead]:
     """Grants your units gave or received (a manager's: with the units below them; all for
-    HR and admins)."""
-    return [
-        grants.to_read(g, today) for g in await grants.list_grants(session, principal=principal)
-    ]
+    HR and admins), oldest first unless ``sort`` says otherwise."""
+    found, next_cursor = await grants.list_grants(session, principal=principal, page=page)
+    return Page[GrantRead](items=[grants.to_read(g, today) for g in found], next_cursor=next_cursor)
 
 
 @router.get("/data-grants/{grant_id}", response_model=GrantRead)

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
-from collab.api.deps import Limit, NowDep, SettingsDep, TodayDep
+from collab import repository
+from collab.api.deps import NowDep, SettingsDep, TodayDep, paged
 from collab.schemas import ArticleCreate, ArticleRead, RetroCreate, RetroFile, RetroRead
 from collab.service import retros
+from shared.api import Page
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
+from shared.paging import PageQuery
 
 router = APIRouter()
+RetroPage = Annotated[
+    PageQuery,
+    Depends(paged(sortable=repository.RETRO_SORTS, default="due_on")),
+]
+ArticlePage = Annotated[
+    PageQuery,
+    Depends(paged(sortable=repository.ARTICLE_SORTS, default="-relevance,-created_at")),
+]
 
 
 @router.post("/retrospectives", status_code=201, tags=["retrospectives"], response_model=RetroRead)
@@ -30,13 +41,16 @@ async def create_retro(
     return await retros.to_read(session, retro, today)
 
 
-@router.get("/retrospectives/overdue", tags=["retrospectives"], response_model=list[RetroRead])
+@router.get("/retrospectives/overdue", tags=["retrospectives"], response_model=Page[RetroRead])
 async def overdue(
-    session: SessionDep, principal: CurrentPrincipal, today: TodayDep
-) -> list[RetroRead]:
-    """Retrospectives past their due date and not filed (your units', or all for HR)."""
-    found = await retros.overdue(session, principal=principal, today=today)
-    return [await retros.to_read(session, r, today) for r in found]
+    session: SessionDep, principal: CurrentPrincipal, today: TodayDep, page: RetroPage
+) -> Page[RetroRead]:
+    """Retrospectives past their due date and not filed (your units', or all for HR), the
+    longest overdue first unless ``sort`` says otherwise."""
+    found, next_cursor = await retros.overdue(session, principal=principal, today=today, page=page)
+    return Page[RetroRead](
+        items=[await retros.to_read(session, r, today) for r in found], next_cursor=next_cursor
+    )
 
 
 @router.get("/retrospectives/{retro_id}", tags=["retrospectives"], response_model=RetroRead)
@@ -75,17 +89,20 @@ async def create_article(
     return ArticleRead.model_validate(article)
 
 
-@router.get("/knowledge-articles", tags=["knowledge"], response_model=list[ArticleRead])
+@router.get("/knowledge-articles", tags=["knowledge"], response_model=Page[ArticleRead])
 async def search_articles(
     session: SessionDep,
+    page: ArticlePage,
     q: Annotated[str | None, Query(max_length=200, description="Words or a phrase")] = None,
     category: str | None = None,
-    limit: Limit = 50,
-) -> list[ArticleRead]:
+) -> Page[ArticleRead]:
     """Search the knowledge base: every word must appear (Chinese without spaces works;
-    case and full-width forms do not matter); best matches first."""
-    found = await retros.search(session, query=q, category=category, limit=limit)
-    return [ArticleRead.model_validate(a) for a in found]
+    case and full-width forms do not matter); best matches (``relevance``) first, then the
+    newest, unless ``sort`` says otherwise."""
+    found, next_cursor = await retros.search(session, query=q, category=category, page=page)
+    return Page[ArticleRead](
+        items=[ArticleRead.model_validate(a) for a in found], next_cursor=next_cursor
+    )
 
 
 @router.get("/knowledge-articles/{article_id}", tags=["knowledge"], response_model=ArticleRead)

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Depends, Path, Response
 
 from collab import repository
-from collab.api.deps import SettingsDep
+from collab.api.deps import SettingsDep, paged
 from collab.schemas import CalendarPut, CalendarRead, PolicyCreate, PolicyRead
 from collab.service import policies
+from shared.api import Page
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
+from shared.paging import PageQuery
 
 router = APIRouter(tags=["sla"])
+PolicyPage = Annotated[
+    PageQuery,
+    Depends(paged(sortable=repository.POLICY_SORTS, default="rank,created_at")),
+]
 UnitId = Annotated[str, Path(min_length=1, max_length=36, description="An org unit's id")]
 
 
@@ -47,7 +53,10 @@ async def create_policy(
     return PolicyRead.model_validate(policy)
 
 
-@router.get("/sla-policies", response_model=list[PolicyRead])
-async def list_policies(session: SessionDep) -> list[PolicyRead]:
-    """The active policies in the order they are tried."""
-    return [PolicyRead.model_validate(p) for p in await repository.active_policies(session)]
+@router.get("/sla-policies", response_model=Page[PolicyRead])
+async def list_policies(session: SessionDep, page: PolicyPage) -> Page[PolicyRead]:
+    """The active policies, by default in the order they are tried (lowest rank first)."""
+    found, next_cursor = await policies.list_policies(session, page=page)
+    return Page[PolicyRead](
+        items=[PolicyRead.model_validate(p) for p in found], next_cursor=next_cursor
+    )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Depends, Header, Response
 
-from collab.api.deps import Limit, NowDep, SettingsDep
+from collab import repository
+from collab.api.deps import NowDep, SettingsDep, paged
 from collab.models import Ticket
 from collab.schemas import (
     AttachmentCreate,
@@ -29,9 +30,19 @@ from collab.service import tickets
 from shared.api import Page, etag_of
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
+from shared.paging import PageQuery
 
 router = APIRouter(tags=["tickets"])
 IfMatch = Annotated[str | None, Header()]
+TicketPage = Annotated[
+    PageQuery,
+    Depends(paged(sortable=repository.TICKET_SORTS, default="created_at")),
+]
+CommentPage = Annotated[PageQuery, Depends(paged(sortable=repository.COMMENT_SORTS, default="at"))]
+AttachmentPage = Annotated[
+    PageQuery, Depends(paged(sortable=repository.ATTACHMENT_SORTS, default="created_at"))
+]
+StepPage = Annotated[PageQuery, Depends(paged(sortable=repository.STEP_SORTS, default="at"))]
 
 
 async def _answer(
@@ -72,15 +83,15 @@ async def list_tickets(
     principal: CurrentPrincipal,
     settings: SettingsDep,
     now: NowDep,
+    page: TicketPage,
     status: Status | None = None,
     unit_id: str | None = None,
-    cursor: str | None = None,
-    limit: Limit = 50,
 ) -> Page[TicketRead]:
     """The tickets you may see (yours, your units', for a manager also those of the units
-    below, the ones you mediate), oldest first."""
+    below, the ones you mediate), oldest first unless ``sort`` says otherwise; ``status``
+    and ``unit_id`` (either side) filter them."""
     rows, next_cursor = await tickets.list_tickets(
-        session, principal=principal, status=status, unit_id=unit_id, cursor=cursor, limit=limit
+        session, principal=principal, status=status, unit_id=unit_id, page=page
     )
     return Page[TicketRead](
         items=[await tickets.to_read(session, settings=settings, ticket=t, now=now) for t in rows],
@@ -190,13 +201,17 @@ async def add_comment(
     return CommentRead.model_validate(comment)
 
 
-@router.get("/tickets/{ticket_id}/comments", response_model=list[CommentRead])
+@router.get("/tickets/{ticket_id}/comments", response_model=Page[CommentRead])
 async def list_comments(
-    ticket_id: str, session: SessionDep, principal: CurrentPrincipal
-) -> list[CommentRead]:
-    """The ticket's comments, oldest first."""
-    found = await tickets.comments(session, principal=principal, ticket_id=ticket_id)
-    return [CommentRead.model_validate(c) for c in found]
+    ticket_id: str, session: SessionDep, principal: CurrentPrincipal, page: CommentPage
+) -> Page[CommentRead]:
+    """The ticket's comments, oldest first unless ``sort`` says otherwise."""
+    found, next_cursor = await tickets.comments(
+        session, principal=principal, ticket_id=ticket_id, page=page
+    )
+    return Page[CommentRead](
+        items=[CommentRead.model_validate(c) for c in found], next_cursor=next_cursor
+    )
 
 
 @router.post("/tickets/{ticket_id}/attachments", status_code=201, response_model=AttachmentRead)
@@ -210,23 +225,33 @@ async def add_attachment(
     return AttachmentRead.model_validate(found)
 
 
-@router.get("/tickets/{ticket_id}/attachments", response_model=list[AttachmentRead])
+@router.get("/tickets/{ticket_id}/attachments", response_model=Page[AttachmentRead])
 async def list_attachments(
-    ticket_id: str, session: SessionDep, principal: CurrentPrincipal
-) -> list[AttachmentRead]:
-    """The ticket's attachments."""
-    found = await tickets.attachments(session, principal=principal, ticket_id=ticket_id)
-    return [AttachmentRead.model_validate(a) for a in found]
+    ticket_id: str, session: SessionDep, principal: CurrentPrincipal, page: AttachmentPage
+) -> Page[AttachmentRead]:
+    """The ticket's attachments, in the order they were added unless ``sort`` says
+    otherwise."""
+    found, next_cursor = await tickets.attachments(
+        session, principal=principal, ticket_id=ticket_id, page=page
+    )
+    return Page[AttachmentRead](
+        items=[AttachmentRead.model_validate(a) for a in found], next_cursor=next_cursor
+    )
 
 
-@router.get("/tickets/{ticket_id}/steps", response_model=list[StepRead])
+@router.get("/tickets/{ticket_id}/steps", response_model=Page[StepRead])
 async def list_steps(
-    ticket_id: str, session: SessionDep, principal: CurrentPrincipal
-) -> list[StepRead]:
-    """Everything that happened to the ticket, with who and when, in order: status moves,
-    changes, SLA warnings and breaches, and the conflict path."""
-    found = await tickets.steps(session, principal=principal, ticket_id=ticket_id)
-    return [StepRead.model_validate(s) for s in found]
+    ticket_id: str, session: SessionDep, principal: CurrentPrincipal, page: StepPage
+) -> Page[StepRead]:
+    """Everything that happened to the ticket, with who and when, in order (unless ``sort``
+    says otherwise): status moves, changes, SLA warnings and breaches, and the conflict
+    path."""
+    found, next_cursor = await tickets.steps(
+        session, principal=principal, ticket_id=ticket_id, page=page
+    )
+    return Page[StepRead](
+        items=[StepRead.model_validate(s) for s in found], next_cursor=next_cursor
+    )
 
 
 @router.post("/tickets/{ticket_id}/root-cause", status_code=201, response_model=StepRead)

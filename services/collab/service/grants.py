@@ -16,6 +16,7 @@ from collab.service.access import Scope, require_unit_manager, scope_of
 from shared.api import check_if_match
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound, invalid
+from shared.paging import PageQuery
 
 
 def is_active(grant: DataGrant, today: date) -> bool:
@@ -138,8 +139,11 @@ async def get_grant(session: AsyncSession, *, principal: Principal, grant_id: st
     return await _find_grant(session, await scope_of(session, principal), grant_id)
 
 
-async def list_grants(session: AsyncSession, *, principal: Principal) -> list[DataGrant]:
-    """The grants the units in the principal's scope gave or received (all for HR)."""
+async def list_grants(
+    session: AsyncSession, *, principal: Principal, page: PageQuery
+) -> tuple[list[DataGrant], str | None]:
+    """One page of the grants the units in the principal's scope gave or received (all for
+    HR)."""
     scope = await scope_of(session, principal)
     units = None if scope.everything else sorted(scope.units)
-    return await repository.list_grants(session, unit_ids=units)
+    return await repository.list_grants(session, unit_ids=units, page=page)

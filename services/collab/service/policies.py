@@ -15,6 +15,7 @@ from collab.service.sla import calendar_of
 from collab.settings import Settings
 from shared.auth import Principal
 from shared.errors import invalid
+from shared.paging import PageQuery
 
 
 def _check_calendar(body: CalendarPut, settings: Settings) -> None:
@@ -114,3 +115,10 @@ async def create_policy(
         ),
     )
     return policy
+
+
+async def list_policies(
+    session: AsyncSession, *, page: PageQuery
+) -> tuple[list[SlaPolicy], str | None]:
+    """One page of the active policies (by default in the order they are tried)."""
+    return await repository.policies_page(session, page=page)

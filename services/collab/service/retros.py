@@ -18,6 +18,7 @@ from collab.service.meetings import new_action_item
 from collab.settings import Settings
 from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, invalid
+from shared.paging import PageQuery
 from shared.periods import LAST_DAY, SUPPORTED_RANGE
 
 FILED = "filed"
@@ -133,13 +134,13 @@ async def file_retro(
 
 
 async def overdue(
-    session: AsyncSession, *, principal: Principal, today: date
-) -> list[Retrospective]:
+    session: AsyncSession, *, principal: Principal, today: date, page: PageQuery
+) -> tuple[list[Retrospective], str | None]:
     """Retros past their due date and not filed: all for HR and admins, else your units'
     (a manager's: with the units below them)."""
     scope = await scope_of(session, principal)
     units = None if scope.everything else sorted(scope.units)
-    return await repository.overdue_retros(session, today=today, unit_ids=units)
+    return await repository.overdue_retros(session, today=today, unit_ids=units, page=page)
 
 
 async def to_read(session: AsyncSession, retro: Retrospective, today: date) -> RetroRead:
@@ -188,9 +189,10 @@ async def get_article(session: AsyncSession, *, article_id: str) -> KnowledgeArt
 
 
 async def search(
-    session: AsyncSession, *, query: str | None, category: str | None, limit: int
-) -> list[KnowledgeArticle]:
-    """Articles containing every word of ``query`` (a Chinese phrase is one word)."""
+    session: AsyncSession, *, query: str | None, category: str | None, page: PageQuery
+) -> tuple[list[KnowledgeArticle], str | None]:
+    """One page of the articles containing every word of ``query`` (a Chinese phrase is one
+    word)."""
     return await repository.search_articles(
-        session, terms=search_terms(query or ""), category=category, limit=limit
+        session, terms=search_terms(query or ""), category=category, page=page
     )

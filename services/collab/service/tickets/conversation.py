@@ -24,6 +24,7 @@ from collab.service.tickets.status import first_response
 from collab.settings import Settings
 from shared.auth import Principal
 from shared.errors import Forbidden
+from shared.paging import PageQuery
 
 
 async def add_comment(
@@ -62,11 +63,11 @@ async def add_comment(
 
 
 async def comments(
-    session: AsyncSession, *, principal: Principal, ticket_id: str
-) -> list[TicketComment]:
-    """A ticket's comments, oldest first."""
+    session: AsyncSession, *, principal: Principal, ticket_id: str, page: PageQuery
+) -> tuple[list[TicketComment], str | None]:
+    """One page of a ticket's comments and the next cursor."""
     ticket = await get_ticket(session, principal=principal, ticket_id=ticket_id)
-    return await repository.comments_of(session, ticket_id=ticket.id)
+    return await repository.comments_of(session, ticket_id=ticket.id, page=page)
 
 
 async def add_attachment(
@@ -91,14 +92,16 @@ async def add_attachment(
 
 
 async def attachments(
-    session: AsyncSession, *, principal: Principal, ticket_id: str
-) -> list[TicketAttachment]:
-    """A ticket's attachments."""
+    session: AsyncSession, *, principal: Principal, ticket_id: str, page: PageQuery
+) -> tuple[list[TicketAttachment], str | None]:
+    """One page of a ticket's attachments and the next cursor."""
     ticket = await get_ticket(session, principal=principal, ticket_id=ticket_id)
-    return await repository.attachments_of(session, ticket_id=ticket.id)
+    return await repository.attachments_of(session, ticket_id=ticket.id, page=page)
 
 
-async def steps(session: AsyncSession, *, principal: Principal, ticket_id: str) -> list[TicketStep]:
-    """Everything that happened to a ticket, in recorded order."""
+async def steps(
+    session: AsyncSession, *, principal: Principal, ticket_id: str, page: PageQuery
+) -> tuple[list[TicketStep], str | None]:
+    """One page of what happened to a ticket (by default in recorded order)."""
     ticket = await get_ticket(session, principal=principal, ticket_id=ticket_id)
-    return await repository.steps_of(session, ticket_id=ticket.id)
+    return await repository.steps_page(session, ticket_id=ticket.id, page=page)

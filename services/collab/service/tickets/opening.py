@@ -17,9 +17,9 @@ from collab.service import sla
 from collab.service.access import repository_visibility, require_may_ask_for, scope_of
 from collab.service.tickets.history import record_step
 from collab.settings import Settings
-from shared.api import created_cursor_position, created_page
 from shared.auth import Principal
 from shared.errors import Unprocessable, invalid
+from shared.paging import PageQuery
 
 
 async def open_ticket(
@@ -113,19 +113,16 @@ async def list_tickets(
     principal: Principal,
     status: Status | None,
     unit_id: str | None,
-    cursor: str | None,
-    limit: int,
+    page: PageQuery,
 ) -> tuple[list[Ticket], str | None]:
-    """A page of the tickets the principal may see, oldest first, and the next cursor."""
-    rows = await repository.list_tickets(
+    """A page of the tickets the principal may see and the next cursor."""
+    return await repository.list_tickets(
         session,
         visible=repository_visibility(await scope_of(session, principal)),
         status=status.value if status else None,
         unit_id=unit_id,
-        after=created_cursor_position(cursor),
-        limit=limit,
+        page=page,
     )
-    return created_page(rows, limit)
 
 
 async def to_read(

@@ -1,0 +1,56 @@
+"""Queries on collab's copies of goals' org units and members."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from collab.models import (
+    MemberCopy,
+    OrgUnitCopy,
+)
+
+
+async def upsert_newer(session: AsyncSession, *, model: Any, values: dict[str, Any]) -> None:
+    """Insert or update a copy; an older ``source_version`` arriving late changes nothing."""
+    statement = insert(model).values(**values)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[model.id],
+            set_={k: statement.excluded[k] for k in values if k != "id"},
+            where=model.source_version < statement.excluded.source_version,
+        )
+    )
+
+
+async def get_member(session: AsyncSession, *, member_id: str) -> MemberCopy | None:
+    return await session.get(MemberCopy, member_id)
+
+
+async def get_org_unit(session: AsyncSession, *, unit_id: str) -> OrgUnitCopy | None:
+    return await session.get(OrgUnitCopy, unit_id)
+
+
+async def subtree(session: AsyncSession, *, roots: Iterable[str]) -> set[str]:
+    """The units in ``roots`` and every unit below them, by the copies' parent ids (a root
+    the copies do not know stays in, on its own)."""
+    units = set(roots)
+    if not units:
+        return units
+    below = select(OrgUnitCopy.id).where(OrgUnitCopy.parent_id.in_(units)).cte(recursive=True)
+    # UNION, not UNION ALL: a cycle in copies that arrived out of order still ends.
+    below = below.union(select(OrgUnitCopy.id).where(OrgUnitCopy.parent_id == below.c.id))
+    return units | set((await session.scalars(select(below.c.id))).all())
+
+
+async def managers_of(session: AsyncSession, *, member_ids: Sequence[str]) -> set[str]:
+    rows = await session.scalars(
+        select(MemberCopy.manager_id).where(
+            MemberCopy.id.in_(list(member_ids)), MemberCopy.manager_id.is_not(None)
+        )
+    )
+    return {m for m in rows.all() if m is not None}

@@ -1,0 +1,163 @@
+"""Queries on tickets and what they record: steps, comments, attachments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import false, func, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from collab.models import (
+    Ticket,
+    TicketAttachment,
+    TicketComment,
+    TicketStep,
+)
+from collab.repository.rows import OPEN_STATUSES, one
+from shared.paging import PageQuery
+
+
+async def get_ticket(
+    session: AsyncSession, *, ticket_id: str, for_update: bool = False
+) -> Ticket | None:
+    return await one(session, Ticket, Ticket.id == ticket_id, for_update)
+
+
+async def last_recorded_at(session: AsyncSession, *, ticket_id: str) -> datetime | None:
+    """The latest instant among a ticket's recorded steps."""
+    latest: datetime | None = await session.scalar(
+        select(func.max(TicketStep.at)).where(TicketStep.ticket_id == ticket_id)
+    )
+    return latest
+
+
+async def ticket_by_key(session: AsyncSession, *, requester_id: str, key: str) -> Ticket | None:
+    rows = await session.scalars(
+        select(Ticket).where(Ticket.requester_id == requester_id, Ticket.idempotency_key == key)
+    )
+    return rows.first()
+
+
+def ticket_visibility(
+    *, everything: bool, member_id: str, unit_ids: Sequence[str]
+) -> ColumnElement[bool]:
+    """The tickets a principal may see, as a condition (the same rule as ``access``)."""
+    if everything:
+        return true()
+    units = list(unit_ids)
+    return or_(
+        Ticket.requester_id == member_id,
+        Ticket.assignee_id == member_id,
+        Ticket.mediator_id == member_id,
+        Ticket.requester_unit_id.in_(units) if units else false(),
+        Ticket.owner_unit_id.in_(units) if units else false(),
+    )
+
+
+TICKET_COLUMNS: dict[str, ColumnElement[Any]] = {
+    "created_at": Ticket.created_at.expression,
+    "opened_at": Ticket.opened_at.expression,
+    "title": Ticket.title.expression,
+    "status": Ticket.status.expression,
+}
+TICKET_SORTS = tuple(TICKET_COLUMNS)
+
+
+async def list_tickets(
+    session: AsyncSession,
+    *,
+    visible: ColumnElement[bool],
+    status: str | None,
+    unit_id: str | None,
+    page: PageQuery,
+) -> tuple[list[Ticket], str | None]:
+    """One page of the visible tickets with ``status`` and of ``unit_id`` (either side)."""
+    statement = select(Ticket).where(visible)
+    if status is not None:
+        statement = statement.where(Ticket.status == status)
+    if unit_id is not None:
+        statement = statement.where(
+            or_(Ticket.requester_unit_id == unit_id, Ticket.owner_unit_id == unit_id)
+        )
+    rows = await session.scalars(page.apply(statement, TICKET_COLUMNS, Ticket.id.expression))
+    return page.page(rows.all())
+
+
+async def open_bottlenecks(session: AsyncSession) -> list[Ticket]:
+    """Open tickets that breached an SLA or were escalated, oldest first."""
+    rows = await session.scalars(
+        select(Ticket)
+        .where(
+            Ticket.status.in_(OPEN_STATUSES),
+            or_(Ticket.response_breached, Ticket.resolution_breached, Ticket.escalated),
+        )
+        .order_by(Ticket.opened_at, Ticket.id)
+    )
+    return list(rows.all())
+
+
+async def steps_of(session: AsyncSession, *, ticket_id: str) -> list[TicketStep]:
+    rows = await session.scalars(
+        select(TicketStep)
+        .where(TicketStep.ticket_id == ticket_id)
+        .order_by(TicketStep.at, TicketStep.created_at, TicketStep.id)
+    )
+    return list(rows.all())
+
+
+STEP_COLUMNS: dict[str, ColumnElement[Any]] = {
+    "at": TicketStep.at.expression,
+    "kind": TicketStep.kind.expression,
+}
+STEP_SORTS = tuple(STEP_COLUMNS)
+
+
+async def steps_page(
+    session: AsyncSession, *, ticket_id: str, page: PageQuery
+) -> tuple[list[TicketStep], str | None]:
+    """One page of a ticket's steps; steps at the same instant in the order they were
+    written."""
+    statement = select(TicketStep).where(TicketStep.ticket_id == ticket_id)
+    rows = await session.scalars(
+        page.apply(statement, STEP_COLUMNS, TicketStep.created_at.expression).order_by(
+            TicketStep.id
+        )
+    )
+    return page.page(rows.all())
+
+
+COMMENT_COLUMNS: dict[str, ColumnElement[Any]] = {
+    "at": TicketComment.at.expression,
+    "author_id": TicketComment.author_id.expression,
+}
+COMMENT_SORTS = tuple(COMMENT_COLUMNS)
+
+
+async def comments_of(
+    session: AsyncSession, *, ticket_id: str, page: PageQuery
+) -> tuple[list[TicketComment], str | None]:
+    statement = select(TicketComment).where(TicketComment.ticket_id == ticket_id)
+    rows = await session.scalars(
+        page.apply(statement, COMMENT_COLUMNS, TicketComment.id.expression)
+    )
+    return page.page(rows.all())
+
+
+ATTACHMENT_COLUMNS: dict[str, ColumnElement[Any]] = {
+    "created_at": TicketAttachment.created_at.expression,
+    "name": TicketAttachment.name.expression,
+}
+ATTACHMENT_SORTS = tuple(ATTACHMENT_COLUMNS)
+
+
+async def attachments_of(
+    session: AsyncSession, *, ticket_id: str, page: PageQuery
+) -> tuple[list[TicketAttachment], str | None]:
+    statement = select(TicketAttachment).where(TicketAttachment.ticket_id == ticket_id)
+    rows = await session.scalars(
+        page.apply(statement, ATTACHMENT_COLUMNS, TicketAttachment.id.expression)
+    )
+    return page.page(rows.all())
