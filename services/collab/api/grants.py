@@ -7,18 +7,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Response
 
 from collab import repository
-from collab.api.deps import NowDep, TodayDep, paged
+from collab.api.deps import NowDep, TodayDep
 from collab.schemas import GrantCreate, GrantRead, GrantUpdate
 from collab.service import grants
 from shared.api import Page, etag_of
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
-from shared.paging import PageQuery
+from shared.paging import PageQuery, page_query
 
 router = APIRouter(tags=["data-grants"])
 GrantPage = Annotated[
     PageQuery,
-    Depends(paged(sortable=repository.GRANT_SORTS, default="created_at")),
+    Depends(page_query(sortable=repository.GRANT_SORTS, default="created_at")),
 ]
 
 

@@ -7,22 +7,22 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from collab import repository
-from collab.api.deps import NowDep, SettingsDep, TodayDep, paged
+from collab.api.deps import NowDep, SettingsDep, TodayDep
 from collab.schemas import ArticleCreate, ArticleRead, RetroCreate, RetroFile, RetroRead
 from collab.service import retros
 from shared.api import Page
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
-from shared.paging import PageQuery
+from shared.paging import PageQuery, page_query
 
 router = APIRouter()
 RetroPage = Annotated[
     PageQuery,
-    Depends(paged(sortable=repository.RETRO_SORTS, default="due_on")),
+    Depends(page_query(sortable=repository.RETRO_SORTS, default="due_on")),
 ]
 ArticlePage = Annotated[
     PageQuery,
-    Depends(paged(sortable=repository.ARTICLE_SORTS, default="-relevance,-created_at")),
+    Depends(page_query(sortable=repository.ARTICLE_SORTS, default="-relevance,-created_at")),
 ]
 
 

@@ -7,18 +7,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Response
 
 from collab import repository
-from collab.api.deps import SettingsDep, paged
+from collab.api.deps import SettingsDep
 from collab.schemas import CalendarPut, CalendarRead, PolicyCreate, PolicyRead
 from collab.service import policies
 from shared.api import Page
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
-from shared.paging import PageQuery
+from shared.paging import PageQuery, page_query
 
 router = APIRouter(tags=["sla"])
 PolicyPage = Annotated[
     PageQuery,
-    Depends(paged(sortable=repository.POLICY_SORTS, default="rank,created_at")),
+    Depends(page_query(sortable=repository.POLICY_SORTS, default="rank,created_at")),
 ]
 UnitId = Annotated[str, Path(min_length=1, max_length=36, description="An org unit's id")]
 

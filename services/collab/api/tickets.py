@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Response
 
 from collab import repository
-from collab.api.deps import NowDep, SettingsDep, paged
+from collab.api.deps import NowDep, SettingsDep
 from collab.models import Ticket
 from collab.schemas import (
     AttachmentCreate,
@@ -30,19 +30,21 @@ from collab.service import tickets
 from shared.api import Page, etag_of
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
-from shared.paging import PageQuery
+from shared.paging import PageQuery, page_query
 
 router = APIRouter(tags=["tickets"])
 IfMatch = Annotated[str | None, Header()]
 TicketPage = Annotated[
     PageQuery,
-    Depends(paged(sortable=repository.TICKET_SORTS, default="created_at")),
+    Depends(page_query(sortable=repository.TICKET_SORTS, default="created_at")),
 ]
-CommentPage = Annotated[PageQuery, Depends(paged(sortable=repository.COMMENT_SORTS, default="at"))]
+CommentPage = Annotated[
+    PageQuery, Depends(page_query(sortable=repository.COMMENT_SORTS, default="at"))
+]
 AttachmentPage = Annotated[
-    PageQuery, Depends(paged(sortable=repository.ATTACHMENT_SORTS, default="created_at"))
+    PageQuery, Depends(page_query(sortable=repository.ATTACHMENT_SORTS, default="created_at"))
 ]
-StepPage = Annotated[PageQuery, Depends(paged(sortable=repository.STEP_SORTS, default="at"))]
+StepPage = Annotated[PageQuery, Depends(page_query(sortable=repository.STEP_SORTS, default="at"))]
 
 
 async def _answer(

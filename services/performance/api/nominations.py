@@ -7,17 +7,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from performance import repository
-from performance.api.deps import TodayDep, paged
+from performance.api.deps import TodayDep
 from performance.schemas import NominationCreate, NominationRead, NominationState
 from performance.service import nominations
 from shared.api import Page
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
-from shared.paging import PageQuery
+from shared.paging import PageQuery, page_query
 
 router = APIRouter(tags=["reviews"])
 NominationPage = Annotated[
-    PageQuery, Depends(paged(sortable=repository.NOMINATION_SORTS, default="created_at"))
+    PageQuery, Depends(page_query(sortable=repository.NOMINATION_SORTS, default="created_at"))
 ]
 
 

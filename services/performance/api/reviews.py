@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
 
-from performance.api.deps import SettingsDep, TodayDep, paged
+from performance.api.deps import SettingsDep, TodayDep
 from performance.schemas import (
     Advance,
     CalibrationCreate,
@@ -24,11 +24,11 @@ from performance.service import cycles, feedback, reviews
 from shared.api import Page
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
-from shared.paging import PageQuery
+from shared.paging import PageQuery, page_query
 
 router = APIRouter(tags=["reviews"])
 ReviewPage = Annotated[
-    PageQuery, Depends(paged(sortable=reviews.REVIEW_SORTS, default="member_id"))
+    PageQuery, Depends(page_query(sortable=reviews.REVIEW_SORTS, default="member_id"))
 ]
 
 

@@ -7,18 +7,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from performance import repository
-from performance.api.deps import paged
 from performance.schemas import OrgUnitRead, ScoreRead, TemplateCreate, TemplateRead
 from performance.service import copies, scoring
 from shared.api import Page
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
-from shared.paging import PageQuery
+from shared.paging import PageQuery, page_query
 from shared.periods import period_path
 
 router = APIRouter()
 TemplatePage = Annotated[
-    PageQuery, Depends(paged(sortable=repository.TEMPLATE_SORTS, default="created_at"))
+    PageQuery, Depends(page_query(sortable=repository.TEMPLATE_SORTS, default="created_at"))
 ]
 
 
