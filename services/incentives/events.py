@@ -2,17 +2,46 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from pydantic import ConfigDict
+from pydantic import BaseModel
 
 from incentives.models import outbox as outbox_table
+from shared.api import examples
 from shared.events import Event, EventCatalog
 from shared.outbox import Outbox
+from shared.values import Money, Points
 
 catalog = EventCatalog("incentives")
 outbox = Outbox(outbox_table, catalog)
+
+CNY_58300 = {"amount": "58300.00", "currency": "CNY"}
+
+
+class PaidLine(BaseModel):
+    """One line of a member's pay: its rule, amount and tier."""
+
+    model_config = examples(
+        {
+            "rule": "kpi_bonus",
+            "amount": {"amount": "15000.00", "currency": "CNY"},
+            "tier": "100% to 120% (linear 100% to 150%)",
+        }
+    )
+
+    rule: str
+    amount: Money
+    tier: str | None
+
+
+class PaidTotal(BaseModel):
+    """What a run pays one member in one currency."""
+
+    model_config = examples({"member_id": "s1", "currency": "CNY", "total": CNY_58300})
+
+    member_id: str
+    currency: str
+    total: Money
 
 
 @catalog.register
@@ -22,23 +51,21 @@ class BonusCalculated(Event):
 
     event_type: ClassVar[str] = "incentives.bonus.calculated"
     event_name: ClassVar[str] = "BonusCalculated"
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "run_id": "8f0c2a4e-1b3d-4c5e-9f7a-0b1c2d3e4f5a",
-                "member_id": "s1",
-                "period": "2026-Q1",
-                "currency": "CNY",
-                "total": "58300.00",
-                "lines": [
-                    {
-                        "rule": "kpi_bonus",
-                        "amount": "15000.00",
-                        "tier": "100% to 120% (linear 100% to 150%)",
-                    }
-                ],
-                "rounding": "half up to the cent, once per line",
-            }
+    model_config = examples(
+        {
+            "run_id": "8f0c2a4e-1b3d-4c5e-9f7a-0b1c2d3e4f5a",
+            "member_id": "s1",
+            "period": "2026-Q1",
+            "currency": "CNY",
+            "total": CNY_58300,
+            "lines": [
+                {
+                    "rule": "kpi_bonus",
+                    "amount": {"amount": "15000.00", "currency": "CNY"},
+                    "tier": "100% to 120% (linear 100% to 150%)",
+                }
+            ],
+            "rounding": "half up to the cent, once per line",
         }
     )
 
@@ -46,8 +73,8 @@ class BonusCalculated(Event):
     member_id: str
     period: str
     currency: str
-    total: Decimal
-    lines: list[dict[str, Any]]
+    total: Money
+    lines: list[PaidLine]
     rounding: str
 
     def key(self) -> str:
@@ -62,17 +89,15 @@ class PayoutApproved(Event):
 
     event_type: ClassVar[str] = "incentives.payout.approved"
     event_name: ClassVar[str] = "PayoutApproved"
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "run_id": "8f0c2a4e-1b3d-4c5e-9f7a-0b1c2d3e4f5a",
-                "period": "2026-Q1",
-                "approved_by": "m-finance",
-                "first_approved_by": None,
-                "members": 12,
-                "totals": {"CNY": "701234.50"},
-                "member_totals": [{"member_id": "s1", "currency": "CNY", "total": "58300.00"}],
-            }
+    model_config = examples(
+        {
+            "run_id": "8f0c2a4e-1b3d-4c5e-9f7a-0b1c2d3e4f5a",
+            "period": "2026-Q1",
+            "approved_by": "m-finance",
+            "first_approved_by": None,
+            "members": 12,
+            "totals": [{"amount": "701234.50", "currency": "CNY"}],
+            "member_totals": [{"member_id": "s1", "currency": "CNY", "total": CNY_58300}],
         }
     )
 
@@ -81,8 +106,8 @@ class PayoutApproved(Event):
     approved_by: str
     first_approved_by: str | None = None
     members: int
-    totals: dict[str, Decimal]
-    member_totals: list[dict[str, Any]]
+    totals: list[Money]
+    member_totals: list[PaidTotal]
 
     def key(self) -> str:
         return self.run_id
@@ -94,25 +119,23 @@ class StarAwarded(Event):
 
     event_type: ClassVar[str] = "incentives.star.awarded"
     event_name: ClassVar[str] = "StarAwarded"
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "month": "2026-03",
-                "member_id": "s1",
-                "name": "王芳 Wang Fang",
-                "score": "96.5000",
-                "rank": 1,
-                "stars": 2,
-                "eligible": 18,
-                "rule": "top 10% of eligible members by score, rounded up; ties share the place",
-            }
+    model_config = examples(
+        {
+            "month": "2026-03",
+            "member_id": "s1",
+            "name": "王芳 Wang Fang",
+            "score": "96.5000",
+            "rank": 1,
+            "stars": 2,
+            "eligible": 18,
+            "rule": "top 10% of eligible members by score, rounded up; ties share the place",
         }
     )
 
     month: str
     member_id: str
     name: str
-    score: Decimal
+    score: Points
     rank: int
     stars: int
     eligible: int

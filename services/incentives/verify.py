@@ -242,12 +242,17 @@ async def _commission(session: AsyncSession) -> list[Drift]:
     return found
 
 
+def _amount(total: Any) -> Decimal:
+    """A published total: Money (``{"amount": "1.00", ...}``), or text in older events."""
+    return Decimal(str(total["amount"] if isinstance(total, dict) else total))
+
+
 async def _approved(session: AsyncSession) -> list[Drift]:
     """An approved run's lines are what ``PayoutApproved`` said it pays each member."""
     found: list[Drift] = []
     for event in await repository.published(session, event_type="incentives.payout.approved"):
         said = {
-            (m["member_id"], m["currency"]): Decimal(m["total"]) for m in event["member_totals"]
+            (m["member_id"], m["currency"]): _amount(m["total"]) for m in event["member_totals"]
         }
         has: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
         for line in await repository.run_lines(session, run_id=event["run_id"]):

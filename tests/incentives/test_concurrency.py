@@ -162,7 +162,10 @@ async def test_adjustments_and_project_bonuses_while_the_job_recalculates_the_me
             ProjectCreate.model_validate(
                 {
                     "name": "大客户 Big account",
-                    "awards": [{"member_id": m, "amount": "500.00"} for m in members],
+                    "awards": [
+                        {"member_id": m, "amount": {"amount": "500.00", "currency": CNY}}
+                        for m in members
+                    ],
                 }
             ),
         )
@@ -183,8 +186,7 @@ async def test_adjustments_and_project_bonuses_while_the_job_recalculates_the_me
                     {
                         "member_id": member_id,
                         "period": "2026-Q3",
-                        "amount": "-120.50",
-                        "currency": CNY,
+                        "amount": {"amount": "-120.50", "currency": CNY},
                         "reason": "credit note after approval",
                     }
                 ),

@@ -87,8 +87,7 @@ async def test_revenue_posted_at_once_pays_commission_on_the_running_total(world
             {
                 "id": entry_id,
                 "member_id": member,
-                "amount": amount,
-                "currency": CNY,
+                "amount": {"amount": amount, "currency": CNY},
                 "closed_on": "2026-05-10",
                 **extra,
             }
@@ -167,7 +166,11 @@ async def test_two_changes_of_a_plan_read_at_the_same_version_never_both_apply(
 
     async def change(effective_from: str, base_pay: str) -> int:
         body = TermsChange.model_validate(
-            {"effective_from": effective_from, "base_pay": base_pay, "reason": "market moved"}
+            {
+                "effective_from": effective_from,
+                "base_pay": {"amount": base_pay, "currency": CNY},
+                "reason": "market moved",
+            }
         )
         try:
             async with world.db.transaction() as session:

@@ -37,7 +37,9 @@ from tests.incentives.desk import (
 def project(*member_ids: str) -> dict[str, Any]:
     return {
         "name": f"Project for {', '.join(member_ids)}",
-        "awards": [{"member_id": m, "amount": "5000"} for m in member_ids],
+        "awards": [
+            {"member_id": m, "amount": {"amount": "5000", "currency": "CNY"}} for m in member_ids
+        ],
     }
 
 
@@ -71,7 +73,7 @@ async def test_project_bonuses_are_decided_by_someone_they_do_not_pay_in_scope(
     pays_lead = await created(desk, HR, "lead", "s1")
     pays_admin = await created(desk, HR, "adm-1")
     pays_finance = await created(desk, HR, "fin-paid")
-    assert [p["id"] for p in (await desk.get("/projects")).json()] == [
+    assert [p["id"] for p in (await desk.get("/projects")).json()["items"]] == [
         sales,
         marketing,
         pays_lead,
@@ -108,7 +110,7 @@ async def test_project_bonuses_are_decided_by_someone_they_do_not_pay_in_scope(
         response = await desk.post(f"/projects/{project_id}/approve", headers)
         assert response.status_code == 200, response.text
         assert response.json()["approved_by"] == approver
-    states = {p["id"]: p["state"] for p in (await desk.get("/projects")).json()}
+    states = {p["id"]: p["state"] for p in (await desk.get("/projects")).json()["items"]}
     assert states == {
         sales: "approved",
         marketing: "successful",
@@ -125,8 +127,7 @@ async def test_nobody_adjusts_their_own_pay(desk: Desk) -> None:
         return {
             "member_id": member_id,
             "period": "2026-Q1",
-            "amount": amount,
-            "currency": "CNY",
+            "amount": {"amount": amount, "currency": "CNY"},
             "reason": "A correction",
         }
 
@@ -144,7 +145,7 @@ async def test_nobody_adjusts_their_own_pay(desk: Desk) -> None:
     for headers, member_id in ((FINANCE_PAID, "s1"), (ADMIN, "fin-paid"), (FINANCE, "adm-1")):
         response = await desk.post("/adjustments", headers, correction(member_id, "100.00"))
         assert response.status_code == 201, response.text
-    listed = (await desk.get("/adjustments")).json()
+    listed = (await desk.get("/adjustments")).json()["items"]
     assert [(a["member_id"], a["created_by"]) for a in listed] == [
         ("s1", "fin-paid"),
         ("fin-paid", "adm-1"),
@@ -263,8 +264,7 @@ async def test_recalculating_a_run_withdraws_its_first_approval(desk: Desk) -> N
     correction = {
         "member_id": "s1",
         "period": "2026-Q1",
-        "amount": "50.00",
-        "currency": "CNY",
+        "amount": {"amount": "50.00", "currency": "CNY"},
         "reason": "Missed a deal",
     }
     assert (await desk.post("/adjustments", FINANCE, correction)).status_code == 201

@@ -158,9 +158,9 @@ async def test_actuals_to_projection_review_to_payout_once(
             "name": "Reps Q1",
             "period": "2026-Q1",
             "population": {"unit_id": team},
-            "base_pay": "10000",
-            "performance_pay": "3000",
-            "target_bonus": "8000",
+            "base_pay": {"amount": "10000", "currency": "CNY"},
+            "performance_pay": {"amount": "3000", "currency": "CNY"},
+            "target_bonus": {"amount": "8000", "currency": "CNY"},
             "bonus_kpis": [{"kpi": "revenue", "weight": "1"}],
         },
         headers=FINANCE,
@@ -171,8 +171,8 @@ async def test_actuals_to_projection_review_to_payout_once(
             response = await incentives.get(
                 f"/incentives/members/{member}/projection", headers=FINANCE
             )
-            body = response.json()
-            if response.status_code == 200 and body and D(body[0]["total"]) == D(total):
+            body = response.json()["items"] if response.status_code == 200 else []
+            if body and D(body[0]["total"]["amount"]) == D(total):
                 return dict(body[0])
             return None
 
@@ -227,7 +227,7 @@ async def test_actuals_to_projection_review_to_payout_once(
         )
     [review] = (
         await performance.get(f"/performance/review-cycles/{cycle}/reviews", headers=ADMIN)
-    ).json()
+    ).json()["items"]
     await _post(
         performance,
         f"/performance/reviews/{review['id']}/calibrations",
@@ -239,16 +239,18 @@ async def test_actuals_to_projection_review_to_payout_once(
     )
 
     async def run_with_review() -> dict[str, Any] | None:
-        runs = (await incentives.get("/incentives/payout-runs", headers=FINANCE)).json()
-        totals = {m["member_id"]: D(m["total"]) for run in runs for m in run["member_totals"]}
+        runs = (await incentives.get("/incentives/payout-runs", headers=FINANCE)).json()["items"]
+        totals = {
+            m["member_id"]: D(m["total"]["amount"]) for run in runs for m in run["member_totals"]
+        }
         return dict(runs[0]) if totals.get(member) == D("23600.00") else None
 
     # By hand: 10000 + 3000 x 1.2 (A) + 8000 x 125% = 23600.
     run = await eventually(run_with_review)
     lines = (
         await incentives.get(f"/incentives/payout-runs/{run['id']}/lines", headers=FINANCE)
-    ).json()
-    assert [(line["rule"], D(line["amount"])) for line in lines] == [
+    ).json()["items"]
+    assert [(line["rule"], D(line["amount"]["amount"])) for line in lines] == [
         ("base_pay", D("10000.00")),
         ("performance_pay", D("3600.00")),
         ("kpi_bonus", D("10000.00")),
@@ -303,12 +305,15 @@ async def test_actuals_to_projection_review_to_payout_once(
     await eventually(all_redelivered)
     after = (await incentives.get(f"/incentives/payout-runs/{run['id']}", headers=FINANCE)).json()
     assert (after["state"], after["member_totals"]) == ("approved", run["member_totals"])
-    assert (await incentives.get("/incentives/adjustments", headers=FINANCE)).json() == []
-    assert [
-        r["id"] for r in (await incentives.get("/incentives/payout-runs", headers=FINANCE)).json()
-    ] == [run["id"]]
+    adjustments = await incentives.get("/incentives/adjustments", headers=FINANCE)
+    assert adjustments.json() == {"items": [], "next_cursor": None}
+    runs = (await incentives.get("/incentives/payout-runs", headers=FINANCE)).json()["items"]
+    assert [r["id"] for r in runs] == [run["id"]]
     [projection] = (
         await incentives.get(f"/incentives/members/{member}/projection", headers=FINANCE)
-    ).json()
-    assert D(projection["total"]) == D("23600.00")  # the closed review's A, x1.2
+    ).json()["items"]
+    assert projection["total"] == {
+        "amount": "23600.00",
+        "currency": "CNY",
+    }  # the closed review's A, x1.2
     assert await _on_topic(kafka, approval.topic, "incentives.payout.approved") == 1

@@ -38,8 +38,7 @@ async def test_the_payroll_csv_neutralises_formulas_and_keeps_numbers(desk: Desk
     correction = {
         "member_id": "x-minus",
         "period": "2026-Q1",
-        "amount": "-12.50",
-        "currency": "CNY",
+        "amount": {"amount": "-12.50", "currency": "CNY"},
         "reason": "Credit note after the Q1 run",
     }
     assert (await desk.post("/adjustments", FINANCE, correction)).status_code == 201

@@ -124,6 +124,17 @@ async def _setup(client: httpx.AsyncClient) -> str:
     return str(team)
 
 
+def cny(amount: str) -> dict[str, str]:
+    """``amount`` as a Money body in CNY."""
+    return {"amount": amount, "currency": "CNY"}
+
+
+def amount_of(money: dict[str, str]) -> Decimal:
+    """The amount of a Money body, which must be CNY."""
+    assert money["currency"] == "CNY", money
+    return D(money["amount"])
+
+
 async def _get(client: httpx.AsyncClient, path: str, headers: dict[str, str] = FINANCE) -> Any:
     response = await client.get(path, headers=headers)
     assert response.status_code == 200, response.text
@@ -131,7 +142,7 @@ async def _get(client: httpx.AsyncClient, path: str, headers: dict[str, str] = F
 
 
 def _amounts(lines: list[dict[str, Any]]) -> list[tuple[str, str | None, Decimal]]:
-    return [(line["rule"], line["inputs"].get("kpi"), D(line["amount"])) for line in lines]
+    return [(line["rule"], line["inputs"].get("kpi"), amount_of(line["amount"])) for line in lines]
 
 
 async def _count(client: httpx.AsyncClient, event_type: str) -> int:
@@ -158,20 +169,28 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
             "name": "Sales Q1",
             "period": "2026-Q1",
             "population": {"unit_id": team},
-            "base_pay": "30000",
-            "performance_pay": "9000",
-            "target_bonus": "20000",
+            "base_pay": cny("30000"),
+            "performance_pay": cny("9000"),
+            "target_bonus": cny("20000"),
             "bonus_kpis": [
                 {"kpi": "revenue", "weight": "0.6"},
                 {"kpi": "leads", "weight": "0.4", "ladder": "default"},
             ],
             "commission": {
-                "tiers": [{"from": "0", "rate": "0.02"}, {"from": "100000", "rate": "0.03"}]
+                "tiers": [
+                    {"from": cny("0"), "rate": "0.02"},
+                    {"from": cny("100000"), "rate": "0.03"},
+                ]
             },
         },
     )
     assert plan["currency"] == "CNY"
-    assert plan["bonus_kpis"][0]["ladder"]["floor"] == "0.80"
+    assert plan["bonus_kpis"][0]["ladder"]["floor"] == "0.800000"
+    assert plan["terms"][0]["base_pay"] == {"amount": "30000.00", "currency": "CNY"}
+    assert plan["commission"]["tiers"][1] == {
+        "from": {"amount": "100000.00", "currency": "CNY"},
+        "rate": "0.030000",
+    }
     # The lead has a plan of their own: more specific than the team's.
     await _finance(
         client,
@@ -180,8 +199,8 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
             "name": "Team lead Q1",
             "period": "2026-Q1",
             "population": {"member_ids": ["lead"]},
-            "base_pay": "45000",
-            "performance_pay": "15000",
+            "base_pay": cny("45000"),
+            "performance_pay": cny("15000"),
         },
     )
     bad = await client.post(
@@ -199,14 +218,14 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
     as_member = await client.post(
         "/incentives/plans",
         headers=auth("s1", ["member"], [team]),
-        json={"name": "Mine", "period": "2026-Q1", "base_pay": "999999"},
+        json={"name": "Mine", "period": "2026-Q1", "base_pay": cny("999999")},
     )
     assert as_member.status_code == 403
 
     # The live projection at the current figures: performance pay at target until a review
     # closes. s1: 30000 + 9000 + 20000 x 0.6 x 125% + 20000 x 0.4 x 50% = 58000.
-    [projection] = await _get(client, "/incentives/members/s1/projection")
-    assert D(projection["total"]) == D("58000.00")
+    [projection] = (await _get(client, "/incentives/members/s1/projection"))["items"]
+    assert projection["total"] == {"amount": "58000.00", "currency": "CNY"}
     assert _amounts(projection["lines"]) == [
         ("base_pay", None, D("30000.00")),
         ("performance_pay", None, D("9000.00")),
@@ -217,9 +236,12 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
     assert revenue_line["tier"] == "100% to 120% (linear 100% to 150%)"
     assert D(revenue_line["inputs"]["attainment"]) == D("1.1")
     assert len(revenue_line["inputs"]["events"]) == 1  # the KPIUpdated behind it
-    [s2_projection] = await _get(client, "/incentives/members/s2/projection")
+    [s2_projection] = (await _get(client, "/incentives/members/s2/projection"))["items"]
     s2_leads = s2_projection["lines"][3]
-    assert (s2_leads["tier"], D(s2_leads["amount"])) == ("below the floor of 80%: nothing", D(0))
+    assert (s2_leads["tier"], s2_leads["amount"]) == (
+        "below the floor of 80%: nothing",
+        {"amount": "0.00", "currency": "CNY"},
+    )
 
     # What-if: nothing stored, the projection unchanged.
     what_if = await _finance(
@@ -234,34 +256,35 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
         status=200,
     )
     # 30000 + 9000 x 1.5 + 20000 x 0.6 x 150% + 20000 x 0.4 x 200% (the cap) = 77500.
-    assert D(what_if["total"]) == D("77500.00")
+    assert what_if["total"] == {"amount": "77500.00", "currency": "CNY"}
     assert what_if["lines"][3]["tier"] == "capped at 200%"
-    assert [p["revision"] for p in await _get(client, "/incentives/members/s1/projection")] == [
-        projection["revision"]
-    ]
+    assert [
+        p["revision"] for p in (await _get(client, "/incentives/members/s1/projection"))["items"]
+    ] == [projection["revision"]]
 
     # Deals and a refund: tiers on the quarter's cumulative revenue; the refund reverses
     # at the rate that paid it (the top of deal d2 was paid at 3%).
-    deal = {"member_id": "s1", "currency": "CNY"}
+    deal = {"member_id": "s1"}
     first = await _finance(
         client,
         "/incentives/revenue",
-        {**deal, "id": "d1", "amount": "80000", "closed_on": "2026-01-20"},
+        {**deal, "id": "d1", "amount": cny("80000"), "closed_on": "2026-01-20"},
     )
     second = await _finance(
         client,
         "/incentives/revenue",
-        {**deal, "id": "d2", "amount": "40000", "closed_on": "2026-02-10"},
+        {**deal, "id": "d2", "amount": cny("40000"), "closed_on": "2026-02-10"},
     )
-    assert (D(first["commission"]), D(second["commission"])) == (D("1600.00"), D("1000.00"))
-    assert [(D(s["revenue"]), D(s["rate"])) for s in second["slices"]] == [
-        (D(20000), D("0.02")),
-        (D(20000), D("0.03")),
+    assert (first["commission"], second["commission"]) == (cny("1600.00"), cny("1000.00"))
+    assert second["cumulative_before"] == cny("80000.00")
+    assert [(s["revenue"], s["rate"]) for s in second["slices"]] == [
+        (cny("20000.00"), "0.020000"),
+        (cny("20000.00"), "0.030000"),
     ]
     again = await _finance(
         client,
         "/incentives/revenue",
-        {**deal, "id": "d2", "amount": "40000", "closed_on": "2026-02-10"},
+        {**deal, "id": "d2", "amount": cny("40000"), "closed_on": "2026-02-10"},
         status=200,
     )
     assert again["commission"] == second["commission"]
@@ -273,11 +296,11 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
             "id": "r1",
             "kind": "refund",
             "deal_id": "d2",
-            "amount": "15000",
+            "amount": cny("15000"),
             "closed_on": "2026-03-02",
         },
     )
-    assert D(refund["commission"]) == D("-450.00")  # 15000 at 3%, not at today's 2%
+    assert refund["commission"] == cny("-450.00")  # 15000 at 3%, not at today's 2%
     too_much = await client.post(
         "/incentives/revenue",
         headers=FINANCE,
@@ -286,18 +309,22 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
             "id": "r2",
             "kind": "refund",
             "deal_id": "d2",
-            "amount": "30000",
+            "amount": cny("30000"),
             "closed_on": "2026-03-03",
         },
     )
     assert too_much.status_code == 409, too_much.text
     await settled(client)
-    [projection] = await _get(client, "/incentives/members/s1/projection")
-    assert D(projection["total"]) == D("58000.00") + 1600 + 1000 - 450
+    [projection] = (await _get(client, "/incentives/members/s1/projection"))["items"]
+    assert amount_of(projection["total"]) == D("58000.00") + 1600 + 1000 - 450
 
     # From March 1 the target bonus is 26000 (If-Match the plan's ETag).
     etag = (await client.get(f"/incentives/plans/{plan['id']}", headers=FINANCE)).headers["ETag"]
-    change = {"effective_from": "2026-03-01", "target_bonus": "26000", "reason": "新品上市 launch"}
+    change = {
+        "effective_from": "2026-03-01",
+        "target_bonus": cny("26000"),
+        "reason": "新品上市 launch",
+    }
     stale = await client.post(
         f"/incentives/plans/{plan['id']}/terms",
         headers={**FINANCE, "If-Match": '"stale"'},
@@ -308,14 +335,17 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
         f"/incentives/plans/{plan['id']}/terms", headers={**FINANCE, "If-Match": etag}, json=change
     )
     assert changed.status_code == 200, changed.text
-    assert [t["target_bonus"] for t in changed.json()["terms"]] == ["20000", "26000"]
+    assert [t["target_bonus"] for t in changed.json()["terms"]] == [
+        cny("20000.00"),
+        cny("26000.00"),
+    ]
     await settled(client)
 
     # A special project: a manager marks it successful, another person (finance) approves.
     project = await post_ok(
         client,
         "/incentives/projects",
-        {"name": "Big account 大客户", "awards": [{"member_id": "s1", "amount": "5000"}]},
+        {"name": "Big account 大客户", "awards": [{"member_id": "s1", "amount": cny("5000")}]},
         headers=auth("lead", ["manager"], [team]),
     )
     early = await client.post(f"/incentives/projects/{project['id']}/approve", headers=FINANCE)
@@ -347,7 +377,7 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
     )["id"]
     for state in ("self_assessment", "manager_assessment", "calibration"):
         await _hr(client, f"/performance/review-cycles/{cycle}/advance", {"to": state}, status=200)
-    reviews = await _get(client, f"/performance/review-cycles/{cycle}/reviews", HR)
+    reviews = (await _get(client, f"/performance/review-cycles/{cycle}/reviews", HR))["items"]
     ratings = {"s1": "A", "s2": "B", "lead": "B"}
     for review in reviews:
         await _hr(
@@ -356,11 +386,11 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
             {"rating": ratings[review["member_id"]], "reason": "Calibrated in the Q1 meeting"},
             status=200,
         )
-    assert await _get(client, "/incentives/payout-runs") == []
+    assert await _get(client, "/incentives/payout-runs") == {"items": [], "next_cursor": None}
     await _hr(client, f"/performance/review-cycles/{cycle}/advance", {"to": "closed"}, status=200)
     await settled(client)
 
-    [run] = await _get(client, "/incentives/payout-runs")
+    [run] = (await _get(client, "/incentives/payout-runs"))["items"]
     assert (run["period"], run["state"]) == ("2026-Q1", "draft")
     # By hand. Q1 has 90 days; from March 1 (31 days) the target bonus is 26000.
     # s1 (all 90 days): bonus target 20000 x 59/90 + 26000 x 31/90 = 22066.67
@@ -382,13 +412,13 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
         ("project_bonus", None, D("5000.00")),
     ]
     assert [amount for *_rest, amount in s1_lines[2:4]] == [D("16550.00"), D("4413.33")]
-    totals = {m["member_id"]: D(m["total"]) for m in run["member_totals"]}
+    totals = {m["member_id"]: amount_of(m["total"]) for m in run["member_totals"]}
     assert totals == {
         "s1": D("68913.33"),
         "s2": D("19666.67") + D("5900.00") + D("13660.00"),
         "lead": D("60000.00"),
     }
-    assert D(run["totals"]["CNY"]) == D("68913.33") + D("39226.67") + D("60000.00")
+    assert run["totals"] == [cny(str(D("68913.33") + D("39226.67") + D("60000.00")))]
 
     # Statements: the member, their manager, finance and HR; never another member.
     statement = await _get(
@@ -402,6 +432,14 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
     assert performance_line["inputs"]["rating"] == "A"
     assert len(performance_line["inputs"]["events"]) == 1  # the ReviewClosed behind it
     assert in_run["lines"][6]["tier"] == "15000.00 at 3%"
+    # The inputs a line records carry money as Money too.
+    assert in_run["lines"][0]["inputs"]["segments"][0]["base_pay"] == cny("30000.00")
+    d2_inputs = in_run["lines"][5]["inputs"]
+    assert (d2_inputs["amount"], d2_inputs["cumulative_before"]) == (
+        cny("40000.00"),
+        cny("80000.00"),
+    )
+    assert [s["commission"] for s in d2_inputs["slices"]] == [cny("400.00"), cny("600.00")]
     for reader in (auth("lead", ["manager"], [team]), HR, FINANCE):
         await _get(client, "/incentives/members/s2/statements/2026-Q1", reader)
     for path in (
@@ -460,24 +498,24 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
             "id": "r3",
             "kind": "credit_note",
             "deal_id": "d1",
-            "amount": "10000",
+            "amount": cny("10000"),
             "closed_on": "2026-03-20",
         },
     )
     await settled(client)
-    [adjustment] = await _get(client, "/incentives/adjustments?member_id=s1")
-    assert (D(adjustment["amount"]), adjustment["period"]) == (D("-200.00"), "2026-Q1")
+    [adjustment] = (await _get(client, "/incentives/adjustments?member_id=s1"))["items"]
+    assert (adjustment["amount"], adjustment["period"]) == (cny("-200.00"), "2026-Q1")
     assert adjustment["reason"].startswith("credit_note r3 recorded")
     assert [
-        D(m["total"])
-        for m in (await _get(client, "/incentives/payout-runs"))[0]["member_totals"]
+        m["total"]
+        for m in (await _get(client, "/incentives/payout-runs"))["items"][0]["member_totals"]
         if m["member_id"] == "s1"
-    ] == [D("68913.33")]
+    ] == [cny("68913.33")]
     next_run = await _finance(client, "/incentives/payout-runs", {"period": "2026-Q2"})
-    assert [(m["member_id"], D(m["total"])) for m in next_run["member_totals"]] == [
-        ("s1", D("-200.00"))
+    assert [(m["member_id"], m["total"]) for m in next_run["member_totals"]] == [
+        ("s1", cny("-200.00"))
     ]
-    lines = await _get(client, f"/incentives/payout-runs/{next_run['id']}/lines")
+    lines = (await _get(client, f"/incentives/payout-runs/{next_run['id']}/lines"))["items"]
     assert [(line["rule"], line["explanation"][:27]) for line in lines] == [
         ("adjustment", "correction for 2026-Q1: cre")
     ]
@@ -489,9 +527,9 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
     assert [(s["member_id"], s["rank"]) for s in february["stars"]] == [("s2", 1)]
     assert february["eligible"] == 2
     march = await _hr(client, "/incentives/stars", {"month": "2026-03"})
-    assert [(s["member_id"], D(s["score"]), s["rank"]) for s in march["stars"]] == [
-        ("s1", D(120), 1),
-        ("s2", D(120), 1),
+    assert [(s["member_id"], s["score"], s["rank"]) for s in march["stars"]] == [
+        ("s1", "120.0000", 1),
+        ("s2", "120.0000", 1),
     ]
     again_stars = await client.post("/incentives/stars", headers=HR, json={"month": "2026-03"})
     assert again_stars.status_code == 409
@@ -504,7 +542,7 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
     await settled(client)
     assert await _count(client, "incentives.star.awarded") == 1 + 2 + 1
     listed = await _get(client, "/incentives/stars", auth("s2", ["member"], [team]))
-    assert [a["month"] for a in listed] == ["2026-01", "2026-02", "2026-03"]
+    assert [a["month"] for a in listed["items"]] == ["2026-01", "2026-02", "2026-03"]
 
     # The invariant checker finds every derived amount consistent with its inputs, and every
     # copy incentives keeps (figures, members, scores, reviews) what its owner's API says.

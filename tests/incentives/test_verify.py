@@ -35,15 +35,20 @@ async def _story(world: World) -> dict[str, str]:
     await world.apply(world.figure_event("m00", "2026-Q2", "0.85"))
     async with world.db.transaction() as session:
         for body in (
-            {"id": "d1", "amount": "80000.00"},
-            {"id": "d2", "amount": "50000.00"},
-            {"id": "r1", "amount": "20000.00", "kind": "refund", "deal_id": "d2"},
+            {"id": "d1", "amount": {"amount": "80000.00", "currency": CNY}},
+            {"id": "d2", "amount": {"amount": "50000.00", "currency": CNY}},
+            {
+                "id": "r1",
+                "amount": {"amount": "20000.00", "currency": CNY},
+                "kind": "refund",
+                "deal_id": "d2",
+            },
         ):
             await revenue.record(
                 session,
                 FINANCE,
                 RevenueCreate.model_validate(
-                    {"member_id": "m01", "currency": CNY, "closed_on": "2026-02-10", **body}
+                    {"member_id": "m01", "closed_on": "2026-02-10", **body}
                 ),
             )
     await world.apply(*(world.review_event(m, "2026-Q1", "A") for m in members))
@@ -64,8 +69,7 @@ async def _story(world: World) -> dict[str, str]:
                 {
                     "member_id": "m00",
                     "period": "2026-Q1",
-                    "amount": "300.00",
-                    "currency": CNY,
+                    "amount": {"amount": "300.00", "currency": CNY},
                     "reason": "a deal booked late",
                 }
             ),

@@ -41,6 +41,11 @@ MULTIPLIERS = {"S": D("1.50"), "A": D("1.20"), "B": D("1.00"), "C": D("0.60"), "
 START = datetime(2026, 4, 1, tzinfo=UTC)
 
 
+def cny(amount: Decimal | str) -> dict[str, str]:
+    """``amount`` as a Money body in CNY."""
+    return {"amount": str(amount), "currency": "CNY"}
+
+
 def kpi_bonus(attainment: Decimal | None) -> Decimal:
     """The plan's bonus line at ``attainment``: 20,000 x the default ladder's share."""
     return money(BONUS * LADDER.share(attainment)[0])
@@ -176,12 +181,17 @@ class World:
                 "period": period,
                 "currency": "CNY",
                 "population": {"layer": layer},
-                "base_pay": str(BASE),
-                "performance_pay": str(PERFORMANCE),
-                "target_bonus": str(BONUS),
+                "base_pay": cny(BASE),
+                "performance_pay": cny(PERFORMANCE),
+                "target_bonus": cny(BONUS),
                 "bonus_kpis": [{"kpi": "revenue", "weight": "1"}],
                 "commission": (
-                    {"tiers": [{"from": "0", "rate": "0.02"}, {"from": "100000", "rate": "0.03"}]}
+                    {
+                        "tiers": [
+                            {"from": cny(D(0)), "rate": "0.02"},
+                            {"from": cny(D(100000)), "rate": "0.03"},
+                        ]
+                    }
                     if commission
                     else None
                 ),
@@ -256,7 +266,10 @@ class World:
             ).all()
         for envelope in envelopes:
             if envelope["data"]["run_id"] == run_id:
-                return {m["member_id"]: D(m["total"]) for m in envelope["data"]["member_totals"]}
+                return {
+                    m["member_id"]: D(m["total"]["amount"])
+                    for m in envelope["data"]["member_totals"]
+                }
         raise AssertionError(f"no PayoutApproved for {run_id}")
 
 

@@ -3,12 +3,14 @@ adjustments."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Depends, Header, Response
 
 from incentives import repository
+from incentives.api.deps import paged
 from incentives.models import PayoutRun
 from incentives.schemas import (
     AdjustmentCreate,
@@ -18,6 +20,7 @@ from incentives.schemas import (
     ProjectionRead,
     RunCreate,
     RunRead,
+    RunState,
     StatementRead,
     StatementRun,
     WhatIfCreate,
@@ -25,27 +28,50 @@ from incentives.schemas import (
 )
 from incentives.service import access, pay_lines, payouts, payroll
 from incentives.service.calculator import ROUNDING
-from shared.api import check_if_match, etag_of
+from shared.api import Page, check_if_match, etag_of
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
-from shared.periods import Period, period_path
+from shared.paging import PageQuery
+from shared.periods import Period, period_path, period_query
+from shared.values import Money
 
 router = APIRouter()
 
+ProjectionPage = Annotated[PageQuery, Depends(paged(["period", "updated_at"], default="period"))]
+RunPage = Annotated[
+    PageQuery, Depends(paged(["created_at", "period", "state"], default="created_at"))
+]
+LinePage = Annotated[
+    PageQuery, Depends(paged(["member_id", "rule", "amount"], default="member_id"))
+]
+AdjustmentPage = Annotated[
+    PageQuery,
+    Depends(paged(["created_at", "period", "member_id", "amount"], default="created_at")),
+]
+
+
+def by_currency(amounts: list[tuple[Decimal, str]]) -> list[Money]:
+    """The total in each currency, by currency."""
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for amount, currency in amounts:
+        totals[currency] += amount
+    return [Money.of(total, currency) for currency, total in sorted(totals.items())]
+
 
 @router.get(
-    "/members/{member_id}/projection", response_model=list[ProjectionRead], tags=["payouts"]
+    "/members/{member_id}/projection", response_model=Page[ProjectionRead], tags=["payouts"]
 )
 async def projection(
-    member_id: str, session: SessionDep, principal: CurrentPrincipal
-) -> list[ProjectionRead]:
+    member_id: str, session: SessionDep, principal: CurrentPrincipal, page: ProjectionPage
+) -> Page[ProjectionRead]:
     """What the member would be paid at the current figures, per plan, line by line. It
     moves with every ``KPIUpdated``, closed review and recorded deal."""
     await access.require_member_visible(session, principal, member_id)
-    return [
-        ProjectionRead.model_validate(p, from_attributes=True)
-        for p in await repository.projections(session, member_id=member_id)
-    ]
+    found, cursor = await repository.projections_page(session, member_id=member_id, page=page)
+    return Page(
+        items=[ProjectionRead.model_validate(p, from_attributes=True) for p in found],
+        next_cursor=cursor,
+    )
 
 
 @router.post("/what-if", response_model=WhatIfRead, tags=["payouts"])
@@ -61,14 +87,14 @@ async def what_if(
         plan_id=plan.id,
         period=plan.period,
         currency=plan.currency,
-        total=pay_lines.total(lines),
+        total=Money.of(pay_lines.total(lines), plan.currency),
         lines=[LineRead.model_validate(line.as_json()) for line in lines],
     )
 
 
 async def _read(session: SessionDep, run: PayoutRun) -> RunRead:
     lines = await repository.run_lines(session, run_id=run.id)
-    totals, member_totals = payouts.summarise(lines)
+    _, member_totals = payouts.summarise(lines)
     return RunRead(
         id=run.id,
         period=run.period,
@@ -76,8 +102,8 @@ async def _read(session: SessionDep, run: PayoutRun) -> RunRead:
         version=run.version,
         members=len({m["member_id"] for m in member_totals}),
         lines=len(lines),
-        totals=totals,
-        member_totals=[MemberTotal(**m) for m in member_totals],
+        totals=by_currency([(line.amount, line.currency) for line in lines]),
+        member_totals=[MemberTotal.model_validate(m) for m in member_totals],
         created_by=run.created_by,
         created_at=run.created_at,
         first_approved_by=run.first_approved_by,
@@ -101,33 +127,56 @@ async def create_run(
     return await _read(session, run)
 
 
-@router.get("/payout-runs", response_model=list[RunRead], tags=["payouts"])
-async def list_runs(session: SessionDep, principal: CurrentPrincipal) -> list[RunRead]:
+@router.get("/payout-runs", response_model=Page[RunRead], tags=["payouts"])
+async def list_runs(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: RunPage,
+    period: Annotated[str | None, period_query()] = None,
+    state: RunState | None = None,
+) -> Page[RunRead]:
+    """Payout runs (finance and HR), optionally of one period or in one state, oldest first
+    by default."""
     access.require_finance_or_hr(principal)
-    return [await _read(session, run) for run in await repository.runs(session)]
+    found, cursor = await repository.runs_page(
+        session,
+        page=page,
+        period=str(Period.parse(period)) if period else None,
+        state=None if state is None else state.value,
+    )
+    return Page(items=[await _read(session, run) for run in found], next_cursor=cursor)
 
 
 @router.get("/payout-runs/{run_id}", response_model=RunRead, tags=["payouts"])
 async def get_run(
     run_id: str, session: SessionDep, principal: CurrentPrincipal, response: Response
 ) -> RunRead:
+    """One run with its totals (finance and HR); its ETag is what an approval names."""
     access.require_finance_or_hr(principal)
     run = await payouts.get_run(session, run_id)
     response.headers["ETag"] = etag_of(run.id, run.version)
     return await _read(session, run)
 
 
-@router.get("/payout-runs/{run_id}/lines", response_model=list[LineRead], tags=["payouts"])
+@router.get("/payout-runs/{run_id}/lines", response_model=Page[LineRead], tags=["payouts"])
 async def run_lines(
-    run_id: str, session: SessionDep, principal: CurrentPrincipal
-) -> list[LineRead]:
-    """Every line of the run with its rule, inputs and tier (finance and HR)."""
+    run_id: str,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: LinePage,
+    member_id: str | None = None,
+) -> Page[LineRead]:
+    """The lines of the run (optionally one member's) with their rule, inputs and tier
+    (finance and HR); by member by default, each member's in the order they were made."""
     access.require_finance_or_hr(principal)
     run = await payouts.get_run(session, run_id)
-    return [
-        LineRead.model_validate(line, from_attributes=True)
-        for line in await repository.run_lines(session, run_id=run.id)
-    ]
+    found, cursor = await repository.run_lines_page(
+        session, run_id=run.id, page=page, member_id=member_id
+    )
+    return Page(
+        items=[LineRead.model_validate(line, from_attributes=True) for line in found],
+        next_cursor=cursor,
+    )
 
 
 @router.post("/payout-runs/{run_id}/recalculate", response_model=RunRead, tags=["payouts"])
@@ -202,14 +251,11 @@ async def statement(
     key = str(Period.parse(period))
     runs = []
     for run, lines in await payouts.statement(session, member_id=member_id, period=key):
-        totals: dict[str, Decimal] = {}
-        for line in lines:
-            totals[line.currency] = totals.get(line.currency, Decimal(0)) + line.amount
         runs.append(
             StatementRun(
                 run_id=run.id,
                 state=run.state,
-                totals=totals,
+                totals=by_currency([(line.amount, line.currency) for line in lines]),
                 lines=[LineRead.model_validate(line, from_attributes=True) for line in lines],
             )
         )
@@ -227,12 +273,17 @@ async def add_adjustment(
     return AdjustmentRead.model_validate(adjustment, from_attributes=True)
 
 
-@router.get("/adjustments", response_model=list[AdjustmentRead], tags=["payouts"])
+@router.get("/adjustments", response_model=Page[AdjustmentRead], tags=["payouts"])
 async def list_adjustments(
-    session: SessionDep, principal: CurrentPrincipal, member_id: str | None = None
-) -> list[AdjustmentRead]:
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: AdjustmentPage,
+    member_id: str | None = None,
+) -> Page[AdjustmentRead]:
+    """Corrections (finance and HR), optionally one member's, oldest first by default."""
     access.require_finance_or_hr(principal)
-    return [
-        AdjustmentRead.model_validate(a, from_attributes=True)
-        for a in await repository.adjustments(session, member_id=member_id)
-    ]
+    found, cursor = await repository.adjustments_page(session, page=page, member_id=member_id)
+    return Page(
+        items=[AdjustmentRead.model_validate(a, from_attributes=True) for a in found],
+        next_cursor=cursor,
+    )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Depends, Header, Response
 
 from incentives import repository
-from incentives.api.deps import SettingsDep
+from incentives.api.deps import SettingsDep, paged
 from incentives.schemas import (
     LadderCreate,
     LadderRead,
@@ -19,24 +19,38 @@ from incentives.schemas import (
 )
 from incentives.service import access, plans, recalc, revenue
 from incentives.service.recalc import Queued
-from shared.api import check_if_match, etag_of
+from shared.api import Page, check_if_match, etag_of
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
+from shared.paging import PageQuery
 from shared.periods import Period, period_query
 
 router = APIRouter()
 
+LadderPage = Annotated[PageQuery, Depends(paged(["key", "name"], default="key"))]
+PlanPage = Annotated[
+    PageQuery, Depends(paged(["created_at", "period", "name"], default="created_at"))
+]
 
-@router.get("/ladders", response_model=list[LadderRead], tags=["plans"])
+
+@router.get("/ladders", response_model=Page[LadderRead], tags=["plans"])
 async def list_ladders(
-    session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep
-) -> list[LadderRead]:
-    """Attainment ladders, `default` (from configuration) first."""
+    session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep, page: LadderPage
+) -> Page[LadderRead]:
+    """Attainment ladders (finance and HR), by key with `default` (from configuration)
+    first."""
     access.require_finance_or_hr(principal)
-    return [
-        LadderRead.model_validate(row, from_attributes=True)
-        for row in await plans.ladders(session, settings)
-    ]
+    items, cursor = page.page_of(
+        await plans.ladders(session, settings),
+        {
+            "key": lambda ladder: (ladder.key != plans.DEFAULT_LADDER, ladder.key),
+            "name": lambda ladder: ladder.name,
+        },
+    )
+    return Page(
+        items=[LadderRead.model_validate(row, from_attributes=True) for row in items],
+        next_cursor=cursor,
+    )
 
 
 @router.post("/ladders", status_code=201, response_model=LadderRead, tags=["plans"])
@@ -73,22 +87,29 @@ async def create_plan(
     return PlanRead.model_validate(plan, from_attributes=True)
 
 
-@router.get("/plans", response_model=list[PlanRead], tags=["plans"])
+@router.get("/plans", response_model=Page[PlanRead], tags=["plans"])
 async def list_plans(
     session: SessionDep,
     principal: CurrentPrincipal,
+    page: PlanPage,
     period: Annotated[str | None, period_query()] = None,
-) -> list[PlanRead]:
-    """Plans, optionally of one period (finance and HR)."""
+) -> Page[PlanRead]:
+    """Plans, optionally of one period (finance and HR), oldest first by default."""
     access.require_finance_or_hr(principal)
-    found = await repository.plans(session, period=str(Period.parse(period)) if period else None)
-    return [PlanRead.model_validate(p, from_attributes=True) for p in found]
+    found, cursor = await repository.plans_page(
+        session, page=page, period=str(Period.parse(period)) if period else None
+    )
+    return Page(
+        items=[PlanRead.model_validate(p, from_attributes=True) for p in found],
+        next_cursor=cursor,
+    )
 
 
 @router.get("/plans/{plan_id}", response_model=PlanRead, tags=["plans"])
 async def get_plan(
     plan_id: str, session: SessionDep, principal: CurrentPrincipal, response: Response
 ) -> PlanRead:
+    """One plan with its terms (finance and HR); the ETag guards changes of its terms."""
     access.require_finance_or_hr(principal)
     plan = await plans.get_plan(session, plan_id)
     response.headers["ETag"] = etag_of(plan.id, plan.version)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
 
 from incentives import repository
-from incentives.api.deps import SettingsDep
+from incentives.api.deps import SettingsDep, paged
 from incentives.schemas import (
     ProjectCreate,
     ProjectRead,
@@ -13,12 +15,20 @@ from incentives.schemas import (
     StarAwardRead,
     StarsCreate,
 )
+from incentives.schemas.rewards import ProjectState
 from incentives.service import access, rewards
+from shared.api import Page
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
 from shared.errors import NotFound
+from shared.paging import PageQuery
 
 router = APIRouter()
+
+ProjectPage = Annotated[
+    PageQuery, Depends(paged(["created_at", "name", "state"], default="created_at"))
+]
+StarPage = Annotated[PageQuery, Depends(paged(["month", "awarded_at"], default="month"))]
 
 
 @router.post("/projects", status_code=201, response_model=ProjectRead, tags=["rewards"])
@@ -38,13 +48,22 @@ async def create_project(
     return ProjectRead.model_validate(project, from_attributes=True)
 
 
-@router.get("/projects", response_model=list[ProjectRead], tags=["rewards"])
-async def list_projects(session: SessionDep, principal: CurrentPrincipal) -> list[ProjectRead]:
+@router.get("/projects", response_model=Page[ProjectRead], tags=["rewards"])
+async def list_projects(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: ProjectPage,
+    state: ProjectState | None = None,
+) -> Page[ProjectRead]:
+    """Special projects (finance and HR), optionally in one state, oldest first by default."""
     access.require_finance_or_hr(principal)
-    return [
-        ProjectRead.model_validate(p, from_attributes=True)
-        for p in await repository.projects(session)
-    ]
+    found, cursor = await repository.projects_page(
+        session, page=page, state=None if state is None else state.value
+    )
+    return Page(
+        items=[ProjectRead.model_validate(p, from_attributes=True) for p in found],
+        next_cursor=cursor,
+    )
 
 
 @router.post("/projects/{project_id}/success", response_model=ProjectRead, tags=["rewards"])
@@ -82,17 +101,19 @@ async def award_stars(
     return StarAwardRead.model_validate(award, from_attributes=True)
 
 
-@router.get("/stars", response_model=list[StarAwardRead], tags=["rewards"])
-async def list_stars(session: SessionDep) -> list[StarAwardRead]:
-    """Every month's stars: they are published to everyone."""
-    return [
-        StarAwardRead.model_validate(a, from_attributes=True)
-        for a in await repository.star_awards(session)
-    ]
+@router.get("/stars", response_model=Page[StarAwardRead], tags=["rewards"])
+async def list_stars(session: SessionDep, page: StarPage) -> Page[StarAwardRead]:
+    """Every month's stars, by month: they are published to everyone."""
+    found, cursor = await repository.star_awards_page(session, page=page)
+    return Page(
+        items=[StarAwardRead.model_validate(a, from_attributes=True) for a in found],
+        next_cursor=cursor,
+    )
 
 
 @router.get("/stars/{month}", response_model=StarAwardRead, tags=["rewards"])
 async def month_stars(month: str, session: SessionDep) -> StarAwardRead:
+    """One month's stars (``2026-03``), or 404 when none were awarded."""
     award = await repository.get_stars(session, month=month)
     if award is None:
         raise NotFound(f"no stars awarded for {month}")

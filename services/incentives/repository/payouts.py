@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from incentives.models import (
     UNAPPROVED_RUN_STATES,
@@ -21,10 +22,12 @@ from incentives.models import (
     StarAward,
     outbox,
 )
+from shared.paging import PageQuery
 
 __all__ = [
     "PLAN_RULES",
     "adjustments",
+    "adjustments_page",
     "all_open_adjustments",
     "all_projections",
     "approved_run_exists",
@@ -40,12 +43,17 @@ __all__ = [
     "paid_totals",
     "payable_projects",
     "projections",
+    "projections_page",
     "projects",
+    "projects_page",
     "published",
     "run_lines",
+    "run_lines_page",
     "runs",
+    "runs_page",
     "save_projections",
     "star_awards",
+    "star_awards_page",
 ]
 
 # The lines a plan produces (project bonuses and adjustments are paid on their own).
@@ -99,6 +107,19 @@ async def projections(session: AsyncSession, *, member_id: str) -> list[Projecti
     return list(rows.all())
 
 
+async def projections_page(
+    session: AsyncSession, *, member_id: str, page: PageQuery
+) -> tuple[list[Projection], str | None]:
+    """One page of the member's projections, in the page's order."""
+    query = select(Projection).where(Projection.member_id == member_id)
+    columns: dict[str, ColumnElement[Any]] = {
+        "period": Projection.period.expression,
+        "updated_at": Projection.updated_at.expression,
+    }
+    rows = await session.scalars(page.apply(query, columns, Projection.plan_id.expression))
+    return page.page(rows.all())
+
+
 async def all_projections(session: AsyncSession) -> list[Projection]:
     """Every stored projection, by period and member."""
     rows = await session.scalars(
@@ -122,6 +143,24 @@ async def runs(session: AsyncSession, *, period: str | None = None) -> list[Payo
     if period is not None:
         query = query.where(PayoutRun.period == period)
     return list((await session.scalars(query)).all())
+
+
+async def runs_page(
+    session: AsyncSession, *, page: PageQuery, period: str | None = None, state: str | None = None
+) -> tuple[list[PayoutRun], str | None]:
+    """One page of the runs (of ``period``, in ``state``), in the page's order."""
+    query = select(PayoutRun)
+    if period is not None:
+        query = query.where(PayoutRun.period == period)
+    if state is not None:
+        query = query.where(PayoutRun.state == state)
+    columns: dict[str, ColumnElement[Any]] = {
+        "created_at": PayoutRun.created_at.expression,
+        "period": PayoutRun.period.expression,
+        "state": PayoutRun.state.expression,
+    }
+    rows = await session.scalars(page.apply(query, columns, PayoutRun.id.expression))
+    return page.page(rows.all())
 
 
 async def draft_runs(session: AsyncSession, *, lock: bool = False) -> list[PayoutRun]:
@@ -156,6 +195,22 @@ async def run_lines(
     if member_id is not None:
         query = query.where(PayoutLine.member_id == member_id)
     return list((await session.scalars(query.order_by(PayoutLine.id))).all())
+
+
+async def run_lines_page(
+    session: AsyncSession, *, run_id: str, page: PageQuery, member_id: str | None = None
+) -> tuple[list[PayoutLine], str | None]:
+    """One page of a run's lines (of ``member_id``), in the page's order, then as written."""
+    query = select(PayoutLine).where(PayoutLine.run_id == run_id)
+    if member_id is not None:
+        query = query.where(PayoutLine.member_id == member_id)
+    columns: dict[str, ColumnElement[Any]] = {
+        "member_id": PayoutLine.member_id.expression,
+        "rule": PayoutLine.rule.expression,
+        "amount": PayoutLine.amount.expression,
+    }
+    rows = await session.scalars(page.apply(query, columns, PayoutLine.id.expression))
+    return page.page(rows.all())
 
 
 async def delete_lines(
@@ -259,6 +314,23 @@ async def adjustments(session: AsyncSession, *, member_id: str | None = None) ->
     return list((await session.scalars(query)).all())
 
 
+async def adjustments_page(
+    session: AsyncSession, *, page: PageQuery, member_id: str | None = None
+) -> tuple[list[Adjustment], str | None]:
+    """One page of the adjustments (of ``member_id``), in the page's order."""
+    query = select(Adjustment)
+    if member_id is not None:
+        query = query.where(Adjustment.member_id == member_id)
+    columns: dict[str, ColumnElement[Any]] = {
+        "created_at": Adjustment.created_at.expression,
+        "period": Adjustment.period.expression,
+        "member_id": Adjustment.member_id.expression,
+        "amount": Adjustment.amount.expression,
+    }
+    rows = await session.scalars(page.apply(query, columns, Adjustment.id.expression))
+    return page.page(rows.all())
+
+
 # ----------------------------------------------------------------------------- projects
 
 
@@ -270,6 +342,22 @@ async def get_project(
 
 async def projects(session: AsyncSession) -> list[Project]:
     return list((await session.scalars(select(Project).order_by(Project.created_at))).all())
+
+
+async def projects_page(
+    session: AsyncSession, *, page: PageQuery, state: str | None = None
+) -> tuple[list[Project], str | None]:
+    """One page of the projects (in ``state``), in the page's order."""
+    query = select(Project)
+    if state is not None:
+        query = query.where(Project.state == state)
+    columns: dict[str, ColumnElement[Any]] = {
+        "created_at": Project.created_at.expression,
+        "name": Project.name.expression,
+        "state": Project.state.expression,
+    }
+    rows = await session.scalars(page.apply(query, columns, Project.id.expression))
+    return page.page(rows.all())
 
 
 async def payable_projects(session: AsyncSession, *, run_id: str) -> list[Project]:
@@ -294,3 +382,15 @@ async def get_stars(session: AsyncSession, *, month: str) -> StarAward | None:
 
 async def star_awards(session: AsyncSession) -> list[StarAward]:
     return list((await session.scalars(select(StarAward).order_by(StarAward.month))).all())
+
+
+async def star_awards_page(
+    session: AsyncSession, *, page: PageQuery
+) -> tuple[list[StarAward], str | None]:
+    """One page of the months' stars, in the page's order."""
+    columns: dict[str, ColumnElement[Any]] = {
+        "month": StarAward.month.expression,
+        "awarded_at": StarAward.awarded_at.expression,
+    }
+    rows = await session.scalars(page.apply(select(StarAward), columns, StarAward.month.expression))
+    return page.page(rows.all())

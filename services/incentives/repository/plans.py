@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from incentives.models import Ladder, Plan, RevenueEntry
+from shared.paging import PageQuery
 
 __all__ = [
     "get_ladder",
@@ -19,6 +22,7 @@ __all__ = [
     "period_revenue",
     "plan_periods",
     "plans",
+    "plans_page",
     "revenue_entries",
     "reversed_of",
 ]
@@ -44,6 +48,22 @@ async def plans(session: AsyncSession, *, period: str | None = None) -> list[Pla
     if period is not None:
         query = query.where(Plan.period == period)
     return list((await session.scalars(query)).all())
+
+
+async def plans_page(
+    session: AsyncSession, *, page: PageQuery, period: str | None = None
+) -> tuple[list[Plan], str | None]:
+    """One page of the plans (of ``period``), in the page's order."""
+    query = select(Plan)
+    if period is not None:
+        query = query.where(Plan.period == period)
+    columns: dict[str, ColumnElement[Any]] = {
+        "created_at": Plan.created_at.expression,
+        "period": Plan.period.expression,
+        "name": Plan.name.expression,
+    }
+    rows = await session.scalars(page.apply(query, columns, Plan.id.expression))
+    return page.page(rows.all())
 
 
 async def plan_periods(session: AsyncSession) -> list[str]:

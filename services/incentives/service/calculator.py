@@ -203,12 +203,18 @@ def segments(
     return found, period_days
 
 
+def money_json(amount: Decimal, currency: str) -> dict[str, str]:
+    """An amount as a line's inputs record it: Money, ``{"amount": "30000.00", ...}``."""
+    return {"amount": str(money(amount)), "currency": currency}
+
+
 def prorated(
-    parts: list[Segment], period_days: int, key: str
-) -> tuple[Decimal, list[dict[str, str]]]:
-    """The sum of ``key`` over the segments, each by its share of the period's days."""
+    parts: list[Segment], period_days: int, key: str, currency: str
+) -> tuple[Decimal, list[dict[str, Any]]]:
+    """The sum of ``key`` over the segments, each by its share of the period's days (each
+    segment's full amount recorded as Money in ``currency``)."""
     total = Decimal(0)
-    detail: list[dict[str, str]] = []
+    detail: list[dict[str, Any]] = []
     for part in parts:
         full = Decimal(str(part.terms.get(key) or 0))
         total += full * part.days / period_days
@@ -218,14 +224,17 @@ def prorated(
                 "to": part.end.isoformat(),
                 "days": str(part.days),
                 "period_days": str(period_days),
-                key: str(full),
+                key: money_json(full, currency),
             }
         )
     return total, detail
 
 
-def describe_proration(detail: list[dict[str, str]], key: str) -> str:
-    return " + ".join(f"{d[key]} x {d['days']}/{d['period_days']} days" for d in detail) or "0"
+def describe_proration(detail: list[dict[str, Any]], key: str) -> str:
+    return (
+        " + ".join(f"{d[key]['amount']} x {d['days']}/{d['period_days']} days" for d in detail)
+        or "0"
+    )
 
 
 # ----------------------------------------------------------------------------- lines
@@ -291,7 +300,7 @@ def plan_lines(
     common = {"period": str(period), "rounding": ROUNDING}
     lines: list[Line] = []
 
-    base, base_detail = prorated(parts, period_days, "base_pay")
+    base, base_detail = prorated(parts, period_days, "base_pay", currency)
     lines.append(
         Line(
             "base_pay",
@@ -303,7 +312,7 @@ def plan_lines(
         )
     )
 
-    perf_target, perf_detail = prorated(parts, period_days, "performance_pay")
+    perf_target, perf_detail = prorated(parts, period_days, "performance_pay", currency)
     multipliers = {k: Decimal(str(v)) for k, v in plan["rating_multipliers"].items()}
     if rating is not None:
         multiplier = multipliers.get(rating.rating, Decimal(0))
@@ -335,7 +344,7 @@ def plan_lines(
         )
     )
 
-    bonus_target, bonus_detail = prorated(parts, period_days, "target_bonus")
+    bonus_target, bonus_detail = prorated(parts, period_days, "target_bonus", currency)
     for entry in plan["bonus_kpis"]:
         kpi = str(entry["kpi"])
         weight = Decimal(str(entry["weight"]))

@@ -12,7 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from incentives import repository
 from incentives.models import KpiFigure, MemberCopy, Plan, RevenueEntry, ReviewResult
 from incentives.schemas import WhatIfCreate
-from incentives.service.calculator import ROUNDING, Figure, Line, Rating, Slice, pct, plan_lines
+from incentives.schemas.revenue import slice_read
+from incentives.service.calculator import (
+    ROUNDING,
+    Figure,
+    Line,
+    Rating,
+    Slice,
+    money_json,
+    pct,
+    plan_lines,
+)
 from incentives.service.plans import as_dict, plan_for
 from shared.errors import NotFound, Unprocessable
 
@@ -35,10 +45,10 @@ def commission_lines(entries: list[RevenueEntry]) -> list[Line]:
                     "entry_id": entry.id,
                     "deal_id": entry.deal_id,
                     "kind": entry.kind,
-                    "amount": str(entry.amount),
+                    "amount": money_json(entry.amount, entry.currency),
                     "closed_on": entry.closed_on.isoformat(),
-                    "cumulative_before": str(entry.cumulative_before),
-                    "slices": entry.slices,
+                    "cumulative_before": money_json(entry.cumulative_before, entry.currency),
+                    "slices": [slice_read(s, entry.currency) for s in entry.slices],
                     "rounding": ROUNDING,
                 },
                 plan_id=entry.plan_id,

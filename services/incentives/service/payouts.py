@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incentives import repository
-from incentives.events import BonusCalculated, PayoutApproved, outbox
+from incentives.events import BonusCalculated, PaidLine, PaidTotal, PayoutApproved, outbox
 from incentives.models import (
     UNAPPROVED_RUN_STATES,
     Adjustment,
@@ -34,6 +34,7 @@ from incentives.service.plans import active_in, plan_for
 from shared.auth import Principal
 from shared.errors import SECOND_APPROVER_REQUIRED, Conflict, DecisionRefused, NotFound
 from shared.periods import Period
+from shared.values import Money
 
 log = logging.getLogger("spearhead.incentives")
 
@@ -303,9 +304,13 @@ async def approve(session: AsyncSession, principal: Principal, run: PayoutRun) -
                 member_id=member_id,
                 period=run.period,
                 currency=own[0].currency,
-                total=sum((line.amount for line in own), Decimal(0)),
+                total=Money.of(sum((line.amount for line in own), Decimal(0)), own[0].currency),
                 lines=[
-                    {"rule": line.rule, "amount": str(line.amount), "tier": line.tier}
+                    PaidLine(
+                        rule=line.rule,
+                        amount=Money.of(line.amount, line.currency),
+                        tier=line.tier,
+                    )
                     for line in own
                 ],
                 rounding=ROUNDING,
@@ -321,8 +326,15 @@ async def approve(session: AsyncSession, principal: Principal, run: PayoutRun) -
             approved_by=principal.member_id,
             first_approved_by=run.first_approved_by,
             members=len(paid),
-            totals=totals,
-            member_totals=[{**m, "total": str(m["total"])} for m in member_totals],
+            totals=[Money.of(amount, currency) for currency, amount in sorted(totals.items())],
+            member_totals=[
+                PaidTotal(
+                    member_id=m["member_id"],
+                    currency=m["currency"],
+                    total=Money.of(m["total"], m["currency"]),
+                )
+                for m in member_totals
+            ],
         ),
     )
     return run
@@ -346,8 +358,8 @@ async def add_adjustment(
             id=str(uuid.uuid4()),
             member_id=body.member_id,
             period=str(body.period),
-            amount=body.amount,
-            currency=body.currency,
+            amount=body.amount.amount,
+            currency=body.amount.currency,
             reason=body.reason,
             source={"kind": "manual", "by": principal.member_id},
             created_by=principal.member_id,

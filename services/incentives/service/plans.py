@@ -10,11 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incentives import repository
 from incentives.models import Ladder, MemberCopy, Plan
-from incentives.schemas import LadderCreate, PlanCreate, TermsChange
+from incentives.schemas import LadderCreate, PlanCreate, TermsChange, require_currency
 from incentives.settings import Settings
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound, invalid
 from shared.periods import Period
+from shared.values import Money
 
 DEFAULT_LADDER = "default"
 
@@ -67,20 +68,25 @@ async def create_plan(
         for entry in body.bonus_kpis
     ]
     multipliers: dict[str, Any] = dict(body.rating_multipliers or settings.rating_multipliers)
+    currency = body.currency or settings.currency
+    for name in ("base_pay", "performance_pay", "target_bonus"):
+        require_currency((name,), getattr(body, name), currency)
+    for i, tier in enumerate(body.commission.tiers if body.commission else []):
+        require_currency(("commission", "tiers", i, "from"), tier.from_, currency)
     return await repository.add(
         session,
         row=Plan(
             id=str(uuid.uuid4()),
             name=body.name,
             period=str(body.period),
-            currency=body.currency or settings.currency,
+            currency=currency,
             population=body.population.model_dump(exclude_none=True),
             terms=[
                 {
                     "effective_from": body.period.start.isoformat(),
-                    "base_pay": str(body.base_pay),
-                    "performance_pay": str(body.performance_pay),
-                    "target_bonus": str(body.target_bonus),
+                    "base_pay": _amount(body.base_pay),
+                    "performance_pay": _amount(body.performance_pay),
+                    "target_bonus": _amount(body.target_bonus),
                     "reason": "plan created",
                     "by": principal.member_id,
                 }
@@ -92,7 +98,8 @@ async def create_plan(
                 if body.commission is None
                 else {
                     "tiers": [
-                        {"from": str(t.from_), "rate": str(t.rate)} for t in body.commission.tiers
+                        {"from": str(t.from_.amount), "rate": str(t.rate)}
+                        for t in body.commission.tiers
                     ]
                 }
             ),
@@ -100,6 +107,11 @@ async def create_plan(
             created_by=principal.member_id,
         ),
     )
+
+
+def _amount(value: Money | None) -> str:
+    """An amount as the plan's JSON columns keep it: text, in the plan's currency."""
+    return "0" if value is None else str(value.amount)
 
 
 async def get_plan(session: AsyncSession, plan_id: str, *, lock: bool = False) -> Plan:
@@ -119,16 +131,18 @@ async def change_terms(
         raise invalid("effective_from", f"must fall in the plan's period {plan.period}")
     if body.base_pay is None and body.performance_pay is None and body.target_bonus is None:
         raise invalid("body", "name at least one amount that changes")
+    for name in ("base_pay", "performance_pay", "target_bonus"):
+        require_currency((name,), getattr(body, name), plan.currency)
     current = sorted(plan.terms, key=lambda t: str(t["effective_from"]))
     before = [t for t in current if t["effective_from"] <= body.effective_from.isoformat()][-1]
     changed = {
         "effective_from": body.effective_from.isoformat(),
-        "base_pay": str(body.base_pay if body.base_pay is not None else before["base_pay"]),
-        "performance_pay": str(
-            body.performance_pay if body.performance_pay is not None else before["performance_pay"]
+        "base_pay": _amount(body.base_pay) if body.base_pay else before["base_pay"],
+        "performance_pay": (
+            _amount(body.performance_pay) if body.performance_pay else before["performance_pay"]
         ),
-        "target_bonus": str(
-            body.target_bonus if body.target_bonus is not None else before["target_bonus"]
+        "target_bonus": (
+            _amount(body.target_bonus) if body.target_bonus else before["target_bonus"]
         ),
         "reason": body.reason,
         "by": principal.member_id,

@@ -38,8 +38,8 @@ async def _commission_plan(session: AsyncSession, body: RevenueCreate) -> Plan:
             f"no plan with commission covers {body.member_id} on {body.closed_on}; "
             "create one before recording revenue"
         )
-    if plan.currency != body.currency:
-        raise invalid("currency", f"the plan pays in {plan.currency}")
+    if plan.currency != body.amount.currency:
+        raise invalid("amount.currency", f"the plan pays in {plan.currency}")
     return plan
 
 
@@ -51,8 +51,8 @@ def _same(entry: RevenueEntry, body: RevenueCreate) -> bool:
     return (
         entry.member_id == body.member_id
         and entry.kind == body.kind.value
-        and entry.amount == body.amount
-        and entry.currency == body.currency
+        and entry.amount == body.amount.amount
+        and entry.currency == body.amount.currency
         and entry.closed_on == body.closed_on
         and entry.deal_id == (body.deal_id or body.id)
     )
@@ -83,14 +83,14 @@ async def record(
         before = await repository.net_revenue(session, member_id=body.member_id, period=plan.period)
         assert plan.commission is not None
         tiers = [(Decimal(t["from"]), Decimal(t["rate"])) for t in plan.commission["tiers"]]
-        slices = deal_slices(tiers, before, body.amount)
+        slices = deal_slices(tiers, before, body.amount.amount)
         sign = Decimal(1)
         deal_id, period, plan_id = body.id, plan.period, plan.id
     else:
         deal = await repository.get_revenue(session, entry_id=body.deal_id or "")
         if deal is None or deal.kind != "deal":
             raise invalid("deal_id", f"no deal {body.deal_id}")
-        if deal.member_id != body.member_id or deal.currency != body.currency:
+        if deal.member_id != body.member_id or deal.currency != body.amount.currency:
             raise invalid("deal_id", "a refund is for the deal's member, in the deal's currency")
         await lock_revenue(session, member_id=deal.member_id, period=deal.period)
         # The same entry sent twice at once: the request that held the lock first recorded it.
@@ -98,13 +98,13 @@ async def record(
             return existing, False
         before = await repository.net_revenue(session, member_id=deal.member_id, period=deal.period)
         reversed_already = await repository.reversed_of(session, deal_id=deal.id)
-        if reversed_already + body.amount > deal.amount:
+        if reversed_already + body.amount.amount > deal.amount:
             raise Conflict(
                 f"deal {deal.id} was {deal.amount}; {reversed_already} is already reversed, "
                 f"so at most {deal.amount - reversed_already} can be"
             )
         slices = reversal_slices(
-            [Slice.from_json(s) for s in deal.slices], reversed_already, body.amount
+            [Slice.from_json(s) for s in deal.slices], reversed_already, body.amount.amount
         )
         sign = Decimal(-1)
         deal_id, period, plan_id = deal.id, deal.period, deal.plan_id
@@ -118,8 +118,8 @@ async def record(
             period=period,
             kind=body.kind.value,
             deal_id=deal_id,
-            amount=body.amount,
-            currency=body.currency,
+            amount=body.amount.amount,
+            currency=body.amount.currency,
             closed_on=body.closed_on,
             cumulative_before=before,
             slices=[s.as_json() for s in slices],

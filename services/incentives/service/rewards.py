@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from incentives import repository
 from incentives.events import StarAwarded, outbox
 from incentives.models import MemberCopy, Project, StarAward
-from incentives.schemas import ProjectCreate, ProjectSuccess
+from incentives.schemas import ProjectCreate, ProjectSuccess, require_currency
 from incentives.service import access
 from incentives.service.calculator import pct
 from incentives.service.pay_locks import NEXT_RUN, lock_pay
@@ -68,6 +68,9 @@ async def create_project(
     session: AsyncSession, principal: Principal, settings: Settings, body: ProjectCreate
 ) -> Project:
     """A proposed project; see the module for who may create one for whom."""
+    currency = body.currency or settings.currency
+    for i, award in enumerate(body.awards):
+        require_currency(("awards", i, "amount"), award.amount, currency)
     await decide_awards(session, principal, [a.member_id for a in body.awards], action=CREATE)
     return await repository.add(
         session,
@@ -75,9 +78,11 @@ async def create_project(
             id=str(uuid.uuid4()),
             name=body.name,
             description=body.description,
-            currency=body.currency or settings.currency,
+            currency=currency,
             state="proposed",
-            awards=[{"member_id": a.member_id, "amount": str(a.amount)} for a in body.awards],
+            awards=[
+                {"member_id": a.member_id, "amount": str(a.amount.amount)} for a in body.awards
+            ],
             created_by=principal.member_id,
         ),
     )

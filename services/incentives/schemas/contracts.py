@@ -1,0 +1,70 @@
+"""Incentives' slim copies of the events it consumes (only the fields it needs). Producers
+write decimals as strings (``"1.200000"``); ``Decimal`` reads them, and numbers of older
+events, alike."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import ClassVar
+
+from pydantic import Field
+
+from shared.events import Consumed
+
+
+class MemberChangedV1(Consumed):
+    """Incentives' copy of goals' ``MemberChanged`` (version 1)."""
+
+    event_type: ClassVar[str] = "goals.member.changed"
+
+    member_id: str
+    name: str
+    home_unit_id: str
+    unit_path: list[str] = Field(default_factory=list)
+    layer: str
+    tier: str
+    manager_id: str | None = None
+    hired_on: date
+    left_on: date | None = None
+    version: int
+
+
+class KPIUpdatedV1(Consumed):
+    """Incentives' copy of goals' ``KPIUpdated`` (version 1)."""
+
+    event_type: ClassVar[str] = "goals.kpi.updated"
+
+    owner_type: str
+    owner_id: str
+    kpi: str
+    period: str
+    actual: Decimal | None = None
+    target: Decimal | None = None
+    attainment: Decimal | None = None
+    version: int | None = None
+
+
+class ReviewClosedV1(Consumed):
+    """Incentives' copy of performance's ``ReviewClosed`` (version 1)."""
+
+    event_type: ClassVar[str] = "performance.review.closed"
+
+    review_id: str
+    period: str
+    member_id: str
+    final_score: Decimal
+    rating: str
+    revision: int
+    correction: bool = False
+
+
+class ScoreComputedV1(Consumed):
+    """Incentives' copy of performance's ``ScoreComputed`` (version 1)."""
+
+    event_type: ClassVar[str] = "performance.score.computed"
+
+    member_id: str
+    month: str
+    score: Decimal
+    revision: int
