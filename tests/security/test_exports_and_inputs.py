@@ -7,6 +7,7 @@ import csv
 import importlib
 import inspect
 import io
+import pkgutil
 import types
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -33,17 +34,24 @@ def test_names_and_plain_numbers_are_left_as_they_are(cell: str) -> None:
 
 
 def _request_models() -> list[type[RequestModel]]:
-    models: list[type[RequestModel]] = []
+    """Every request model of every service: in its ``schemas`` module, or in every module
+    of its ``schemas`` package."""
+    models: dict[type[RequestModel], None] = {}
     for service in ("goals", "performance", "incentives", "collab", "gateway"):
-        module = importlib.import_module(f"{service}.schemas")
-        models += [
-            m
-            for _, m in inspect.getmembers(module, inspect.isclass)
-            if issubclass(m, RequestModel)
-            and m is not RequestModel
-            and m.__module__ == module.__name__
+        package = importlib.import_module(f"{service}.schemas")
+        modules = [package] + [
+            importlib.import_module(f"{package.__name__}.{info.name}")
+            for info in pkgutil.iter_modules(getattr(package, "__path__", []))
         ]
-    return models
+        for module in modules:
+            for _, m in inspect.getmembers(module, inspect.isclass):
+                if (
+                    issubclass(m, RequestModel)
+                    and m is not RequestModel
+                    and m.__module__.startswith(package.__name__)
+                ):
+                    models[m] = None
+    return list(models)
 
 
 def _max_length(annotation: Any, metadata: list[Any]) -> int | None:

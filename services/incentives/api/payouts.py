@@ -10,7 +10,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Response
 
 from incentives import repository
-from incentives.api.deps import paged
 from incentives.models import PayoutRun
 from incentives.schemas import (
     AdjustmentCreate,
@@ -31,22 +30,24 @@ from incentives.service.calculator import ROUNDING
 from shared.api import Page, check_if_match, etag_of
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
-from shared.paging import PageQuery
+from shared.paging import PageQuery, page_query
 from shared.periods import Period, period_path, period_query
 from shared.values import Money
 
 router = APIRouter()
 
-ProjectionPage = Annotated[PageQuery, Depends(paged(["period", "updated_at"], default="period"))]
+ProjectionPage = Annotated[
+    PageQuery, Depends(page_query(["period", "updated_at"], default="period"))
+]
 RunPage = Annotated[
-    PageQuery, Depends(paged(["created_at", "period", "state"], default="created_at"))
+    PageQuery, Depends(page_query(["created_at", "period", "state"], default="created_at"))
 ]
 LinePage = Annotated[
-    PageQuery, Depends(paged(["member_id", "rule", "amount"], default="member_id"))
+    PageQuery, Depends(page_query(["member_id", "rule", "amount"], default="member_id"))
 ]
 AdjustmentPage = Annotated[
     PageQuery,
-    Depends(paged(["created_at", "period", "member_id", "amount"], default="created_at")),
+    Depends(page_query(["created_at", "period", "member_id", "amount"], default="created_at")),
 ]
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Response
 
 from incentives import repository
-from incentives.api.deps import SettingsDep, paged
+from incentives.api.deps import SettingsDep
 from incentives.schemas import (
     LadderCreate,
     LadderRead,
@@ -22,14 +22,14 @@ from incentives.service.recalc import Queued
 from shared.api import Page, check_if_match, etag_of
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
-from shared.paging import PageQuery
+from shared.paging import PageQuery, page_query
 from shared.periods import Period, period_query
 
 router = APIRouter()
 
-LadderPage = Annotated[PageQuery, Depends(paged(["key", "name"], default="key"))]
+LadderPage = Annotated[PageQuery, Depends(page_query(["key", "name"], default="key"))]
 PlanPage = Annotated[
-    PageQuery, Depends(paged(["created_at", "period", "name"], default="created_at"))
+    PageQuery, Depends(page_query(["created_at", "period", "name"], default="created_at"))
 ]
 
 

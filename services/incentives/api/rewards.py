@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from incentives import repository
-from incentives.api.deps import SettingsDep, paged
+from incentives.api.deps import SettingsDep
 from incentives.schemas import (
     ProjectCreate,
     ProjectRead,
@@ -21,14 +21,14 @@ from shared.api import Page
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
 from shared.errors import NotFound
-from shared.paging import PageQuery
+from shared.paging import PageQuery, page_query
 
 router = APIRouter()
 
 ProjectPage = Annotated[
-    PageQuery, Depends(paged(["created_at", "name", "state"], default="created_at"))
+    PageQuery, Depends(page_query(["created_at", "name", "state"], default="created_at"))
 ]
-StarPage = Annotated[PageQuery, Depends(paged(["month", "awarded_at"], default="month"))]
+StarPage = Annotated[PageQuery, Depends(page_query(["month", "awarded_at"], default="month"))]
 
 
 @router.post("/projects", status_code=201, response_model=ProjectRead, tags=["rewards"])
