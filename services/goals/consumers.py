@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals import repository
-from goals.schemas import DataGrantChangedV1
+from goals.schemas.contracts import DataGrantChangedV1
 from shared.events import Envelope
 from shared.inbox import Subscription
 

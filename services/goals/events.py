@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import ClassVar
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from goals.models import outbox as outbox_table
+from goals.schemas.common import KpiValueOut
+from shared.api import examples
 from shared.events import Event, EventCatalog
 from shared.outbox import Outbox
+from shared.values import Ratio
 
 catalog = EventCatalog("goals")
 outbox = Outbox(outbox_table, catalog)
@@ -22,17 +24,15 @@ class OrgUnitChanged(Event):
 
     event_type: ClassVar[str] = "goals.org-unit.changed"
     event_name: ClassVar[str] = "OrgUnitChanged"
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "unit_id": "0b6f3c1e-8a4e-4c1f-9d6a-2f1e5b7c9a10",
-                "name": "Marketing",
-                "kind": "department",
-                "parent_id": None,
-                "starts_on": None,
-                "ends_on": None,
-                "version": 1,
-            }
+    model_config = examples(
+        {
+            "unit_id": "0b6f3c1e-8a4e-4c1f-9d6a-2f1e5b7c9a10",
+            "name": "Marketing",
+            "kind": "department",
+            "parent_id": None,
+            "starts_on": None,
+            "ends_on": None,
+            "version": 1,
         }
     )
 
@@ -54,25 +54,23 @@ class MemberChanged(Event):
 
     event_type: ClassVar[str] = "goals.member.changed"
     event_name: ClassVar[str] = "MemberChanged"
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "member_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
-                "name": "王芳 Wang Fang",
-                "home_unit_id": "6a1d2c3b-0f4e-4b7a-8c9d-1e2f3a4b5c6d",
-                "unit_path": [
-                    "0b6f3c1e-8a4e-4c1f-9d6a-2f1e5b7c9a10",
-                    "6a1d2c3b-0f4e-4b7a-8c9d-1e2f3a4b5c6d",
-                ],
-                "layer": "execution",
-                "tier": "newcomer",
-                "manager_id": None,
-                "title": None,
-                "hired_on": "2026-01-05",
-                "left_on": None,
-                "leave_reason": None,
-                "version": 1,
-            }
+    model_config = examples(
+        {
+            "member_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+            "name": "王芳 Wang Fang",
+            "home_unit_id": "6a1d2c3b-0f4e-4b7a-8c9d-1e2f3a4b5c6d",
+            "unit_path": [
+                "0b6f3c1e-8a4e-4c1f-9d6a-2f1e5b7c9a10",
+                "6a1d2c3b-0f4e-4b7a-8c9d-1e2f3a4b5c6d",
+            ],
+            "layer": "execution",
+            "tier": "newcomer",
+            "manager_id": None,
+            "title": None,
+            "hired_on": "2026-01-05",
+            "left_on": None,
+            "leave_reason": None,
+            "version": 1,
         }
     )
 
@@ -102,23 +100,21 @@ class KPIUpdated(Event):
 
     event_type: ClassVar[str] = "goals.kpi.updated"
     event_name: ClassVar[str] = "KPIUpdated"
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "owner_type": "member",
-                "owner_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
-                "member_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
-                "kpi_id": "3c2b1a0f",
-                "kpi": "revenue",
-                "direction": "higher_is_better",
-                "period": "2026-03",
-                "actual": "61000",
-                "target": "80000",
-                "attainment": "0.7625",
-                "measurements": 4,
-                "restated": False,
-                "version": 3,
-            }
+    model_config = examples(
+        {
+            "owner_type": "member",
+            "owner_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+            "member_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+            "kpi_id": "3c2b1a0f",
+            "kpi": "revenue",
+            "direction": "higher_is_better",
+            "period": "2026-03",
+            "actual": "61000.00",
+            "target": "80000.00",
+            "attainment": "0.762500",
+            "measurements": 4,
+            "restated": False,
+            "version": 3,
         }
     )
 
@@ -129,9 +125,9 @@ class KPIUpdated(Event):
     kpi: str
     direction: str
     period: str
-    actual: Decimal | None
-    target: Decimal | None
-    attainment: Decimal | None
+    actual: KpiValueOut | None = Field(description="At the KPI's scale")
+    target: KpiValueOut | None = Field(description="At the KPI's scale")
+    attainment: Ratio | None
     measurements: int
     restated: bool = False
     version: int | None = Field(
@@ -149,20 +145,18 @@ class TargetAdjusted(Event):
 
     event_type: ClassVar[str] = "goals.target.adjusted"
     event_name: ClassVar[str] = "TargetAdjusted"
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "goal_id": "5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b",
-                "owner_type": "member",
-                "owner_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
-                "kpi": "revenue",
-                "period": "2026-Q2",
-                "old_value": "300000",
-                "new_value": "330000",
-                "reason": "New product launch",
-                "adjusted_by": "m-director",
-                "restated": False,
-            }
+    model_config = examples(
+        {
+            "goal_id": "5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b",
+            "owner_type": "member",
+            "owner_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+            "kpi": "revenue",
+            "period": "2026-Q2",
+            "old_value": "300000.00",
+            "new_value": "330000.00",
+            "reason": "New product launch",
+            "adjusted_by": "m-director",
+            "restated": False,
         }
     )
 
@@ -171,8 +165,8 @@ class TargetAdjusted(Event):
     owner_id: str
     kpi: str | None
     period: str
-    old_value: Decimal | None
-    new_value: Decimal
+    old_value: KpiValueOut | None = Field(description="At the KPI's scale")
+    new_value: KpiValueOut = Field(description="At the KPI's scale")
     reason: str
     adjusted_by: str
     restated: bool

@@ -117,6 +117,8 @@ class KpiDefinition(Timestamps, Base):
     formula: Mapped[str | None] = mapped_column(String(500))
     inputs: Mapped[list[str]] = mapped_column(JSON, default=list)
     description: Mapped[str | None] = mapped_column(Text)
+    # Decimal places of the KPI's values: targets, actuals and figures are written at it.
+    scale: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
 
 
 class Goal(Timestamps, Base):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Row, func, select, tuple_, update
+from sqlalchemy import Row, Select, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from goals.models import (
     CheckIn,
@@ -27,8 +28,20 @@ from goals.models import (
     TargetAdjustment,
     Task,
 )
+from shared.paging import PageQuery
 
 T = TypeVar("T")
+
+
+def _sortable(**columns: Any) -> dict[str, ColumnElement[Any]]:
+    """The columns a page may be sorted by, as ``PageQuery.apply`` takes them."""
+    return {name: _column(column) for name, column in columns.items()}
+
+
+def _column(column: Any) -> ColumnElement[Any]:
+    # ``PageQuery.apply`` is typed for Core columns; an ORM attribute is one at runtime.
+    return cast(ColumnElement[Any], column)
+
 
 # ----------------------------------------------------------------------------- organisation
 
@@ -44,18 +57,19 @@ async def add(session: AsyncSession, *, row: T) -> T:
 
 
 async def list_org_units(
-    session: AsyncSession,
-    *,
-    parent_id: str | None,
-    after: tuple[datetime, str] | None,
-    limit: int,
-) -> list[OrgUnit]:
-    query = select(OrgUnit).order_by(OrgUnit.created_at, OrgUnit.id).limit(limit)
+    session: AsyncSession, *, parent_id: str | None, kind: str | None, page: PageQuery
+) -> tuple[list[OrgUnit], str | None]:
+    query = select(OrgUnit)
     if parent_id is not None:
         query = query.where(OrgUnit.parent_id == parent_id)
-    if after is not None:
-        query = query.where(tuple_(OrgUnit.created_at, OrgUnit.id) > tuple_(*after))
-    return list((await session.scalars(query)).all())
+    if kind is not None:
+        query = query.where(OrgUnit.kind == kind)
+    query = page.apply(
+        query,
+        _sortable(created_at=OrgUnit.created_at, name=OrgUnit.name, kind=OrgUnit.kind),
+        _column(OrgUnit.id),
+    )
+    return page.page((await session.scalars(query)).all())
 
 
 async def unit_tree(session: AsyncSession) -> dict[str, str | None]:
@@ -128,13 +142,17 @@ async def get_squad_membership(
     return await session.get(SquadMembership, (squad_id, member_id))
 
 
-async def list_mentorships(session: AsyncSession, *, member_id: str) -> list[Mentorship]:
-    rows = await session.scalars(
-        select(Mentorship)
-        .where((Mentorship.mentor_id == member_id) | (Mentorship.mentee_id == member_id))
-        .order_by(Mentorship.starts_on)
+async def list_mentorships(
+    session: AsyncSession, *, member_id: str, page: PageQuery
+) -> tuple[list[Mentorship], str | None]:
+    query = page.apply(
+        select(Mentorship).where(
+            (Mentorship.mentor_id == member_id) | (Mentorship.mentee_id == member_id)
+        ),
+        _sortable(starts_on=Mentorship.starts_on, ends_on=Mentorship.ends_on),
+        _column(Mentorship.id),
     )
-    return list(rows.all())
+    return page.page((await session.scalars(query)).all())
 
 
 # ----------------------------------------------------------------------------- KPIs
@@ -150,6 +168,19 @@ async def kpi_by_code(session: AsyncSession, *, code: str) -> KpiDefinition | No
 
 async def all_kpis(session: AsyncSession) -> list[KpiDefinition]:
     return list((await session.scalars(select(KpiDefinition).order_by(KpiDefinition.code))).all())
+
+
+async def list_kpis(
+    session: AsyncSession, *, page: PageQuery
+) -> tuple[list[KpiDefinition], str | None]:
+    query = page.apply(
+        select(KpiDefinition),
+        _sortable(
+            code=KpiDefinition.code, name=KpiDefinition.name, created_at=KpiDefinition.created_at
+        ),
+        _column(KpiDefinition.id),
+    )
+    return page.page((await session.scalars(query)).all())
 
 
 # ----------------------------------------------------------------------------- goals
@@ -181,10 +212,49 @@ async def list_goals(
     period: str | None,
     kind: str | None,
     parent_id: str | None,
-    after: tuple[datetime, str] | None,
-    limit: int,
+    page: PageQuery,
+) -> tuple[list[Goal], str | None]:
+    """One page of the goals that match every filter given."""
+    query = page.apply(
+        _goals_where(
+            owner_type=owner_type,
+            owner_ids=owner_ids,
+            period=period,
+            kind=kind,
+            parent_id=parent_id,
+        ),
+        _sortable(
+            created_at=Goal.created_at, period=Goal.period_start, title=Goal.title, kind=Goal.kind
+        ),
+        _column(Goal.id),
+    )
+    return page.page((await session.scalars(query)).all())
+
+
+async def goals_of(
+    session: AsyncSession,
+    *,
+    owner_type: str | None,
+    owner_ids: Iterable[str] | None,
+    period: str | None,
 ) -> list[Goal]:
-    query = select(Goal).order_by(Goal.created_at, Goal.id).limit(limit)
+    """Every goal of the owners (all owners when None) in the period (any when None), in
+    the order they were created."""
+    query = _goals_where(
+        owner_type=owner_type, owner_ids=owner_ids, period=period, kind=None, parent_id=None
+    )
+    return list((await session.scalars(query.order_by(Goal.created_at, Goal.id))).all())
+
+
+def _goals_where(
+    *,
+    owner_type: str | None,
+    owner_ids: Iterable[str] | None,
+    period: str | None,
+    kind: str | None,
+    parent_id: str | None,
+) -> Select[Goal]:
+    query = select(Goal)
     if owner_type is not None:
         query = query.where(Goal.owner_type == owner_type)
     if owner_ids is not None:
@@ -195,9 +265,7 @@ async def list_goals(
         query = query.where(Goal.kind == kind)
     if parent_id is not None:
         query = query.where(Goal.parent_id == parent_id)
-    if after is not None:
-        query = query.where(tuple_(Goal.created_at, Goal.id) > tuple_(*after))
-    return list((await session.scalars(query)).all())
+    return query
 
 
 async def children_of(session: AsyncSession, *, goal_id: str) -> list[Goal]:
@@ -241,13 +309,15 @@ async def targets_for(
     return result
 
 
-async def adjustments_of(session: AsyncSession, *, goal_id: str) -> list[TargetAdjustment]:
-    rows = await session.scalars(
-        select(TargetAdjustment)
-        .where(TargetAdjustment.goal_id == goal_id)
-        .order_by(TargetAdjustment.adjusted_at)
+async def adjustments_of(
+    session: AsyncSession, *, goal_id: str, page: PageQuery
+) -> tuple[list[TargetAdjustment], str | None]:
+    query = page.apply(
+        select(TargetAdjustment).where(TargetAdjustment.goal_id == goal_id),
+        _sortable(adjusted_at=TargetAdjustment.adjusted_at),
+        _column(TargetAdjustment.id),
     )
-    return list(rows.all())
+    return page.page((await session.scalars(query)).all())
 
 
 async def get_template(session: AsyncSession, *, template_id: str) -> GoalTemplate | None:
@@ -334,21 +404,25 @@ async def list_measurements(
     kpi_id: str | None,
     start: date,
     end: date,
-    limit: int,
-) -> list[Measurement]:
-    query = (
-        select(Measurement)
-        .where(
-            Measurement.owner_type == owner_type,
-            Measurement.owner_id == owner_id,
-            Measurement.measured_on.between(start, end),
-        )
-        .order_by(Measurement.measured_on, Measurement.recorded_at)
-        .limit(limit)
+    page: PageQuery,
+) -> tuple[list[Measurement], str | None]:
+    query = select(Measurement).where(
+        Measurement.owner_type == owner_type,
+        Measurement.owner_id == owner_id,
+        Measurement.measured_on.between(start, end),
     )
     if kpi_id is not None:
         query = query.where(Measurement.kpi_id == kpi_id)
-    return list((await session.scalars(query)).all())
+    query = page.apply(
+        query,
+        _sortable(
+            date=Measurement.measured_on,
+            recorded_at=Measurement.recorded_at,
+            value=Measurement.value,
+        ),
+        _column(Measurement.id),
+    )
+    return page.page((await session.scalars(query)).all())
 
 
 _MONTH = func.to_char(Measurement.measured_on, "YYYY-MM")
@@ -455,15 +529,29 @@ async def list_figures(
     owner_id: str,
     period: str | None,
     kpi_id: str | None,
-) -> list[KpiFigure]:
-    query = select(KpiFigure).where(
-        KpiFigure.owner_type == owner_type, KpiFigure.owner_id == owner_id
+    page: PageQuery,
+) -> tuple[list[KpiFigure], str | None]:
+    query = (
+        select(KpiFigure)
+        .join(KpiDefinition, KpiDefinition.id == KpiFigure.kpi_id)
+        .where(KpiFigure.owner_type == owner_type, KpiFigure.owner_id == owner_id)
     )
     if period is not None:
         query = query.where(KpiFigure.period == period)
     if kpi_id is not None:
         query = query.where(KpiFigure.kpi_id == kpi_id)
-    return list((await session.scalars(query.order_by(KpiFigure.kpi_id, KpiFigure.period))).all())
+    query = page.apply(
+        query,
+        _sortable(
+            kpi=KpiDefinition.code,
+            period=KpiFigure.period,
+            attainment=KpiFigure.attainment,
+            updated_at=KpiFigure.updated_at,
+        ),
+        # For one owner a figure is its KPI and period.
+        func.concat(KpiFigure.kpi_id, "|", KpiFigure.period),
+    )
+    return page.page((await session.scalars(query)).all())
 
 
 async def best_recent_actual(
@@ -498,6 +586,17 @@ async def check_ins_of(
     return list((await session.scalars(query.order_by(CheckIn.month, CheckIn.id))).all())
 
 
+async def page_of_check_ins(
+    session: AsyncSession, *, goal_id: str, page: PageQuery
+) -> tuple[list[CheckIn], str | None]:
+    query = page.apply(
+        select(CheckIn).where(CheckIn.goal_id == goal_id),
+        _sortable(month=CheckIn.month, created_at=CheckIn.created_at),
+        _column(CheckIn.id),
+    )
+    return page.page((await session.scalars(query)).all())
+
+
 async def get_task(session: AsyncSession, *, task_id: str, for_update: bool = False) -> Task | None:
     return await session.get(Task, task_id, with_for_update=for_update)
 
@@ -517,13 +616,31 @@ async def tasks_of(
     return list((await session.scalars(query.order_by(Task.due_on, Task.id))).all())
 
 
-async def corrections_of(session: AsyncSession, *, goal_id: str) -> list[RiskCorrection]:
-    rows = await session.scalars(
-        select(RiskCorrection)
-        .where(RiskCorrection.goal_id == goal_id)
-        .order_by(RiskCorrection.recorded_at)
+async def page_of_tasks(
+    session: AsyncSession, *, owner_id: str, status: str | None, page: PageQuery
+) -> tuple[list[Task], str | None]:
+    query = select(Task).where(Task.owner_id == owner_id)
+    if status is not None:
+        query = query.where(Task.status == status)
+    query = page.apply(
+        query,
+        _sortable(
+            due_on=Task.due_on, title=Task.title, status=Task.status, created_at=Task.created_at
+        ),
+        _column(Task.id),
     )
-    return list(rows.all())
+    return page.page((await session.scalars(query)).all())
+
+
+async def corrections_of(
+    session: AsyncSession, *, goal_id: str, page: PageQuery
+) -> tuple[list[RiskCorrection], str | None]:
+    query = page.apply(
+        select(RiskCorrection).where(RiskCorrection.goal_id == goal_id),
+        _sortable(recorded_at=RiskCorrection.recorded_at),
+        _column(RiskCorrection.id),
+    )
+    return page.page((await session.scalars(query)).all())
 
 
 # ----------------------------------------------------------------------------- data grants

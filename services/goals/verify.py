@@ -10,11 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals import repository, verify_reads
 from goals.service.figures import FigureEngine, Key
+from goals.service.kpis import at_scale
 from shared.verify import Copy, Drift, same, text_of
 
 SERVICE = "goals"
 CHUNK = 2_000
 FIELDS = ("actual", "target", "attainment", "measurements")
+SCALED = ("actual", "target")
 
 
 def _key_text(key: Key) -> str:
@@ -68,6 +70,7 @@ async def drift(session: AsyncSession) -> list[Drift]:
 async def _published(session: AsyncSession) -> list[Drift]:
     """The last ``KPIUpdated`` of each figure (while the outbox keeps it) carries its value."""
     published = await verify_reads.last_published_figures(session)
+    kpis = {k.id: k for k in await repository.all_kpis(session)}
     found: list[Drift] = []
     keys = sorted(published)
     for start in range(0, len(keys), CHUNK):
@@ -77,6 +80,8 @@ async def _published(session: AsyncSession) -> list[Drift]:
             row, event = stored.get(key), published[key]
             for name in (*FIELDS, "version") if event.get("version") is not None else FIELDS:
                 value = None if row is None else getattr(row, name)
+                if name in SCALED:  # the event gives them at the KPI's scale
+                    value = at_scale(kpis.get(key[2]), value)
                 if not same(value, event.get(name)):
                     found.append(
                         Drift(

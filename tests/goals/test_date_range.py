@@ -66,7 +66,7 @@ async def _stored(client: httpx.AsyncClient, period: str) -> list[tuple[str, str
         f"/goals/actuals?owner_id=range-rep&kpi=visits&period={period}", headers=ADMIN
     )
     assert response.status_code == 200, response.text
-    return sorted((m["date"], m["idempotency_key"]) for m in response.json())
+    return sorted((m["date"], m["idempotency_key"]) for m in response.json()["items"])
 
 
 async def test_actuals_outside_the_range_are_refused_and_the_good_ones_kept(
@@ -207,7 +207,7 @@ async def test_date_arithmetic_at_the_edges_is_a_422_naming_the_field(system: Sy
                 f"/goals/{listed}?cursor={encode_cursor(instant, 'x')}", headers=ADMIN
             )
             assert response.status_code == 422, (listed, instant, response.text)
-            assert response.json()["detail"] == "the cursor is not one this API issued"
+            assert [e["loc"] for e in response.json()["errors"]] == [["query", "cursor"]]
 
     # A goal of 1900 (its recent periods would be in 1899) and its cascade by last year.
     goal = await _post(

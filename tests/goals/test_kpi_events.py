@@ -160,7 +160,7 @@ async def test_one_kpi_updated_per_changed_owner_and_period(
         assert [
             (key, e["data"]["period"], e["data"]["target"], e["data"]["actual"])
             for key, e in events
-        ] == [(first, "2026-03", "1000.000000", None)]
+        ] == [(first, "2026-03", "1000.00", None)]
 
         await _post(
             client,
@@ -200,8 +200,11 @@ async def test_one_kpi_updated_per_changed_owner_and_period(
             member_march["actual"],
             member_march["target"],
             member_march["attainment"],
-        ) == (first, "500.000000", "1000.000000", "0.500000")
-        assert all(e["type"] == "goals.kpi.updated" and e["source"] == "goals" for _k, e in events)
+        ) == (first, "500.00", "1000.00", "0.500000")
+        assert all(
+            e["type"] == "goals.kpi.updated" and e["source"] == "/spearhead/goals"
+            for _k, e in events
+        )
 
         # A repeat of the same measurement changes nothing, so nothing is published.
         again = await client.post(

@@ -114,7 +114,13 @@ async def _define_kpis(client: httpx.AsyncClient) -> None:
             "direction": "lower_is_better",
             "aggregation": "average",
         },
-        {"code": "roi", "name": "Return on spend", "unit": "ratio", "formula": "revenue / spend"},
+        {
+            "code": "roi",
+            "name": "Return on spend",
+            "unit": "ratio",
+            "formula": "revenue / spend",
+            "scale": 6,
+        },
     ):
         await _post(client, "/goals/kpi-definitions", body)
     cycle = await client.post(
@@ -281,7 +287,7 @@ async def test_a_marketing_department_quarter(
         (f["kpi"]): f
         for f in (
             await client.get("/goals/figures?owner_id=s1&period=2026-03", headers=ADMIN)
-        ).json()
+        ).json()["items"]
     }
     assert D(figures["revenue"]["actual"]) == Decimal(130000), figures
     assert D(figures["revenue"]["target"]) == Decimal(125000), figures
@@ -294,7 +300,7 @@ async def test_a_marketing_department_quarter(
         f["kpi"]: f
         for f in (
             await client.get("/goals/figures?owner_id=s2&period=2026-03", headers=ADMIN)
-        ).json()
+        ).json()["items"]
     }["acquisition_cost"]
     assert D(s2_cost["attainment"]) == Decimal("0.8")  # lower is better: 200 / 250
 
@@ -358,7 +364,7 @@ async def test_a_marketing_department_quarter(
                 f"/goals/figures?owner_type=unit&owner_id={ids['marketing']}&period=2026-03",
                 headers=ADMIN,
             )
-        ).json()
+        ).json()["items"]
     }["roi"]
     assert D(roi["actual"]) == Decimal("18.260870")  # 840000 / 46000
 
@@ -391,7 +397,9 @@ async def test_a_marketing_department_quarter(
     )
     assert stale.status_code == 412
     assert stale.headers["content-type"] == "application/problem+json"
-    history = (await client.get(f"/goals/goals/{march['id']}/adjustments", headers=ADMIN)).json()
+    history = (await client.get(f"/goals/goals/{march['id']}/adjustments", headers=ADMIN)).json()[
+        "items"
+    ]
     assert [
         (D(h["old_value"]), D(h["new_value"]), h["reason"], h["adjusted_by"], h["restated"])
         for h in history
@@ -413,7 +421,9 @@ async def test_a_marketing_department_quarter(
         json={"target_value": "1000000", "reason": "Back to plan", "restate": True},
     )
     assert restated.status_code == 200, restated.text
-    history = (await client.get(f"/goals/goals/{march['id']}/adjustments", headers=ADMIN)).json()
+    history = (await client.get(f"/goals/goals/{march['id']}/adjustments", headers=ADMIN)).json()[
+        "items"
+    ]
     assert history[-1]["restated"] is True
 
     # SMART: a stretch far beyond the best recent month is a stored warning, no description
@@ -546,7 +556,7 @@ async def test_single_actuals_count_once_and_corrections_keep_history(
         f["kpi"]: f
         for f in (
             await client.get("/goals/figures?owner_id=s4&period=2026-03", headers=ADMIN)
-        ).json()
+        ).json()["items"]
     }
     assert D(figures["revenue"]["actual"]) == Decimal(100000)  # 90000 + 10000
     correction = await client.post(
@@ -560,12 +570,12 @@ async def test_single_actuals_count_once_and_corrections_keep_history(
         f["kpi"]: f
         for f in (
             await client.get("/goals/figures?owner_id=s4&period=2026-03", headers=ADMIN)
-        ).json()
+        ).json()["items"]
     }
     assert D(figures["revenue"]["actual"]) == Decimal(95000)
     history = (
         await client.get("/goals/actuals?owner_id=s4&period=2026-03&kpi=revenue", headers=ADMIN)
-    ).json()
+    ).json()["items"]
     assert [(D(m["value"]), m["superseded"], m["reason"]) for m in history] == [
         (Decimal(90000), False, None),
         (Decimal(10000), True, None),

@@ -96,7 +96,7 @@ async def test_drifted_figures_are_reported_by_key(
     found = {(d.service, d.kind, d.key, d.stored, d.expected) for d in report.drift}
     assert found == {
         ("goals", "kpi-figure", key, "13.000000", "12.000000"),
-        ("goals", "kpi-figure-published", key, "13.000000", "12.000000"),
+        ("goals", "kpi-figure-published", key, "13.00", "12.00"),
     }
 
     async with goals_db.transaction() as session:  # put it right again for the next tests

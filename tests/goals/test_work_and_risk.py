@@ -170,7 +170,10 @@ async def test_check_ins_tasks_weekly_report_and_risk(
         status=200,
     )
     set_today(date(2026, 3, 15))
-    alerts = {a["goal_id"]: a for a in (await client.get("/goals/risk-alerts", headers=rep)).json()}
+    alerts = {
+        a["goal_id"]: a
+        for a in (await client.get("/goals/risk-alerts", headers=rep)).json()["items"]
+    }
     # Q1 2026 has 90 days; on 15 March 74 have passed: 0.822222 of the period.
     assert set(alerts) == {deals["id"], conversion["id"], objective["id"]}
     deals_alert = alerts[deals["id"]]
@@ -199,7 +202,9 @@ async def test_check_ins_tasks_weekly_report_and_risk(
     )
     assert correction["status_at_time"] == "off_track"
     assert correction["suggested"] == conversion_alert["suggested_correction"]
-    listed = (await client.get(f"/goals/goals/{conversion['id']}/corrections", headers=rep)).json()
+    listed = (await client.get(f"/goals/goals/{conversion['id']}/corrections", headers=rep)).json()[
+        "items"
+    ]
     assert [c["action_taken"] for c in listed] == ["Paired the rep with the lead on every demo"]
 
     # Tasks: quadrants, If-Match, the weekly report.

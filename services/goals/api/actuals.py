@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from goals import repository
 from goals.api.deps import ScopeDep, SettingsDep, TodayDep
-from goals.models import Measurement
-from goals.schemas import (
+from goals.models import KpiDefinition, Measurement
+from goals.schemas.actuals import (
     BulkMeasurements,
     CorrectionCreate,
-    FigureRead,
     ImportReport,
     MeasurementCreate,
     MeasurementRead,
-    OwnerType,
 )
+from goals.schemas.common import OwnerType
+from goals.schemas.figures import FigureRead
 from goals.service import actuals, figures
 from goals.service.access import require_kpi_reader
+from goals.service.kpis import at_scale
+from shared.api import Page
 from shared.db import SessionDep
+from shared.paging import PageQuery, page_query
 from shared.periods import Period, period_query
 
 router = APIRouter(tags=["actuals"])
 
-CSV_BODY = {
+CSV_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
@@ -41,32 +44,44 @@ CSV_BODY = {
     }
 }
 
+ActualsPage = Annotated[
+    PageQuery,
+    Depends(page_query(sortable=["date", "recorded_at", "value"], default="date,recorded_at")),
+]
+FiguresPage = Annotated[
+    PageQuery,
+    Depends(
+        page_query(sortable=["kpi", "period", "attainment", "updated_at"], default="kpi,period")
+    ),
+]
+
 
 async def _read(session: SessionDep, measurements: list[Measurement]) -> list[MeasurementRead]:
-    codes = {k.id: k.code for k in await repository.all_kpis(session)}
-    return [
-        MeasurementRead.model_validate(
-            {
-                **{
-                    c: getattr(m, c)
-                    for c in (
-                        "id",
-                        "owner_type",
-                        "owner_id",
-                        "source",
-                        "idempotency_key",
-                        "corrects_id",
-                        "reason",
-                        "superseded",
-                        "value",
-                    )
-                },
-                "kpi": codes.get(m.kpi_id, m.kpi_id),
-                "date": m.measured_on,
-            }
-        )
-        for m in measurements
-    ]
+    kpis = {k.id: k for k in await repository.all_kpis(session)}
+    return [_measurement_read(m, kpis.get(m.kpi_id)) for m in measurements]
+
+
+def _measurement_read(m: Measurement, kpi: KpiDefinition | None) -> MeasurementRead:
+    return MeasurementRead.model_validate(
+        {
+            **{
+                c: getattr(m, c)
+                for c in (
+                    "id",
+                    "owner_type",
+                    "owner_id",
+                    "source",
+                    "idempotency_key",
+                    "corrects_id",
+                    "reason",
+                    "superseded",
+                )
+            },
+            "value": at_scale(kpi, m.value),
+            "kpi": kpi.code if kpi else m.kpi_id,
+            "date": m.measured_on,
+        }
+    )
 
 
 @router.post(
@@ -87,7 +102,8 @@ async def record_actual(
     today: TodayDep,
     response: Response,
 ) -> MeasurementRead:
-    """Record one measurement. Repeating its idempotency key returns the first (200)."""
+    """Record one measurement, its value a decimal string with at most the KPI's scale of
+    places. Repeating its idempotency key returns the first (200)."""
     measurement, created = await actuals.record(session, scope=scope, body=body, today=today)
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/goals/actuals/{measurement.id}"
@@ -110,7 +126,7 @@ async def upload_actuals(
     idempotency_key; owner_type, source and idempotency_key optional), up to 100,000 rows,
     streamed. Each bad row is reported with its number; the good rows are kept. Without an
     idempotency_key column a row's content is its key, so uploading the same file twice
-    changes nothing."""
+    changes nothing. The JSON alternative is ``POST /goals/actuals/bulk``."""
     return await actuals.record_csv(
         session,
         scope=scope,
@@ -138,65 +154,70 @@ async def correct_actual(
     return (await _read(session, [correction]))[0]
 
 
-@router.get("/actuals", response_model=list[MeasurementRead])
+@router.get("/actuals", response_model=Page[MeasurementRead])
 async def list_actuals(
     session: SessionDep,
     scope: ScopeDep,
+    page: ActualsPage,
     owner_id: str,
     period: Annotated[str, period_query()],
     owner_type: OwnerType = OwnerType.member,
     kpi: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-) -> list[MeasurementRead]:
-    """An owner's measurements in a period."""
-    found = await actuals.list_actuals(
+) -> Page[MeasurementRead]:
+    """An owner's measurements in a period, a page at a time, values at their KPI's scale."""
+    found, next_cursor = await actuals.list_actuals(
         session,
         scope=scope,
         owner_type=owner_type,
         owner_id=owner_id,
         kpi=kpi,
         period=Period.parse(period),
-        limit=limit,
+        page=page,
     )
-    return await _read(session, list(found))
+    return Page[MeasurementRead](items=await _read(session, found), next_cursor=next_cursor)
 
 
-@router.get("/figures", response_model=list[FigureRead])
+@router.get("/figures", response_model=Page[FigureRead])
 async def list_figures(
     session: SessionDep,
     scope: ScopeDep,
     today: TodayDep,
+    page: FiguresPage,
     owner_id: str,
     owner_type: OwnerType = OwnerType.member,
     period: Annotated[str | None, period_query()] = None,
     kpi: str | None = None,
-) -> list[FigureRead]:
-    """An owner's reported figures (actual, target, attainment) per KPI and period; also
-    for the units the owner's unit granted ``kpi_figures`` in collab."""
+) -> Page[FigureRead]:
+    """An owner's reported figures (actual, target at the KPI's scale; attainment) per KPI
+    and period; also for the units the owner's unit granted ``kpi_figures`` in collab."""
     await require_kpi_reader(session, scope, owner_type=owner_type, owner_id=owner_id, today=today)
     kpi_id = None
-    codes = {k.id: k.code for k in await repository.all_kpis(session)}
+    kpis = {k.id: k for k in await repository.all_kpis(session)}
     if kpi is not None:
-        kpi_id = next((i for i, c in codes.items() if c == kpi), "unknown")
-    rows = await repository.list_figures(
+        kpi_id = next((i for i, k in kpis.items() if k.code == kpi), "unknown")
+    rows, next_cursor = await repository.list_figures(
         session,
         owner_type=figures.figure_owner_type(owner_type),
         owner_id=owner_id,
         period=period,
         kpi_id=kpi_id,
+        page=page,
     )
-    return [
-        FigureRead.model_validate(
-            {
-                "owner_type": owner_type,
-                "owner_id": r.owner_id,
-                "kpi": codes.get(r.kpi_id, r.kpi_id),
-                "period": r.period,
-                "actual": r.actual,
-                "target": r.target,
-                "attainment": r.attainment,
-                "measurements": r.measurements,
-            }
+    items = []
+    for r in rows:
+        definition = kpis.get(r.kpi_id)
+        items.append(
+            FigureRead.model_validate(
+                {
+                    "owner_type": owner_type,
+                    "owner_id": r.owner_id,
+                    "kpi": definition.code if definition else r.kpi_id,
+                    "period": r.period,
+                    "actual": at_scale(definition, r.actual),
+                    "target": at_scale(definition, r.target),
+                    "attainment": r.attainment,
+                    "measurements": r.measurements,
+                }
+            )
         )
-        for r in rows
-    ]
+    return Page[FigureRead](items=items, next_cursor=next_cursor)

@@ -2,30 +2,40 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
 
-from goals.schemas import KpiCreate, KpiRead
+from fastapi import APIRouter, Depends, Response
+
+from goals.schemas.kpis import KpiCreate, KpiRead
 from goals.service import kpis
+from shared.api import Page
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
+from shared.paging import PageQuery, page_query
 
 router = APIRouter(tags=["kpi-definitions"])
+
+KpisPage = Annotated[
+    PageQuery, Depends(page_query(sortable=["code", "name", "created_at"], default="code"))
+]
 
 
 @router.post("/kpi-definitions", status_code=201, response_model=KpiRead)
 async def create_kpi(
     body: KpiCreate, session: SessionDep, principal: CurrentPrincipal, response: Response
 ) -> KpiRead:
-    """Define a KPI; a formula KPI (ROI = revenue / spend) may not refer back to itself."""
+    """Define a KPI with the scale (decimal places, 2 unless said) of its values; a formula
+    KPI (ROI = revenue / spend) may not refer back to itself."""
     kpi = await kpis.create_kpi(session, principal=principal, body=body)
     response.headers["Location"] = f"/goals/kpi-definitions/{kpi.id}"
     return KpiRead.model_validate(kpi)
 
 
-@router.get("/kpi-definitions", response_model=list[KpiRead])
-async def list_kpis(session: SessionDep) -> list[KpiRead]:
-    """Every KPI definition."""
-    return [KpiRead.model_validate(k) for k in await kpis.list_kpis(session)]
+@router.get("/kpi-definitions", response_model=Page[KpiRead])
+async def list_kpis(session: SessionDep, page: KpisPage) -> Page[KpiRead]:
+    """The KPI definitions, a page at a time (by code unless sorted otherwise)."""
+    found, next_cursor = await kpis.list_kpis(session, page=page)
+    return Page[KpiRead](items=[KpiRead.model_validate(k) for k in found], next_cursor=next_cursor)
 
 
 @router.get("/kpi-definitions/{kpi_id}", response_model=KpiRead)

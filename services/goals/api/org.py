@@ -4,27 +4,36 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Response
 
 from goals.api.deps import ScopeDep
-from goals.schemas import (
+from goals.schemas.org import (
     MemberCreate,
     MemberRead,
     MemberUpdate,
     MentorshipCreate,
     MentorshipRead,
     OrgUnitCreate,
+    OrgUnitKind,
     OrgUnitRead,
     SquadMemberAdd,
     SquadMemberRead,
 )
 from goals.service import org
-from shared.api import MAX_PAGE_SIZE, Page, etag_of
+from shared.api import Page, etag_of
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
+from shared.paging import DEFAULT_PAGE_SIZE, Cursor, Limit, PageQuery, page_query
 
 router = APIRouter()
-Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
+
+UnitsPage = Annotated[
+    PageQuery,
+    Depends(page_query(sortable=["created_at", "name", "kind"], default="created_at")),
+]
+MentorshipsPage = Annotated[
+    PageQuery, Depends(page_query(sortable=["starts_on", "ends_on"], default="starts_on"))
+]
 
 
 @router.post("/org-units", status_code=201, tags=["org-units"], response_model=OrgUnitRead)
@@ -45,11 +54,14 @@ async def get_org_unit(unit_id: str, session: SessionDep) -> OrgUnitRead:
 
 @router.get("/org-units", tags=["org-units"], response_model=Page[OrgUnitRead])
 async def list_org_units(
-    session: SessionDep, parent_id: str | None = None, cursor: str | None = None, limit: Limit = 50
+    session: SessionDep,
+    page: UnitsPage,
+    parent_id: str | None = None,
+    kind: OrgUnitKind | None = None,
 ) -> Page[OrgUnitRead]:
-    """List org units, optionally the children of one parent."""
+    """List org units a page at a time, optionally the children of one parent or one kind."""
     units, next_cursor = await org.list_org_units(
-        session, parent_id=parent_id, cursor=cursor, limit=limit
+        session, parent_id=parent_id, kind=kind.value if kind else None, page=page
     )
     return Page[OrgUnitRead](
         items=[OrgUnitRead.model_validate(u) for u in units], next_cursor=next_cursor
@@ -98,8 +110,8 @@ async def list_members(
     session: SessionDep,
     principal: CurrentPrincipal,
     unit_id: str | None = None,
-    cursor: str | None = None,
-    limit: Limit = 50,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_PAGE_SIZE,
 ) -> Page[MemberRead]:
     """The members you may see, optionally within one unit's subtree."""
     members, next_cursor = await org.list_members(
@@ -138,13 +150,15 @@ async def create_mentorship(
 
 
 @router.get(
-    "/members/{member_id}/mentorships", tags=["members"], response_model=list[MentorshipRead]
+    "/members/{member_id}/mentorships", tags=["members"], response_model=Page[MentorshipRead]
 )
 async def list_mentorships(
-    member_id: str, session: SessionDep, scope: ScopeDep
-) -> list[MentorshipRead]:
-    """A member's mentors and mentees."""
-    return [
-        MentorshipRead.model_validate(m)
-        for m in await org.mentorships_of(session, scope=scope, member_id=member_id)
-    ]
+    member_id: str, session: SessionDep, scope: ScopeDep, page: MentorshipsPage
+) -> Page[MentorshipRead]:
+    """A member's mentors and mentees, a page at a time (by start unless sorted otherwise)."""
+    found, next_cursor = await org.mentorships_of(
+        session, scope=scope, member_id=member_id, page=page
+    )
+    return Page[MentorshipRead](
+        items=[MentorshipRead.model_validate(m) for m in found], next_cursor=next_cursor
+    )

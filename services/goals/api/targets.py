@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Response
 
 from goals.api.deps import ScopeDep, SettingsDep, TodayDep
-from goals.schemas import (
+from goals.schemas.common import OwnerType
+from goals.schemas.risk import RiskAlert, RiskCorrectionCreate, RiskCorrectionRead
+from goals.schemas.targets import (
     CascadeRequest,
     GoalCreate,
     GoalKind,
@@ -16,21 +18,33 @@ from goals.schemas import (
     GoalTemplateCreate,
     GoalTemplateRead,
     GoalUpdate,
-    OwnerType,
-    RiskAlert,
-    RiskCorrectionCreate,
-    RiskCorrectionRead,
     SmartReport,
     TargetAdjustmentRead,
     TemplateApply,
 )
 from goals.service import risk, targets
-from shared.api import MAX_PAGE_SIZE, Page, etag_of
+from shared.api import Page, etag_of
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
+from shared.paging import PageQuery, page_query
 from shared.periods import period_query
 
 router = APIRouter()
+
+GoalsPage = Annotated[
+    PageQuery,
+    Depends(page_query(sortable=["created_at", "period", "title", "kind"], default="created_at")),
+]
+AdjustmentsPage = Annotated[
+    PageQuery, Depends(page_query(sortable=["adjusted_at"], default="adjusted_at"))
+]
+CorrectionsPage = Annotated[
+    PageQuery, Depends(page_query(sortable=["recorded_at"], default="recorded_at"))
+]
+AlertsPage = Annotated[
+    PageQuery,
+    Depends(page_query(sortable=["period", "status", "gap", "title"], default="period")),
+]
 
 
 @router.post("/smart-check", tags=["goals"], response_model=SmartReport)
@@ -63,13 +77,12 @@ async def create_goal(
 async def list_goals(
     session: SessionDep,
     scope: ScopeDep,
+    page: GoalsPage,
     owner_type: OwnerType | None = None,
     owner_id: str | None = None,
     period: Annotated[str | None, period_query()] = None,
     kind: GoalKind | None = None,
     parent_id: str | None = None,
-    cursor: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
 ) -> Page[GoalRead]:
     """Goals you may see, filtered by owner, period, kind or parent."""
     goals, next_cursor = await targets.list_goals(
@@ -80,8 +93,7 @@ async def list_goals(
         period=period,
         kind=kind,
         parent_id=parent_id,
-        cursor=cursor,
-        limit=limit,
+        page=page,
     )
     return Page[GoalRead](items=await targets.to_reads(session, goals), next_cursor=next_cursor)
 
@@ -116,16 +128,15 @@ async def update_goal(
 
 
 @router.get(
-    "/goals/{goal_id}/adjustments", tags=["goals"], response_model=list[TargetAdjustmentRead]
+    "/goals/{goal_id}/adjustments", tags=["goals"], response_model=Page[TargetAdjustmentRead]
 )
 async def list_adjustments(
-    goal_id: str, session: SessionDep, scope: ScopeDep
-) -> list[TargetAdjustmentRead]:
-    """Every target change of a goal: who, when, why, old and new."""
-    return [
-        TargetAdjustmentRead.model_validate(a)
-        for a in await targets.adjustments(session, scope=scope, goal_id=goal_id)
-    ]
+    goal_id: str, session: SessionDep, scope: ScopeDep, page: AdjustmentsPage
+) -> Page[TargetAdjustmentRead]:
+    """Every target change of a goal, a page at a time: who, when, why, old and new (at the
+    KPI's scale)."""
+    found, next_cursor = await targets.adjustments(session, scope=scope, goal_id=goal_id, page=page)
+    return Page[TargetAdjustmentRead](items=found, next_cursor=next_cursor)
 
 
 @router.post(
@@ -149,10 +160,9 @@ async def progress(goal_id: str, session: SessionDep, scope: ScopeDep) -> GoalPr
 async def create_template(
     body: GoalTemplateCreate, session: SessionDep, principal: CurrentPrincipal
 ) -> GoalTemplateRead:
-    """A set of goals to give many members at once."""
-    return GoalTemplateRead.model_validate(
-        await targets.create_template(session, principal=principal, body=body)
-    )
+    """A set of goals to give many members at once; each target at most at its KPI's scale."""
+    template = await targets.create_template(session, principal=principal, body=body)
+    return await targets.template_read(session, template)
 
 
 @router.post(
@@ -176,16 +186,27 @@ async def apply_template(
     return await targets.to_reads(session, created)
 
 
-@router.get("/risk-alerts", tags=["risk"], response_model=list[RiskAlert])
+@router.get("/risk-alerts", tags=["risk"], response_model=Page[RiskAlert])
 async def risk_alerts(
     session: SessionDep,
     scope: ScopeDep,
     settings: SettingsDep,
     today: TodayDep,
+    page: AlertsPage,
     period: Annotated[str | None, period_query()] = None,
-) -> list[RiskAlert]:
-    """Goals at risk or off track, each with a suggested correction."""
-    return await risk.alerts(session, scope=scope, period=period, today=today, settings=settings)
+) -> Page[RiskAlert]:
+    """Goals at risk or off track, each with a suggested correction, a page at a time."""
+    found = await risk.alerts(session, scope=scope, period=period, today=today, settings=settings)
+    items, next_cursor = page.page_of(
+        found,
+        {
+            "period": lambda a: a.period,
+            "status": lambda a: a.status.value,
+            "gap": lambda a: a.gap,
+            "title": lambda a: a.title,
+        },
+    )
+    return Page[RiskAlert](items=items, next_cursor=next_cursor)
 
 
 @router.post(
@@ -210,12 +231,12 @@ async def record_correction(
     )
 
 
-@router.get("/goals/{goal_id}/corrections", tags=["risk"], response_model=list[RiskCorrectionRead])
+@router.get("/goals/{goal_id}/corrections", tags=["risk"], response_model=Page[RiskCorrectionRead])
 async def list_corrections(
-    goal_id: str, session: SessionDep, scope: ScopeDep
-) -> list[RiskCorrectionRead]:
-    """The corrections recorded on a goal."""
-    return [
-        RiskCorrectionRead.model_validate(c)
-        for c in await risk.corrections(session, scope=scope, goal_id=goal_id)
-    ]
+    goal_id: str, session: SessionDep, scope: ScopeDep, page: CorrectionsPage
+) -> Page[RiskCorrectionRead]:
+    """The corrections recorded on a goal, a page at a time."""
+    found, next_cursor = await risk.corrections(session, scope=scope, goal_id=goal_id, page=page)
+    return Page[RiskCorrectionRead](
+        items=[RiskCorrectionRead.model_validate(c) for c in found], next_cursor=next_cursor
+    )

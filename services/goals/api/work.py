@@ -4,15 +4,32 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Depends, Header, Response
 
 from goals.api.deps import ScopeDep, TodayDep
-from goals.schemas import CheckInCreate, CheckInRead, TaskCreate, TaskRead, TaskUpdate, WeeklyReport
+from goals.schemas.work import (
+    CheckInCreate,
+    CheckInRead,
+    TaskCreate,
+    TaskRead,
+    TaskStatus,
+    TaskUpdate,
+    WeeklyReport,
+)
 from goals.service import work
-from shared.api import IsoDate, etag_of
+from shared.api import IsoDate, Page, etag_of
 from shared.db import SessionDep
+from shared.paging import PageQuery, page_query
 
 router = APIRouter()
+
+CheckInsPage = Annotated[
+    PageQuery, Depends(page_query(sortable=["month", "created_at"], default="month"))
+]
+TasksPage = Annotated[
+    PageQuery,
+    Depends(page_query(sortable=["due_on", "title", "status", "created_at"], default="due_on")),
+]
 
 
 @router.post(
@@ -27,13 +44,15 @@ async def add_check_in(
     )
 
 
-@router.get("/goals/{goal_id}/check-ins", tags=["check-ins"], response_model=list[CheckInRead])
-async def list_check_ins(goal_id: str, session: SessionDep, scope: ScopeDep) -> list[CheckInRead]:
-    """A goal's check-ins, month by month."""
-    return [
-        CheckInRead.model_validate(c)
-        for c in await work.check_ins(session, scope=scope, goal_id=goal_id)
-    ]
+@router.get("/goals/{goal_id}/check-ins", tags=["check-ins"], response_model=Page[CheckInRead])
+async def list_check_ins(
+    goal_id: str, session: SessionDep, scope: ScopeDep, page: CheckInsPage
+) -> Page[CheckInRead]:
+    """A goal's check-ins, month by month, a page at a time."""
+    found, next_cursor = await work.check_ins(session, scope=scope, goal_id=goal_id, page=page)
+    return Page[CheckInRead](
+        items=[CheckInRead.model_validate(c) for c in found], next_cursor=next_cursor
+    )
 
 
 @router.post("/tasks", status_code=201, tags=["tasks"], response_model=TaskRead)
@@ -74,12 +93,24 @@ async def update_task(
     return work.task_read(task)
 
 
-@router.get("/members/{member_id}/tasks", tags=["tasks"], response_model=list[TaskRead])
-async def list_tasks(member_id: str, session: SessionDep, scope: ScopeDep) -> list[TaskRead]:
-    """A member's tasks by due date."""
-    return [
-        work.task_read(t) for t in await work.tasks_of(session, scope=scope, owner_id=member_id)
-    ]
+@router.get("/members/{member_id}/tasks", tags=["tasks"], response_model=Page[TaskRead])
+async def list_tasks(
+    member_id: str,
+    session: SessionDep,
+    scope: ScopeDep,
+    page: TasksPage,
+    status: TaskStatus | None = None,
+) -> Page[TaskRead]:
+    """A member's tasks by due date (unless sorted otherwise), optionally of one status, a
+    page at a time."""
+    found, next_cursor = await work.tasks_of(
+        session,
+        scope=scope,
+        owner_id=member_id,
+        status=status.value if status else None,
+        page=page,
+    )
+    return Page[TaskRead](items=[work.task_read(t) for t in found], next_cursor=next_cursor)
 
 
 @router.get("/members/{member_id}/weekly-report", tags=["tasks"], response_model=WeeklyReport)

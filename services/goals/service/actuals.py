@@ -18,10 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals import repository
 from goals.models import KpiDefinition, Measurement
-from goals.schemas import CorrectionCreate, ImportReport, MeasurementCreate, RowError
+from goals.schemas.actuals import CorrectionCreate, ImportReport, MeasurementCreate, RowError
 from goals.service import figures
 from goals.service.access import Scope, require_owner
+from goals.service.kpis import check_scale, scale_problem
 from shared.errors import NotFound, PayloadTooLarge, Unprocessable
+from shared.paging import PageQuery
 from shared.periods import Period
 
 BATCH = 10_000
@@ -95,6 +97,8 @@ class _Ingest:
             problems.append(f"kpi: no KPI with code {item.kpi!r}")
         elif kpi.formula:
             problems.append(f"kpi: {item.kpi} is computed by its formula, not measured")
+        elif (too_fine := scale_problem(kpi, item.value)) is not None:
+            problems.append(f"value: {too_fine}")
         owner_problem = await self._owner_problem(
             figures.figure_owner_type(item.owner_type), item.owner_id
         )
@@ -167,6 +171,12 @@ class _Ingest:
         )
 
 
+def _loc_of(message: str) -> list[str]:
+    """Where in the body a row's problem is: ``value: ...`` is about the value."""
+    field = message.split(":", 1)[0]
+    return ["body", field] if field in MeasurementCreate.model_fields else ["body"]
+
+
 async def record(
     session: AsyncSession, *, scope: Scope, body: MeasurementCreate, today: date
 ) -> tuple[Measurement, bool]:
@@ -178,7 +188,7 @@ async def record(
         raise Unprocessable(
             "the measurement was refused",
             errors=[
-                {"loc": ["body"], "msg": message, "type": "value_error"}
+                {"loc": _loc_of(message), "msg": message, "type": "value_error"}
                 for error in ingest.errors
                 for message in error.errors
             ],
@@ -325,6 +335,9 @@ async def correct(
     await require_owner(
         session, scope, owner_type=original.owner_type, owner_id=original.owner_id, write=True
     )
+    kpi = await repository.get_kpi(session, kpi_id=original.kpi_id)
+    assert kpi is not None
+    check_scale(kpi, body.value, "value")
     repeated = (await repository.measurements_by_keys(session, keys=[body.idempotency_key])).get(
         body.idempotency_key
     )
@@ -368,8 +381,9 @@ async def list_actuals(
     owner_id: str,
     kpi: str | None,
     period: Period,
-    limit: int,
-) -> list[Measurement]:
+    page: PageQuery,
+) -> tuple[list[Measurement], str | None]:
+    """One page of an owner's measurements in a period."""
     await require_owner(
         session, scope, owner_type=owner_type, owner_id=owner_id, write=False, hide=False
     )
@@ -386,5 +400,5 @@ async def list_actuals(
         kpi_id=kpi_id,
         start=period.start,
         end=period.end,
-        limit=limit,
+        page=page,
     )

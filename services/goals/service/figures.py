@@ -19,7 +19,7 @@ from goals.events import KPIUpdated, outbox
 from goals.models import KpiDefinition
 from goals.service import formula
 from goals.service.access import ancestors, descendants
-from goals.service.kpis import dependents, inputs_closure
+from goals.service.kpis import at_scale, dependents, inputs_closure
 from shared.locks import lock_keys
 from shared.periods import Period
 
@@ -291,8 +291,8 @@ async def refresh(
                 kpi=r.kpi.code,
                 direction=r.kpi.direction,
                 period=r.key[3],
-                actual=r.actual,
-                target=r.target,
+                actual=at_scale(r.kpi, r.actual),
+                target=at_scale(r.kpi, r.target),
                 attainment=r.attainment,
                 measurements=r.measurements,
                 restated=Period.parse(r.key[3]).end < today,

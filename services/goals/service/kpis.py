@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals import repository
 from goals.models import KpiDefinition
-from goals.schemas import KpiCreate
+from goals.schemas.kpis import KpiCreate
 from goals.service import formula
 from goals.service.access import require_admin
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound, invalid
+from shared.paging import PageQuery
 
 
 async def create_kpi(
@@ -50,9 +52,37 @@ async def create_kpi(
             formula=body.formula,
             inputs=inputs,
             description=body.description,
+            scale=body.scale,
         ),
     )
     return kpi
+
+
+def places_of(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def scale_problem(kpi: KpiDefinition, value: Decimal | None) -> str | None:
+    """Why ``value`` cannot be a value of ``kpi`` (more places than its scale), or None."""
+    if value is None or places_of(value) <= kpi.scale:
+        return None
+    return f"{kpi.code} values have at most {kpi.scale} decimal places"
+
+
+def check_scale(kpi: KpiDefinition, value: Decimal | None, field: str) -> None:
+    """A 422 naming ``field`` when ``value`` has more places than the KPI's scale."""
+    problem = scale_problem(kpi, value)
+    if problem is not None:
+        raise invalid(field, problem)
+
+
+def at_scale(kpi: KpiDefinition | None, value: Decimal | None) -> Decimal | None:
+    """``value`` as the API writes it: quantized to the KPI's scale (6 places without one)."""
+    if value is None:
+        return None
+    places = kpi.scale if kpi is not None else 6
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 async def get_kpi(session: AsyncSession, *, kpi_id_or_code: str) -> KpiDefinition:
@@ -64,8 +94,11 @@ async def get_kpi(session: AsyncSession, *, kpi_id_or_code: str) -> KpiDefinitio
     return kpi
 
 
-async def list_kpis(session: AsyncSession) -> list[KpiDefinition]:
-    return await repository.all_kpis(session)
+async def list_kpis(
+    session: AsyncSession, *, page: PageQuery
+) -> tuple[list[KpiDefinition], str | None]:
+    """One page of the KPI definitions."""
+    return await repository.list_kpis(session, page=page)
 
 
 def dependents(kpis: list[KpiDefinition], kpi_ids: set[str]) -> set[str]:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from goals import repository
 from goals.events import MemberChanged, OrgUnitChanged, outbox
 from goals.models import Member, Mentorship, OrgUnit, SquadMembership
-from goals.schemas import (
+from goals.schemas.org import (
     MemberCreate,
     MemberUpdate,
     MentorshipCreate,
@@ -22,13 +22,12 @@ from goals.schemas import (
 from goals.service.access import Scope, ancestors, descendants, require_admin, scope_of
 from shared.api import (
     check_if_match,
-    created_cursor_position,
-    created_page,
     decode_cursor,
     encode_cursor,
 )
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound, invalid
+from shared.paging import PageQuery
 from shared.periods import LAST_DAY, SUPPORTED_RANGE
 
 
@@ -82,13 +81,10 @@ async def get_org_unit(session: AsyncSession, *, unit_id: str) -> OrgUnit:
 
 
 async def list_org_units(
-    session: AsyncSession, *, parent_id: str | None, cursor: str | None, limit: int
+    session: AsyncSession, *, parent_id: str | None, kind: str | None, page: PageQuery
 ) -> tuple[list[OrgUnit], str | None]:
-    after = created_cursor_position(cursor)
-    units = await repository.list_org_units(
-        session, parent_id=parent_id, after=after, limit=limit + 1
-    )
-    return created_page(units, limit)
+    """One page of the org units, optionally the children of one parent or of one kind."""
+    return await repository.list_org_units(session, parent_id=parent_id, kind=kind, page=page)
 
 
 async def _publish_member(session: AsyncSession, member: Member) -> None:
@@ -291,7 +287,8 @@ async def create_mentorship(
 
 
 async def mentorships_of(
-    session: AsyncSession, *, scope: Scope, member_id: str
-) -> list[Mentorship]:
+    session: AsyncSession, *, scope: Scope, member_id: str, page: PageQuery
+) -> tuple[list[Mentorship], str | None]:
+    """One page of a member's mentorships, as mentor or as mentee."""
     await get_member(session, scope=scope, member_id=member_id)
-    return await repository.list_mentorships(session, member_id=member_id)
+    return await repository.list_mentorships(session, member_id=member_id, page=page)

@@ -11,11 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals import repository
 from goals.models import Goal, RiskCorrection
-from goals.schemas import RiskAlert, RiskCorrectionCreate, RiskStatus
+from goals.schemas.risk import RiskAlert, RiskCorrectionCreate, RiskStatus
 from goals.service import figures
 from goals.service.access import Scope, require_owner
-from goals.service.targets import get_goal, list_goals
+from goals.service.targets import get_goal, visible_owners
 from goals.settings import Settings
+from shared.paging import PageQuery
 from shared.periods import Period
 
 TWO_PLACES = Decimal("0.01")
@@ -99,16 +100,11 @@ async def alerts(
     session: AsyncSession, *, scope: Scope, period: str | None, today: date, settings: Settings
 ) -> list[RiskAlert]:
     """Goals the caller may see that are at risk or off track now."""
-    goals, _cursor = await list_goals(
+    goals = await repository.goals_of(
         session,
-        scope=scope,
         owner_type=None,
-        owner_id=None,
+        owner_ids=await visible_owners(session, scope=scope, owner_type=None, owner_id=None),
         period=period,
-        kind=None,
-        parent_id=None,
-        cursor=None,
-        limit=5000,
     )
     live = [g for g in goals if g.period_start <= today <= g.period_end or period is not None]
     measured = [g for g in live if g.kpi_id is not None and g.target_value is not None]
@@ -180,6 +176,9 @@ async def record_correction(
     return correction
 
 
-async def corrections(session: AsyncSession, *, scope: Scope, goal_id: str) -> list[RiskCorrection]:
+async def corrections(
+    session: AsyncSession, *, scope: Scope, goal_id: str, page: PageQuery
+) -> tuple[list[RiskCorrection], str | None]:
+    """One page of the corrections recorded on a goal."""
     await get_goal(session, scope=scope, goal_id=goal_id)
-    return await repository.corrections_of(session, goal_id=goal_id)
+    return await repository.corrections_of(session, goal_id=goal_id, page=page)

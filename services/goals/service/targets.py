@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from goals import repository
 from goals.events import TargetAdjusted, outbox
 from goals.models import Goal, GoalTemplate, KpiDefinition, TargetAdjustment
-from goals.schemas import (
+from goals.schemas.common import OwnerType
+from goals.schemas.targets import (
     CascadeChild,
     CascadeRequest,
     ChildProgress,
@@ -19,25 +20,23 @@ from goals.schemas import (
     GoalProgress,
     GoalRead,
     GoalTemplateCreate,
+    GoalTemplateRead,
     GoalUpdate,
-    OwnerType,
     SmartFinding,
     SmartReport,
+    TargetAdjustmentRead,
     TemplateApply,
+    TemplateItemRead,
 )
 from goals.service import figures
 from goals.service.access import Scope, not_own_target, require_owner
+from goals.service.kpis import at_scale, check_scale
 from goals.settings import Settings
-from shared.api import (
-    check_if_match,
-    created_cursor_position,
-    created_page,
-)
+from shared.api import check_if_match
 from shared.auth import Principal, Role
 from shared.errors import Conflict, NotFound, Unprocessable, invalid
+from shared.paging import PageQuery
 from shared.periods import FIRST_YEAR, Grain, Period
-
-CENT = Decimal("0.01")
 
 
 async def _kpi(session: AsyncSession, code: str | None) -> KpiDefinition | None:
@@ -178,6 +177,8 @@ async def create_goal(
             ],
         )
     kpi = await _kpi(session, body.kpi)
+    if kpi is not None:
+        check_scale(kpi, body.target_value, "target_value")
     if (
         body.parent_id is not None
         and await repository.get_goal(session, goal_id=body.parent_id) is None
@@ -266,10 +267,27 @@ async def list_goals(
     period: str | None,
     kind: str | None,
     parent_id: str | None,
-    cursor: str | None,
-    limit: int,
+    page: PageQuery,
 ) -> tuple[list[Goal], str | None]:
     """Goals the caller may see; asking for one owner's goals needs access to that owner."""
+    return await repository.list_goals(
+        session,
+        owner_type=owner_type,
+        owner_ids=await visible_owners(
+            session, scope=scope, owner_type=owner_type, owner_id=owner_id
+        ),
+        period=period,
+        kind=kind,
+        parent_id=parent_id,
+        page=page,
+    )
+
+
+async def visible_owners(
+    session: AsyncSession, *, scope: Scope, owner_type: str | None, owner_id: str | None
+) -> set[str] | None:
+    """The owners whose goals the caller lists (None: every owner); one named owner needs
+    access to it."""
     owner_ids: set[str] | None = None
     if owner_id is not None:
         await require_owner(
@@ -286,18 +304,7 @@ async def list_goals(
         if scope.managed_units:
             managed = await repository.members_in_units(session, unit_ids=scope.managed_units)
             owner_ids |= set(managed)
-    after = created_cursor_position(cursor)
-    goals = await repository.list_goals(
-        session,
-        owner_type=owner_type,
-        owner_ids=owner_ids,
-        period=period,
-        kind=kind,
-        parent_id=parent_id,
-        after=after,
-        limit=limit + 1,
-    )
-    return created_page(goals, limit)
+    return owner_ids
 
 
 async def update_goal(
@@ -326,6 +333,9 @@ async def update_goal(
     changes = body.model_dump(exclude_unset=True, exclude={"reason", "restate"})
     new_target = changes.pop("target_value", None)
     target_changes = new_target is not None and new_target != goal.target_value
+    kpi = await repository.get_kpi(session, kpi_id=goal.kpi_id) if goal.kpi_id else None
+    if kpi is not None:
+        check_scale(kpi, new_target, "target_value")
     if target_changes:
         if goal.kpi_id is not None:
             not_own_target(scope, goal.owner_type, goal.owner_id, action="adjust-kpi-target")
@@ -349,7 +359,6 @@ async def update_goal(
                 adjusted_by=scope.principal.member_id,
             ),
         )
-        kpi = await repository.get_kpi(session, kpi_id=goal.kpi_id) if goal.kpi_id else None
         await outbox.publish(
             session,
             TargetAdjusted(
@@ -358,8 +367,8 @@ async def update_goal(
                 owner_id=goal.owner_id,
                 kpi=kpi.code if kpi else None,
                 period=goal.period,
-                old_value=goal.target_value,
-                new_value=new_target,
+                old_value=at_scale(kpi, goal.target_value),
+                new_value=at_scale(kpi, new_target),
                 reason=adjustment.reason,
                 adjusted_by=adjustment.adjusted_by,
                 restated=adjustment.restated,
@@ -376,10 +385,12 @@ async def update_goal(
     return goal
 
 
-def split(total: Decimal, shares: list[Decimal]) -> list[Decimal]:
-    """``total`` split in proportion to ``shares``, to the cent, adding up exactly."""
+def split(total: Decimal, shares: list[Decimal], places: int = 2) -> list[Decimal]:
+    """``total`` split in proportion to ``shares`` at ``places`` decimal places (the KPI's
+    scale), adding up exactly."""
     whole = sum(shares)
-    parts = [(total * share / whole).quantize(CENT, rounding=ROUND_HALF_UP) for share in shares]
+    step = Decimal(1).scaleb(-places)
+    parts = [(total * share / whole).quantize(step, rounding=ROUND_HALF_UP) for share in shares]
     parts[-1] += total - sum(parts)  # the rounding remainder goes to the last child
     return parts
 
@@ -453,7 +464,11 @@ async def cascade(
     else:
         shares = [Decimal(1)] * len(children)
     splits = kpi.aggregation == "sum"
-    values = split(parent.target_value, shares) if splits else [parent.target_value] * len(children)
+    values = (
+        split(parent.target_value, shares, kpi.scale)
+        if splits
+        else [at_scale(kpi, parent.target_value) or Decimal(0)] * len(children)
+    )
     created = []
     for child, value, share in zip(children, values, shares, strict=True):
         period = child.period or parent_period
@@ -543,13 +558,14 @@ async def progress(session: AsyncSession, *, scope: Scope, goal_id: str) -> Goal
             f"{weights.normalize()} = {rolled_up}"
         )
     attainment = figures.attainment_of(own.kpi, own.actual, goal.target_value) if own else None
+    kpi = own.kpi if own else None
     return GoalProgress(
         goal_id=goal.id,
-        kpi=own.kpi.code if own else None,
-        direction=own.kpi.direction if own else None,
+        kpi=kpi.code if kpi else None,
+        direction=kpi.direction if kpi else None,
         period=goal.period,
-        target=goal.target_value,
-        actual=own.actual if own else None,
+        target=at_scale(kpi, goal.target_value),
+        actual=at_scale(kpi, own.actual) if own else None,
         attainment=attainment,
         measurements=own.measurements if own else 0,
         rolled_up_progress=rolled_up,
@@ -559,10 +575,27 @@ async def progress(session: AsyncSession, *, scope: Scope, goal_id: str) -> Goal
 
 
 async def adjustments(
-    session: AsyncSession, *, scope: Scope, goal_id: str
-) -> list[TargetAdjustment]:
-    await get_goal(session, scope=scope, goal_id=goal_id)
-    return await repository.adjustments_of(session, goal_id=goal_id)
+    session: AsyncSession, *, scope: Scope, goal_id: str, page: PageQuery
+) -> tuple[list[TargetAdjustmentRead], str | None]:
+    """One page of a goal's target changes, values at its KPI's scale."""
+    goal = await get_goal(session, scope=scope, goal_id=goal_id)
+    kpi = await repository.get_kpi(session, kpi_id=goal.kpi_id) if goal.kpi_id else None
+    rows, next_cursor = await repository.adjustments_of(session, goal_id=goal_id, page=page)
+    return [
+        TargetAdjustmentRead.model_validate(
+            {
+                "id": a.id,
+                "goal_id": a.goal_id,
+                "old_value": at_scale(kpi, a.old_value),
+                "new_value": at_scale(kpi, a.new_value),
+                "reason": a.reason,
+                "restated": a.restated,
+                "adjusted_by": a.adjusted_by,
+                "adjusted_at": a.adjusted_at,
+            }
+        )
+        for a in rows
+    ], next_cursor
 
 
 async def create_template(
@@ -572,7 +605,9 @@ async def create_template(
     for index, item in enumerate(body.items):
         if item.kind != "objective" and (item.kpi is None or item.target_value is None):
             raise invalid(f"items.{index}", "a measurable item needs a KPI and a target")
-        await _kpi(session, item.kpi)
+        kpi = await _kpi(session, item.kpi)
+        if kpi is not None:
+            check_scale(kpi, item.target_value, f"items.{index}.target_value")
     template: GoalTemplate = await repository.add(
         session,
         row=GoalTemplate(
@@ -623,14 +658,24 @@ async def apply_template(
 
 
 async def to_reads(session: AsyncSession, goals: list[Goal]) -> list[GoalRead]:
-    """Goals as the API shows them, with their KPI's code."""
-    codes = {k.id: k.code for k in await repository.all_kpis(session)}
-    return [
-        GoalRead.model_validate(
-            {
-                **{c: getattr(g, c) for c in GoalRead.model_fields if c not in ("kpi",)},
-                "kpi": codes.get(g.kpi_id or ""),
-            }
-        )
-        for g in goals
-    ]
+    """Goals as the API shows them, with their KPI's code and the target at its scale."""
+    kpis = {k.id: k for k in await repository.all_kpis(session)}
+    reads = []
+    for goal in goals:
+        kpi = kpis.get(goal.kpi_id or "")
+        fields = {c: getattr(goal, c) for c in GoalRead.model_fields if c != "kpi"}
+        fields["kpi"] = kpi.code if kpi else None
+        fields["target_value"] = at_scale(kpi, goal.target_value)
+        reads.append(GoalRead.model_validate(fields))
+    return reads
+
+
+async def template_read(session: AsyncSession, template: GoalTemplate) -> GoalTemplateRead:
+    """A template as the API shows it, each target at its KPI's scale."""
+    kpis = {k.code: k for k in await repository.all_kpis(session)}
+    items = []
+    for stored in template.items:
+        item = TemplateItemRead.model_validate(stored)
+        item.target_value = at_scale(kpis.get(item.kpi or ""), item.target_value)
+        items.append(item)
+    return GoalTemplateRead(id=template.id, name=template.name, items=items)

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals import repository
 from goals.models import CheckIn, Task
-from goals.schemas import (
+from goals.schemas.work import (
     CheckInCreate,
     CheckInRead,
     Quadrant,
@@ -22,6 +22,7 @@ from goals.service.access import Scope, require_owner
 from goals.service.targets import get_goal
 from shared.api import check_if_match
 from shared.errors import Conflict, NotFound, Unprocessable
+from shared.paging import PageQuery
 from shared.periods import LAST_DAY, SUPPORTED_RANGE
 
 
@@ -73,9 +74,12 @@ async def add_check_in(
     return check_in
 
 
-async def check_ins(session: AsyncSession, *, scope: Scope, goal_id: str) -> list[CheckIn]:
+async def check_ins(
+    session: AsyncSession, *, scope: Scope, goal_id: str, page: PageQuery
+) -> tuple[list[CheckIn], str | None]:
+    """One page of a goal's check-ins."""
     await get_goal(session, scope=scope, goal_id=goal_id)
-    return await repository.check_ins_of(session, goal_ids=[goal_id])
+    return await repository.page_of_check_ins(session, goal_id=goal_id, page=page)
 
 
 async def create_task(session: AsyncSession, *, scope: Scope, body: TaskCreate) -> Task:
@@ -133,11 +137,14 @@ async def update_task(
     return task
 
 
-async def tasks_of(session: AsyncSession, *, scope: Scope, owner_id: str) -> list[Task]:
+async def tasks_of(
+    session: AsyncSession, *, scope: Scope, owner_id: str, status: str | None, page: PageQuery
+) -> tuple[list[Task], str | None]:
+    """One page of a member's tasks, optionally of one status."""
     await require_owner(
         session, scope, owner_type="member", owner_id=owner_id, write=False, hide=False
     )
-    return await repository.tasks_of(session, owner_id=owner_id)
+    return await repository.page_of_tasks(session, owner_id=owner_id, status=status, page=page)
 
 
 async def weekly_report(
@@ -166,15 +173,8 @@ async def weekly_report(
     upcoming = [
         t for t in open_tasks if t not in at_risk and t.due_on <= week_end + timedelta(days=7)
     ]
-    goals = await repository.list_goals(
-        session,
-        owner_type="member",
-        owner_ids=[member_id],
-        period=None,
-        kind=None,
-        parent_id=None,
-        after=None,
-        limit=1000,
+    goals = await repository.goals_of(
+        session, owner_type="member", owner_ids=[member_id], period=None
     )
     months = {f"{week_start:%Y-%m}", f"{week_end:%Y-%m}"}
     check_ins = (
