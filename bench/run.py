@@ -348,8 +348,8 @@ async def bench_pipeline(infra: Infra, seconds: float, rates: list[int]) -> list
             plan = {
                 "name": "March",
                 "period": "2026-03",
-                "base_pay": "1000",
-                "target_bonus": "1000",
+                "base_pay": {"amount": "1000", "currency": "CNY"},
+                "target_bonus": {"amount": "1000", "currency": "CNY"},
                 "bonus_kpis": [{"kpi": "revenue", "weight": "1"}],
             }
             port = running["incentives"][0]
@@ -509,9 +509,9 @@ async def bench_close(infra: Infra, members_count: int) -> Result:
             plan = {
                 "name": "Everyone Q1",
                 "period": "2026-Q1",
-                "base_pay": "30000",
-                "performance_pay": "9000",
-                "target_bonus": "20000",
+                "base_pay": {"amount": "30000", "currency": "CNY"},
+                "performance_pay": {"amount": "9000", "currency": "CNY"},
+                "target_bonus": {"amount": "20000", "currency": "CNY"},
                 "bonus_kpis": [{"kpi": "revenue", "weight": "1"}],
             }
             response = await client.post(f"{incentives}/incentives/plans", json=plan, headers=AUTH)

@@ -208,12 +208,15 @@ class Story:
                 "name": "Sales reps Q1",
                 "period": QUARTER,
                 "population": {"unit_id": self.ids["sales"]},
-                "base_pay": "30000",
-                "performance_pay": "9000",
-                "target_bonus": "20000",
+                "base_pay": {"amount": "30000", "currency": "CNY"},
+                "performance_pay": {"amount": "9000", "currency": "CNY"},
+                "target_bonus": {"amount": "20000", "currency": "CNY"},
                 "bonus_kpis": [{"kpi": "revenue", "weight": "1"}],
                 "commission": {
-                    "tiers": [{"from": "0", "rate": "0.02"}, {"from": "100000", "rate": "0.03"}]
+                    "tiers": [
+                        {"from": {"amount": "0", "currency": "CNY"}, "rate": "0.02"},
+                        {"from": {"amount": "100000", "currency": "CNY"}, "rate": "0.03"},
+                    ]
                 },
             },
             headers=self.finance,
@@ -227,7 +230,7 @@ class Story:
                 "name": "Sales lead Q1",
                 "period": QUARTER,
                 "population": {"member_ids": [self.member("lead")]},
-                "base_pay": "45000",
+                "base_pay": {"amount": "45000", "currency": "CNY"},
             },
             headers=self.finance,
         )
@@ -305,8 +308,7 @@ class Story:
             {
                 "id": f"{self.prefix}deal-1",
                 "member_id": self.member("s1"),
-                "amount": "150000",
-                "currency": "CNY",
+                "amount": {"amount": "150000", "currency": "CNY"},
                 "closed_on": "2026-02-20",
             },
             headers=self.finance,
@@ -316,7 +318,7 @@ class Story:
         found = await self.call(
             "GET", f"/incentives/members/{self.member(rep)}/projection", headers=self.rep(rep)
         )
-        return next((p for p in found if p["period"] == QUARTER), None)
+        return next((p for p in found["items"] if p["period"] == QUARTER), None)
 
     async def score(self, rep: str, month: str) -> Any:
         response = await self.client.get(
@@ -420,9 +422,11 @@ class Story:
         await self.call("POST", advance, {"to": "self_assessment"}, headers=self.hr)
         reviews = {
             r["member_id"]: r["id"]
-            for r in await self.call(
-                "GET", f"/performance/review-cycles/{cycle['id']}/reviews", headers=self.hr
-            )
+            for r in (
+                await self.call(
+                    "GET", f"/performance/review-cycles/{cycle['id']}/reviews", headers=self.hr
+                )
+            )["items"]
         }
 
         async def rate(rep: str, source: str, headers: dict[str, str]) -> None:
@@ -463,13 +467,18 @@ class Story:
         wanted = {self.member(r) for r in ("lead", "s1", "s2")}
 
         async def run_of_quarter() -> Any:
-            runs = await self.call("GET", "/incentives/payout-runs", headers=self.finance)
-            found = [r for r in runs if r["period"] == QUARTER]
+            runs = await self.call(
+                "GET", f"/incentives/payout-runs?period={QUARTER}", headers=self.finance
+            )
+            found = runs["items"]
             if not found:
                 return None
             lines = await self.call(
-                "GET", f"/incentives/payout-runs/{found[0]['id']}/lines", headers=self.finance
+                "GET",
+                f"/incentives/payout-runs/{found[0]['id']}/lines?limit=200",
+                headers=self.finance,
             )
+            lines = lines["items"]
             reviewed = {
                 line["member_id"]
                 for line in lines
@@ -504,8 +513,10 @@ async def tell(url: str, prefix: str) -> None:
     """The whole story against a running Spearhead, saying what happens."""
     async with httpx.AsyncClient(base_url=url, timeout=60) as client:
         story = Story(client, ServiceSettings(), prefix)
-        runs = await story.call("GET", "/incentives/payout-runs", headers=story.finance)
-        if any(r["period"] == QUARTER for r in runs):
+        runs = await story.call(
+            "GET", f"/incentives/payout-runs?period={QUARTER}", headers=story.finance
+        )
+        if runs["items"]:
             raise StoryError(
                 f"{QUARTER} already has a payout run here (a period is paid once); "
                 "load the story into a fresh instance (stop it and remove its .data folder)"
@@ -521,11 +532,13 @@ async def tell(url: str, prefix: str) -> None:
         await story.tickets()
         print("  tickets opened; one is answered, the other will breach its SLA in seconds")
         projection = await until(lambda: story.projection("s1"))
-        print(f"  {prefix}s1's projected Q1 pay: {projection['total']} {projection['currency']}")
+        total = projection["total"]
+        print(f"  {prefix}s1's projected Q1 pay: {total['amount']} {total['currency']}")
         await story.review()
         run = await story.payout_run()
         approved, _payroll = await story.approve_and_export(run)
-        print(f"  payout run {approved['id']} approved: {approved['totals']}")
+        totals = ", ".join(f"{t['amount']} {t['currency']}" for t in approved["totals"])
+        print(f"  payout run {approved['id']} approved: {totals}")
         stars = await story.stars("2026-03")
         print(f"  March's stars: {[s['name'] for s in stars['stars']]}")
         print(f"Done. Explore it at {url}/docs (a token: make token MEMBER={prefix}s1)")

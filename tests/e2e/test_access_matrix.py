@@ -118,7 +118,11 @@ ROUTES = [
         "POST",
         "/incentives/plans",
         _allowed("finance", "admin"),
-        body=lambda ids: {"name": "Q2", "period": "2026-Q2", "base_pay": "1"},
+        body=lambda ids: {
+            "name": "Q2",
+            "period": "2026-Q2",
+            "base_pay": {"amount": "1", "currency": "CNY"},
+        },
         hides=False,
     ),
     Route("incentives: the stars", "GET", "/incentives/stars", _allowed(*ROLES)),
@@ -254,12 +258,11 @@ def _nominee(ids: dict[str, str], role: str) -> dict[str, str]:
     return {"member_id": ids[by_role.get(role, "p1")]}
 
 
-def _deal(ids: dict[str, str], role: str) -> dict[str, str]:
+def _deal(ids: dict[str, str], role: str) -> dict[str, Any]:
     return {
         "id": f"matrix-deal-{role}",
         "member_id": ids["s1"],
-        "amount": "1000.00",
-        "currency": "CNY",
+        "amount": {"amount": "1000.00", "currency": "CNY"},
         "closed_on": "2026-03-20",
     }
 
@@ -272,7 +275,7 @@ DECISIONS = [
         body=lambda ids, role: {
             "name": f"Launch ({role})",
             "currency": "CNY",
-            "awards": [{"member_id": ids["s1"], "amount": "500.00"}],
+            "awards": [{"member_id": ids["s1"], "amount": {"amount": "500.00", "currency": "CNY"}}],
         },
     ),
     Decision(
@@ -282,8 +285,7 @@ DECISIONS = [
         body=lambda ids, role: {
             "member_id": ids["s1"],
             "period": "2026-Q1",
-            "amount": "10.00",
-            "currency": "CNY",
+            "amount": {"amount": "10.00", "currency": "CNY"},
             "reason": f"Correction by {role}",
         },
     ),
@@ -381,7 +383,9 @@ async def test_who_may_decide_what(cluster: Cluster) -> None:
                 reviews = await story.call(
                     "GET", f"/performance/review-cycles/{cycle['id']}/reviews", headers=story.hr
                 )
-                ids["review_s1"] = next(r["id"] for r in reviews if r["member_id"] == ids["s1"])
+                ids["review_s1"] = next(
+                    r["id"] for r in reviews["items"] if r["member_id"] == ids["s1"]
+                )
             for decision in (d for d in DECISIONS if d.phase == phase):
                 path = decision.path.format(**ids)
                 for role in ROLES:

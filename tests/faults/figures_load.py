@@ -114,8 +114,8 @@ async def organisation(client: httpx.AsyncClient, teams: int, per_team: int) -> 
                 "name": f"March {team[:6]}",
                 "period": "2026-03",
                 "population": {"unit_id": team},
-                "base_pay": "1000",
-                "target_bonus": "1000",
+                "base_pay": {"amount": "1000", "currency": "CNY"},
+                "target_bonus": {"amount": "1000", "currency": "CNY"},
                 "bonus_kpis": [
                     {"kpi": "revenue", "weight": "0.5"},
                     {"kpi": "leads", "weight": "0.5"},

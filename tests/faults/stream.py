@@ -56,8 +56,8 @@ async def team_of(client: httpx.AsyncClient, size: int) -> list[str]:
             "name": "March",
             "period": MONTH,
             "population": {"unit_id": team},
-            "base_pay": "1000",
-            "target_bonus": "1000",
+            "base_pay": {"amount": "1000", "currency": "CNY"},
+            "target_bonus": {"amount": "1000", "currency": "CNY"},
             "bonus_kpis": [{"kpi": "revenue", "weight": "1"}],
         },
     )

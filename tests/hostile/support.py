@@ -64,10 +64,14 @@ async def a_kpi(client: httpx.AsyncClient) -> str:
 
 async def stored_measurements(client: httpx.AsyncClient, member_id: str) -> int:
     """How many measurements of ``member_id`` in 2026 the API returns."""
-    response = await client.get(
-        "/goals/actuals",
-        params={"owner_id": member_id, "period": "2026", "limit": 5000},
-        headers=ADMIN,
-    )
-    assert response.status_code == 200, response.text
-    return len(response.json())
+    count, cursor = 0, None
+    while True:  # a page at a time, to the end
+        params = {"owner_id": member_id, "period": "2026", "limit": "200"}
+        response = await client.get(
+            "/goals/actuals", params=params | ({"cursor": cursor} if cursor else {}), headers=ADMIN
+        )
+        assert response.status_code == 200, response.text
+        count += len(response.json()["items"])
+        cursor = response.json()["next_cursor"]
+        if cursor is None:
+            return count

@@ -76,7 +76,7 @@ async def test_a_chinese_source_round_trips(
     listed = await gateway.get(
         "/goals/actuals", params={"owner_id": member, "period": "2026-03"}, headers=ADMIN
     )
-    assert [m["source"] for m in listed.json()] == ["微信小程序"]
+    assert [m["source"] for m in listed.json()["items"]] == ["微信小程序"]
 
 
 @pytest.mark.parametrize(

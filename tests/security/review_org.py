@@ -102,7 +102,7 @@ async def open_cycle(
         await advance(client, cycle, state)
         if state == "self_assessment":
             listed = await client.get(f"/performance/review-cycles/{cycle}/reviews", headers=HR_OPS)
-            reviews = {r["member_id"]: r["id"] for r in listed.json()}
+            reviews = {r["member_id"]: r["id"] for r in listed.json()["items"]}
         if state == to:
             break
     return str(cycle), reviews

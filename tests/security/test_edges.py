@@ -252,7 +252,7 @@ async def test_in_bulk_and_csv_a_row_out_of_range_is_its_own_error_and_good_rows
         f"/goals/actuals?owner_id={member}&kpi={code}&period=2026-03", headers=ADMIN
     )
     assert stored.status_code == 200, stored.text
-    values = sorted(str(m["date"]) for m in stored.json())
+    values = sorted(str(m["date"]) for m in stored.json()["items"])
     assert values == ["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04"]
 
 

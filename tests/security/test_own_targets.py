@@ -73,7 +73,7 @@ async def test_nobody_sets_or_changes_their_own_kpi_target(
     changed = await client.patch(
         f"/goals/goals/{goal}", json=lower, headers={**lead, "If-Match": etag}
     )
-    assert (changed.status_code, changed.json()["target_value"]) == (200, "10"), changed.text
+    assert (changed.status_code, changed.json()["target_value"]) == (200, "10.00"), changed.text
     # Cascading a target down to yourself is setting it too.
     own = await post_ok(client, "/goals/goals", _target("lead", code, "100"), headers=HR_OPS)
     cascade = await client.post(

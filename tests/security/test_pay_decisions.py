@@ -50,7 +50,9 @@ class Pay:
         return await self.client.post(f"/incentives{path}", json=body or {}, headers=headers)
 
     async def project(self, headers: dict[str, str], *members: str) -> httpx.Response:
-        awards = [{"member_id": m, "amount": "1000.00"} for m in members]
+        awards = [
+            {"member_id": m, "amount": {"amount": "1000.00", "currency": "CNY"}} for m in members
+        ]
         body = {"name": f"Launch for {', '.join(members)}", "currency": "CNY", "awards": awards}
         return await self.post("/projects", headers, body)
 
@@ -67,8 +69,7 @@ class Pay:
         body = {
             "member_id": member,
             "period": PERIOD,
-            "amount": "-120.50",
-            "currency": "CNY",
+            "amount": {"amount": "-120.50", "currency": "CNY"},
             "reason": "Credit note on a deal",
         }
         return await self.post("/adjustments", headers, body)
@@ -77,8 +78,7 @@ class Pay:
         body = {
             "id": deal_id,
             "member_id": member,
-            "amount": "5000.00",
-            "currency": "CNY",
+            "amount": {"amount": "5000.00", "currency": "CNY"},
             "closed_on": "2026-04-15",
         }
         return await self.post("/revenue", headers, body)
@@ -116,8 +116,8 @@ async def pay(system: System) -> Pay:
             "period": PERIOD,
             "currency": "CNY",
             "population": {"unit_id": org.units["company"]},
-            "base_pay": "10000",
-            "commission": {"tiers": [{"from": "0", "rate": "0.02"}]},
+            "base_pay": {"amount": "10000", "currency": "CNY"},
+            "commission": {"tiers": [{"from": {"amount": "0", "currency": "CNY"}, "rate": "0.02"}]},
         },
         headers=FIN_OPS,
     )
