@@ -164,7 +164,8 @@ async def test_collab_events_operations_and_scheduler_are_published(
     }
     for name, event_type in expected.items():
         assert messages[name]["x-event-type"] == event_type
-        assert "examples" in schemas[name]
+        assert "example" in schemas[name]
+        assert messages[name]["examples"][0]["payload"]["data"] == schemas[name]["example"]
     # What performance's collaboration indicator reads from them.
     assert {"ticket_id", "assignee_id", "resolved_at", "first_response_within_sla"} <= set(
         schemas["TicketResolvedV1"]["required"]
