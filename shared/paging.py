@@ -16,13 +16,19 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Query
 from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from shared.api import MAX_PAGE_SIZE, decode_cursor, encode_cursor
 from shared.errors import Unprocessable
 
 T = TypeVar("T")
+M = TypeVar("M")
 DEFAULT_PAGE_SIZE = 50
+
+Column = ColumnElement[Any] | QueryableAttribute[Any]
+"""What a page sorts by: a model's attribute (``Plan.created_at``) or any column expression."""
 
 Limit = Annotated[
     int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Items per page, at most {MAX_PAGE_SIZE}")
@@ -57,18 +63,24 @@ class PageQuery:
         return encode_cursor(self.sort_text, self.offset + self.limit)
 
     def apply(
-        self,
-        statement: Select[Any],
-        columns: Mapping[str, ColumnElement[Any]],
-        tiebreak: ColumnElement[Any],
+        self, statement: Select[Any], columns: Mapping[str, Column], *tiebreak: Column
     ) -> Select[Any]:
-        """``statement`` ordered by the sort (``tiebreak``, usually the id, last), one page of it
-        plus one row to tell whether another page follows."""
-        order = [
-            columns[name].desc() if descending else columns[name].asc()
-            for name, descending in self.sort
-        ]
-        return statement.order_by(*order, tiebreak).offset(self.offset).limit(self.limit + 1)
+        """``statement`` ordered by the sort (then ``tiebreak``, usually the id, so that the
+        order is total), one page of it plus one row to tell whether another page follows."""
+        order = [columns[n].desc() if desc else columns[n].asc() for n, desc in self.sort]
+        return statement.order_by(*order, *tiebreak).offset(self.offset).limit(self.limit + 1)
+
+    async def fetch(
+        self,
+        session: AsyncSession,
+        statement: Select[M],
+        columns: Mapping[str, Column],
+        *tiebreak: Column,
+    ) -> tuple[list[M], str | None]:
+        """One page of the rows ``statement`` selects, in this page's order, and the cursor to
+        the next: ``await page.fetch(session, select(Plan).where(...), PLAN_SORTS, Plan.id)``."""
+        rows = await session.scalars(self.apply(statement, columns, *tiebreak))
+        return self.page(rows.all())
 
     def page(self, rows: Sequence[T]) -> tuple[list[T], str | None]:
         """The page's items and the next cursor, from the rows ``apply`` fetched."""

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from sqlalchemy import Row, Select, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 
 from goals.models import (
     CheckIn,
@@ -31,16 +30,6 @@ from goals.models import (
 from shared.paging import PageQuery
 
 T = TypeVar("T")
-
-
-def _sortable(**columns: Any) -> dict[str, ColumnElement[Any]]:
-    """The columns a page may be sorted by, as ``PageQuery.apply`` takes them."""
-    return {name: _column(column) for name, column in columns.items()}
-
-
-def _column(column: Any) -> ColumnElement[Any]:
-    # ``PageQuery.apply`` is typed for Core columns; an ORM attribute is one at runtime.
-    return cast(ColumnElement[Any], column)
 
 
 # ----------------------------------------------------------------------------- organisation
@@ -64,12 +53,12 @@ async def list_org_units(
         query = query.where(OrgUnit.parent_id == parent_id)
     if kind is not None:
         query = query.where(OrgUnit.kind == kind)
-    query = page.apply(
+    return await page.fetch(
+        session,
         query,
-        _sortable(created_at=OrgUnit.created_at, name=OrgUnit.name, kind=OrgUnit.kind),
-        _column(OrgUnit.id),
+        {"created_at": OrgUnit.created_at, "name": OrgUnit.name, "kind": OrgUnit.kind},
+        OrgUnit.id,
     )
-    return page.page((await session.scalars(query)).all())
 
 
 async def unit_tree(session: AsyncSession) -> dict[str, str | None]:
@@ -145,14 +134,14 @@ async def get_squad_membership(
 async def list_mentorships(
     session: AsyncSession, *, member_id: str, page: PageQuery
 ) -> tuple[list[Mentorship], str | None]:
-    query = page.apply(
+    return await page.fetch(
+        session,
         select(Mentorship).where(
             (Mentorship.mentor_id == member_id) | (Mentorship.mentee_id == member_id)
         ),
-        _sortable(starts_on=Mentorship.starts_on, ends_on=Mentorship.ends_on),
-        _column(Mentorship.id),
+        {"starts_on": Mentorship.starts_on, "ends_on": Mentorship.ends_on},
+        Mentorship.id,
     )
-    return page.page((await session.scalars(query)).all())
 
 
 # ----------------------------------------------------------------------------- KPIs
@@ -173,14 +162,16 @@ async def all_kpis(session: AsyncSession) -> list[KpiDefinition]:
 async def list_kpis(
     session: AsyncSession, *, page: PageQuery
 ) -> tuple[list[KpiDefinition], str | None]:
-    query = page.apply(
+    return await page.fetch(
+        session,
         select(KpiDefinition),
-        _sortable(
-            code=KpiDefinition.code, name=KpiDefinition.name, created_at=KpiDefinition.created_at
-        ),
-        _column(KpiDefinition.id),
+        {
+            "code": KpiDefinition.code,
+            "name": KpiDefinition.name,
+            "created_at": KpiDefinition.created_at,
+        },
+        KpiDefinition.id,
     )
-    return page.page((await session.scalars(query)).all())
 
 
 # ----------------------------------------------------------------------------- goals
@@ -215,7 +206,8 @@ async def list_goals(
     page: PageQuery,
 ) -> tuple[list[Goal], str | None]:
     """One page of the goals that match every filter given."""
-    query = page.apply(
+    return await page.fetch(
+        session,
         _goals_where(
             owner_type=owner_type,
             owner_ids=owner_ids,
@@ -223,12 +215,14 @@ async def list_goals(
             kind=kind,
             parent_id=parent_id,
         ),
-        _sortable(
-            created_at=Goal.created_at, period=Goal.period_start, title=Goal.title, kind=Goal.kind
-        ),
-        _column(Goal.id),
+        {
+            "created_at": Goal.created_at,
+            "period": Goal.period_start,
+            "title": Goal.title,
+            "kind": Goal.kind,
+        },
+        Goal.id,
     )
-    return page.page((await session.scalars(query)).all())
 
 
 async def goals_of(
@@ -312,12 +306,12 @@ async def targets_for(
 async def adjustments_of(
     session: AsyncSession, *, goal_id: str, page: PageQuery
 ) -> tuple[list[TargetAdjustment], str | None]:
-    query = page.apply(
+    return await page.fetch(
+        session,
         select(TargetAdjustment).where(TargetAdjustment.goal_id == goal_id),
-        _sortable(adjusted_at=TargetAdjustment.adjusted_at),
-        _column(TargetAdjustment.id),
+        {"adjusted_at": TargetAdjustment.adjusted_at},
+        TargetAdjustment.id,
     )
-    return page.page((await session.scalars(query)).all())
 
 
 async def get_template(session: AsyncSession, *, template_id: str) -> GoalTemplate | None:
@@ -413,16 +407,16 @@ async def list_measurements(
     )
     if kpi_id is not None:
         query = query.where(Measurement.kpi_id == kpi_id)
-    query = page.apply(
+    return await page.fetch(
+        session,
         query,
-        _sortable(
-            date=Measurement.measured_on,
-            recorded_at=Measurement.recorded_at,
-            value=Measurement.value,
-        ),
-        _column(Measurement.id),
+        {
+            "date": Measurement.measured_on,
+            "recorded_at": Measurement.recorded_at,
+            "value": Measurement.value,
+        },
+        Measurement.id,
     )
-    return page.page((await session.scalars(query)).all())
 
 
 _MONTH = func.to_char(Measurement.measured_on, "YYYY-MM")
@@ -540,18 +534,18 @@ async def list_figures(
         query = query.where(KpiFigure.period == period)
     if kpi_id is not None:
         query = query.where(KpiFigure.kpi_id == kpi_id)
-    query = page.apply(
+    return await page.fetch(
+        session,
         query,
-        _sortable(
-            kpi=KpiDefinition.code,
-            period=KpiFigure.period,
-            attainment=KpiFigure.attainment,
-            updated_at=KpiFigure.updated_at,
-        ),
+        {
+            "kpi": KpiDefinition.code,
+            "period": KpiFigure.period,
+            "attainment": KpiFigure.attainment,
+            "updated_at": KpiFigure.updated_at,
+        },
         # For one owner a figure is its KPI and period.
         func.concat(KpiFigure.kpi_id, "|", KpiFigure.period),
     )
-    return page.page((await session.scalars(query)).all())
 
 
 async def best_recent_actual(
@@ -589,12 +583,12 @@ async def check_ins_of(
 async def page_of_check_ins(
     session: AsyncSession, *, goal_id: str, page: PageQuery
 ) -> tuple[list[CheckIn], str | None]:
-    query = page.apply(
+    return await page.fetch(
+        session,
         select(CheckIn).where(CheckIn.goal_id == goal_id),
-        _sortable(month=CheckIn.month, created_at=CheckIn.created_at),
-        _column(CheckIn.id),
+        {"month": CheckIn.month, "created_at": CheckIn.created_at},
+        CheckIn.id,
     )
-    return page.page((await session.scalars(query)).all())
 
 
 async def get_task(session: AsyncSession, *, task_id: str, for_update: bool = False) -> Task | None:
@@ -622,25 +616,28 @@ async def page_of_tasks(
     query = select(Task).where(Task.owner_id == owner_id)
     if status is not None:
         query = query.where(Task.status == status)
-    query = page.apply(
+    return await page.fetch(
+        session,
         query,
-        _sortable(
-            due_on=Task.due_on, title=Task.title, status=Task.status, created_at=Task.created_at
-        ),
-        _column(Task.id),
+        {
+            "due_on": Task.due_on,
+            "title": Task.title,
+            "status": Task.status,
+            "created_at": Task.created_at,
+        },
+        Task.id,
     )
-    return page.page((await session.scalars(query)).all())
 
 
 async def corrections_of(
     session: AsyncSession, *, goal_id: str, page: PageQuery
 ) -> tuple[list[RiskCorrection], str | None]:
-    query = page.apply(
+    return await page.fetch(
+        session,
         select(RiskCorrection).where(RiskCorrection.goal_id == goal_id),
-        _sortable(recorded_at=RiskCorrection.recorded_at),
-        _column(RiskCorrection.id),
+        {"recorded_at": RiskCorrection.recorded_at},
+        RiskCorrection.id,
     )
-    return page.page((await session.scalars(query)).all())
 
 
 # ----------------------------------------------------------------------------- data grants

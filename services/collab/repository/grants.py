@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 
 from collab.models import (
     DataGrant,
 )
 from collab.repository.rows import one
-from shared.paging import PageQuery
+from shared.paging import Column, PageQuery
 
 
 async def get_grant(
@@ -22,10 +20,10 @@ async def get_grant(
     return await one(session, DataGrant, DataGrant.id == grant_id, for_update)
 
 
-GRANT_COLUMNS: dict[str, ColumnElement[Any]] = {
-    "created_at": DataGrant.created_at.expression,
-    "valid_until": DataGrant.valid_until.expression,
-    "data_set": DataGrant.data_set.expression,
+GRANT_COLUMNS: dict[str, Column] = {
+    "created_at": DataGrant.created_at,
+    "valid_until": DataGrant.valid_until,
+    "data_set": DataGrant.data_set,
 }
 GRANT_SORTS = tuple(GRANT_COLUMNS)
 
@@ -40,5 +38,4 @@ async def list_grants(
         statement = statement.where(
             or_(DataGrant.grantor_unit_id.in_(units), DataGrant.grantee_unit_id.in_(units))
         )
-    rows = await session.scalars(page.apply(statement, GRANT_COLUMNS, DataGrant.id.expression))
-    return page.page(rows.all())
+    return await page.fetch(session, statement, GRANT_COLUMNS, DataGrant.id)

@@ -15,7 +15,7 @@ from collab.models import (
     Retrospective,
 )
 from collab.repository.rows import one
-from shared.paging import PageQuery
+from shared.paging import Column, PageQuery
 
 
 async def get_retro(
@@ -24,10 +24,10 @@ async def get_retro(
     return await one(session, Retrospective, Retrospective.id == retro_id, for_update)
 
 
-RETRO_COLUMNS: dict[str, ColumnElement[Any]] = {
-    "due_on": Retrospective.due_on.expression,
-    "ended_on": Retrospective.ended_on.expression,
-    "project": Retrospective.project.expression,
+RETRO_COLUMNS: dict[str, Column] = {
+    "due_on": Retrospective.due_on,
+    "ended_on": Retrospective.ended_on,
+    "project": Retrospective.project,
 }
 RETRO_SORTS = tuple(RETRO_COLUMNS)
 
@@ -41,8 +41,7 @@ async def overdue_retros(
     )
     if unit_ids is not None:
         statement = statement.where(Retrospective.unit_id.in_(list(unit_ids)))
-    rows = await session.scalars(page.apply(statement, RETRO_COLUMNS, Retrospective.id.expression))
-    return page.page(rows.all())
+    return await page.fetch(session, statement, RETRO_COLUMNS, Retrospective.id)
 
 
 async def get_article(session: AsyncSession, *, article_id: str) -> KnowledgeArticle | None:
@@ -71,10 +70,9 @@ async def search_articles(
     relevance: ColumnElement[Any] = (
         func.similarity(KnowledgeArticle.search_text, " ".join(terms)) if terms else literal(0)
     )
-    columns: dict[str, ColumnElement[Any]] = {
+    columns: dict[str, Column] = {
         "relevance": relevance,
-        "created_at": KnowledgeArticle.created_at.expression,
-        "title": KnowledgeArticle.title.expression,
+        "created_at": KnowledgeArticle.created_at,
+        "title": KnowledgeArticle.title,
     }
-    rows = await session.scalars(page.apply(statement, columns, KnowledgeArticle.id.expression))
-    return page.page(rows.all())
+    return await page.fetch(session, statement, columns, KnowledgeArticle.id)

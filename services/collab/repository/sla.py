@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 
 from collab.models import (
     SlaDeadline,
@@ -17,7 +16,7 @@ from collab.models import (
     Ticket,
     UnitCalendar,
 )
-from shared.paging import PageQuery
+from shared.paging import Column, PageQuery
 
 
 async def get_calendar(
@@ -55,10 +54,10 @@ async def active_policies(session: AsyncSession) -> list[SlaPolicy]:
     return list(rows.all())
 
 
-POLICY_COLUMNS: dict[str, ColumnElement[Any]] = {
-    "rank": SlaPolicy.rank.expression,
-    "name": SlaPolicy.name.expression,
-    "created_at": SlaPolicy.created_at.expression,
+POLICY_COLUMNS: dict[str, Column] = {
+    "rank": SlaPolicy.rank,
+    "name": SlaPolicy.name,
+    "created_at": SlaPolicy.created_at,
 }
 POLICY_SORTS = tuple(POLICY_COLUMNS)
 
@@ -68,8 +67,7 @@ async def policies_page(
 ) -> tuple[list[SlaPolicy], str | None]:
     """One page of the active policies."""
     statement = select(SlaPolicy).where(SlaPolicy.active)
-    rows = await session.scalars(page.apply(statement, POLICY_COLUMNS, SlaPolicy.id.expression))
-    return page.page(rows.all())
+    return await page.fetch(session, statement, POLICY_COLUMNS, SlaPolicy.id)
 
 
 async def get_policy(session: AsyncSession, *, policy_id: str) -> SlaPolicy | None:

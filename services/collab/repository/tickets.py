@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +16,7 @@ from collab.models import (
     TicketStep,
 )
 from collab.repository.rows import OPEN_STATUSES, one
-from shared.paging import PageQuery
+from shared.paging import Column, PageQuery
 
 
 async def get_ticket(
@@ -57,11 +56,11 @@ def ticket_visibility(
     )
 
 
-TICKET_COLUMNS: dict[str, ColumnElement[Any]] = {
-    "created_at": Ticket.created_at.expression,
-    "opened_at": Ticket.opened_at.expression,
-    "title": Ticket.title.expression,
-    "status": Ticket.status.expression,
+TICKET_COLUMNS: dict[str, Column] = {
+    "created_at": Ticket.created_at,
+    "opened_at": Ticket.opened_at,
+    "title": Ticket.title,
+    "status": Ticket.status,
 }
 TICKET_SORTS = tuple(TICKET_COLUMNS)
 
@@ -82,8 +81,7 @@ async def list_tickets(
         statement = statement.where(
             or_(Ticket.requester_unit_id == unit_id, Ticket.owner_unit_id == unit_id)
         )
-    rows = await session.scalars(page.apply(statement, TICKET_COLUMNS, Ticket.id.expression))
-    return page.page(rows.all())
+    return await page.fetch(session, statement, TICKET_COLUMNS, Ticket.id)
 
 
 async def open_bottlenecks(session: AsyncSession) -> list[Ticket]:
@@ -108,9 +106,9 @@ async def steps_of(session: AsyncSession, *, ticket_id: str) -> list[TicketStep]
     return list(rows.all())
 
 
-STEP_COLUMNS: dict[str, ColumnElement[Any]] = {
-    "at": TicketStep.at.expression,
-    "kind": TicketStep.kind.expression,
+STEP_COLUMNS: dict[str, Column] = {
+    "at": TicketStep.at,
+    "kind": TicketStep.kind,
 }
 STEP_SORTS = tuple(STEP_COLUMNS)
 
@@ -121,17 +119,12 @@ async def steps_page(
     """One page of a ticket's steps; steps at the same instant in the order they were
     written."""
     statement = select(TicketStep).where(TicketStep.ticket_id == ticket_id)
-    rows = await session.scalars(
-        page.apply(statement, STEP_COLUMNS, TicketStep.created_at.expression).order_by(
-            TicketStep.id
-        )
-    )
-    return page.page(rows.all())
+    return await page.fetch(session, statement, STEP_COLUMNS, TicketStep.created_at, TicketStep.id)
 
 
-COMMENT_COLUMNS: dict[str, ColumnElement[Any]] = {
-    "at": TicketComment.at.expression,
-    "author_id": TicketComment.author_id.expression,
+COMMENT_COLUMNS: dict[str, Column] = {
+    "at": TicketComment.at,
+    "author_id": TicketComment.author_id,
 }
 COMMENT_SORTS = tuple(COMMENT_COLUMNS)
 
@@ -140,15 +133,12 @@ async def comments_of(
     session: AsyncSession, *, ticket_id: str, page: PageQuery
 ) -> tuple[list[TicketComment], str | None]:
     statement = select(TicketComment).where(TicketComment.ticket_id == ticket_id)
-    rows = await session.scalars(
-        page.apply(statement, COMMENT_COLUMNS, TicketComment.id.expression)
-    )
-    return page.page(rows.all())
+    return await page.fetch(session, statement, COMMENT_COLUMNS, TicketComment.id)
 
 
-ATTACHMENT_COLUMNS: dict[str, ColumnElement[Any]] = {
-    "created_at": TicketAttachment.created_at.expression,
-    "name": TicketAttachment.name.expression,
+ATTACHMENT_COLUMNS: dict[str, Column] = {
+    "created_at": TicketAttachment.created_at,
+    "name": TicketAttachment.name,
 }
 ATTACHMENT_SORTS = tuple(ATTACHMENT_COLUMNS)
 
@@ -157,7 +147,4 @@ async def attachments_of(
     session: AsyncSession, *, ticket_id: str, page: PageQuery
 ) -> tuple[list[TicketAttachment], str | None]:
     statement = select(TicketAttachment).where(TicketAttachment.ticket_id == ticket_id)
-    rows = await session.scalars(
-        page.apply(statement, ATTACHMENT_COLUMNS, TicketAttachment.id.expression)
-    )
-    return page.page(rows.all())
+    return await page.fetch(session, statement, ATTACHMENT_COLUMNS, TicketAttachment.id)

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 
 from incentives.models import (
     UNAPPROVED_RUN_STATES,
@@ -22,7 +21,7 @@ from incentives.models import (
     StarAward,
     outbox,
 )
-from shared.paging import PageQuery
+from shared.paging import Column, PageQuery
 
 __all__ = [
     "PLAN_RULES",
@@ -112,12 +111,11 @@ async def projections_page(
 ) -> tuple[list[Projection], str | None]:
     """One page of the member's projections, in the page's order."""
     query = select(Projection).where(Projection.member_id == member_id)
-    columns: dict[str, ColumnElement[Any]] = {
-        "period": Projection.period.expression,
-        "updated_at": Projection.updated_at.expression,
+    columns: dict[str, Column] = {
+        "period": Projection.period,
+        "updated_at": Projection.updated_at,
     }
-    rows = await session.scalars(page.apply(query, columns, Projection.plan_id.expression))
-    return page.page(rows.all())
+    return await page.fetch(session, query, columns, Projection.plan_id)
 
 
 async def all_projections(session: AsyncSession) -> list[Projection]:
@@ -154,13 +152,12 @@ async def runs_page(
         query = query.where(PayoutRun.period == period)
     if state is not None:
         query = query.where(PayoutRun.state == state)
-    columns: dict[str, ColumnElement[Any]] = {
-        "created_at": PayoutRun.created_at.expression,
-        "period": PayoutRun.period.expression,
-        "state": PayoutRun.state.expression,
+    columns: dict[str, Column] = {
+        "created_at": PayoutRun.created_at,
+        "period": PayoutRun.period,
+        "state": PayoutRun.state,
     }
-    rows = await session.scalars(page.apply(query, columns, PayoutRun.id.expression))
-    return page.page(rows.all())
+    return await page.fetch(session, query, columns, PayoutRun.id)
 
 
 async def draft_runs(session: AsyncSession, *, lock: bool = False) -> list[PayoutRun]:
@@ -204,13 +201,12 @@ async def run_lines_page(
     query = select(PayoutLine).where(PayoutLine.run_id == run_id)
     if member_id is not None:
         query = query.where(PayoutLine.member_id == member_id)
-    columns: dict[str, ColumnElement[Any]] = {
-        "member_id": PayoutLine.member_id.expression,
-        "rule": PayoutLine.rule.expression,
-        "amount": PayoutLine.amount.expression,
+    columns: dict[str, Column] = {
+        "member_id": PayoutLine.member_id,
+        "rule": PayoutLine.rule,
+        "amount": PayoutLine.amount,
     }
-    rows = await session.scalars(page.apply(query, columns, PayoutLine.id.expression))
-    return page.page(rows.all())
+    return await page.fetch(session, query, columns, PayoutLine.id)
 
 
 async def delete_lines(
@@ -321,14 +317,13 @@ async def adjustments_page(
     query = select(Adjustment)
     if member_id is not None:
         query = query.where(Adjustment.member_id == member_id)
-    columns: dict[str, ColumnElement[Any]] = {
-        "created_at": Adjustment.created_at.expression,
-        "period": Adjustment.period.expression,
-        "member_id": Adjustment.member_id.expression,
-        "amount": Adjustment.amount.expression,
+    columns: dict[str, Column] = {
+        "created_at": Adjustment.created_at,
+        "period": Adjustment.period,
+        "member_id": Adjustment.member_id,
+        "amount": Adjustment.amount,
     }
-    rows = await session.scalars(page.apply(query, columns, Adjustment.id.expression))
-    return page.page(rows.all())
+    return await page.fetch(session, query, columns, Adjustment.id)
 
 
 # ----------------------------------------------------------------------------- projects
@@ -351,13 +346,12 @@ async def projects_page(
     query = select(Project)
     if state is not None:
         query = query.where(Project.state == state)
-    columns: dict[str, ColumnElement[Any]] = {
-        "created_at": Project.created_at.expression,
-        "name": Project.name.expression,
-        "state": Project.state.expression,
+    columns: dict[str, Column] = {
+        "created_at": Project.created_at,
+        "name": Project.name,
+        "state": Project.state,
     }
-    rows = await session.scalars(page.apply(query, columns, Project.id.expression))
-    return page.page(rows.all())
+    return await page.fetch(session, query, columns, Project.id)
 
 
 async def payable_projects(session: AsyncSession, *, run_id: str) -> list[Project]:
@@ -388,9 +382,8 @@ async def star_awards_page(
     session: AsyncSession, *, page: PageQuery
 ) -> tuple[list[StarAward], str | None]:
     """One page of the months' stars, in the page's order."""
-    columns: dict[str, ColumnElement[Any]] = {
-        "month": StarAward.month.expression,
-        "awarded_at": StarAward.awarded_at.expression,
+    columns: dict[str, Column] = {
+        "month": StarAward.month,
+        "awarded_at": StarAward.awarded_at,
     }
-    rows = await session.scalars(page.apply(select(StarAward), columns, StarAward.month.expression))
-    return page.page(rows.all())
+    return await page.fetch(session, select(StarAward), columns, StarAward.month)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 
 from incentives.models import Ladder, Plan, RevenueEntry
-from shared.paging import PageQuery
+from shared.paging import Column, PageQuery
 
 __all__ = [
     "get_ladder",
@@ -57,13 +55,12 @@ async def plans_page(
     query = select(Plan)
     if period is not None:
         query = query.where(Plan.period == period)
-    columns: dict[str, ColumnElement[Any]] = {
-        "created_at": Plan.created_at.expression,
-        "period": Plan.period.expression,
-        "name": Plan.name.expression,
+    columns: dict[str, Column] = {
+        "created_at": Plan.created_at,
+        "period": Plan.period,
+        "name": Plan.name,
     }
-    rows = await session.scalars(page.apply(query, columns, Plan.id.expression))
-    return page.page(rows.all())
+    return await page.fetch(session, query, columns, Plan.id)
 
 
 async def plan_periods(session: AsyncSession) -> list[str]:

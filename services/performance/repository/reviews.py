@@ -4,11 +4,9 @@ calibration adjustments."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 
 from performance.models import (
     CalibrationAdjustment,
@@ -18,7 +16,7 @@ from performance.models import (
     Review,
     ReviewCycle,
 )
-from shared.paging import PageQuery
+from shared.paging import Column, PageQuery
 
 
 async def get_cycle(
@@ -116,9 +114,9 @@ async def nomination_of(
     return found
 
 
-NOMINATION_COLUMNS: dict[str, ColumnElement[Any]] = {
-    "created_at": Nomination.created_at.expression,
-    "state": Nomination.state.expression,
+NOMINATION_COLUMNS: dict[str, Column] = {
+    "created_at": Nomination.created_at,
+    "state": Nomination.state,
 }
 NOMINATION_SORTS = tuple(NOMINATION_COLUMNS)
 
@@ -131,5 +129,4 @@ async def nominations_page(
     query = select(Nomination).where(Nomination.review_id == review_id)
     if member_id is not None:
         query = query.where(Nomination.member_id == member_id)
-    query = page.apply(query, NOMINATION_COLUMNS, Nomination.id.expression)
-    return page.page(list((await session.scalars(query)).all()))
+    return await page.fetch(session, query, NOMINATION_COLUMNS, Nomination.id)

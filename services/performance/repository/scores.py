@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 
 from performance.models import (
     CollabRequest,
@@ -20,7 +18,7 @@ from performance.models import (
     ScorecardTemplate,
 )
 from shared.locks import namespace_id
-from shared.paging import PageQuery
+from shared.paging import Column, PageQuery
 
 TEMPLATE_SET_LOCK = "performance.scorecard-templates"
 
@@ -66,10 +64,10 @@ async def current_templates(session: AsyncSession) -> list[ScorecardTemplate]:
     return list(rows.all())
 
 
-TEMPLATE_COLUMNS: dict[str, ColumnElement[Any]] = {
-    "created_at": ScorecardTemplate.created_at.expression,
-    "key": ScorecardTemplate.key.expression,
-    "name": ScorecardTemplate.name.expression,
+TEMPLATE_COLUMNS: dict[str, Column] = {
+    "created_at": ScorecardTemplate.created_at,
+    "key": ScorecardTemplate.key,
+    "name": ScorecardTemplate.name,
 }
 TEMPLATE_SORTS = tuple(TEMPLATE_COLUMNS)
 
@@ -78,12 +76,12 @@ async def current_templates_page(
     session: AsyncSession, *, page: PageQuery
 ) -> tuple[list[ScorecardTemplate], str | None]:
     """One page of the current templates, in the page's order."""
-    query = page.apply(
+    return await page.fetch(
+        session,
         select(ScorecardTemplate).where(ScorecardTemplate.current),
         TEMPLATE_COLUMNS,
-        ScorecardTemplate.id.expression,
+        ScorecardTemplate.id,
     )
-    return page.page(list((await session.scalars(query)).all()))
 
 
 async def latest_version(session: AsyncSession, *, key: str) -> int:
