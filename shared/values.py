@@ -3,7 +3,9 @@
 A decimal in a request is a JSON string (``"1234.50"``); a JSON number there is a 422 naming
 the field, because a float cannot say 0.1 exactly and pay paths must not guess. Each kind of
 number has one scale, the same on write and read: a request may give fewer places (``"0.1"``)
-but not more, and every response gives exactly the scale (``"0.100000"``).
+but not more, and every response gives exactly the scale (``"0.100000"``). A Decimal the
+service itself puts in a response is rounded to the scale as it is written (half to even),
+so a derived value with more places is shown at the scale, never answered with a 500.
 
 Money is an object, ``{"amount": "1234.50", "currency": "CNY"}``, in requests and responses.
 """
@@ -32,19 +34,18 @@ CURRENCY_PATTERN = r"^[A-Z]{3}$"
 def _reader(places: int) -> Any:
     def read(value: Any) -> Decimal:
         if isinstance(value, Decimal):
-            number = value
-        elif isinstance(value, str):
-            try:
-                number = Decimal(value.strip())
-            except InvalidOperation as exc:
-                raise ValueError(
-                    f'a decimal is written as a string like "{_sample(places)}"'
-                ) from exc
-        else:
+            # Computed or stored by the service (a share of 28 digits, a ratio at the column's
+            # scale): it is written at the stated scale on the way out, never refused.
+            if not value.is_finite():
+                raise ValueError("a decimal is a finite number")
+            return value
+        if not isinstance(value, str):
             # bool, int and float: JSON numbers. A float cannot say 0.1; we do not guess.
-            raise ValueError(
-                f'a decimal is written as a string like "{_sample(places)}", not a JSON number'
-            )
+            raise ValueError(_as_string(places) + ", not a JSON number")
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation as exc:
+            raise ValueError(_as_string(places)) from exc
         if not number.is_finite():
             raise ValueError("a decimal is a finite number")
         exponent = number.as_tuple().exponent
