@@ -34,7 +34,7 @@ OUT = BUILD / "contracts"
 CLIENTS = BUILD / "clients"
 BIN = CONTRACTS / "node_modules" / ".bin"
 TOOLS_VENV = BUILD / "pyclient-venv"
-PYTHON_CLIENT_GENERATOR = "openapi-python-client==0.29.1"
+GENERATOR_PINS = CONTRACTS / "python-client-requirements.txt"
 METHODS = ("get", "put", "post", "patch", "delete")
 
 
@@ -147,11 +147,13 @@ def asyncapi(document: Path) -> dict[str, int]:
 
 
 def python_client(openapi: Path, total: int) -> dict[str, int]:
-    if not (TOOLS_VENV / "bin" / "openapi-python-client").exists():
+    stamp = TOOLS_VENV / ".installed"
+    if not stamp.exists() or stamp.stat().st_mtime < GENERATOR_PINS.stat().st_mtime:
+        # Its own virtualenv: the generator's pins are not the services'.
         run([sys.executable, "-m", "venv", str(TOOLS_VENV)]).check_returncode()
-        run(
-            [str(TOOLS_VENV / "bin" / "pip"), "install", "-q", PYTHON_CLIENT_GENERATOR]
-        ).check_returncode()
+        pip = str(TOOLS_VENV / "bin" / "pip")
+        run([pip, "install", "-q", "-r", str(GENERATOR_PINS)]).check_returncode()
+        stamp.touch()
     target = CLIENTS / "python"
     result = run(
         [
@@ -170,7 +172,9 @@ def python_client(openapi: Path, total: int) -> dict[str, int]:
     )
     text = result.stdout + result.stderr
     (OUT / "python-client.log").write_text(text)
-    warnings = len(re.findall(r"^(WARNING|Unable|Cannot|Warning)", text, re.M))
+    # One line per piece it could not generate, under a "Warning(s) encountered" heading.
+    warnings = len(re.findall(r"^(WARNING|Unable|Cannot)", text, re.M))
+    warnings = max(warnings, int("Warning(s) encountered" in text))
     if warnings:
         print(text)
     generated = (
@@ -178,7 +182,8 @@ def python_client(openapi: Path, total: int) -> dict[str, int]:
         if target.exists()
         else []
     )
-    result.check_returncode() if result.returncode and not warnings else None
+    if result.returncode and not warnings:
+        result.check_returncode()
     install = run([str(TOOLS_VENV / "bin" / "pip"), "install", "-q", "--no-deps", str(target)])
     install.check_returncode()
     return {"warnings": warnings, "operations": len(generated), "of": total}
