@@ -43,7 +43,7 @@ async def test_committed_events_are_sent_once_in_order_and_marked(kit: Kit) -> N
     envelope = json.loads(transport.sent[0].value)
     assert envelope["type"] == kit.event.event_type
     assert envelope["specversion"] == "1.0"
-    assert envelope["source"] == "kit"
+    assert envelope["source"] == "/spearhead/kit"  # a URI reference naming the producer
     assert transport.sent[0].topic == kit.topic
 
 
