@@ -102,9 +102,7 @@ def _schema(target: str) -> BaseSchema:
 @pytest.fixture(scope="module")
 async def databases(database_url: str) -> dict[str, str]:
     found = {target: await fresh_database(database_url, f"fuzz_{target}") for target in TARGETS}
-    # The stateful phase starts from an empty system of its own, per caller: hypothesis
-    # requires that the same choices meet the same answers, which the data the stateless
-    # phase leaves behind breaks.
+    # The stateful phase has a system of its own per caller, emptied before each sequence.
     for caller in CALLERS:
         found[f"sequences_as_{caller}"] = await fresh_database(database_url, f"fuzz_seq_{caller}")
     return found
@@ -156,10 +154,30 @@ for _target in TARGETS:
 STATEFUL_STEPS: dict[str, dict[str, int]] = {}
 
 
+async def _empty(database_url: str) -> None:
+    """Every row of every table the services own gone (the migrations' records kept)."""
+    import asyncpg
+
+    dsn = database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    connection = await asyncpg.connect(dsn)
+    try:
+        tables = await connection.fetch(
+            "SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables"
+            " WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
+            " AND tablename NOT LIKE 'alembic%'"
+        )
+        if tables:
+            names = ", ".join(row["name"] for row in tables)
+            await connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    finally:
+        await connection.close()
+
+
 def _stateful(caller_name: str) -> Callable[..., None]:
     headers = CALLERS[caller_name]
 
-    def test(target_app: None) -> None:
+    def test(target_app: None, databases: dict[str, str]) -> None:
+        database = databases[f"sequences_as_{caller_name}"]
         schema = _schema("gateway")
         # Sequences are built from valid requests: a create that succeeds is what a link
         # leads on from (the stateless phase above sends the invalid ones).
@@ -167,6 +185,12 @@ def _stateful(caller_name: str) -> Callable[..., None]:
         counts = STATEFUL_STEPS.setdefault(caller_name, {"steps": 0, "created": 0, "linked": 0})
 
         class Sequences(schema.as_state_machine()):  # type: ignore[misc]
+            def setup(self) -> None:
+                # Every sequence starts from an empty system: hypothesis requires that the
+                # same choices meet the same answers, and a create that succeeded in one
+                # sequence would be a conflict in the next.
+                asyncio.run(_empty(database))
+
             def get_call_kwargs(self, case: Case[Any]) -> dict[str, Any]:
                 return {"headers": headers}
 
