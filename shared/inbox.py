@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from pydantic import ValidationError
-from sqlalchemy import Column, DateTime, MetaData, String, Table, func
+from sqlalchemy import Column, DateTime, MetaData, String, Table, delete, func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +23,7 @@ from shared.metrics import EVENTS_APPLIED
 log = logging.getLogger("spearhead.inbox")
 
 EventHandler = Callable[[AsyncSession, Envelope], Awaitable[None]]
+BatchHandler = Callable[[AsyncSession, list[Envelope]], Awaitable[None]]
 
 
 def inbox_table(metadata: MetaData) -> Table:
@@ -45,6 +46,8 @@ class Subscription:
     handlers: dict[str, EventHandler] = field(default_factory=dict)
     copies: dict[str, type[Consumed]] = field(default_factory=dict)
     """Event type -> the consumer's own copy of that event (what it reads of it)."""
+    batch_handlers: dict[str, BatchHandler] = field(default_factory=dict)
+    """Event type -> a handler of many such events at once (``on_many``)."""
 
     def on(self, copy: type[Consumed]) -> Callable[[EventHandler], EventHandler]:
         """Handle the event that ``copy`` (a ``Consumed`` class) is this consumer's copy of,
@@ -54,6 +57,21 @@ class Subscription:
             self.handlers[copy.event_type] = handler
             self.copies[copy.event_type] = copy
             return handler
+
+        return register
+
+    def on_many(self, copy: type[Consumed]) -> Callable[[BatchHandler], BatchHandler]:
+        """Handle the event as ``on`` does, given every such event of a run at once (in
+        order, each claimed in the inbox), so that it can coalesce them: several figures
+        of one member become one recomputation. A single event is a run of one."""
+
+        def register(many: BatchHandler) -> BatchHandler:
+            async def one(session: AsyncSession, envelope: Envelope) -> None:
+                await many(session, [envelope])
+
+            self.on(copy)(one)
+            self.batch_handlers[copy.event_type] = many
+            return many
 
         return register
 
@@ -128,45 +146,33 @@ class InboxProcessor:
         self, raws: list[bytes], *, deadline: float | None = None
     ) -> list[Outcome] | None:
         """Apply several messages in one transaction, in order: one commit for a whole poll
-        instead of one per message. At ``deadline`` (monotonic) it stops and commits what it
-        applied so far: the outcomes returned are for that prefix. None when any of them
-        fails (nothing is kept then): the caller applies them one by one, with retries and
-        the dead-letter path."""
+        instead of one per message. Their inbox rows are claimed in one statement; each run
+        of consecutive messages of one type goes to the type's batch handler at once (so it
+        can coalesce them), or message by message to its handler. At ``deadline``
+        (monotonic) it stops after the run it is in and commits what it applied so far: the
+        outcomes returned are for that prefix. None when any of them fails (nothing is kept
+        then): the caller applies them one by one, with retries and the dead-letter path."""
         envelopes: list[Envelope] = []
         for raw in raws:
             try:
                 envelopes.append(Envelope.model_validate_json(raw))
             except ValidationError:
                 return None
-        outcomes: list[Outcome] = []
         try:
             async with self.db.transaction() as session:
-                for envelope in envelopes:
-                    handler = self.subscription.handlers.get(envelope.type)
-                    if handler is None:
-                        outcomes.append(Outcome.ignored)
-                        continue
-                    claimed = await session.scalar(
-                        insert(self.table)
-                        .values(
-                            consumer=self.consumer,
-                            event_id=envelope.id,
-                            event_type=envelope.type,
-                        )
-                        .on_conflict_do_nothing()
-                        .returning(self.table.c.event_id)
-                    )
-                    if claimed is None:
-                        outcomes.append(Outcome.duplicate)
-                        continue
-                    token = correlation_id.set(envelope.correlationid)
-                    try:
-                        await handler(session, envelope)
-                    finally:
-                        correlation_id.reset(token)
-                    outcomes.append(Outcome.applied)
+                outcomes = await self._claim(session, envelopes)
+                applied = 0
+                for start, end in _runs(envelopes, outcomes):
+                    await self._apply_run(session, envelopes[start:end], outcomes[start:end])
+                    applied = end
                     if deadline is not None and time.monotonic() > deadline:
                         break
+                else:
+                    applied = len(envelopes)
+                if applied < len(envelopes):
+                    # Not applied this time: their claims go, and they come again.
+                    await self._unclaim(session, envelopes[applied:], outcomes[applied:])
+                    outcomes = outcomes[:applied]
         except Exception as exc:
             log.info(
                 "batch not applied; applying its messages one by one",
@@ -176,6 +182,70 @@ class InboxProcessor:
         for outcome in outcomes:
             EVENTS_APPLIED.labels(consumer=self.consumer, outcome=outcome).inc()
         return outcomes
+
+    async def _claim(self, session: AsyncSession, envelopes: list[Envelope]) -> list[Outcome]:
+        """The inbox rows of the handled messages in one statement: what each one is."""
+        handled = [e for e in envelopes if e.type in self.subscription.handlers]
+        claimed: set[str] = set()
+        if handled:
+            rows = [
+                {"consumer": self.consumer, "event_id": e.id, "event_type": e.type}
+                for e in {e.id: e for e in handled}.values()
+            ]
+            claimed = set(
+                (
+                    await session.scalars(
+                        insert(self.table)
+                        .values(rows)
+                        .on_conflict_do_nothing()
+                        .returning(self.table.c.event_id)
+                    )
+                ).all()
+            )
+        outcomes: list[Outcome] = []
+        for envelope in envelopes:
+            if envelope.type not in self.subscription.handlers:
+                outcomes.append(Outcome.ignored)
+            elif envelope.id in claimed:
+                claimed.discard(envelope.id)  # a second copy in the same poll is a duplicate
+                outcomes.append(Outcome.applied)
+            else:
+                outcomes.append(Outcome.duplicate)
+        return outcomes
+
+    async def _unclaim(
+        self, session: AsyncSession, envelopes: list[Envelope], outcomes: list[Outcome]
+    ) -> None:
+        claimed = [e.id for e, o in zip(envelopes, outcomes, strict=True) if o is Outcome.applied]
+        await session.execute(
+            delete(self.table).where(
+                self.table.c.consumer == self.consumer, self.table.c.event_id.in_(claimed)
+            )
+        )
+
+    async def _apply_run(
+        self, session: AsyncSession, run: list[Envelope], outcomes: list[Outcome]
+    ) -> None:
+        """One run of a type: the messages to apply, to the batch handler at once or one by
+        one, each under its own correlation id."""
+        todo = [e for e, o in zip(run, outcomes, strict=True) if o is Outcome.applied]
+        if not todo:
+            return
+        many = self.subscription.batch_handlers.get(todo[0].type)
+        if many is not None:
+            token = correlation_id.set(todo[-1].correlationid)
+            try:
+                await many(session, todo)
+            finally:
+                correlation_id.reset(token)
+            return
+        handler = self.subscription.handlers[todo[0].type]
+        for envelope in todo:
+            token = correlation_id.set(envelope.correlationid)
+            try:
+                await handler(session, envelope)
+            finally:
+                correlation_id.reset(token)
 
     async def handle(self, raw: bytes) -> Outcome:
         """Apply a raw message with retries; raises PoisonMessage when it cannot be applied."""
@@ -217,3 +287,20 @@ class InboxProcessor:
                 return outcome
         finally:
             correlation_id.reset(token)
+
+
+def _runs(envelopes: list[Envelope], outcomes: list[Outcome]) -> list[tuple[int, int]]:
+    """``[start, end)`` of each run of consecutive messages of one type (the ignored and
+    duplicate ones belong to the run they are in: they change nothing)."""
+    runs: list[tuple[int, int]] = []
+    start, kind = 0, None
+    for i, (envelope, outcome) in enumerate(zip(envelopes, outcomes, strict=True)):
+        if outcome is not Outcome.applied:
+            continue
+        if kind is not None and envelope.type != kind:
+            runs.append((start, i))
+            start = i
+        kind = envelope.type
+    if envelopes:
+        runs.append((start, len(envelopes)))
+    return runs

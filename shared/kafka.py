@@ -32,8 +32,13 @@ def dead_letter_topic(topic: str, consumer: str) -> str:
     return f"{topic}.{consumer}.dlt"
 
 
-async def ensure_topics(bootstrap: str, topics: Sequence[str], partitions: int) -> None:
-    """Create the topics that do not exist yet (idempotent, bounded in time)."""
+async def ensure_topics(
+    bootstrap: str, topics: Sequence[str], partitions: int, *, replication_factor: int = 1
+) -> None:
+    """Create the topics that do not exist yet, with ``partitions`` partitions each kept on
+    ``replication_factor`` brokers (idempotent, bounded in time). A topic the broker refuses
+    (more replicas than brokers, say) raises: left missing, the first send would have the
+    broker create it with its own defaults instead."""
     if not topics:
         return
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
@@ -43,15 +48,27 @@ async def ensure_topics(bootstrap: str, topics: Sequence[str], partitions: int) 
         missing = [t for t in topics if t not in existing]
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):
-                await asyncio.wait_for(
+                response = await asyncio.wait_for(
                     admin.create_topics(
                         [
-                            NewTopic(t, num_partitions=partitions, replication_factor=1)
+                            NewTopic(
+                                t,
+                                num_partitions=partitions,
+                                replication_factor=replication_factor,
+                            )
                             for t in missing
                         ]
                     ),
                     15,
                 )
+                # The admin client hands back the broker's answer per topic without raising.
+                refused = {
+                    topic: f"error {code}: {rest[0] if rest else ''}"
+                    for topic, code, *rest in response.topic_errors
+                    if code not in (0, TopicAlreadyExistsError.errno)
+                }
+                if refused:
+                    raise KafkaError(f"topics not created: {refused}")
     finally:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(admin.close(), 5)
@@ -323,46 +340,51 @@ class KafkaConsumerWorker:
     async def _apply(
         self, consumer: AIOKafkaConsumer, batches: dict[Any, list[Any]], *, polled_at: float
     ) -> None:
-        """Apply a poll's records in order, committing each partition's progress. A slow
-        handler gets half the poll interval: then the rest is handed back (seek) and the
-        worker polls again, so the group never sees it as gone and never rebalances."""
+        """Apply a poll's records, each partition's in order, committing each partition's
+        progress. The whole poll goes in one transaction when it applies cleanly (so its
+        handlers can coalesce it); otherwise record by record. A slow handler gets half the
+        poll interval: then the rest is handed back (seek) and the worker polls again, so
+        the group never sees it as gone and never rebalances."""
         budget = self.max_poll_interval_s / 2
-        for tp, records in batches.items():
-            done: int | None = None
-            if len(records) > 1 and not self._stopping:
-                # The whole poll in one transaction when it goes through cleanly.
-                self.busy_since = time.monotonic()
-                applied = await self.processor.apply_batch(
-                    [r.value for r in records], deadline=polled_at + budget
-                )
-                self.busy_since = None
-                if applied:
-                    self.processed += len(applied)
-                    self.last_progress = time.monotonic()
-                    done = records[len(applied) - 1].offset
-                    records = records[len(applied) :]
-            for record in records:
-                if self._stopping or time.monotonic() - polled_at > budget:
-                    break
-                self.busy_since = time.monotonic()
-                try:
-                    await self.processor.handle(record.value)
-                except PoisonMessage as poison:
-                    await self._dead_letter(record, poison)
-                self.processed += 1
-                self.busy_since = None
+        done: dict[Any, int] = {}
+        records = [(tp, record) for tp, polled in batches.items() for record in polled]
+        if len(records) > 1 and not self._stopping:
+            self.busy_since = time.monotonic()
+            applied = await self.processor.apply_batch(
+                [record.value for _tp, record in records], deadline=polled_at + budget
+            )
+            self.busy_since = None
+            if applied:
+                self.processed += len(applied)
                 self.last_progress = time.monotonic()
-                done = record.offset
-            if done is not None:
-                try:
-                    await consumer.commit({tp: done + 1})
-                except KafkaError as exc:
-                    # Redelivery after a failed commit is harmless: the inbox drops it.
-                    log.warning("offset commit failed", extra={"error": repr(exc)})
-            if records and (done is None or done < records[-1].offset):
+                for tp, record in records[: len(applied)]:
+                    done[tp] = record.offset
+                records = records[len(applied) :]
+        for tp, record in records:
+            if self._stopping or time.monotonic() - polled_at > budget:
+                break
+            if tp in done and done[tp] >= record.offset:
+                continue
+            self.busy_since = time.monotonic()
+            try:
+                await self.processor.handle(record.value)
+            except PoisonMessage as poison:
+                await self._dead_letter(record, poison)
+            self.processed += 1
+            self.busy_since = None
+            self.last_progress = time.monotonic()
+            done[tp] = record.offset
+        if done:
+            try:
+                await consumer.commit({tp: offset + 1 for tp, offset in done.items()})
+            except KafkaError as exc:
+                # Redelivery after a failed commit is harmless: the inbox drops it.
+                log.warning("offset commit failed", extra={"error": repr(exc)})
+        for tp, polled in batches.items():
+            if polled and done.get(tp, -1) < polled[-1].offset:
                 # Not reached this time: fetch them again at the next poll.
                 with contextlib.suppress(Exception):  # the partition may have moved away
-                    consumer.seek(tp, records[0].offset if done is None else done + 1)
+                    consumer.seek(tp, done[tp] + 1 if tp in done else polled[0].offset)
 
     def stop(self) -> None:
         self._stopping = True

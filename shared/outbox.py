@@ -103,17 +103,26 @@ class Outbox:
         """Record ``event``; it leaves the service only if the transaction commits."""
         return (await self.publish_many(session, [event]))[0]
 
-    async def publish_many(self, session: AsyncSession, events: Sequence[Event]) -> list[Envelope]:
-        """Record several events with one statement, in order."""
+    async def publish_many(
+        self,
+        session: AsyncSession,
+        events: Sequence[Event],
+        *,
+        correlation_ids: Sequence[str | None] | None = None,
+    ) -> list[Envelope]:
+        """Record several events with one statement, in order; each with the correlation id
+        given for it (one event of a batch that coalesced several causes), else the
+        current one."""
         if not events:
             return []
         rows, envelopes = [], []
-        for event in events:
+        causes = correlation_ids or [None] * len(events)
+        for event, cause in zip(events, causes, strict=True):
             if event.event_type not in self.catalog.events:
                 raise ValueError(
                     f"{event.event_type} is not in the {self.catalog.source} catalogue"
                 )
-            envelope = self.catalog.envelope(event)
+            envelope = self.catalog.envelope(event, correlation_id=cause)
             key = event.key()
             rows.append(
                 {

@@ -18,13 +18,14 @@ async def on_member_changed(session: AsyncSession, event: Envelope) -> None:
     await copies.member_changed(session, change=MemberChangedV1.model_validate(event.data))
 
 
-@subscription.on(KPIUpdatedV1)
-async def on_kpi_updated(session: AsyncSession, event: Envelope) -> None:
-    await copies.kpi_updated(
+@subscription.on_many(KPIUpdatedV1)
+async def on_kpi_updated(session: AsyncSession, events: list[Envelope]) -> None:
+    await copies.kpis_updated(
         session,
-        figure=KPIUpdatedV1.model_validate(event.data),
-        event_id=event.id,
-        event_time=event.time,
+        [
+            copies.Figure(KPIUpdatedV1.model_validate(event.data), event.id, event.time)
+            for event in events
+        ],
     )
 
 

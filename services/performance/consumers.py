@@ -11,7 +11,8 @@ from performance.schemas import (
     TicketResolvedV1,
     TicketSLABreachedV1,
 )
-from performance.service import copies, scoring
+from performance.service import copies, score_inputs
+from performance.service.score_inputs import KpiFigure
 from shared.events import Envelope
 from shared.inbox import Subscription
 from shared.periods import Grain, Period
@@ -29,22 +30,28 @@ async def on_member_changed(session: AsyncSession, event: Envelope) -> None:
     await copies.apply_member_changed(session, change=MemberChangedV1.model_validate(event.data))
 
 
-@subscription.on(KPIUpdatedV1)
-async def on_kpi_updated(session: AsyncSession, event: Envelope) -> None:
-    """A member's monthly KPI figure feeds their live score; other figures are not scored."""
-    figure = KPIUpdatedV1.model_validate(event.data)
-    if figure.owner_type != "member" or Period.parse(figure.period).grain != Grain.month:
-        return
-    await scoring.record_kpi(
-        session,
-        member_id=figure.owner_id,
-        month=figure.period,
-        kpi=figure.kpi,
-        attainment=figure.attainment,
-        event_id=event.id,
-        event_time=event.time,
-        version=figure.version,
-    )
+@subscription.on_many(KPIUpdatedV1)
+async def on_kpi_updated(session: AsyncSession, events: list[Envelope]) -> None:
+    """Members' monthly KPI figures feed their live scores (other figures are not scored):
+    a run of them at once, each member and month rescored once."""
+    figures = []
+    for event in events:
+        figure = KPIUpdatedV1.model_validate(event.data)
+        if figure.owner_type != "member" or Period.parse(figure.period).grain != Grain.month:
+            continue
+        figures.append(
+            KpiFigure(
+                member_id=figure.owner_id,
+                month=figure.period,
+                kpi=figure.kpi,
+                attainment=figure.attainment,
+                event_id=event.id,
+                event_time=event.time,
+                version=figure.version,
+                correlation_id=event.correlationid,
+            )
+        )
+    await score_inputs.record_kpis(session, figures)
 
 
 @subscription.on(TicketResolvedV1)
@@ -52,7 +59,7 @@ async def on_ticket_resolved(session: AsyncSession, event: Envelope) -> None:
     ticket = TicketResolvedV1.model_validate(event.data)
     if ticket.assignee_id is None:
         return
-    await scoring.record_request(
+    await score_inputs.record_request(
         session,
         ticket_id=ticket.ticket_id,
         member_id=ticket.assignee_id,
@@ -67,7 +74,7 @@ async def on_ticket_breached(session: AsyncSession, event: Envelope) -> None:
     ticket = TicketSLABreachedV1.model_validate(event.data)
     if ticket.assignee_id is None:
         return
-    await scoring.record_request(
+    await score_inputs.record_request(
         session,
         ticket_id=ticket.ticket_id,
         member_id=ticket.assignee_id,

@@ -22,7 +22,7 @@ __all__ = [
     "period_reviews",
     "review",
     "review_copies",
-    "save_figure",
+    "save_figures",
     "save_review",
     "save_score",
     "score_copies",
@@ -52,23 +52,28 @@ async def members_by_ids(session: AsyncSession, *, member_ids: set[str]) -> list
     return list(rows.all())
 
 
-async def save_figure(session: AsyncSession, *, values: dict[str, Any]) -> bool:
-    """Keep the newest figure; an older event arriving late changes nothing. True if stored.
-    Goals' figure version says which is newer; the event time only where one lacks it."""
-    statement = insert(KpiFigure).values(**values)
+async def save_figures(
+    session: AsyncSession, *, rows: list[dict[str, Any]]
+) -> set[tuple[str, str, str]]:
+    """Keep the newest figure of each (member, kpi, period), one row each; an older event
+    arriving late changes nothing. Goals' figure version says which is newer; the event
+    time only where one lacks it. Returns the keys stored."""
+    if not rows:
+        return set()
+    statement = insert(KpiFigure).values(rows)
     incoming = statement.excluded
     versioned = and_(KpiFigure.source_version.is_not(None), incoming.source_version.is_not(None))
     result = await session.execute(
         statement.on_conflict_do_update(
             index_elements=[KpiFigure.member_id, KpiFigure.kpi, KpiFigure.period],
-            set_={k: incoming[k] for k in values},
+            set_={k: incoming[k] for k in rows[0]},
             where=or_(
                 and_(versioned, KpiFigure.source_version <= incoming.source_version),
                 and_(~versioned, KpiFigure.event_time <= incoming.event_time),
             ),
-        ).returning(KpiFigure.member_id)
+        ).returning(KpiFigure.member_id, KpiFigure.kpi, KpiFigure.period)
     )
-    return result.first() is not None
+    return {(row.member_id, row.kpi, row.period) for row in result}
 
 
 async def figures(session: AsyncSession, *, member_id: str, period: str) -> list[KpiFigure]:

@@ -4,6 +4,7 @@ event or revision arriving late changes nothing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -66,38 +67,67 @@ async def member_changed(session: AsyncSession, *, change: MemberChangedV1) -> N
     )
 
 
-async def kpi_updated(
-    session: AsyncSession, *, figure: KPIUpdatedV1, event_id: str, event_time: datetime
-) -> None:
-    """A member's figure moves their live projection (and a draft run) for that period."""
-    if figure.owner_type != "member":
-        return
-    stored = await repository.save_figure(
+@dataclass(frozen=True)
+class Figure:
+    """One ``KPIUpdated`` as incentives reads it."""
+
+    figure: KPIUpdatedV1
+    event_id: str
+    event_time: datetime
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.figure.owner_id, self.figure.kpi, self.figure.period)
+
+    def newer_than(self, other: Figure) -> bool:
+        """Whether this figure replaces ``other`` (as the stored copy's rule has it)."""
+        mine, theirs = self.figure.version, other.figure.version
+        if mine is not None and theirs is not None:
+            return theirs <= mine
+        return other.event_time <= self.event_time
+
+
+async def kpis_updated(session: AsyncSession, figures: list[Figure]) -> None:
+    """Members' figures move their live projections (and draft runs) for those periods.
+    Of several figures of one member, KPI and period, the newest is kept, as if they had
+    come one by one; each member and period is queued once for a look at their pay."""
+    newest: dict[tuple[str, str, str], Figure] = {}
+    for figure in figures:
+        if figure.figure.owner_type != "member":
+            continue
+        kept = newest.get(figure.key)
+        if kept is None or figure.newer_than(kept):
+            newest[figure.key] = figure
+    stored = await repository.save_figures(
         session,
-        values={
-            "member_id": figure.owner_id,
-            "kpi": figure.kpi,
-            "period": figure.period,
-            "actual": figure.actual,
-            "target": figure.target,
-            "attainment": figure.attainment,
-            "event_id": event_id,
-            "event_time": event_time,
-            "source_version": figure.version,
-        },
+        rows=[
+            {
+                "member_id": f.figure.owner_id,
+                "kpi": f.figure.kpi,
+                "period": f.figure.period,
+                "actual": f.figure.actual,
+                "target": f.figure.target,
+                "attainment": f.figure.attainment,
+                "event_id": f.event_id,
+                "event_time": f.event_time,
+                "source_version": f.figure.version,
+            }
+            for f in newest.values()
+        ],
     )
-    if stored:
-        await recalc.queue(
-            session,
-            [
-                Queued(
-                    figure.owner_id,
-                    figure.period,
-                    f"{figure.kpi} for {figure.period} changed (event {event_id})",
-                    {"event": event_id, "kpi": figure.kpi},
-                )
-            ],
-        )
+    await recalc.queue(
+        session,
+        [
+            Queued(
+                f.figure.owner_id,
+                f.figure.period,
+                f"{f.figure.kpi} for {f.figure.period} changed (event {f.event_id})",
+                {"event": f.event_id, "kpi": f.figure.kpi},
+            )
+            for key, f in newest.items()
+            if key in stored
+        ],
+    )
 
 
 async def review_closed(session: AsyncSession, *, review: ReviewClosedV1, event_id: str) -> None:

@@ -59,19 +59,24 @@ class Queued:
 
 async def queue(session: AsyncSession, entries: list[Queued]) -> None:
     """Queue in the caller's transaction; the job wakes when it commits."""
-    await repository.queue_recalculations(
-        session,
-        rows=[
+    if not entries:
+        return
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for e in entries:  # one row per member and period: a statement changes a row once
+        row = rows.setdefault(
+            (e.member_id, e.period),
             {
                 "member_id": e.member_id,
                 "period": e.period,
-                "reasons": [e.reason],
-                "sources": [e.source],
-                "review_closed": e.review_closed,
-            }
-            for e in entries
-        ],
-    )
+                "reasons": [],
+                "sources": [],
+                "review_closed": False,
+            },
+        )
+        row["reasons"].append(e.reason)
+        row["sources"].append(e.source)
+        row["review_closed"] = row["review_closed"] or e.review_closed
+    await repository.queue_recalculations(session, rows=list(rows.values()))
     wake = waker()
     event.listen(session.sync_session, "after_commit", lambda _s: wake.set(), once=True)
 

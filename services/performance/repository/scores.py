@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from performance.models import (
@@ -29,6 +29,16 @@ async def get_org_unit(session: AsyncSession, *, unit_id: str) -> OrgUnitCopy | 
 
 async def get_member(session: AsyncSession, *, member_id: str) -> MemberCopy | None:
     return await session.get(MemberCopy, member_id)
+
+
+async def members_by_ids(
+    session: AsyncSession, *, member_ids: Iterable[str]
+) -> dict[str, MemberCopy]:
+    wanted = list(set(member_ids))
+    if not wanted:
+        return {}
+    rows = await session.scalars(select(MemberCopy).where(MemberCopy.id.in_(wanted)))
+    return {row.id: row for row in rows}
 
 
 async def members(session: AsyncSession) -> list[MemberCopy]:
@@ -118,11 +128,55 @@ async def inputs_of(
     return {row.source: row for row in rows}
 
 
-async def months_with_inputs(session: AsyncSession, *, member_id: str) -> list[str]:
+async def inputs_by_key(
+    session: AsyncSession, *, keys: Iterable[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], IndicatorInput]:
+    """The inputs of these (member, month, source) keys, locked for update."""
+    wanted = list(set(keys))
+    if not wanted:
+        return {}
     rows = await session.scalars(
-        select(IndicatorInput.month).distinct().where(IndicatorInput.member_id == member_id)
+        select(IndicatorInput)
+        .where(
+            tuple_(IndicatorInput.member_id, IndicatorInput.month, IndicatorInput.source).in_(
+                wanted
+            )
+        )
+        .with_for_update()
     )
-    return sorted(rows.all())
+    return {(row.member_id, row.month, row.source): row for row in rows}
+
+
+async def inputs_of_months(
+    session: AsyncSession, *, pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, IndicatorInput]]:
+    """Every input of these (member, month) pairs, by pair and source."""
+    wanted = list(set(pairs))
+    found: dict[tuple[str, str], dict[str, IndicatorInput]] = defaultdict(dict)
+    if wanted:
+        rows = await session.scalars(
+            select(IndicatorInput).where(
+                tuple_(IndicatorInput.member_id, IndicatorInput.month).in_(wanted)
+            )
+        )
+        for row in rows:
+            found[(row.member_id, row.month)][row.source] = row
+    return found
+
+
+async def months_with_inputs_of(
+    session: AsyncSession, member_ids: Iterable[str]
+) -> list[tuple[str, str]]:
+    """Every (member, month) with an input, of these members."""
+    wanted = list(set(member_ids))
+    if not wanted:
+        return []
+    rows = await session.execute(
+        select(IndicatorInput.member_id, IndicatorInput.month)
+        .distinct()
+        .where(IndicatorInput.member_id.in_(wanted))
+    )
+    return sorted((member_id, month) for member_id, month in rows.all())
 
 
 async def get_collab_request(session: AsyncSession, *, ticket_id: str) -> CollabRequest | None:
@@ -147,6 +201,21 @@ async def get_score(
     session: AsyncSession, *, member_id: str, month: str, for_update: bool = False
 ) -> LiveScore | None:
     return await session.get(LiveScore, (member_id, month), with_for_update=for_update)
+
+
+async def scores_by_pair(
+    session: AsyncSession, *, pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], LiveScore]:
+    """The live scores of these (member, month) pairs, locked for update."""
+    wanted = list(set(pairs))
+    if not wanted:
+        return {}
+    rows = await session.scalars(
+        select(LiveScore)
+        .where(tuple_(LiveScore.member_id, LiveScore.month).in_(wanted))
+        .with_for_update()
+    )
+    return {(row.member_id, row.month): row for row in rows}
 
 
 async def scores_in(

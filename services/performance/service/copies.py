@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from performance import repository
 from performance.models import MemberCopy, OrgUnitCopy
 from performance.schemas import MemberChangedV1, OrgUnitChangedV1
-from performance.service.scoring import lock_scoring, recompute
+from performance.service.scoring import lock_scoring, recompute_many
 from shared.db import upsert_newer
 from shared.errors import NotFound
 
@@ -59,8 +59,9 @@ async def apply_member_changed(session: AsyncSession, *, change: MemberChangedV1
         change.unit_path,
     ):
         session.expire_all()
-        for month in await repository.months_with_inputs(session, member_id=change.member_id):
-            await recompute(session, member_id=change.member_id, month=month)
+        await recompute_many(
+            session, await repository.months_with_inputs_of(session, [change.member_id])
+        )
 
 
 async def get_org_unit(session: AsyncSession, *, unit_id: str) -> OrgUnitCopy:

@@ -15,24 +15,16 @@ set, then the members."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from datetime import datetime
-from decimal import Decimal
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from performance import repository
 from performance.events import ScoreComputed, ScoreLine, outbox
-from performance.models import CollabRequest, IndicatorInput, LiveScore, ScorecardTemplate
+from performance.models import LiveScore, ScorecardTemplate
 from performance.schemas import IndicatorLine, ScoreRead, TemplateCreate
 from performance.service.access import require_hr, require_member_visible
-from performance.service.scorecards import (
-    COLLAB_SOURCE,
-    answered_share,
-    q6,
-    score_sheet,
-    template_for,
-)
+from performance.service.scorecards import ScoreSheet, score_sheet, template_for
 from shared.auth import Principal
 from shared.errors import NotFound
 from shared.locks import lock_keys
@@ -40,8 +32,6 @@ from shared.locks import lock_keys
 # One key per member, not per member and month: a member's change and a new template rescore
 # every month of a member, months that must be known (read) only after the lock is held.
 SCORE_LOCKS = "performance.live-score"
-# Two events of one ticket (a breach, then the resolution) write the same request row.
-REQUEST_LOCKS = "performance.collab-request"
 _HELD = "performance.live-score-locks"
 
 
@@ -106,191 +96,112 @@ async def create_template(
             created_by=principal.member_id,
         ),
     )
-    for member_id in members:
-        for month in await repository.months_with_inputs(session, member_id=member_id):
-            await recompute(session, member_id=member_id, month=month)
+    await recompute_many(session, await repository.months_with_inputs_of(session, members))
     return template
 
 
 async def recompute(session: AsyncSession, *, member_id: str, month: str) -> LiveScore | None:
-    """Recompute one member's score for one month; publish ``ScoreComputed`` if it changed.
-    The caller holds the member's lock (``lock_scoring``).
+    """Recompute one member's score for one month (``recompute_many`` of one)."""
+    await recompute_many(session, [(member_id, month)])
+    return await repository.get_score(session, member_id=member_id, month=month)
+
+
+async def recompute_many(
+    session: AsyncSession,
+    pairs: Iterable[tuple[str, str]],
+    *,
+    causes: Mapping[tuple[str, str], str] | None = None,
+) -> int:
+    """Recompute the scores of these (member, month) pairs, each once, in a few statements
+    whatever their number; publish ``ScoreComputed`` for each that changed, with the
+    correlation id of its cause where ``causes`` names one. The caller holds the members'
+    locks (``lock_scoring``). Returns how many changed.
 
     Without the member's copy (their ``MemberChanged`` has not arrived) there is no
     template to score with: the inputs wait, and the score follows the member event."""
-    if member_id not in _held(session):
-        raise RuntimeError(f"rescoring {member_id} without holding its lock (lock_scoring)")
-    member = await repository.get_member(session, member_id=member_id)
-    if member is None:
-        return None
-    template = template_for(await repository.current_templates(session), member)
-    if template is None:
-        return None
-    inputs = await repository.inputs_of(session, member_id=member_id, month=month)
-    sheet = score_sheet(template, inputs)
+    wanted = sorted(set(pairs))
+    missing = {member_id for member_id, _month in wanted} - _held(session)
+    if missing:
+        raise RuntimeError(f"rescoring {sorted(missing)} without holding their locks")
+    members = await repository.members_by_ids(session, member_ids={m for m, _ in wanted})
+    templates = await repository.current_templates(session)
+    chosen = {
+        (member_id, month): template_for(templates, members[member_id])
+        for member_id, month in wanted
+        if member_id in members
+    }
+    scored = [pair for pair, template in chosen.items() if template is not None]
+    inputs = await repository.inputs_of_months(session, pairs=scored)
+    existing = await repository.scores_by_pair(session, pairs=scored)
+    events: list[ScoreComputed] = []
+    correlations: list[str | None] = []
+    for pair in scored:
+        template = chosen[pair]
+        assert template is not None
+        sheet = score_sheet(template, inputs.get(pair, {}))
+        score = _stored(session, existing.get(pair), pair, template, sheet)
+        if score is None:
+            continue
+        events.append(_computed(score, template, sheet))
+        correlations.append((causes or {}).get(pair))
+    await session.flush()
+    await outbox.publish_many(session, events, correlation_ids=correlations)
+    return len(events)
+
+
+def _stored(
+    session: AsyncSession,
+    existing: LiveScore | None,
+    pair: tuple[str, str],
+    template: ScorecardTemplate,
+    sheet: ScoreSheet,
+) -> LiveScore | None:
+    """The pair's score written from ``sheet``, or None when it is unchanged."""
     explanation = sheet.explanation(template)
-    existing = await repository.get_score(
-        session, member_id=member_id, month=month, for_update=True
-    )
+    if existing is None:
+        row = LiveScore(
+            member_id=pair[0],
+            month=pair[1],
+            score=sheet.score,
+            template_id=template.id,
+            template_version=template.version,
+            explanation=explanation,
+            revision=1,
+        )
+        session.add(row)
+        return row
     if (
-        existing is not None
-        and existing.score == sheet.score
+        existing.score == sheet.score
         and existing.template_id == template.id
         and existing.explanation == explanation
     ):
-        return existing
-    if existing is None:
-        existing = await repository.add(
-            session,
-            row=LiveScore(
-                member_id=member_id,
-                month=month,
-                score=sheet.score,
-                template_id=template.id,
-                template_version=template.version,
-                explanation=explanation,
-                revision=1,
-            ),
-        )
-    else:
-        existing.score, existing.template_id = sheet.score, template.id
-        existing.template_version, existing.explanation = template.version, explanation
-        existing.revision += 1
-        await session.flush()
-    await outbox.publish(
-        session,
-        ScoreComputed(
-            member_id=member_id,
-            month=month,
-            score=sheet.score,
-            revision=existing.revision,
-            template_key=template.key,
-            template_version=template.version,
-            indicators=[
-                ScoreLine(
-                    code=line.code,
-                    input=line.input,
-                    points=line.points,
-                    weight=line.weight,
-                    contribution=line.contribution,
-                    events=line.events,
-                )
-                for line in sheet.lines
-            ],
-        ),
-    )
+        return None
+    existing.score, existing.template_id = sheet.score, template.id
+    existing.template_version, existing.explanation = template.version, explanation
+    existing.revision += 1
     return existing
 
 
-def _older(found: IndicatorInput, *, version: int | None, event_time: datetime) -> bool:
-    """Whether a figure is older than the one ``found`` holds."""
-    if version is not None and found.source_version is not None:
-        return version < found.source_version
-    return found.last_event_time is not None and event_time < found.last_event_time
-
-
-async def record_kpi(
-    session: AsyncSession,
-    *,
-    member_id: str,
-    month: str,
-    kpi: str,
-    attainment: Decimal | None,
-    event_id: str,
-    event_time: datetime,
-    version: int | None = None,
-) -> None:
-    """Keep a member's latest attainment of a KPI for the month, then rescore. The figure's
-    version says which is newer; the event time only where a version is missing."""
-    await lock_scoring(session, [member_id])
-    source = f"kpi:{kpi}"
-    value = None if attainment is None else q6(attainment)
-    found = await repository.get_input(
-        session, member_id=member_id, month=month, source=source, for_update=True
+def _computed(score: LiveScore, template: ScorecardTemplate, sheet: ScoreSheet) -> ScoreComputed:
+    return ScoreComputed(
+        member_id=score.member_id,
+        month=score.month,
+        score=sheet.score,
+        revision=score.revision,
+        template_key=template.key,
+        template_version=template.version,
+        indicators=[
+            ScoreLine(
+                code=line.code,
+                input=line.input,
+                points=line.points,
+                weight=line.weight,
+                contribution=line.contribution,
+                events=line.events,
+            )
+            for line in sheet.lines
+        ],
     )
-    if found is None:
-        await repository.add(
-            session,
-            row=IndicatorInput(
-                member_id=member_id,
-                month=month,
-                source=source,
-                value=value,
-                event_ids=[event_id],
-                last_event_time=event_time,
-                source_version=version,
-            ),
-        )
-    elif _older(found, version=version, event_time=event_time):
-        return  # an older figure arriving late: the newer one stands
-    else:
-        found.value = value
-        found.event_ids = [*found.event_ids, event_id][-20:]
-        found.last_event_time = event_time
-        found.source_version = version
-        await session.flush()
-    await recompute(session, member_id=member_id, month=month)
-
-
-async def record_request(
-    session: AsyncSession,
-    *,
-    ticket_id: str,
-    member_id: str,
-    month: str,
-    within_sla: bool,
-    event_id: str,
-) -> None:
-    """A request answered (or breached) by a member: the collaboration indicator's input is
-    the month's share answered within the SLA; a breach is final for its ticket. A request
-    counts for the member and month of its first event."""
-    await lock_keys(session, REQUEST_LOCKS, [ticket_id])
-    request = await repository.get_collab_request(session, ticket_id=ticket_id)
-    if request is not None:
-        # A later event of the ticket (resolved after its breach, in another month or by
-        # another assignee) changes the request where it was first counted.
-        member_id, month = request.member_id, request.month
-    await lock_scoring(session, [member_id])
-    if request is None:
-        await repository.add(
-            session,
-            row=CollabRequest(
-                ticket_id=ticket_id,
-                member_id=member_id,
-                month=month,
-                within_sla=within_sla,
-                event_ids=[event_id],
-            ),
-        )
-    else:
-        request.within_sla = request.within_sla and within_sla
-        request.event_ids = [*request.event_ids, event_id]
-        await session.flush()
-    in_sla, total, events = await repository.collab_counts(
-        session, member_id=member_id, month=month
-    )
-    found = await repository.get_input(
-        session, member_id=member_id, month=month, source=COLLAB_SOURCE, for_update=True
-    )
-    share = answered_share(in_sla, total)
-    if found is None:
-        await repository.add(
-            session,
-            row=IndicatorInput(
-                member_id=member_id,
-                month=month,
-                source=COLLAB_SOURCE,
-                value=share,
-                answered_in_sla=in_sla,
-                requests=total,
-                event_ids=events[-20:],
-            ),
-        )
-    else:
-        found.value, found.answered_in_sla, found.requests = share, in_sla, total
-        found.event_ids = events[-20:]
-        await session.flush()
-    await recompute(session, member_id=member_id, month=month)
 
 
 async def get_score(
