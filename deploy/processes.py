@@ -39,6 +39,11 @@ def command(app: str, port: int) -> list[str]:
         "--port",
         str(port),
         "--no-access-log",
+        # The C event loop and HTTP parser (both pinned in requirements.txt).
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
         "--timeout-graceful-shutdown",
         "10",
     ]

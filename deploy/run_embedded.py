@@ -31,7 +31,13 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         uvicorn.run(
-            "gateway.main:create_app", factory=True, host="127.0.0.1", port=port, access_log=False
+            "gateway.main:create_app",
+            factory=True,
+            host="127.0.0.1",
+            port=port,
+            access_log=False,
+            loop="uvloop",
+            http="httptools",
         )
     finally:
         if started_pg is not None:

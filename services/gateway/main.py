@@ -10,12 +10,11 @@ import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import httpx
-from fastapi import Depends, FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 
 from gateway.api import dev, documents, readiness
-from gateway.proxy import Upstream
+from gateway.proxy import AppUpstream, HttpUpstream, Upstream
 from gateway.ratelimit import RateLimits
 from gateway.settings import SERVICES, GatewayMode, Settings
 from shared.app import (
@@ -62,36 +61,44 @@ def _embedded_apps(bus: InProcessBus) -> dict[str, FastAPI]:
 
 class Forwarder:
     """The route to one service, as an ASGI app so that it takes every method: the service
-    answers a method its path lacks with 405 and the methods the path has."""
+    answers a method its path lacks with 405 and the methods the path has. It checks the
+    caller first (a bad token never reaches a service), then passes the raw request on."""
 
     def __init__(self, name: str) -> None:
         self.name = name
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive)
-        response = await self.forward(request)
-        await response(scope, receive, send)
-
-    async def forward(self, request: Request) -> Response:
-        settings: Settings = request.app.state.settings
-        public = any(request.url.path.startswith(p) for p in settings.public_path_prefixes)
-        if not public:
-            authorization = request.headers.get("authorization", "")
-            scheme, _, token = authorization.partition(" ")
-            try:
-                if scheme.lower() != "bearer" or not token:
-                    raise Unauthorized("a bearer token is required")
-                # The gateway turns away bad tokens early; each service checks again what it
-                # allows.
-                principal = await request.app.state.token_verifier.verify(token)
-            except Unauthorized:
-                limit_by_address(request)
-                raise
-            request.app.state.rate_limits.principal(principal.member_id)
+        app = scope["app"]
+        settings: Settings = app.state.settings
+        path: str = scope["path"]
+        if any(path.startswith(p) for p in settings.public_path_prefixes):
+            app.state.rate_limits.address(_address(scope))
         else:
-            limit_by_address(request)
-        upstream: Upstream = request.app.state.upstreams[self.name]
-        return await upstream.forward(request)
+            await _authenticate(app, scope)
+        upstream: Upstream = app.state.upstreams[self.name]
+        await upstream.forward(scope, receive, send)
+
+
+def _address(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else ""
+
+
+async def _authenticate(app: FastAPI, scope: Scope) -> None:
+    """The caller's bearer token verified (the gateway turns away bad tokens early; each
+    service checks again what it allows), and their rate limit counted."""
+    authorization = next(
+        (v for k, v in scope.get("headers") or () if k == b"authorization"), b""
+    ).decode("latin-1")
+    scheme, _, token = authorization.partition(" ")
+    try:
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthorized("a bearer token is required")
+        principal = await app.state.token_verifier.verify(token)
+    except Unauthorized:
+        app.state.rate_limits.address(_address(scope))
+        raise
+    app.state.rate_limits.principal(principal.member_id)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -100,19 +107,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     service_apps: dict[str, FastAPI] = {}
     if settings.mode == GatewayMode.embedded:
         service_apps = _embedded_apps(InProcessBus())
-    timeout = httpx.Timeout(settings.upstream_timeout_s, connect=3.0)
-    clients = {
-        name: httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=service_apps[name], raise_app_exceptions=False),
-            base_url=f"http://{name}",
-            timeout=timeout,
-        )
+    upstreams: dict[str, Upstream] = {
+        name: AppUpstream(name, service_apps[name])
         if name in service_apps
-        else httpx.AsyncClient(
-            base_url=settings.upstream_url(name),
-            timeout=timeout,
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=100),
-        )
+        else HttpUpstream(name, settings.upstream_url(name), timeout_s=settings.upstream_timeout_s)
         for name in SERVICES
     }
 
@@ -121,8 +119,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async with contextlib.AsyncExitStack() as stack:
             for service_app in service_apps.values():
                 await stack.enter_async_context(service_app.router.lifespan_context(service_app))
-            for client in clients.values():
-                stack.push_async_callback(client.aclose)
+            for upstream in upstreams.values():
+                stack.push_async_callback(upstream.close)
             yield
 
     app = FastAPI(
@@ -140,7 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.upstreams = {name: Upstream(name, client) for name, client in clients.items()}
+    app.state.upstreams = upstreams
     app.state.service_apps = service_apps
     app.state.docs_cache = {}
     app.state.token_verifier = TokenVerifier(settings)
