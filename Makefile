@@ -79,7 +79,12 @@ migrate: install ## Apply every service's migrations to $$SPEARHEAD_DATABASE_URL
 	$(PY) -m deploy.migrate
 
 bench: install kafka-fetch ## Benchmarks, each beside its floor from the same run (BENCH_QUICK=1: a short run); writes bench/results and the README table
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) -m bench.run
+
+.PHONY: soak
+soak: install kafka-fetch ## 10 minutes of 200 KPIUpdated/s through the pipeline (SOAK_SECONDS to shorten): RSS and backlog to bench/results/soak.*
+	$(PY) -m bench.soak
 
 demo: install ## Load the Q1 2026 story into a fresh running instance (`make run` first)
 	$(PY) -m deploy.demo --url http://127.0.0.1:$(PORT)
