@@ -150,7 +150,10 @@ class ServiceRuntime:
         while True:
             try:
                 await ensure_topics(
-                    self.settings.kafka_bootstrap, sorted(topics), self.settings.kafka_partitions
+                    self.settings.kafka_bootstrap,
+                    sorted(topics),
+                    self.settings.kafka_partitions,
+                    replication_factor=self.settings.kafka_replication_factor,
                 )
                 return
             except Exception as exc:

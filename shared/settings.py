@@ -44,7 +44,10 @@ class ServiceSettings(BaseSettings):
     bus: BusKind = BusKind.kafka
     kafka_bootstrap: str = "127.0.0.1:59092"
     kafka_send_timeout_s: float = 10.0
-    kafka_partitions: int = 6
+    # Topics the services create: partitions bound how many replicas of one consumer group
+    # share the work; each partition is kept on this many brokers (3 on a 3-broker cluster).
+    kafka_partitions: int = Field(default=6, ge=1)
+    kafka_replication_factor: int = Field(default=1, ge=1)
     public_url: str = Field(
         default="http://localhost:8000",
         description="Where clients reach the gateway; event `dataschema` URIs point there",

@@ -1,13 +1,16 @@
 """Every service as its own process (the `make up` shape) on a broker and a Postgres of their
 own, so that killing them disturbs no other test; with handles to kill and restart each
-part. The faults and end-to-end suites use it."""
+part. The faults and end-to-end suites use it. A service may run as several replicas
+(``performance``, ``performance-2``, ...: their own port and log, the same settings and
+database, one consumer group); the gateway talks to the first."""
 
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +42,16 @@ class Cluster:
     ports: dict[str, int]
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
+    @staticmethod
+    def app_of(name: str) -> str:
+        """The app a process runs: ``performance-2`` is a replica of ``performance``."""
+        app, _, replica = name.rpartition("-")
+        return app if app and replica.isdigit() else name
+
+    def replicas(self, service: str) -> list[str]:
+        """The names of ``service``'s processes, the first (the gateway's) first."""
+        return [name for name in self.ports if self.app_of(name) == service]
+
     @property
     def gateway(self) -> str:
         return f"http://127.0.0.1:{self.ports['gateway']}"
@@ -51,7 +64,7 @@ class Cluster:
         return self.postgres.url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
     def start(self, name: str) -> None:
-        app = "gateway" if name == "gateway" else name
+        app = self.app_of(name)
         self.processes[name] = spawn(app, self.ports[name], self.env, self.workdir / f"{name}.log")
 
     def kill(self, name: str) -> None:
@@ -102,13 +115,25 @@ class Cluster:
             await connection.close()
 
 
-@pytest.fixture(scope="module")
-def cluster(workdir: Path, request: pytest.FixtureRequest) -> Iterator[Cluster]:
-    base = workdir / f"faults-{request.module.__name__.rsplit('.', 1)[-1]}"
+def replica_name(service: str, replica: int) -> str:
+    return service if replica == 1 else f"{service}-{replica}"
+
+
+@contextmanager
+def running_cluster(
+    base: Path, *, replicas: Mapping[str, int] | None = None, **settings: str
+) -> Iterator[Cluster]:
+    """A whole Spearhead under ``base``: ``replicas`` processes of the services it names (one
+    of every other), ``settings`` added to every process's environment."""
     base.mkdir(parents=True, exist_ok=True)
     kafka = start_kafka(base / "kafka", free_port(), free_port())
     postgres = start_postgres(base / "postgres", free_port(), fast=True)
-    ports = {name: free_port() for name in (*SERVICES, "gateway")}
+    names = [
+        replica_name(service, n)
+        for service in SERVICES
+        for n in range(1, (replicas or {}).get(service, 1) + 1)
+    ]
+    ports = {name: free_port() for name in (*names, "gateway")}
     env = base_env(
         SPEARHEAD_BUS="kafka",
         SPEARHEAD_KAFKA_BOOTSTRAP=kafka.bootstrap,
@@ -117,13 +142,14 @@ def cluster(workdir: Path, request: pytest.FixtureRequest) -> Iterator[Cluster]:
         SPEARHEAD_KAFKA_SEND_TIMEOUT_S="5",
         GATEWAY_MODE="http",
         **{f"GATEWAY_{name.upper()}_URL": f"http://127.0.0.1:{ports[name]}" for name in SERVICES},
+        **settings,
     )
     running = Cluster(base, kafka, postgres, env, ports)
     try:
-        for name in SERVICES:
+        for name in names:
             running.start(name)
         running.start("gateway")
-        for name in (*SERVICES, "gateway"):
+        for name in (*names, "gateway"):
             wait_ready(running.url(name), timeout_s=180)
         yield running
     finally:
@@ -132,6 +158,14 @@ def cluster(workdir: Path, request: pytest.FixtureRequest) -> Iterator[Cluster]:
             os.kill(running.kafka.pid, signal.SIGCONT)
         stop_kafka(kafka.data_dir)
         stop_postgres(postgres.data_dir, mode="immediate")
+
+
+@pytest.fixture(scope="module")
+def cluster(workdir: Path, request: pytest.FixtureRequest) -> Iterator[Cluster]:
+    with running_cluster(
+        workdir / f"faults-{request.module.__name__.rsplit('.', 1)[-1]}"
+    ) as running:
+        yield running
 
 
 async def verified(cluster: Cluster, *, settle_s: float = 90) -> None:
