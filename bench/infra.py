@@ -4,6 +4,7 @@ processes on them, and small helpers (waiting, counting, memory, sending events)
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import subprocess
 import sys
@@ -38,7 +39,8 @@ from shared.outbox import OutgoingMessage
 from shared.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parent.parent
-WORK = ROOT / "bench" / ".work"
+# BENCH_WORK: another directory, so that two runs on one machine keep out of each other's way.
+WORK = Path(os.environ.get("BENCH_WORK") or ROOT / "bench" / ".work")
 
 ADMIN = mint_token(ServiceSettings(), member_id="bench", roles=["admin"], ttl=timedelta(hours=4))
 AUTH = {"Authorization": f"Bearer {ADMIN}"}

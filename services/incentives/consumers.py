@@ -29,17 +29,17 @@ async def on_kpi_updated(session: AsyncSession, events: list[Envelope]) -> None:
     )
 
 
-@subscription.on(ReviewClosedV1)
-async def on_review_closed(session: AsyncSession, event: Envelope) -> None:
-    await copies.review_closed(
-        session, review=ReviewClosedV1.model_validate(event.data), event_id=event.id
+@subscription.on_many(ReviewClosedV1)
+async def on_review_closed(session: AsyncSession, events: list[Envelope]) -> None:
+    await copies.reviews_closed(
+        session, [(ReviewClosedV1.model_validate(event.data), event.id) for event in events]
     )
 
 
-@subscription.on(ScoreComputedV1)
-async def on_score_computed(session: AsyncSession, event: Envelope) -> None:
-    await copies.score_computed(
-        session, score=ScoreComputedV1.model_validate(event.data), event_id=event.id
+@subscription.on_many(ScoreComputedV1)
+async def on_score_computed(session: AsyncSession, events: list[Envelope]) -> None:
+    await copies.scores_computed(
+        session, [(ScoreComputedV1.model_validate(event.data), event.id) for event in events]
     )
 
 

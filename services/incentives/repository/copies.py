@@ -23,8 +23,8 @@ __all__ = [
     "review",
     "review_copies",
     "save_figures",
-    "save_review",
-    "save_score",
+    "save_reviews",
+    "save_scores",
     "score_copies",
     "scores",
 ]
@@ -91,17 +91,22 @@ async def kpi_figure_copies(session: AsyncSession) -> list[KpiFigure]:
     return list(rows.all())
 
 
-async def save_review(session: AsyncSession, *, values: dict[str, Any]) -> bool:
-    """Keep the newest revision of a member's review for a period. True if stored."""
-    statement = insert(ReviewResult).values(**values)
+async def save_reviews(
+    session: AsyncSession, *, rows: list[dict[str, Any]]
+) -> set[tuple[str, str]]:
+    """Keep the newest revision of each member's review for a period (one row each).
+    Returns the (member, period) keys stored."""
+    if not rows:
+        return set()
+    statement = insert(ReviewResult).values(rows)
     result = await session.execute(
         statement.on_conflict_do_update(
             index_elements=[ReviewResult.member_id, ReviewResult.period],
-            set_={k: statement.excluded[k] for k in values},
+            set_={k: statement.excluded[k] for k in rows[0]},
             where=ReviewResult.revision < statement.excluded.revision,
-        ).returning(ReviewResult.member_id)
+        ).returning(ReviewResult.member_id, ReviewResult.period)
     )
-    return result.first() is not None
+    return {(row.member_id, row.period) for row in result}
 
 
 async def period_figures(
@@ -137,13 +142,15 @@ async def review_copies(session: AsyncSession) -> list[ReviewResult]:
     return list(rows.all())
 
 
-async def save_score(session: AsyncSession, *, values: dict[str, Any]) -> None:
-    """Keep the newest revision of a member's live score for a month."""
-    statement = insert(MonthlyScore).values(**values)
+async def save_scores(session: AsyncSession, *, rows: list[dict[str, Any]]) -> None:
+    """Keep the newest revision of each member's live score for a month (one row each)."""
+    if not rows:
+        return
+    statement = insert(MonthlyScore).values(rows)
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=[MonthlyScore.member_id, MonthlyScore.month],
-            set_={k: statement.excluded[k] for k in values},
+            set_={k: statement.excluded[k] for k in rows[0]},
             where=MonthlyScore.revision < statement.excluded.revision,
         )
     )

@@ -130,44 +130,63 @@ async def kpis_updated(session: AsyncSession, figures: list[Figure]) -> None:
     )
 
 
-async def review_closed(session: AsyncSession, *, review: ReviewClosedV1, event_id: str) -> None:
-    """A newer closing of a member's review moves their pay for its period."""
-    stored = await repository.save_review(
+async def reviews_closed(session: AsyncSession, reviews: list[tuple[ReviewClosedV1, str]]) -> None:
+    """Newer closings of members' reviews move their pay for the reviews' periods: of
+    several of one member and period in a poll, the highest revision."""
+    newest: dict[tuple[str, str], tuple[ReviewClosedV1, str]] = {}
+    for review, event_id in reviews:
+        kept = newest.get((review.member_id, review.period))
+        if kept is None or kept[0].revision < review.revision:
+            newest[(review.member_id, review.period)] = (review, event_id)
+    stored = await repository.save_reviews(
         session,
-        values={
-            "member_id": review.member_id,
-            "period": review.period,
-            "review_id": review.review_id,
-            "rating": review.rating,
-            "final_score": review.final_score,
-            "revision": review.revision,
-            "event_id": event_id,
-        },
+        rows=[
+            {
+                "member_id": review.member_id,
+                "period": review.period,
+                "review_id": review.review_id,
+                "rating": review.rating,
+                "final_score": review.final_score,
+                "revision": review.revision,
+                "event_id": event_id,
+            }
+            for review, event_id in newest.values()
+        ],
     )
-    if stored:
-        await recalc.queue(
-            session,
-            [
-                Queued(
-                    review.member_id,
-                    review.period,
-                    f"review {review.review_id} closed (revision {review.revision})",
-                    {"event": event_id, "review_id": review.review_id, "revision": review.revision},
-                    review_closed=True,
-                )
-            ],
-        )
-
-
-async def score_computed(session: AsyncSession, *, score: ScoreComputedV1, event_id: str) -> None:
-    """Keep a member's newest live score for the month (the stars are chosen from these)."""
-    await repository.save_score(
+    await recalc.queue(
         session,
-        values={
-            "member_id": score.member_id,
-            "month": score.month,
-            "score": score.score,
-            "revision": score.revision,
-            "event_id": event_id,
-        },
+        [
+            Queued(
+                review.member_id,
+                review.period,
+                f"review {review.review_id} closed (revision {review.revision})",
+                {"event": event_id, "review_id": review.review_id, "revision": review.revision},
+                review_closed=True,
+            )
+            for key, (review, event_id) in newest.items()
+            if key in stored
+        ],
+    )
+
+
+async def scores_computed(session: AsyncSession, scores: list[tuple[ScoreComputedV1, str]]) -> None:
+    """Keep each member's newest live score for the month (the stars are chosen from
+    these): of several in one poll, the highest revision."""
+    newest: dict[tuple[str, str], tuple[ScoreComputedV1, str]] = {}
+    for score, event_id in scores:
+        kept = newest.get((score.member_id, score.month))
+        if kept is None or kept[0].revision < score.revision:
+            newest[(score.member_id, score.month)] = (score, event_id)
+    await repository.save_scores(
+        session,
+        rows=[
+            {
+                "member_id": score.member_id,
+                "month": score.month,
+                "score": score.score,
+                "revision": score.revision,
+                "event_id": event_id,
+            }
+            for score, event_id in newest.values()
+        ],
     )
