@@ -192,16 +192,11 @@ class InboxProcessor:
                 {"consumer": self.consumer, "event_id": e.id, "event_type": e.type}
                 for e in {e.id: e for e in handled}.values()
             ]
-            claimed = set(
-                (
-                    await session.scalars(
-                        insert(self.table)
-                        .values(rows)
-                        .on_conflict_do_nothing()
-                        .returning(self.table.c.event_id)
-                    )
-                ).all()
+            # One executemany: compiled once and cached, whatever the poll's size.
+            result = await session.execute(
+                insert(self.table).on_conflict_do_nothing().returning(self.table.c.event_id), rows
             )
+            claimed = set(result.scalars().all())
         outcomes: list[Outcome] = []
         for envelope in envelopes:
             if envelope.type not in self.subscription.handlers:

@@ -60,7 +60,8 @@ async def save_figures(
     time only where one lacks it. Returns the keys stored."""
     if not rows:
         return set()
-    statement = insert(KpiFigure).values(rows)
+    # Many rows as one executemany: compiled once and cached, whatever their number.
+    statement = insert(KpiFigure)
     incoming = statement.excluded
     versioned = and_(KpiFigure.source_version.is_not(None), incoming.source_version.is_not(None))
     result = await session.execute(
@@ -71,7 +72,8 @@ async def save_figures(
                 and_(versioned, KpiFigure.source_version <= incoming.source_version),
                 and_(~versioned, KpiFigure.event_time <= incoming.event_time),
             ),
-        ).returning(KpiFigure.member_id, KpiFigure.kpi, KpiFigure.period)
+        ).returning(KpiFigure.member_id, KpiFigure.kpi, KpiFigure.period),
+        rows,
     )
     return {(row.member_id, row.kpi, row.period) for row in result}
 
@@ -98,13 +100,15 @@ async def save_reviews(
     Returns the (member, period) keys stored."""
     if not rows:
         return set()
-    statement = insert(ReviewResult).values(rows)
+    # Many rows as one executemany: compiled once and cached, whatever their number.
+    statement = insert(ReviewResult)
     result = await session.execute(
         statement.on_conflict_do_update(
             index_elements=[ReviewResult.member_id, ReviewResult.period],
             set_={k: statement.excluded[k] for k in rows[0]},
             where=ReviewResult.revision < statement.excluded.revision,
-        ).returning(ReviewResult.member_id, ReviewResult.period)
+        ).returning(ReviewResult.member_id, ReviewResult.period),
+        rows,
     )
     return {(row.member_id, row.period) for row in result}
 
@@ -146,13 +150,15 @@ async def save_scores(session: AsyncSession, *, rows: list[dict[str, Any]]) -> N
     """Keep the newest revision of each member's live score for a month (one row each)."""
     if not rows:
         return
-    statement = insert(MonthlyScore).values(rows)
+    # Many rows as one executemany: compiled once and cached, whatever their number.
+    statement = insert(MonthlyScore)
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=[MonthlyScore.member_id, MonthlyScore.month],
             set_={k: statement.excluded[k] for k in rows[0]},
             where=MonthlyScore.revision < statement.excluded.revision,
-        )
+        ),
+        rows,
     )
 
 
