@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.db import Database, contention, database_unavailable
 from shared.events import Consumed, Envelope
 from shared.logging import correlation_id
-from shared.metrics import EVENTS_APPLIED
+from shared.metrics import BATCH_SECONDS, BATCH_SIZE, EVENTS_APPLIED
 
 log = logging.getLogger("spearhead.inbox")
 
@@ -152,6 +152,7 @@ class InboxProcessor:
         (monotonic) it stops after the run it is in and commits what it applied so far: the
         outcomes returned are for that prefix. None when any of them fails (nothing is kept
         then): the caller applies them one by one, with retries and the dead-letter path."""
+        began = time.monotonic()
         envelopes: list[Envelope] = []
         for raw in raws:
             try:
@@ -181,6 +182,8 @@ class InboxProcessor:
             return None
         for outcome in outcomes:
             EVENTS_APPLIED.labels(consumer=self.consumer, outcome=outcome).inc()
+        BATCH_SECONDS.labels(consumer=self.consumer).observe(time.monotonic() - began)
+        BATCH_SIZE.labels(consumer=self.consumer).observe(len(outcomes))
         return outcomes
 
     async def _claim(self, session: AsyncSession, envelopes: list[Envelope]) -> list[Outcome]:

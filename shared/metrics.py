@@ -20,3 +20,15 @@ EVENTS_APPLIED = Counter(
 EVENTS_DEAD_LETTERED = Counter(
     "spearhead_events_dead_lettered_total", "Events sent to a dead-letter topic", ["consumer"]
 )
+BATCH_SECONDS = Histogram(
+    "spearhead_consumer_batch_seconds",
+    "Time to apply one poll's messages as one transaction",
+    ["consumer"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+BATCH_SIZE = Histogram(
+    "spearhead_consumer_batch_messages",
+    "Messages in one poll applied as one transaction",
+    ["consumer"],
+    buckets=(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000),
+)
