@@ -3,12 +3,13 @@ nothing else in a service commits."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, text
+from sqlalchemy import JSON, MetaData, Table, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -81,6 +82,23 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 # scope="function": the commit happens before the response is sent, so a client that sees
 # a 2xx knows the change (and its outbox events) are durable.
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+
+
+async def copy_rows(session: AsyncSession, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Many new rows into ``model``'s table with one binary COPY, in the session's transaction: the
+    fastest way in for thousands of rows (an executemany INSERT is several times slower).
+    Every row has the same keys; JSON columns are given as Python values."""
+    if not rows:
+        return
+    table: Table = model.__table__
+    columns = list(rows[0])
+    as_json = {c for c in columns if isinstance(table.c[c].type, JSON)}
+    records = [tuple(json.dumps(r[c]) if c in as_json else r[c] for c in columns) for r in rows]
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
+        table.name, records=records, columns=columns, schema_name=table.schema
+    )
 
 
 async def upsert_newer(session: AsyncSession, *, model: Any, values: dict[str, Any]) -> None:
