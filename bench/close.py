@@ -21,9 +21,12 @@ from bench.infra import (
     services,
     until,
 )
+from bench.profile import profiled
 from bench.report import Result, ratio_of, rounded
 from shared.kafka import KafkaPublisher
 
+# How long the close is profiled from its start (it is sampled, whatever its outcome).
+PROFILED_S = 10
 TARGET_RATIO = 150
 
 
@@ -68,12 +71,14 @@ async def bench_close(infra: Infra, members_count: int) -> Result:
             advance = f"{performance}/performance/review-cycles/{cycle.json()['id']}/advance"
             for state in ("self_assessment", "manager_assessment", "calibration"):
                 (await client.post(advance, json={"to": state}, headers=AUTH)).raise_for_status()
-            began = time.perf_counter()
-            closed = await client.post(advance, json={"to": "closed"}, headers=AUTH)
-            closed.raise_for_status()
-            close_request_s = time.perf_counter() - began
-            await until(lambda: _paid_with_reviews(dsn, members_count), 900, "the payout run")
-            wall_s = time.perf_counter() - began
+            pids = {name: process.pid for name, (_port, process) in running.items()}
+            async with profiled(pids, PROFILED_S) as profiles:
+                began = time.perf_counter()
+                closed = await client.post(advance, json={"to": "closed"}, headers=AUTH)
+                closed.raise_for_status()
+                close_request_s = time.perf_counter() - began
+                await until(lambda: _paid_with_reviews(dsn, members_count), 900, "the payout run")
+                wall_s = time.perf_counter() - began
         peak = {name: peak_rss_mb(p.pid) for name, (_port, p) in running.items()}
     floor_s = await _close_in_sql(dsn)
     ratio = ratio_of(wall_s, floor_s)
@@ -91,7 +96,13 @@ async def bench_close(infra: Infra, members_count: int) -> Result:
         {"close_request_s": round(close_request_s, 2), "peak_rss_mb": peak},
         [
             f"the close request itself took {close_request_s:.2f} s; peak RSS (VmHWM) of each "
-            f"service process by the end of the close: {memory}"
+            f"service process by the end of the close: {memory}",
+            *(
+                f"profile of {name} in the first {PROFILED_S} s of the close (py-spy): "
+                f"{profile.summary()}"
+                for name, profile in profiles.items()
+                if ratio > TARGET_RATIO
+            ),
         ],
     )
 

@@ -7,6 +7,7 @@ rest of the CPU to the servers under test."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import statistics
@@ -19,6 +20,7 @@ from typing import Any
 import httpx
 
 from bench.infra import ADMIN, AUTH, WORK, Infra, fresh_topics, services
+from bench.profile import Profile, profiled
 from bench.report import Result, rounded
 from deploy.localinfra import free_port
 from deploy.processes import base_env, command, terminate, wait_ready
@@ -123,7 +125,13 @@ async def bench_http(infra: Infra, seconds: float, rounds: int) -> list[Result]:
         for _ in range(rounds):  # interleaved, so a neighbour's burst hits all three alike
             for name, (target, token) in targets.items():
                 runs[name].append(wrk(target, seconds, token=token))
-    rps = {name: statistics.median(r["rps"] for r in found) for name, found in runs.items()}
+        rps = {name: statistics.median(r["rps"] for r in found) for name, found in runs.items()}
+        profiles: dict[str, Profile] = {}
+        if rps["direct"] / rps["floor"] < 0.5 or rps["gateway"] / rps["direct"] < 0.85:
+            # A target missed: what the two processes spend their CPU on, through the gateway.
+            pids = {name: running[name][1].pid for name in ("goals", "gateway")}
+            async with profiled(pids, seconds) as profiles:
+                await asyncio.to_thread(wrk, targets["gateway"][0], seconds, token=ADMIN)
     errors = {name: sum(r["errors"] for r in found) for name, found in runs.items()}
     shape = f"wrk -t{THREADS} -c{CONNECTIONS}, {rounds} x {seconds:g} s, median"
     common = {"wrk": shape, "rows": len(listed.json().get("items", listed.json()))}
@@ -154,6 +162,7 @@ async def bench_http(infra: Infra, seconds: float, rounds: int) -> list[Result]:
             ">= 0.5 of the floor",
             floor_ratio >= 0.5 and no_errors,
             {**common, "runs": runs["direct"]},
+            _profile_notes(profiles, "goals"),
         ),
         Result(
             f"The same through the gateway ({shape})",
@@ -166,5 +175,12 @@ async def bench_http(infra: Infra, seconds: float, rounds: int) -> list[Result]:
             ">= 0.85 of direct",
             gateway_ratio >= 0.85 and no_errors,
             {**common, "runs": runs["gateway"]},
+            _profile_notes(profiles, "gateway") if gateway_ratio < 0.85 else [],
         ),
     ]
+
+
+def _profile_notes(profiles: dict[str, Profile], name: str) -> list[str]:
+    if name not in profiles:
+        return []
+    return [f"profile of {name} under load (py-spy): {profiles[name].summary()}"]

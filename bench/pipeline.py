@@ -30,6 +30,7 @@ from bench.infra import (
     until,
 )
 from bench.infra import send as send_envelopes
+from bench.profile import profiled
 from bench.raw import paced, raw_round_trip, stats
 from bench.report import Result, ratio_of, rounded
 from goals.events import KPIUpdated
@@ -284,7 +285,10 @@ async def bench_pipeline(
         await prepare(infra, dsn, running)
         for rate in rates:
             raw = await raw_round_trip(infra.kafka, rate, seconds)
-            run = await run_at(infra, dsn, rate, seconds, drain_cap_s=drain_cap_s)
+            # Each consumer's CPU while it runs: what dominates, if the latency is missed.
+            pids = {name: running[name][1].pid for name in ("performance", "incentives")}
+            async with profiled(pids, seconds) as profiles:
+                run = await run_at(infra, dsn, rate, seconds, drain_cap_s=drain_cap_s)
             raw_p95 = raw["p95_ms"]
             projection_p95 = run["projection"]["p95_ms"]
             ratio = ratio_of(projection_p95, raw_p95)
@@ -305,7 +309,14 @@ async def bench_pipeline(
                     target,
                     met,
                     {**run, "raw": raw},
-                    [_note(run) + f"; raw round trip p95 {raw_p95} ms"],
+                    [
+                        _note(run) + f"; raw round trip p95 {raw_p95} ms",
+                        *(
+                            f"profile of {name} at {rate}/s (py-spy): {profile.summary()}"
+                            for name, profile in profiles.items()
+                            if not met
+                        ),
+                    ],
                 )
             )
         steps: list[dict[str, Any]] = []

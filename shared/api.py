@@ -227,7 +227,7 @@ def created_page(rows: list[C], limit: int) -> tuple[list[C], str | None]:
     return rows, encode_cursor(rows[-1].created_at.isoformat(), rows[-1].id)
 
 
-def organisation_today(request: Request) -> date:
+async def organisation_today(request: Request) -> date:
     """Today in the organisation's time zone; a dependency, so a test can pin it."""
     return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
 

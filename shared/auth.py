@@ -7,6 +7,7 @@ service that owns the data.
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any
@@ -47,6 +48,10 @@ class Principal(BaseModel):
             raise Forbidden(f"this needs one of the roles: {', '.join(sorted(roles))}")
 
 
+# Tokens a verifier remembers at most (then it starts again): one per active session.
+VERIFIED_TOKENS_KEPT = 10_000
+
+
 class TokenVerifier:
     """Verifies bearer tokens with the service's settings."""
 
@@ -55,6 +60,7 @@ class TokenVerifier:
         self._jwks = (
             jwt.PyJWKClient(settings.jwks_url, cache_keys=True) if settings.jwks_url else None
         )
+        self._verified: dict[str, tuple[Principal, float]] = {}
 
     def _decode(self, token: str) -> dict[str, Any]:
         options: Options = {"require": ["exp", "sub", "iat"]}
@@ -78,6 +84,11 @@ class TokenVerifier:
         )
 
     async def verify(self, token: str) -> Principal:
+        """The caller a token names. A token verified once is known until it expires: each
+        request of a session would otherwise pay the signature check again."""
+        known = self._verified.get(token)
+        if known is not None and known[1] > time.time():
+            return known[0]
         try:
             if self._jwks is not None:
                 # The JWKS client fetches keys over HTTP synchronously: keep it off the loop.
@@ -88,7 +99,11 @@ class TokenVerifier:
             raise Unauthorized("the token has expired") from exc
         except (jwt.PyJWTError, ValueError) as exc:
             raise Unauthorized(f"the token is not valid: {exc}") from exc
-        return principal_from_claims(claims)
+        principal = principal_from_claims(claims)
+        if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+            self._verified.clear()
+        self._verified[token] = (principal, float(claims["exp"]))
+        return principal
 
 
 def principal_from_claims(claims: dict[str, Any]) -> Principal:

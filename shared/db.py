@@ -49,6 +49,12 @@ class Database:
             connect_args={"timeout": 5, "command_timeout": 60},
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # Reads need no transaction of their own: under READ COMMITTED each statement sees
+        # what was committed when it began either way, and BEGIN and COMMIT are two round
+        # trips a GET does not pay.
+        self.reads = async_sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+        )
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -74,8 +80,18 @@ def database_of(request: Request) -> Database:
     return db
 
 
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with database_of(request).transaction() as session:
+    """A request's session: a read is served without a transaction; anything else runs in
+    one that commits before the response goes out."""
+    db = database_of(request)
+    if request.method in READ_METHODS:
+        async with db.reads() as session:
+            yield session
+        return
+    async with db.transaction() as session:
         yield session
 
 

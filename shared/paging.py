@@ -10,7 +10,7 @@ Lists that grow without bound and are read in order of creation (tickets, member
 keyset cursors (``shared.api.created_page``); they take the same ``limit`` and ``cursor``.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
@@ -101,7 +101,7 @@ class PageQuery:
         return self.page(window)
 
 
-def page_query(sortable: Sequence[str], default: str) -> Callable[..., PageQuery]:
+def page_query(sortable: Sequence[str], default: str) -> Callable[..., Awaitable[PageQuery]]:
     """The FastAPI dependency of a collection sortable by ``sortable`` (``default`` when the
     client gives no ``sort``): reads ``limit``, ``cursor`` and ``sort``."""
     allowed = tuple(sortable)
@@ -112,7 +112,8 @@ def page_query(sortable: Sequence[str], default: str) -> Callable[..., PageQuery
         + f". Default `{default}`."
     )
 
-    def dependency(
+    # async: FastAPI runs a plain function dependency in a worker thread, per request.
+    async def dependency(
         limit: Limit = DEFAULT_PAGE_SIZE,
         cursor: Cursor = None,
         sort: Annotated[str | None, Query(max_length=200, description=description)] = None,

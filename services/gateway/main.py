@@ -34,7 +34,7 @@ from shared.logging import configure_logging
 from shared.settings import BusKind
 
 
-def limit_by_address(request: Request) -> None:
+async def limit_by_address(request: Request) -> None:
     """The per-address limit, for calls made without a (valid) account."""
     request.app.state.rate_limits.address(request.client.host if request.client else "")
 

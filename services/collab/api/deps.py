@@ -11,12 +11,12 @@ from collab.settings import Settings
 from shared.api import organisation_today
 
 
-def settings_of(request: Request) -> Settings:
+async def settings_of(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def now() -> datetime:
+async def now() -> datetime:
     """The current instant (tests pin it by overriding this function)."""
     return datetime.now(UTC)
 

@@ -14,7 +14,7 @@ from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
 
 
-def settings_of(request: Request) -> Settings:
+async def settings_of(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

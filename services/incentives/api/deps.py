@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from incentives.settings import Settings
 
 
-def settings_of(request: Request) -> Settings:
+async def settings_of(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

@@ -11,7 +11,7 @@ from performance.settings import Settings
 from shared.api import organisation_today
 
 
-def settings_of(request: Request) -> Settings:
+async def settings_of(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
