@@ -43,19 +43,20 @@ class Profile:
 
 
 def _place(frame: str) -> tuple[str, str]:
-    """(where, function) of a py-spy frame ``function (path/file.py:line)``."""
+    """(where, function) of a py-spy frame ``function (package/module.py:line)``: where is
+    the library (py-spy names files from their package), or Spearhead's module."""
     function, _, location = frame.rpartition(" (")
     path = location.split(":", 1)[0]
     parts = Path(path).parts
-    if "site-packages" in parts:
-        return parts[parts.index("site-packages") + 1].split(".")[0], function
+    if not parts or path.startswith("<"):
+        return "python", function
     for i, part in enumerate(parts):
         if part in OURS:
             module = ".".join((*parts[i:-1], Path(path).stem))
             return module, f"{module}.{function}"
-    if path.startswith("<") or "python3" in path:
-        return "python (asyncio, json, ...)", function
-    return "other", function
+    if "site-packages" in parts:
+        parts = parts[parts.index("site-packages") + 1 :]
+    return Path(parts[0]).stem, function
 
 
 def summarise(raw: str) -> Profile:
