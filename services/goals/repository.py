@@ -1,4 +1,5 @@
-"""The only place with queries on the goals schema."""
+"""The only place with queries on the goals schema (those on actuals and figures are in
+``goals.repository_actuals``, re-exported here)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, Select, func, select, tuple_, update
-from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
+from sqlalchemy import Select, select, tuple_
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from goals import repository_actuals as _actuals
 from goals.models import (
     CheckIn,
     DataGrantCopy,
     Goal,
     GoalTemplate,
     KpiDefinition,
-    KpiFigure,
-    Measurement,
     Member,
     Mentorship,
     OrgUnit,
@@ -30,6 +30,19 @@ from goals.models import (
 from shared.paging import PageQuery
 
 T = TypeVar("T")
+
+# Re-exported: one module name for every query.
+STAGED_COLUMNS = _actuals.STAGED_COLUMNS
+best_recent_actual = _actuals.best_recent_actual
+figures_for = _actuals.figures_for
+get_measurement = _actuals.get_measurement
+list_figures = _actuals.list_figures
+list_measurements = _actuals.list_measurements
+measurements_by_keys = _actuals.measurements_by_keys
+period_aggregates = _actuals.period_aggregates
+stage_measurements = _actuals.stage_measurements
+supersede = _actuals.supersede
+upsert_figures = _actuals.upsert_figures
 
 
 # ----------------------------------------------------------------------------- organisation
@@ -316,256 +329,6 @@ async def adjustments_of(
 
 async def get_template(session: AsyncSession, *, template_id: str) -> GoalTemplate | None:
     return await session.get(GoalTemplate, template_id)
-
-
-# ----------------------------------------------------------------------------- actuals
-
-
-STAGED_COLUMNS = (
-    "id",
-    "owner_type",
-    "owner_id",
-    "kpi_id",
-    "measured_on",
-    "value",
-    "source",
-    "idempotency_key",
-    "superseded",
-    "recorded_by",
-)
-
-
-async def stage_measurements(
-    session: AsyncSession, *, rows: list[tuple[Any, ...]]
-) -> tuple[set[str], set[str]]:
-    """Store many measurements at COPY speed, skipping idempotency keys stored before.
-
-    Rows follow ``STAGED_COLUMNS``. Returns the keys inserted now, and the keys that were
-    stored before for a different measurement (owner, KPI, day or value)."""
-    if not rows:
-        return set(), set()
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    driver = raw.driver_connection
-    assert driver is not None
-    await driver.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS measurement_stage "
-        "(LIKE goals.measurements INCLUDING DEFAULTS) ON COMMIT DROP"
-    )
-    await driver.execute("TRUNCATE measurement_stage")
-    await driver.copy_records_to_table(
-        "measurement_stage", records=rows, columns=list(STAGED_COLUMNS)
-    )
-    inserted = await driver.fetch(
-        "INSERT INTO goals.measurements SELECT * FROM measurement_stage "
-        "ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key"
-    )
-    conflicting = await driver.fetch(
-        "SELECT s.idempotency_key FROM measurement_stage s "
-        "JOIN goals.measurements m ON m.idempotency_key = s.idempotency_key "
-        "WHERE m.id <> s.id AND (m.owner_type, m.owner_id, m.kpi_id, m.measured_on, m.value) "
-        "IS DISTINCT FROM (s.owner_type, s.owner_id, s.kpi_id, s.measured_on, s.value)"
-    )
-    return {r[0] for r in inserted}, {r[0] for r in conflicting}
-
-
-async def measurements_by_keys(
-    session: AsyncSession, *, keys: Iterable[str]
-) -> dict[str, Measurement]:
-    rows = await session.scalars(
-        select(Measurement).where(Measurement.idempotency_key.in_(list(keys)))
-    )
-    return {m.idempotency_key: m for m in rows}
-
-
-async def get_measurement(
-    session: AsyncSession, *, measurement_id: str, for_update: bool = False
-) -> Measurement | None:
-    return await session.get(Measurement, measurement_id, with_for_update=for_update)
-
-
-async def supersede(session: AsyncSession, *, measurement_id: str) -> None:
-    await session.execute(
-        update(Measurement).where(Measurement.id == measurement_id).values(superseded=True)
-    )
-
-
-async def list_measurements(
-    session: AsyncSession,
-    *,
-    owner_type: str,
-    owner_id: str,
-    kpi_id: str | None,
-    start: date,
-    end: date,
-    page: PageQuery,
-) -> tuple[list[Measurement], str | None]:
-    query = select(Measurement).where(
-        Measurement.owner_type == owner_type,
-        Measurement.owner_id == owner_id,
-        Measurement.measured_on.between(start, end),
-    )
-    if kpi_id is not None:
-        query = query.where(Measurement.kpi_id == kpi_id)
-    return await page.fetch(
-        session,
-        query,
-        {
-            "date": Measurement.measured_on,
-            "recorded_at": Measurement.recorded_at,
-            "value": Measurement.value,
-        },
-        Measurement.id,
-    )
-
-
-_MONTH = func.to_char(Measurement.measured_on, "YYYY-MM")
-_QUARTER = func.to_char(Measurement.measured_on, 'YYYY-"Q"Q')
-_YEAR = func.to_char(Measurement.measured_on, "YYYY")
-
-
-async def period_aggregates(
-    session: AsyncSession,
-    *,
-    owners: Iterable[tuple[str, str]],
-    kpi_ids: Iterable[str],
-    years: Iterable[int],
-) -> Sequence[Row[Any]]:
-    """Per measurement owner, KPI and month/quarter/year: sum, count and the last value."""
-    owners = list(owners)
-    years = sorted(set(years))
-    if not owners or not years:
-        return []
-    last_value = func.array_agg(
-        aggregate_order_by(
-            Measurement.value,
-            Measurement.measured_on.desc(),
-            Measurement.recorded_at.desc(),
-            Measurement.id,
-        )
-    )[1]
-    month, quarter, year = _MONTH.label("month"), _QUARTER.label("quarter"), _YEAR.label("year")
-    query = (
-        select(
-            Measurement.owner_type,
-            Measurement.owner_id,
-            Measurement.kpi_id,
-            month,
-            quarter,
-            year,
-            func.sum(Measurement.value).label("total"),
-            func.count().label("n"),
-            last_value.label("last"),
-        )
-        .where(
-            tuple_(Measurement.owner_type, Measurement.owner_id).in_(owners),
-            Measurement.kpi_id.in_(list(kpi_ids)),
-            Measurement.superseded.is_(False),
-            Measurement.measured_on.between(date(years[0], 1, 1), date(years[-1], 12, 31)),
-        )
-        .group_by(
-            Measurement.owner_type,
-            Measurement.owner_id,
-            Measurement.kpi_id,
-            func.grouping_sets(tuple_(month, quarter, year), tuple_(quarter, year), tuple_(year)),
-        )
-    )
-    return (await session.execute(query)).all()
-
-
-async def figures_for(
-    session: AsyncSession, *, keys: Sequence[tuple[str, str, str, str]]
-) -> dict[tuple[str, str, str, str], KpiFigure]:
-    if not keys:
-        return {}
-    # populate_existing: a figure loaded earlier in this transaction is read again, since
-    # another writer may have changed it before this one took the figure's lock.
-    rows = await session.scalars(
-        select(KpiFigure)
-        .where(
-            tuple_(
-                KpiFigure.owner_type, KpiFigure.owner_id, KpiFigure.kpi_id, KpiFigure.period
-            ).in_(list(keys))
-        )
-        .execution_options(populate_existing=True)
-    )
-    return {(f.owner_type, f.owner_id, f.kpi_id, f.period): f for f in rows}
-
-
-async def upsert_figures(session: AsyncSession, *, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    statement = insert(KpiFigure).values(rows)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[
-                KpiFigure.owner_type,
-                KpiFigure.owner_id,
-                KpiFigure.kpi_id,
-                KpiFigure.period,
-            ],
-            set_={
-                "actual": statement.excluded.actual,
-                "target": statement.excluded.target,
-                "attainment": statement.excluded.attainment,
-                "measurements": statement.excluded.measurements,
-                "version": statement.excluded.version,
-                "updated_at": func.now(),
-            },
-        )
-    )
-
-
-async def list_figures(
-    session: AsyncSession,
-    *,
-    owner_type: str,
-    owner_id: str,
-    period: str | None,
-    kpi_id: str | None,
-    page: PageQuery,
-) -> tuple[list[KpiFigure], str | None]:
-    query = (
-        select(KpiFigure)
-        .join(KpiDefinition, KpiDefinition.id == KpiFigure.kpi_id)
-        .where(KpiFigure.owner_type == owner_type, KpiFigure.owner_id == owner_id)
-    )
-    if period is not None:
-        query = query.where(KpiFigure.period == period)
-    if kpi_id is not None:
-        query = query.where(KpiFigure.kpi_id == kpi_id)
-    return await page.fetch(
-        session,
-        query,
-        {
-            "kpi": KpiDefinition.code,
-            "period": KpiFigure.period,
-            "attainment": KpiFigure.attainment,
-            "updated_at": KpiFigure.updated_at,
-        },
-        # For one owner a figure is its KPI and period.
-        func.concat(KpiFigure.kpi_id, "|", KpiFigure.period),
-    )
-
-
-async def best_recent_actual(
-    session: AsyncSession,
-    *,
-    owner_type: str,
-    owner_id: str,
-    kpi_id: str,
-    periods: Iterable[str],
-    lower_is_better: bool,
-) -> Decimal | None:
-    aggregate = func.min if lower_is_better else func.max
-    return await session.scalar(
-        select(aggregate(KpiFigure.actual)).where(
-            KpiFigure.owner_type == owner_type,
-            KpiFigure.owner_id == owner_id,
-            KpiFigure.kpi_id == kpi_id,
-            KpiFigure.period.in_(list(periods)),
-        )
-    )
 
 
 # ----------------------------------------------------------------------------- work

@@ -90,17 +90,28 @@ class FigureEngine:
         homes = await repository.home_units(self.session, member_ids=members)
         squads = await repository.squads_of(self.session, member_ids=members)
         keys: set[Key] = set()
+        # Many measurements share an owner, a KPI or a month: each is resolved once.
+        owners_of: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        kpis_of: dict[str, set[str]] = {}
+        periods_of: dict[tuple[int, int], list[str]] = {}
         for owner_type, owner_id, kpi_id, day in touched:
-            owners: list[tuple[str, str]]
-            if owner_type == "member":
-                owners = [("member", owner_id)]
-                if owner_id in homes:
-                    owners += [("unit", u) for u in ancestors(self.tree, homes[owner_id])]
-                owners += [("unit", s) for s in squads.get(owner_id, [])]
-            else:
-                owners = [("unit", u) for u in ancestors(self.tree, owner_id)]
-            kpi_ids = {kpi_id} | dependents(self.kpis, {kpi_id})
-            periods = [str(p) for p in Period.month_of(day).enclosing()]
+            owners = owners_of.get((owner_type, owner_id))
+            if owners is None:
+                if owner_type == "member":
+                    owners = [("member", owner_id)]
+                    if owner_id in homes:
+                        owners += [("unit", u) for u in ancestors(self.tree, homes[owner_id])]
+                    owners += [("unit", s) for s in squads.get(owner_id, [])]
+                else:
+                    owners = [("unit", u) for u in ancestors(self.tree, owner_id)]
+                owners_of[(owner_type, owner_id)] = owners
+            kpi_ids = kpis_of.get(kpi_id)
+            if kpi_ids is None:
+                kpi_ids = kpis_of[kpi_id] = {kpi_id} | dependents(self.kpis, {kpi_id})
+            periods = periods_of.get((day.year, day.month))
+            if periods is None:
+                periods = [str(p) for p in Period.month_of(day).enclosing()]
+                periods_of[(day.year, day.month)] = periods
             keys.update((t, o, k, p) for t, o in owners for k in kpi_ids for p in periods)
         return keys
 
@@ -134,7 +145,11 @@ class FigureEngine:
         years = {Period.parse(p).year for _t, _o, _k, p in keys}
         measurement_owners = set().union(*contributors.values())
         rows = await repository.period_aggregates(
-            self.session, owners=measurement_owners, kpi_ids=base_kpis, years=years
+            self.session,
+            owners=measurement_owners,
+            kpi_ids=base_kpis,
+            years=years,
+            with_last=any(self.by_id[k].aggregation == "last" for k in base_kpis),
         )
         per_owner: dict[tuple[str, str, str, str], tuple[Decimal, int, Decimal]] = {}
         for row in rows:
