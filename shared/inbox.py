@@ -164,9 +164,11 @@ class InboxProcessor:
                 outcomes = await self._claim(session, envelopes)
                 applied = 0
                 for start, end in _runs(envelopes, outcomes):
-                    await self._apply_run(session, envelopes[start:end], outcomes[start:end])
-                    applied = end
-                    if deadline is not None and time.monotonic() > deadline:
+                    done = await self._apply_run(
+                        session, envelopes[start:end], outcomes[start:end], deadline
+                    )
+                    applied = start + done
+                    if applied < end or (deadline is not None and time.monotonic() > deadline):
                         break
                 else:
                     applied = len(envelopes)
@@ -222,13 +224,18 @@ class InboxProcessor:
         )
 
     async def _apply_run(
-        self, session: AsyncSession, run: list[Envelope], outcomes: list[Outcome]
-    ) -> None:
-        """One run of a type: the messages to apply, to the batch handler at once or one by
-        one, each under its own correlation id."""
+        self,
+        session: AsyncSession,
+        run: list[Envelope],
+        outcomes: list[Outcome],
+        deadline: float | None,
+    ) -> int:
+        """One run of a type: to the batch handler at once (set-based, so the deadline is
+        looked at only between runs), or one by one, each under its own correlation id,
+        stopping at the deadline. Returns how many of the run's messages are done."""
         todo = [e for e, o in zip(run, outcomes, strict=True) if o is Outcome.applied]
         if not todo:
-            return
+            return len(run)
         many = self.subscription.batch_handlers.get(todo[0].type)
         if many is not None:
             token = correlation_id.set(todo[-1].correlationid)
@@ -236,14 +243,19 @@ class InboxProcessor:
                 await many(session, todo)
             finally:
                 correlation_id.reset(token)
-            return
+            return len(run)
         handler = self.subscription.handlers[todo[0].type]
-        for envelope in todo:
+        for position, (envelope, outcome) in enumerate(zip(run, outcomes, strict=True), 1):
+            if outcome is not Outcome.applied:
+                continue
             token = correlation_id.set(envelope.correlationid)
             try:
                 await handler(session, envelope)
             finally:
                 correlation_id.reset(token)
+            if deadline is not None and time.monotonic() > deadline:
+                return position
+        return len(run)
 
     async def handle(self, raw: bytes) -> Outcome:
         """Apply a raw message with retries; raises PoisonMessage when it cannot be applied."""

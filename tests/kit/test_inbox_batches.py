@@ -110,3 +110,15 @@ async def test_a_failing_run_keeps_nothing_of_the_poll(kit: Kit) -> None:
     # One by one, the first applies and the second is the caller's to retry.
     assert await processor.apply(a1) == Outcome.applied
     assert await _inbox_rows(kit) == 1
+
+
+async def test_one_by_one_handlers_stop_at_the_deadline_within_a_run(kit: Kit) -> None:
+    """A handler of one event at a time may be slow: past the deadline the run stops after
+    the event in hand, and the rest comes again with the next poll."""
+    processor = kit.processor(kit.subscription("kit-slow"))
+    poll = [e.model_dump_json().encode() for e in _envelopes(kit, [("k", 1), ("k", 2), ("k", 3)])]
+    assert await processor.apply_batch(poll, deadline=time.monotonic() - 1) == [Outcome.applied]
+    assert await kit.effect_rows() == [("k", 1)]
+    again = await processor.apply_batch(poll)
+    assert again == [Outcome.duplicate, Outcome.applied, Outcome.applied]
+    assert await kit.effect_rows() == [("k", 1), ("k", 2), ("k", 3)]
