@@ -15,6 +15,7 @@ from typing import Any
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.errors import KafkaTimeoutError
 
 from bench.backlog import Backlog
 from bench.infra import (
@@ -322,14 +323,24 @@ async def bench_pipeline(
         steps: list[dict[str, Any]] = []
         highest, failed = 0, None
         for rate in LADDER:
-            run = await run_at(infra, dsn, rate, step_seconds, drain_cap_s=drain_cap_s)
+            try:
+                run = await run_at(infra, dsn, rate, step_seconds, drain_cap_s=drain_cap_s)
+            except KafkaTimeoutError:
+                # The bench's own producer could not offer this rate: the ladder ends here
+                # (the rate is neither offered nor sustained), the rates below it stand.
+                failed = rate
+                break
             steps.append(run)
             if not _bounded(run):
                 failed = rate
                 break
             highest = rate
         over = failed or LADDER[-1]
-        raw = await raw_round_trip(infra.kafka, over, step_seconds)
+        try:
+            raw = await raw_round_trip(infra.kafka, over, step_seconds)
+        except KafkaTimeoutError:  # nor can a raw producer offer it: the floor is one below
+            over = highest or LADDER[0]
+            raw = await raw_round_trip(infra.kafka, over, step_seconds)
     step_notes = [f"{s['rate']}/s for {step_seconds:g} s: {_note(s)}" for s in steps]
     results.append(
         Result(
