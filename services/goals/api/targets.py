@@ -22,7 +22,8 @@ from goals.schemas.targets import (
     TargetAdjustmentRead,
     TemplateApply,
 )
-from goals.service import risk, targets
+from goals.service import cascade as cascading
+from goals.service import goal_templates, risk, targets
 from shared.api import Page, etag_of
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
@@ -135,7 +136,9 @@ async def list_adjustments(
 ) -> Page[TargetAdjustmentRead]:
     """Every target change of a goal, a page at a time: who, when, why, old and new (at the
     KPI's scale)."""
-    found, next_cursor = await targets.adjustments(session, scope=scope, goal_id=goal_id, page=page)
+    found, next_cursor = await cascading.adjustments(
+        session, scope=scope, goal_id=goal_id, page=page
+    )
     return Page[TargetAdjustmentRead](items=found, next_cursor=next_cursor)
 
 
@@ -146,14 +149,14 @@ async def cascade(
     goal_id: str, body: CascadeRequest, session: SessionDep, scope: ScopeDep, today: TodayDep
 ) -> list[GoalRead]:
     """Create child targets from this one: evenly, by weights, or by last year's shares."""
-    created = await targets.cascade(session, scope=scope, goal_id=goal_id, body=body, today=today)
+    created = await cascading.cascade(session, scope=scope, goal_id=goal_id, body=body, today=today)
     return await targets.to_reads(session, created)
 
 
 @router.get("/goals/{goal_id}/progress", tags=["goals"], response_model=GoalProgress)
 async def progress(goal_id: str, session: SessionDep, scope: ScopeDep) -> GoalProgress:
     """Attainment and the weighted roll-up of the children, explained."""
-    return await targets.progress(session, scope=scope, goal_id=goal_id)
+    return await cascading.progress(session, scope=scope, goal_id=goal_id)
 
 
 @router.post("/goal-templates", status_code=201, tags=["goals"], response_model=GoalTemplateRead)
@@ -161,8 +164,8 @@ async def create_template(
     body: GoalTemplateCreate, session: SessionDep, principal: CurrentPrincipal
 ) -> GoalTemplateRead:
     """A set of goals to give many members at once; each target at most at its KPI's scale."""
-    template = await targets.create_template(session, principal=principal, body=body)
-    return await targets.template_read(session, template)
+    template = await goal_templates.create_template(session, principal=principal, body=body)
+    return await goal_templates.template_read(session, template)
 
 
 @router.post(
@@ -180,7 +183,7 @@ async def apply_template(
     today: TodayDep,
 ) -> list[GoalRead]:
     """Give every listed member the template's goals for a period, in one call."""
-    created = await targets.apply_template(
+    created = await goal_templates.apply_template(
         session, scope=scope, template_id=template_id, body=body, settings=settings, today=today
     )
     return await targets.to_reads(session, created)

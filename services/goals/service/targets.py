@@ -1,45 +1,35 @@
-"""Goals and targets: SMART checks, cascading, roll-up, adjustments, templates."""
+"""Goals and targets: SMART checks, creating, reading and changing goals (cascading and
+progress are in ``cascade``, templates in ``goal_templates``)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals import repository
 from goals.events import TargetAdjusted, outbox
-from goals.models import Goal, GoalTemplate, KpiDefinition, TargetAdjustment
-from goals.schemas.common import OwnerType
+from goals.models import Goal, KpiDefinition, TargetAdjustment
 from goals.schemas.targets import (
-    CascadeChild,
-    CascadeRequest,
-    ChildProgress,
     GoalCreate,
-    GoalProgress,
     GoalRead,
-    GoalTemplateCreate,
-    GoalTemplateRead,
     GoalUpdate,
     SmartFinding,
     SmartReport,
-    TargetAdjustmentRead,
-    TemplateApply,
-    TemplateItemRead,
 )
 from goals.service import figures
 from goals.service.access import Scope, not_own_target, require_owner
 from goals.service.kpis import at_scale, check_scale
 from goals.settings import Settings
 from shared.api import check_if_match
-from shared.auth import Principal, Role
+from shared.auth import Role
 from shared.errors import Conflict, NotFound, Unprocessable, invalid
 from shared.paging import PageQuery
 from shared.periods import FIRST_YEAR, Grain, Period
 
 
-async def _kpi(session: AsyncSession, code: str | None) -> KpiDefinition | None:
+async def kpi_by_code(session: AsyncSession, code: str | None) -> KpiDefinition | None:
     if code is None:
         return None
     kpi = await repository.kpi_by_code(session, code=code)
@@ -136,7 +126,7 @@ def _recent_periods(period: Period, count: int) -> list[Period]:
     return found
 
 
-async def _check_owner_exists(session: AsyncSession, owner_type: str, owner_id: str) -> None:
+async def check_owner_exists(session: AsyncSession, owner_type: str, owner_id: str) -> None:
     if owner_type == "member":
         if await repository.get_member(session, member_id=owner_id) is None:
             raise invalid("owner_id", f"member {owner_id} does not exist")
@@ -166,7 +156,7 @@ async def create_goal(
     )
     if body.kpi is not None and body.target_value is not None:
         not_own_target(scope, body.owner_type, body.owner_id, action="set-kpi-target")
-    await _check_owner_exists(session, body.owner_type, body.owner_id)
+    await check_owner_exists(session, body.owner_type, body.owner_id)
     report = await smart_check(session, body=body, settings=settings, today=today)
     if report.errors:
         raise Unprocessable(
@@ -176,7 +166,7 @@ async def create_goal(
                 for f in report.errors
             ],
         )
-    kpi = await _kpi(session, body.kpi)
+    kpi = await kpi_by_code(session, body.kpi)
     if kpi is not None:
         check_scale(kpi, body.target_value, "target_value")
     if (
@@ -197,15 +187,15 @@ async def create_goal(
         is not None
     ):
         raise Conflict(f"{body.owner_id} already has a {kpi.code} target for {body.period}")
-    goal = await _add_goal(
+    goal = await add_goal(
         session, body=body, kpi=kpi, warnings=report.warnings, created_by=scope.principal.member_id
     )
     if refresh_figure:
-        await _refresh_goal_figures(session, [goal], today)
+        await refresh_goal_figures(session, [goal], today)
     return goal, report
 
 
-async def _add_goal(
+async def add_goal(
     session: AsyncSession,
     *,
     body: GoalCreate,
@@ -237,7 +227,7 @@ async def _add_goal(
     return goal
 
 
-async def _refresh_goal_figures(session: AsyncSession, goals: list[Goal], today: date) -> None:
+async def refresh_goal_figures(session: AsyncSession, goals: list[Goal], today: date) -> None:
     """One refresh for every figure whose target these goals set (one lock acquisition)."""
     keys = [
         (figures.figure_owner_type(goal.owner_type), goal.owner_id, goal.kpi_id, goal.period)
@@ -381,280 +371,8 @@ async def update_goal(
     goal.version += 1
     await session.flush()
     if target_changes:
-        await _refresh_goal_figures(session, [goal], today)
+        await refresh_goal_figures(session, [goal], today)
     return goal
-
-
-def split(total: Decimal, shares: list[Decimal], places: int = 2) -> list[Decimal]:
-    """``total`` split in proportion to ``shares`` at ``places`` decimal places (the KPI's
-    scale), adding up exactly."""
-    whole = sum(shares)
-    step = Decimal(1).scaleb(-places)
-    parts = [(total * share / whole).quantize(step, rounding=ROUND_HALF_UP) for share in shares]
-    parts[-1] += total - sum(parts)  # the rounding remainder goes to the last child
-    return parts
-
-
-async def cascade(
-    session: AsyncSession, *, scope: Scope, goal_id: str, body: CascadeRequest, today: date
-) -> list[Goal]:
-    """Child targets from a parent: even, by weights, or by each child's share of last year.
-
-    Summed KPIs are split; averaged and latest-value KPIs pass the same target down."""
-    parent = await get_goal(session, scope=scope, goal_id=goal_id)
-    if parent.target_value is None or parent.kpi_id is None:
-        raise Unprocessable("only a goal with a KPI and a target can be cascaded")
-    kpi = await repository.get_kpi(session, kpi_id=parent.kpi_id)
-    assert kpi is not None
-    parent_period = Period.parse(parent.period)
-    children = list(body.children)
-    if body.by_period:
-        sub_periods = parent_period.children()
-        if not sub_periods:
-            raise Unprocessable("a month has no sub-periods to cascade to")
-        if children:
-            raise invalid("children", "give either children or by_period, not both")
-        children = [
-            CascadeChild(
-                owner_type=OwnerType(parent.owner_type), owner_id=parent.owner_id, period=p
-            )
-            for p in sub_periods
-        ]
-    if not children:
-        raise invalid("children", "name at least one child")
-    for child in children:
-        period = child.period or parent_period
-        if not (parent_period.start <= period.start and period.end <= parent_period.end):
-            raise invalid("children", f"{period} is not inside {parent_period}")
-        await require_owner(
-            session, scope, owner_type=child.owner_type, owner_id=child.owner_id, write=True
-        )
-        not_own_target(scope, child.owner_type, child.owner_id, action="cascade-kpi-target")
-        await _check_owner_exists(session, child.owner_type, child.owner_id)
-    if body.mode == "weights":
-        if any(c.weight is None for c in children):
-            raise invalid("children", "splitting by weights needs a weight on every child")
-        shares = [c.weight or Decimal(0) for c in children]
-    elif body.mode == "last_year":
-        if any((c.period or parent_period).year <= FIRST_YEAR for c in children):
-            raise invalid("mode", f"{FIRST_YEAR} has no last year in the supported range")
-        last_year = await figures.FigureEngine(session).compute(
-            [
-                (
-                    figures.figure_owner_type(c.owner_type),
-                    c.owner_id,
-                    kpi.id,
-                    str((c.period or parent_period).previous_year()),
-                )
-                for c in children
-            ]
-        )
-        order = [
-            (
-                figures.figure_owner_type(c.owner_type),
-                c.owner_id,
-                kpi.id,
-                str((c.period or parent_period).previous_year()),
-            )
-            for c in children
-        ]
-        shares = [last_year[k].actual or Decimal(0) for k in order]
-        if sum(shares) <= 0:
-            raise Unprocessable("no child has actuals last year to share by")
-    else:
-        shares = [Decimal(1)] * len(children)
-    splits = kpi.aggregation == "sum"
-    values = (
-        split(parent.target_value, shares, kpi.scale)
-        if splits
-        else [at_scale(kpi, parent.target_value) or Decimal(0)] * len(children)
-    )
-    created = []
-    for child, value, share in zip(children, values, shares, strict=True):
-        period = child.period or parent_period
-        if (
-            await repository.find_kpi_target(
-                session,
-                owner_type=child.owner_type,
-                owner_id=child.owner_id,
-                kpi_id=kpi.id,
-                period=str(period),
-            )
-            is not None
-        ):
-            raise Conflict(f"{child.owner_id} already has a {kpi.code} target for {period}")
-        goal = await _add_goal(
-            session,
-            body=GoalCreate(
-                kind="kpi_target",
-                title=parent.title,
-                description=parent.description,
-                owner_type=child.owner_type,
-                owner_id=child.owner_id,
-                period=period,
-                kpi=kpi.code,
-                target_value=value,
-                weight=share if share > 0 else Decimal(1),
-                parent_id=parent.id,
-            ),
-            kpi=kpi,
-            warnings=[],
-            created_by=scope.principal.member_id,
-        )
-        created.append(goal)
-    await figures.refresh(
-        session,
-        today=today,
-        keys=[
-            (figures.figure_owner_type(g.owner_type), g.owner_id, kpi.id, g.period) for g in created
-        ],
-    )
-    return created
-
-
-async def progress(session: AsyncSession, *, scope: Scope, goal_id: str) -> GoalProgress:
-    """The goal's own attainment and its children's weighted roll-up, with where each
-    number comes from."""
-    goal = await get_goal(session, scope=scope, goal_id=goal_id)
-    children = await repository.children_of(session, goal_id=goal.id)
-    engine = figures.FigureEngine(session)
-    keys = []
-    if goal.kpi_id:
-        keys.append(
-            (figures.figure_owner_type(goal.owner_type), goal.owner_id, goal.kpi_id, goal.period)
-        )
-    child_keys = {
-        c.id: (figures.figure_owner_type(c.owner_type), c.owner_id, c.kpi_id, c.period)
-        for c in children
-        if c.kpi_id
-    }
-    computed = await engine.compute([*keys, *child_keys.values()])
-    own = computed.get(keys[0]) if keys else None
-    explanation = list(own.explanation) if own else []
-    if own is not None and goal.target_value is not None and own.target != goal.target_value:
-        explanation.append("the target shown is this goal's own")
-    child_rows = []
-    weighted, weights = Decimal(0), Decimal(0)
-    for child in children:
-        figure = computed.get(child_keys.get(child.id, ("", "", "", "")))
-        attainment = figure.attainment if figure else None
-        child_rows.append(
-            ChildProgress(
-                goal_id=child.id,
-                owner_type=child.owner_type,
-                owner_id=child.owner_id,
-                period=child.period,
-                weight=child.weight,
-                attainment=attainment,
-            )
-        )
-        weighted += child.weight * (attainment or Decimal(0))
-        weights += child.weight
-    rolled_up = figures.q6(weighted / weights) if weights else None
-    if children:
-        explanation.append(
-            f"rolled-up progress = sum(weight x attainment) / sum(weight) over "
-            f"{len(children)} children (no data counts as 0) = {weighted.normalize()} / "
-            f"{weights.normalize()} = {rolled_up}"
-        )
-    attainment = figures.attainment_of(own.kpi, own.actual, goal.target_value) if own else None
-    kpi = own.kpi if own else None
-    return GoalProgress(
-        goal_id=goal.id,
-        kpi=kpi.code if kpi else None,
-        direction=kpi.direction if kpi else None,
-        period=goal.period,
-        target=at_scale(kpi, goal.target_value),
-        actual=at_scale(kpi, own.actual) if own else None,
-        attainment=attainment,
-        measurements=own.measurements if own else 0,
-        rolled_up_progress=rolled_up,
-        children=child_rows,
-        explanation=explanation,
-    )
-
-
-async def adjustments(
-    session: AsyncSession, *, scope: Scope, goal_id: str, page: PageQuery
-) -> tuple[list[TargetAdjustmentRead], str | None]:
-    """One page of a goal's target changes, values at its KPI's scale."""
-    goal = await get_goal(session, scope=scope, goal_id=goal_id)
-    kpi = await repository.get_kpi(session, kpi_id=goal.kpi_id) if goal.kpi_id else None
-    rows, next_cursor = await repository.adjustments_of(session, goal_id=goal_id, page=page)
-    return [
-        TargetAdjustmentRead.model_validate(
-            {
-                "id": a.id,
-                "goal_id": a.goal_id,
-                "old_value": at_scale(kpi, a.old_value),
-                "new_value": at_scale(kpi, a.new_value),
-                "reason": a.reason,
-                "restated": a.restated,
-                "adjusted_by": a.adjusted_by,
-                "adjusted_at": a.adjusted_at,
-            }
-        )
-        for a in rows
-    ], next_cursor
-
-
-async def create_template(
-    session: AsyncSession, *, principal: Principal, body: GoalTemplateCreate
-) -> GoalTemplate:
-    principal.require(Role.admin, Role.hr, Role.manager)
-    for index, item in enumerate(body.items):
-        if item.kind != "objective" and (item.kpi is None or item.target_value is None):
-            raise invalid(f"items.{index}", "a measurable item needs a KPI and a target")
-        kpi = await _kpi(session, item.kpi)
-        if kpi is not None:
-            check_scale(kpi, item.target_value, f"items.{index}.target_value")
-    template: GoalTemplate = await repository.add(
-        session,
-        row=GoalTemplate(
-            id=str(uuid.uuid4()),
-            name=body.name,
-            items=[i.model_dump(mode="json") for i in body.items],
-            created_by=principal.member_id,
-        ),
-    )
-    return template
-
-
-async def apply_template(
-    session: AsyncSession,
-    *,
-    scope: Scope,
-    template_id: str,
-    body: TemplateApply,
-    settings: Settings,
-    today: date,
-) -> list[Goal]:
-    """One call gives every member the template's goals for the period (all or nothing)."""
-    template = await repository.get_template(session, template_id=template_id)
-    if template is None:
-        raise NotFound(f"goal template {template_id} does not exist")
-    created = []
-    for member_id in dict.fromkeys(body.member_ids):
-        for item in template.items:
-            goal, _report = await create_goal(
-                session,
-                scope=scope,
-                settings=settings,
-                today=today,
-                body=GoalCreate.model_validate(
-                    {
-                        **item,
-                        "owner_type": "member",
-                        "owner_id": member_id,
-                        "period": str(body.period),
-                        "parent_id": body.parent_id,
-                    }
-                ),
-                refresh_figure=False,
-            )
-            created.append(goal)
-    await _refresh_goal_figures(session, created, today)
-    return created
 
 
 async def to_reads(session: AsyncSession, goals: list[Goal]) -> list[GoalRead]:
@@ -668,14 +386,3 @@ async def to_reads(session: AsyncSession, goals: list[Goal]) -> list[GoalRead]:
         fields["target_value"] = at_scale(kpi, goal.target_value)
         reads.append(GoalRead.model_validate(fields))
     return reads
-
-
-async def template_read(session: AsyncSession, template: GoalTemplate) -> GoalTemplateRead:
-    """A template as the API shows it, each target at its KPI's scale."""
-    kpis = {k.code: k for k in await repository.all_kpis(session)}
-    items = []
-    for stored in template.items:
-        item = TemplateItemRead.model_validate(stored)
-        item.target_value = at_scale(kpis.get(item.kpi or ""), item.target_value)
-        items.append(item)
-    return GoalTemplateRead(id=template.id, name=template.name, items=items)
