@@ -1,6 +1,6 @@
 """Queries on the goals schema's actuals: measurements (stored at COPY speed, counted once
 by their idempotency key), their aggregates per period, and the figures made from them.
-``goals.repository`` re-exports them, so callers keep one name for every query."""
+``goals.repository`` exports them, so callers keep one name for every query."""
 
 from __future__ import annotations
 
