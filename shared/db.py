@@ -110,11 +110,19 @@ async def copy_rows(session: AsyncSession, model: Any, rows: list[dict[str, Any]
     columns = list(rows[0])
     as_json = {c for c in columns if isinstance(table.c[c].type, JSON)}
     records = [tuple(json.dumps(r[c]) if c in as_json else r[c] for c in columns) for r in rows]
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
+    driver = await driver_of(session)
+    await driver.copy_records_to_table(
         table.name, records=records, columns=columns, schema_name=table.schema
     )
+
+
+async def driver_of(session: AsyncSession) -> Any:
+    """The asyncpg connection under the session's transaction (for COPY and other driver
+    work SQLAlchemy does not offer), in that transaction."""
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    assert raw.driver_connection is not None
+    return raw.driver_connection
 
 
 async def upsert_newer(session: AsyncSession, *, model: Any, values: dict[str, Any]) -> None:

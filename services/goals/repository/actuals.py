@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals.models import VALUE, KpiDefinition, KpiFigure, Measurement
+from shared.db import driver_of
 from shared.paging import PageQuery
 
 STAGED_COLUMNS = (
@@ -45,10 +46,7 @@ async def stage_measurements(
     refuses the copy, and the batch goes through a staging table and ``ON CONFLICT``."""
     if not rows:
         return set(), set()
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    driver = raw.driver_connection
-    assert driver is not None
+    driver = await driver_of(session)
     key_at = STAGED_COLUMNS.index("idempotency_key")
     earlier = await driver.fetch(
         "SELECT idempotency_key, owner_type, owner_id, kpi_id, measured_on, value "

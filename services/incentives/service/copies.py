@@ -4,8 +4,10 @@ event or revision arriving late changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -67,6 +69,23 @@ async def member_changed(session: AsyncSession, *, change: MemberChangedV1) -> N
     )
 
 
+C = TypeVar("C")
+K = TypeVar("K", bound=Hashable)
+
+
+def newest_by(
+    items: Iterable[C], *, key: Callable[[C], K], replaces: Callable[[C, C], bool]
+) -> dict[K, C]:
+    """Of the items of a poll, the one that stands per key, taken in order as if they had
+    come one by one: a later item replaces the kept one when ``replaces(later, kept)``."""
+    kept: dict[K, C] = {}
+    for item in items:
+        found = kept.get(key(item))
+        if found is None or replaces(item, found):
+            kept[key(item)] = item
+    return kept
+
+
 @dataclass(frozen=True)
 class Figure:
     """One ``KPIUpdated`` as incentives reads it."""
@@ -91,13 +110,11 @@ async def kpis_updated(session: AsyncSession, figures: list[Figure]) -> None:
     """Members' figures move their live projections (and draft runs) for those periods.
     Of several figures of one member, KPI and period, the newest is kept, as if they had
     come one by one; each member and period is queued once for a look at their pay."""
-    newest: dict[tuple[str, str, str], Figure] = {}
-    for figure in figures:
-        if figure.figure.owner_type != "member":
-            continue
-        kept = newest.get(figure.key)
-        if kept is None or figure.newer_than(kept):
-            newest[figure.key] = figure
+    newest = newest_by(
+        [f for f in figures if f.figure.owner_type == "member"],
+        key=lambda f: f.key,
+        replaces=lambda f, kept: f.newer_than(kept),
+    )
     stored = await repository.save_figures(
         session,
         rows=[
@@ -133,11 +150,11 @@ async def kpis_updated(session: AsyncSession, figures: list[Figure]) -> None:
 async def reviews_closed(session: AsyncSession, reviews: list[tuple[ReviewClosedV1, str]]) -> None:
     """Newer closings of members' reviews move their pay for the reviews' periods: of
     several of one member and period in a poll, the highest revision."""
-    newest: dict[tuple[str, str], tuple[ReviewClosedV1, str]] = {}
-    for review, event_id in reviews:
-        kept = newest.get((review.member_id, review.period))
-        if kept is None or kept[0].revision < review.revision:
-            newest[(review.member_id, review.period)] = (review, event_id)
+    newest = newest_by(
+        reviews,
+        key=lambda r: (r[0].member_id, r[0].period),
+        replaces=lambda r, kept: kept[0].revision < r[0].revision,
+    )
     stored = await repository.save_reviews(
         session,
         rows=[
@@ -172,11 +189,11 @@ async def reviews_closed(session: AsyncSession, reviews: list[tuple[ReviewClosed
 async def scores_computed(session: AsyncSession, scores: list[tuple[ScoreComputedV1, str]]) -> None:
     """Keep each member's newest live score for the month (the stars are chosen from
     these): of several in one poll, the highest revision."""
-    newest: dict[tuple[str, str], tuple[ScoreComputedV1, str]] = {}
-    for score, event_id in scores:
-        kept = newest.get((score.member_id, score.month))
-        if kept is None or kept[0].revision < score.revision:
-            newest[(score.member_id, score.month)] = (score, event_id)
+    newest = newest_by(
+        scores,
+        key=lambda s: (s[0].member_id, s[0].month),
+        replaces=lambda s, kept: kept[0].revision < s[0].revision,
+    )
     await repository.save_scores(
         session,
         rows=[
