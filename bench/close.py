@@ -27,8 +27,10 @@ from shared.kafka import KafkaPublisher
 
 # What would close a missed target, given where the profile puts the time.
 LEVER = (
-    "the close freezes reviews and writes payout lines per member through the ORM and "
-    "events; closing it takes the freeze and the lines as one INSERT ... SELECT each"
+    "the payout run computes each member's lines in Python (incentives' calculator: tiers, "
+    "rounding and the explanation of every line) and writes them through SQLAlchemy; closing "
+    "it takes the tier arithmetic set-based in SQL, with the explanations assembled from the "
+    "same tier rows, so Python only formats what SQL computed"
 )
 # How long the close is profiled from its start (it is sampled, whatever its outcome).
 PROFILED_S = 10
