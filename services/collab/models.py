@@ -21,8 +21,10 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.dashboard import dashboard_targets_table
 from shared.db import schema_metadata
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
@@ -31,6 +33,7 @@ SCHEMA = "collab"
 metadata = schema_metadata(SCHEMA)
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+dashboard_targets = dashboard_targets_table(metadata)
 
 HOURS = Numeric(10, 4)
 SHARE = Numeric(7, 6)
@@ -77,7 +80,8 @@ class MemberCopy(Base):
 
 
 class UnitCalendar(Base):
-    """An owner unit's business hours: time zone, weekly windows, holidays, make-up days."""
+    """An owner unit's business hours: time zone, weekly windows, holidays, make-up days
+    (its own, beside the built-in public ones of its country unless it opts out)."""
 
     __tablename__ = "calendars"
 
@@ -87,6 +91,10 @@ class UnitCalendar(Base):
     holidays: Mapped[list[str]] = mapped_column(JSON)
     makeup_days: Mapped[list[str]] = mapped_column(JSON)
     makeup_hours: Mapped[list[str]] = mapped_column(JSON)
+    # Whose public holidays and make-up days the unit follows: None is the organisation's.
+    country: Mapped[str | None] = mapped_column(String(3))
+    region: Mapped[str | None] = mapped_column(String(10))
+    builtin_holidays: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_by: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(
@@ -308,18 +316,14 @@ class Retrospective(Base):
 
 
 class KnowledgeArticle(Base):
-    """An entry of the knowledge base; ``search_text`` is title and body case-folded and
-    NFKC-normalised, searched by substring (pg_trgm indexes it), so Chinese without spaces
-    is found as well as English."""
+    """An entry of the knowledge base. ``search_tokens`` is the tsvector of its title and body
+    as ``collab.service.search_tokens`` tokenises them (CJK unigrams and bigrams, words),
+    GIN-indexed; ``search_title`` is the title normalised, so an exact title match ranks first.
+    """
 
     __tablename__ = "knowledge_articles"
     __table_args__ = (
-        Index(
-            "ix_knowledge_articles_search_text",
-            "search_text",
-            postgresql_using="gin",
-            postgresql_ops={"search_text": "gin_trgm_ops"},
-        ),
+        Index("ix_knowledge_articles_search_tokens", "search_tokens", postgresql_using="gin"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -327,7 +331,8 @@ class KnowledgeArticle(Base):
     body: Mapped[str] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(64), index=True)
     retrospective_id: Mapped[str | None] = mapped_column(String(36))
-    search_text: Mapped[str] = mapped_column(Text)
+    search_title: Mapped[str] = mapped_column(Text)
+    search_tokens: Mapped[str] = mapped_column(TSVECTOR)
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = _created()
 

@@ -31,6 +31,19 @@ class Settings(ServiceSettings):
         lt=1,
         description="Warn (TicketSLAAtRisk) when this share of a target is used up",
     )
+    holiday_country: str | None = Field(
+        default="CN",
+        max_length=3,
+        description="Whose public holidays and make-up working days business calendars "
+        "follow (ISO 3166-1 code known to the holidays package); empty for none. A unit's "
+        "calendar may name another country or opt out",
+    )
+    holiday_region: str | None = Field(
+        default=None,
+        max_length=10,
+        description="The region (ISO 3166-2 subdivision) of holiday_country, if its holidays "
+        "differ by region",
+    )
     sla_scheduler_interval_s: float = Field(
         default=5.0,
         gt=0,

@@ -1,8 +1,8 @@
 """Collab's part of the invariant checker (see ``shared.verify``): every ticket's status, SLA
 clock, due times, deadlines and breach flags against a replay of its recorded status history
 on its owner unit's calendar; its version against its recorded changes; warnings and
-breaches against the clock that should have been running; the knowledge base's search text;
-action items' done times; and collab's copies of goals' members and org units.
+breaches against the clock that should have been running; the knowledge base's search
+columns; action items' done times; and collab's copies of goals' members and org units.
 
 Read-only. A deadline that is due but not yet fired is not drift (the scheduler is simply
 behind); a ticket whose owner unit's calendar changed after the ticket was opened is checked
@@ -19,10 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from collab import verify_reads
 from collab.events import Clock
 from collab.models import SlaDeadline, Ticket, TicketStep, UnitCalendar
-from collab.service import sla
+from collab.service import search_tokens, sla, unit_calendars
 from collab.service.calendar import BusinessCalendar, CalendarError, hours_to_seconds
 from collab.service.clock_history import ReplayedClock, replay
-from collab.service.retros import normalise
 from collab.settings import Settings
 from shared.verify import Copy, Drift, copy_of, same, text_of
 
@@ -204,16 +203,20 @@ def _due_of(ticket: Ticket, which: Clock) -> datetime | None:
 
 
 async def _owner_calendars(session: AsyncSession, settings: Settings) -> dict[str, OwnerCalendar]:
+    """Every known unit's effective calendar (its own or its nearest ancestor's)."""
     rows: dict[str, UnitCalendar] = await verify_reads.calendars(session)
-    return {
-        unit: OwnerCalendar(sla.calendar_of(row, settings), row.updated_at)
-        for unit, row in rows.items()
-    }
+    parents = {unit.id: unit.parent_id for unit in await verify_reads.org_unit_copies(session)}
+    found: dict[str, OwnerCalendar] = {}
+    for unit in sorted(set(rows) | set(parents)):
+        row = unit_calendars.nearest(unit, parents, rows)
+        if row is not None:
+            found[unit] = OwnerCalendar(unit_calendars.calendar_of(row, settings), row.updated_at)
+    return found
 
 
 async def _tickets(session: AsyncSession, settings: Settings) -> list[Drift]:
     owners = await _owner_calendars(session, settings)
-    default = OwnerCalendar(sla.calendar_of(None, settings), None)
+    default = OwnerCalendar(unit_calendars.calendar_of(None, settings), None)
     found: list[Drift] = []
     after: str | None = None
     while tickets := await verify_reads.tickets_after(session, after_id=after, limit=CHUNK):
@@ -250,18 +253,29 @@ async def _articles(session: AsyncSession) -> list[Drift]:
     after: str | None = None
     while articles := await verify_reads.articles_after(session, after_id=after, limit=CHUNK):
         for article in articles:
-            expected = normalise(f"{article.title}\n{article.body}")
-            if article.search_text != expected:
+            if article.search_title != (expected := search_tokens.normalise(article.title)):
                 found.append(
                     Drift(
                         SERVICE,
-                        "article-search-text",
+                        "article-search-title",
                         article.id,
-                        article.search_text,
+                        article.search_title,
                         expected,
-                        detail="the title and body, normalised",
+                        detail="the title, normalised",
                     )
                 )
+        vectors = {a.id: search_tokens.vector(a.title, a.body) for a in articles}
+        for article_id, stored in await verify_reads.tokens_differing(session, vectors):
+            found.append(
+                Drift(
+                    SERVICE,
+                    "article-search-tokens",
+                    article_id,
+                    stored,
+                    vectors[article_id],
+                    detail="the title's and body's search tokens",
+                )
+            )
         after = articles[-1].id
         session.expunge_all()
     return found

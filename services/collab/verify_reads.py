@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from collab.models import (
@@ -83,6 +83,25 @@ async def articles_after(
     if after_id is not None:
         statement = statement.where(KnowledgeArticle.id > after_id)
     return list((await session.scalars(statement)).all())
+
+
+async def tokens_differing(
+    session: AsyncSession, expected: dict[str, str]
+) -> list[tuple[str, str]]:
+    """(id, stored vector as text) of the articles among ``expected`` (id: tsvector literal)
+    whose ``search_tokens`` are not that vector (compared as vectors, not as text)."""
+    if not expected:
+        return []
+    rows = await session.execute(
+        text(
+            "SELECT a.id, CAST(a.search_tokens AS text) FROM collab.knowledge_articles a "
+            "JOIN unnest(CAST(:ids AS text[]), CAST(:vectors AS text[])) AS v(id, vector) "
+            "ON a.id = v.id WHERE a.search_tokens IS DISTINCT FROM CAST(v.vector AS tsvector) "
+            "ORDER BY a.id"
+        ),
+        {"ids": list(expected), "vectors": list(expected.values())},
+    )
+    return [(row[0], row[1]) for row in rows.all()]
 
 
 async def actions_done_out_of_step(session: AsyncSession) -> list[ActionItem]:

@@ -14,6 +14,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 
 from gateway.api import dev, documents, readiness
+from gateway.dashboard import router as dashboard_router
 from gateway.proxy import AppUpstream, HttpUpstream, Upstream
 from gateway.ratelimit import RateLimits
 from gateway.settings import SERVICES, GatewayMode, Settings
@@ -152,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app, title="Spearhead API")
     app.include_router(documents, dependencies=[Depends(limit_by_address)])
     app.include_router(operations_router())
+    app.include_router(dashboard_router, responses=PROBLEM_RESPONSES)
     if not settings.is_production:
         app.include_router(
             dev, responses=PROBLEM_RESPONSES, dependencies=[Depends(limit_by_address)]

@@ -82,7 +82,9 @@ class Upstream(Protocol):
 
     async def forward(self, scope: Scope, receive: Receive, send: Send) -> None: ...
 
-    async def get_json(self, path: str, within_s: float) -> tuple[int, Any] | None:
+    async def get_json(
+        self, path: str, within_s: float, headers: dict[str, str] | None = None
+    ) -> tuple[int, Any] | None:
         """GET a JSON document from the service, or None when it cannot be reached."""
         ...
 
@@ -121,9 +123,11 @@ class AppUpstream:
             if not started:
                 await _problem(scope, receive, send, 500, f"The {self.name} service failed.")
 
-    async def get_json(self, path: str, within_s: float) -> tuple[int, Any] | None:
+    async def get_json(
+        self, path: str, within_s: float, headers: dict[str, str] | None = None
+    ) -> tuple[int, Any] | None:
         try:
-            response = await asyncio.wait_for(self._client.get(path), within_s)
+            response = await asyncio.wait_for(self._client.get(path, headers=headers), within_s)
             return response.status_code, response.json()
         except (httpx.HTTPError, OSError, TimeoutError, ValueError):
             return None
@@ -197,10 +201,13 @@ class HttpUpstream:
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b"", "more_body": False})
 
-    async def get_json(self, path: str, within_s: float) -> tuple[int, Any] | None:
+    async def get_json(
+        self, path: str, within_s: float, headers: dict[str, str] | None = None
+    ) -> tuple[int, Any] | None:
         try:
             async with asyncio.timeout(within_s):
-                async with self.session.get(self.base_url + path) as response:
+                url = URL(self.base_url + path, encoded=True)
+                async with self.session.get(url, headers=headers) as response:
                     return response.status, json.loads(await response.read())
         except (aiohttp.ClientError, OSError, TimeoutError, ValueError):
             return None

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.dashboard import dashboard_targets_table
 from shared.db import schema_metadata
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
@@ -31,6 +32,7 @@ SCHEMA = "goals"
 metadata = schema_metadata(SCHEMA)
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+dashboard_targets = dashboard_targets_table(metadata)
 
 VALUE = Numeric(20, 6)  # measured values and targets: exact decimals
 RATIO = Numeric(12, 6)  # attainment, weights, progress ("1.20" is 120%)

@@ -28,3 +28,12 @@ class Settings(ServiceSettings):
         description="Off track when progress trails the elapsed share by this",
     )
     max_upload_rows: int = Field(default=100_000, description="Most rows in one CSV upload")
+    dashboard_result_kpi: str = Field(
+        default="revenue",
+        min_length=1,
+        max_length=64,
+        description=(
+            "Code of the KPI whose actual is the members' result in the dashboard's "
+            "per-member result growth"
+        ),
+    )

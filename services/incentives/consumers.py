@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incentives.schemas import KPIUpdatedV1, MemberChangedV1, ReviewClosedV1, ScoreComputedV1
+from incentives.schemas import (
+    KPIUpdatedV1,
+    MemberChangedV1,
+    OrgUnitChangedV1,
+    ReviewClosedV1,
+    ScoreComputedV1,
+)
 from incentives.service import copies, recalc
 from shared.events import Envelope
 from shared.inbox import Subscription
 from shared.runtime import PeriodicJob
 
 subscription = Subscription(consumer="incentives")
+
+
+@subscription.on(OrgUnitChangedV1)
+async def on_org_unit_changed(session: AsyncSession, event: Envelope) -> None:
+    await copies.org_unit_changed(session, change=OrgUnitChangedV1.model_validate(event.data))
 
 
 @subscription.on(MemberChangedV1)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from datetime import datetime
+from typing import ClassVar, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from incentives.models import outbox as outbox_table
 from shared.api import examples
@@ -143,3 +144,36 @@ class StarAwarded(Event):
 
     def key(self) -> str:
         return self.member_id
+
+
+@catalog.register
+class ProjectConcluded(Event):
+    """A special project concluded, once: it succeeded (its bonuses then wait for finance)
+    or it failed. ``core`` projects make the dashboard's success rate of their owner unit."""
+
+    event_type: ClassVar[str] = "incentives.project.concluded"
+    event_name: ClassVar[str] = "ProjectConcluded"
+    model_config = examples(
+        {
+            "project_id": "3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+            "name": "大客户签约 Big account",
+            "unit_id": "6a1d2c3b-0f4e-4b7a-8c9d-1e2f3a4b5c6d",
+            "core": True,
+            "outcome": "succeeded",
+            "concluded_by": "lead",
+            "concluded_at": "2026-03-12T08:00:00Z",
+            "note": "The contract was signed on 2026-03-12",
+        }
+    )
+
+    project_id: str
+    name: str
+    unit_id: str | None = Field(description="The owner unit; null for a project made before")
+    core: bool
+    outcome: Literal["succeeded", "failed"]
+    concluded_by: str
+    concluded_at: datetime
+    note: str
+
+    def key(self) -> str:
+        return self.project_id

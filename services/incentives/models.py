@@ -19,10 +19,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.dashboard import dashboard_targets_table
 from shared.db import schema_metadata
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
@@ -31,6 +33,7 @@ SCHEMA = "incentives"
 metadata = schema_metadata(SCHEMA)
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+dashboard_targets = dashboard_targets_table(metadata)
 
 MONEY = Numeric(18, 2)
 RATIO = Numeric(12, 6)
@@ -38,6 +41,19 @@ RATIO = Numeric(12, 6)
 
 class Base(DeclarativeBase):
     metadata = metadata
+
+
+class OrgUnitCopy(Base):
+    """Incentives' own copy of an org unit, kept from goals' ``OrgUnitChanged`` (a unit's
+    subtree, for the dashboard's figures of the unit)."""
+
+    __tablename__ = "org_unit_copies"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    source_version: Mapped[int] = mapped_column(Integer)
 
 
 class MemberCopy(Base):
@@ -238,7 +254,9 @@ class Adjustment(Base):
 
 
 class Project(Base):
-    """A special project whose members get a one-off bonus once it succeeds and is approved."""
+    """A special project of an owner unit whose members get a one-off bonus once it succeeds
+    and is approved. It concludes once: succeeded (then approved, paid) or failed; the
+    dashboard's success rate is over the concluded ``core`` projects."""
 
     __tablename__ = "projects"
 
@@ -256,6 +274,14 @@ class Project(Base):
     approved_by: Mapped[str | None] = mapped_column(String(100))
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     paid_run_id: Mapped[str | None] = mapped_column(String(36))
+    # The owner unit (null for projects made before units were recorded).
+    unit_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    core: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # "succeeded" or "failed" once concluded (the state moves on after success: approved...).
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    concluded_by: Mapped[str | None] = mapped_column(String(100))
+    concluded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    failure_note: Mapped[str | None] = mapped_column(Text)
 
 
 class StarAward(Base):

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.dashboard import dashboard_targets_table
 from shared.db import schema_metadata
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
@@ -29,6 +30,7 @@ SCHEMA = "performance"
 metadata = schema_metadata(SCHEMA)
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+dashboard_targets = dashboard_targets_table(metadata)
 
 POINTS = Numeric(10, 4)
 RATIO = Numeric(12, 6)

@@ -8,25 +8,25 @@ from shared.settings import ServiceSettings, service_settings_config
 
 class Settings(ServiceSettings):
     """Performance settings: ``PERFORMANCE_*`` variables, falling back to ``SPEARHEAD_*``.
-    The targets are the management plan's defaults; every one is configuration."""
+    The dashboard's targets are the organisation's, kept in ``dashboard_targets``
+    (``service.dashboard.TARGETS``); the training numbers here serve the training summary and
+    promotion readiness only."""
 
     model_config = service_settings_config("PERFORMANCE_")
     service_name: ClassVar[str] = "performance"
 
     training_hours_target: Decimal = Field(
-        default=Decimal(40), description="Training hours a member a year"
+        default=Decimal(40),
+        description="Training hours a member a year (training summary, promotion readiness)",
     )
     training_coverage_target: Decimal = Field(
-        default=Decimal(1), description="Share of members trained a year"
-    )
-    satisfaction_target: Decimal = Field(
-        default=Decimal("0.85"), description="Share of pulse answers of 4 or 5"
+        default=Decimal(1), description="Share of members trained a year (training summary)"
     )
     core_share: Decimal = Field(
-        default=Decimal("0.30"), description="Core members: this top share by score"
+        default=Decimal("0.30"),
+        description="Core members: this top share of the headcount at the start of the year, "
+        "by average monthly score (rounded half up)",
     )
-    core_retention_target: Decimal = Field(default=Decimal("0.90"))
-    voluntary_attrition_target: Decimal = Field(default=Decimal("0.08"))
     min_peer_answers: int = Field(
         default=3,
         ge=1,

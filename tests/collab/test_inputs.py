@@ -28,7 +28,7 @@ async def test_bad_input_is_a_problem_not_a_crash(collab: Collab) -> None:
     }
     await _problem(collab, "POST", "/collab/tickets", 422, json={**ticket, "priorty": "high"})
     await _problem(collab, "POST", "/collab/tickets", 422, json={**ticket, "owner_unit_id": "u-a"})
-    await _problem(collab, "POST", "/collab/tickets", 422, json={**ticket, "category": "Bad Cat"})
+    await _problem(collab, "POST", "/collab/tickets", 422, json={**ticket, "category": "Bad\tCat"})
     await _problem(collab, "GET", "/collab/tickets?cursor=not-ours", 422)
     await _problem(collab, "GET", "/collab/tickets?limit=100000", 422)
     await _problem(collab, "GET", f"/collab/tickets/{'x' * 500}", 404)

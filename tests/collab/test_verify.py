@@ -242,14 +242,24 @@ async def test_a_lost_version_is_one_drift(collab: Collab, built: Tickets) -> No
     ]
 
 
-async def test_a_stale_search_text_is_one_drift(collab: Collab, built: Tickets) -> None:
+async def test_stale_search_columns_are_one_drift_each(collab: Collab, built: Tickets) -> None:
     article = await _scalar(collab, "SELECT id FROM collab.knowledge_articles LIMIT 1", {})
     found = await _drift_with(
         collab,
-        "UPDATE collab.knowledge_articles SET search_text = 'stale' WHERE id = :a",
+        "UPDATE collab.knowledge_articles SET search_title = 'stale' WHERE id = :a",
         {"a": article},
     )
-    assert [(d.kind, d.key, d.stored) for d in found] == [("article-search-text", article, "stale")]
+    assert [(d.kind, d.key, d.stored) for d in found] == [
+        ("article-search-title", article, "stale")
+    ]
+    found = await _drift_with(
+        collab,
+        "UPDATE collab.knowledge_articles SET search_tokens = 'stale:1' WHERE id = :a",
+        {"a": article},
+    )
+    assert [(d.kind, d.key, d.stored) for d in found] == [
+        ("article-search-tokens", article, "'stale':1")
+    ]
 
 
 async def test_copies_name_the_owners_paths(collab: Collab, built: Tickets) -> None:

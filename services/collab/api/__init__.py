@@ -3,9 +3,9 @@ a bearer token."""
 
 from fastapi import APIRouter, Depends
 
-from collab.api import grants, meetings, retros, sla, tickets
+from collab.api import dashboard, grants, meetings, retros, sla, tickets
 from shared.auth import current_principal
 
 router = APIRouter(prefix="/collab", dependencies=[Depends(current_principal)])
-for module in (tickets, sla, meetings, retros, grants):
+for module in (tickets, sla, meetings, retros, grants, dashboard):
     router.include_router(module.router)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from collab import repository
 from collab.api.deps import NowDep, SettingsDep, TodayDep
 from collab.schemas import ArticleCreate, ArticleRead, RetroCreate, RetroFile, RetroRead
+from collab.schemas.common import Code
 from collab.service import retros
 from shared.api import Page
 from shared.auth import CurrentPrincipal
@@ -93,13 +94,27 @@ async def create_article(
 async def search_articles(
     session: SessionDep,
     page: ArticlePage,
-    q: Annotated[str | None, Query(max_length=200, description="Words or a phrase")] = None,
-    category: str | None = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Words or a phrase; every part must appear (see the operation)",
+        ),
+    ] = None,
+    category: Annotated[Code | None, Query(description="Only this category")] = None,
 ) -> Page[ArticleRead]:
-    """Search the knowledge base: every word must appear (Chinese without spaces works;
-    case and full-width forms do not matter); best matches (``relevance``) first, then the
-    newest, unless ``sort`` says otherwise."""
-    found, next_cursor = await retros.search(session, query=q, category=category, page=page)
+    """Search the knowledge base; best matches (``relevance``) first, then the newest, unless
+    ``sort`` says otherwise.
+
+    Title and body are indexed as tokens: text is NFKC-normalised and case-folded (full-width
+    and case do not matter); a run of Chinese (or other CJK) characters gives each character
+    and each overlapping pair, other letters and digits give words. ``q`` is read the same
+    way and every part must appear: one Chinese character finds it anywhere, two find that
+    word (``营销`` inside ``数字营销复盘``), a longer run finds only that contiguous run
+    (``营销活动``), an English word finds words starting with it (``spec``: ``specs``), a
+    number finds that number. An article whose whole title is ``q`` ranks first; title
+    matches rank above body matches. A ``q`` of punctuation only finds nothing."""
+    found, next_cursor = await retros.search(session, text=q, category=category, page=page)
     return Page[ArticleRead](
         items=[ArticleRead.model_validate(a) for a in found], next_cursor=next_cursor
     )

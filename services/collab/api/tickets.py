@@ -243,17 +243,20 @@ async def list_attachments(
 
 @router.get("/tickets/{ticket_id}/steps", response_model=Page[StepRead])
 async def list_steps(
-    ticket_id: str, session: SessionDep, principal: CurrentPrincipal, page: StepPage
+    ticket_id: str,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    page: StepPage,
 ) -> Page[StepRead]:
     """Everything that happened to the ticket, with who and when, in order (unless ``sort``
     says otherwise): status moves, changes, SLA warnings and breaches, and the conflict
-    path."""
+    path. SLA warnings and breaches give their time in the owner unit's zone too
+    (``timezone``, ``at_local``)."""
     found, next_cursor = await tickets.steps(
-        session, principal=principal, ticket_id=ticket_id, page=page
+        session, principal=principal, settings=settings, ticket_id=ticket_id, page=page
     )
-    return Page[StepRead](
-        items=[StepRead.model_validate(s) for s in found], next_cursor=next_cursor
-    )
+    return Page[StepRead](items=found, next_cursor=next_cursor)
 
 
 @router.post("/tickets/{ticket_id}/root-cause", status_code=201, response_model=StepRead)

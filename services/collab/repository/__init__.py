@@ -8,6 +8,10 @@ from collab.repository.copies import (
     subtree,
     upsert_newer,
 )
+from collab.repository.dashboard import (
+    owned_tickets_opened,
+    steps_of_tickets,
+)
 from collab.repository.grants import (
     GRANT_SORTS,
     get_grant,
@@ -22,6 +26,8 @@ from collab.repository.meetings import (
 from collab.repository.retros import (
     ARTICLE_SORTS,
     RETRO_SORTS,
+    ArticleSearch,
+    article_search_statement,
     get_article,
     get_retro,
     overdue_retros,
@@ -42,6 +48,7 @@ from collab.repository.sla import (
     get_calendar,
     get_policy,
     mark_fired,
+    nearest_calendar,
     policies_page,
     set_deadline,
 )
@@ -72,10 +79,12 @@ __all__ = [
     "RETRO_SORTS",
     "STEP_SORTS",
     "TICKET_SORTS",
+    "ArticleSearch",
     "actions_of",
     "active_policies",
     "add",
     "add_calendar_if_missing",
+    "article_search_statement",
     "attachments_of",
     "claim_due_deadlines",
     "comments_of",
@@ -97,13 +106,16 @@ __all__ = [
     "managers_of",
     "mark_fired",
     "monthly_meeting",
+    "nearest_calendar",
     "one",
     "open_bottlenecks",
     "overdue_retros",
+    "owned_tickets_opened",
     "policies_page",
     "search_articles",
     "set_deadline",
     "steps_of",
+    "steps_of_tickets",
     "steps_page",
     "subtree",
     "ticket_by_key",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import Select, case, cast, func, literal, select
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -49,30 +51,52 @@ async def get_article(session: AsyncSession, *, article_id: str) -> KnowledgeArt
 
 
 ARTICLE_SORTS = ("relevance", "created_at", "title")
-"""``relevance`` is the trigram similarity of an article to the search's terms."""
+"""``relevance``: 1 for an exact (normalised) title match, plus the cover density of the
+search's tokens (``ts_rank_cd``, title tokens weighted A, scaled into [0, 1))."""
+RANK_NORMALISATION = 32
+"""``ts_rank_cd``'s rank / (rank + 1): below 1, so an exact title match always ranks first."""
 
 
-async def search_articles(
-    session: AsyncSession,
-    *,
-    terms: Sequence[str],
-    category: str | None,
-    page: PageQuery,
-) -> tuple[list[KnowledgeArticle], str | None]:
-    """Articles whose normalised text contains every term (substring: works for Chinese
-    without spaces); ``relevance`` is their trigram similarity to the terms."""
+@dataclass(frozen=True)
+class ArticleSearch:
+    """A search as ``collab.service.search_tokens`` reads it: the tsquery literal, and the
+    normalised text an exact title match equals."""
+
+    tsquery: str
+    title: str
+
+
+def article_search_statement(
+    *, search: ArticleSearch | None, category: str | None, page: PageQuery
+) -> Select[Any]:
+    """The statement ``search_articles`` runs (one page plus one row): the GIN index on
+    ``search_tokens`` serves the match."""
     statement = select(KnowledgeArticle)
-    for term in terms:
-        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        statement = statement.where(KnowledgeArticle.search_text.like(f"%{escaped}%", escape="\\"))
+    relevance: ColumnElement[Any] = literal(0)
+    if search is not None:
+        searched = cast(literal(search.tsquery), TSQUERY)
+        statement = statement.where(KnowledgeArticle.search_tokens.bool_op("@@")(searched))
+        relevance = case(
+            (KnowledgeArticle.search_title == search.title, 1), else_=0
+        ) + func.ts_rank_cd(KnowledgeArticle.search_tokens, searched, RANK_NORMALISATION)
     if category is not None:
         statement = statement.where(KnowledgeArticle.category == category)
-    relevance: ColumnElement[Any] = (
-        func.similarity(KnowledgeArticle.search_text, " ".join(terms)) if terms else literal(0)
-    )
     columns: dict[str, Column] = {
         "relevance": relevance,
         "created_at": KnowledgeArticle.created_at,
         "title": KnowledgeArticle.title,
     }
-    return await page.fetch(session, statement, columns, KnowledgeArticle.id)
+    return page.apply(statement, columns, KnowledgeArticle.id)
+
+
+async def search_articles(
+    session: AsyncSession,
+    *,
+    search: ArticleSearch | None,
+    category: str | None,
+    page: PageQuery,
+) -> tuple[list[KnowledgeArticle], str | None]:
+    """One page of the articles matching ``search`` (every article when None) in ``category``."""
+    statement = article_search_statement(search=search, category=category, page=page)
+    found: list[KnowledgeArticle] = list((await session.scalars(statement)).all())
+    return page.page(found)

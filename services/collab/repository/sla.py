@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Integer, String, delete, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from collab.models import (
+    OrgUnitCopy,
     SlaDeadline,
     SlaPolicy,
     Ticket,
@@ -29,6 +30,25 @@ async def get_calendar(
         .where(UnitCalendar.unit_id == unit_id)
         .with_for_update()
         .execution_options(populate_existing=True)
+    )
+    return (await session.scalars(statement)).first()
+
+
+async def nearest_calendar(
+    session: AsyncSession, *, unit_id: str, max_depth: int
+) -> UnitCalendar | None:
+    """The calendar of ``unit_id`` or else of its nearest ancestor (by the copies' parent
+    ids, at most ``max_depth`` levels up), in one recursive query; None when none has one."""
+    up = select(literal(unit_id, String).label("id"), literal(0, Integer).label("depth")).cte(
+        "up", recursive=True
+    )
+    up = up.union_all(
+        select(OrgUnitCopy.parent_id, up.c.depth + 1)
+        .join(up, OrgUnitCopy.id == up.c.id)
+        .where(OrgUnitCopy.parent_id.is_not(None), up.c.depth < max_depth)
+    )
+    statement = (
+        select(UnitCalendar).join(up, UnitCalendar.unit_id == up.c.id).order_by(up.c.depth).limit(1)
     )
     return (await session.scalars(statement)).first()
 

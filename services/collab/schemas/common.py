@@ -10,12 +10,16 @@ from pydantic import AnyHttpUrl, Field, StringConstraints, UrlConstraints
 
 from shared.api import IsoDate
 from shared.periods import FIRST_DAY, LAST_DAY
+from shared.text import Label
 from shared.values import DecimalText, Ratio
 
 Text200 = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 Ident = Annotated[str, StringConstraints(min_length=1, max_length=36)]
-Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$")]
+Code = Annotated[str, Label(64, fold=True)]
+"""A category people name (a ticket's, a policy's, a retro's, an article's): any script
+(``营销活动``), NFKC-normalised and case-folded, at most 64 characters after that (shared/text.py),
+so ``Launch``, ``launch`` and its full-width form are one category."""
 WindowText = Annotated[str, StringConstraints(pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$")]
 Url = Annotated[AnyHttpUrl, UrlConstraints(max_length=1000)]
 # The supported range of every service (1900-01-01 to 2999-12-31); what a rule adds to a

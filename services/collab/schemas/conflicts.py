@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from collab.schemas.common import Ident, LongText
 from shared.api import RequestModel, examples
@@ -82,3 +82,12 @@ class StepRead(BaseModel):
     actor_id: str
     at: datetime
     detail: dict[str, Any]
+    timezone: str | None = Field(
+        default=None,
+        description="For SLA warnings and breaches: the owner unit's calendar time zone",
+    )
+    at_local: datetime | None = Field(
+        default=None,
+        description="For SLA warnings and breaches: ``at`` in the owner unit's time zone, "
+        "with its offset",
+    )

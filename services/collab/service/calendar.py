@@ -1,8 +1,10 @@
 """Business-hours arithmetic on a unit's working calendar: pure functions, no I/O.
 
 A calendar is a time zone, working windows per weekday, holidays (no work even on a weekday)
-and make-up working days (work on a weekend day, with the make-up hours). Instants are
-timezone-aware; the arithmetic is done in whole seconds, so nothing is lost to rounding."""
+and make-up working days (work on a weekend day, with the make-up hours), and optionally a
+country's public holidays and make-up days (``public``): the unit's own days win over those.
+Instants are timezone-aware; the arithmetic is done in whole seconds, so nothing is lost to
+rounding."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_CEILING, Decimal
 from zoneinfo import ZoneInfo
+
+from collab.service.public_holidays import PublicHolidays
 
 Window = tuple[time, time]
 
@@ -35,6 +39,7 @@ class BusinessCalendar:
     holidays: frozenset[date] = frozenset()
     makeup_days: frozenset[date] = frozenset()
     makeup_hours: tuple[Window, ...] = NINE_TO_SIX
+    public: PublicHolidays | None = None
 
     def __post_init__(self) -> None:
         ZoneInfo(self.timezone)  # raises for an unknown zone
@@ -55,6 +60,11 @@ class BusinessCalendar:
             return ()
         if day in self.makeup_days:
             return self.makeup_hours
+        if self.public is not None:
+            if self.public.is_holiday(day):
+                return ()
+            if self.public.is_makeup_day(day):
+                return self.makeup_hours
         return self.week.get(WEEKDAYS[day.weekday()], ())
 
     def _intervals(self, day: date) -> list[tuple[datetime, datetime]]:

@@ -1,10 +1,9 @@
 """Project retrospectives (due a few days after a project ends), and the knowledge base they
-are filed in, searched by substring over normalised text: Chinese needs no spaces."""
+are filed in, searched through a token index (``search_tokens``: CJK unigrams and bigrams,
+words), so Chinese needs no spaces and one- and two-character words are found."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import uuid
 from datetime import date, datetime, timedelta
 
@@ -15,6 +14,7 @@ from collab.models import KnowledgeArticle, Retrospective
 from collab.schemas import ActionItemRead, ArticleCreate, RetroCreate, RetroFile, RetroRead
 from collab.service.access import Scope, may_manage_unit, require_unit_manager, scope_of
 from collab.service.meetings import new_action_item
+from collab.service.search_tokens import normalise, query, vector
 from collab.settings import Settings
 from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, invalid
@@ -24,13 +24,20 @@ from shared.periods import LAST_DAY, SUPPORTED_RANGE
 FILED = "filed"
 
 
-def normalise(text: str) -> str:
-    """Full-width to half-width, case folded, whitespace collapsed: what search compares."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).casefold()).strip()
-
-
-def search_terms(query: str) -> list[str]:
-    return [term for term in normalise(query).split(" ") if term]
+def new_article(
+    *, title: str, body: str, category: str, retrospective_id: str | None, created_by: str
+) -> KnowledgeArticle:
+    """An article row with its search columns filled the one way search reads them."""
+    return KnowledgeArticle(
+        id=str(uuid.uuid4()),
+        title=title,
+        body=body,
+        category=category,
+        retrospective_id=retrospective_id,
+        search_title=normalise(title),
+        search_tokens=vector(title, body),
+        created_by=created_by,
+    )
 
 
 async def create_retro(
@@ -108,13 +115,11 @@ async def file_retro(
     text = _article_body(body)
     article = await repository.add(
         session,
-        row=KnowledgeArticle(
-            id=str(uuid.uuid4()),
+        row=new_article(
             title=title,
             body=text,
             category=body.category,
             retrospective_id=retro.id,
-            search_text=normalise(f"{title}\n{text}"),
             created_by=principal.member_id,
         ),
     )
@@ -168,13 +173,11 @@ async def create_article(
 ) -> KnowledgeArticle:
     article: KnowledgeArticle = await repository.add(
         session,
-        row=KnowledgeArticle(
-            id=str(uuid.uuid4()),
+        row=new_article(
             title=body.title,
             body=body.body,
             category=body.category,
             retrospective_id=None,
-            search_text=normalise(f"{body.title}\n{body.body}"),
             created_by=principal.member_id,
         ),
     )
@@ -189,10 +192,15 @@ async def get_article(session: AsyncSession, *, article_id: str) -> KnowledgeArt
 
 
 async def search(
-    session: AsyncSession, *, query: str | None, category: str | None, page: PageQuery
+    session: AsyncSession, *, text: str | None, category: str | None, page: PageQuery
 ) -> tuple[list[KnowledgeArticle], str | None]:
-    """One page of the articles containing every word of ``query`` (a Chinese phrase is one
-    word)."""
-    return await repository.search_articles(
-        session, terms=search_terms(query or ""), category=category, page=page
-    )
+    """One page of the articles holding every part of ``text`` (a Chinese run as a contiguous
+    run, a word as a prefix), best first; every article when ``text`` is blank, none when it
+    has nothing to search for (only punctuation)."""
+    if text is None or not text.strip():
+        return await repository.search_articles(session, search=None, category=category, page=page)
+    searched = query(text)
+    if searched is None:
+        return [], None
+    search = repository.ArticleSearch(tsquery=searched, title=normalise(text))
+    return await repository.search_articles(session, search=search, category=category, page=page)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,15 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from collab import repository
 from collab.events import Clock, TicketSLAAtRisk, TicketSLABreached, outbox
-from collab.models import SlaDeadline, SlaPolicy, Ticket, TicketStep, UnitCalendar
+from collab.models import SlaDeadline, SlaPolicy, Ticket, TicketStep
 from collab.service.calendar import (
     BusinessCalendar,
     CalendarError,
-    Window,
     hours_to_seconds,
-    parse_window,
     seconds_to_hours,
 )
+from collab.service.unit_calendars import calendar_for
 from collab.settings import Settings
 from shared.db import Database
 from shared.errors import Unprocessable
@@ -88,33 +87,11 @@ def choose_targets(
     )
 
 
-def _windows(texts: list[str]) -> tuple[Window, ...]:
-    return tuple(parse_window(t) for t in texts)
-
-
-def calendar_of(row: UnitCalendar | None, settings: Settings) -> BusinessCalendar:
-    """A unit's calendar, or Mon-Fri 09:00-18:00 in the organisation's time zone."""
-    if row is None:
-        return BusinessCalendar(timezone=settings.timezone)
-    return BusinessCalendar(
-        timezone=row.timezone,
-        week={day: _windows(windows) for day, windows in row.week.items()},
-        holidays=frozenset(date.fromisoformat(d) for d in row.holidays),
-        makeup_days=frozenset(date.fromisoformat(d) for d in row.makeup_days),
-        makeup_hours=_windows(row.makeup_hours) or ((time(9), time(18)),),
-    )
-
-
-async def calendar_for(
-    session: AsyncSession, settings: Settings, *, unit_id: str
-) -> BusinessCalendar:
-    return calendar_of(await repository.get_calendar(session, unit_id=unit_id), settings)
-
-
 async def owner_calendar(
     session: AsyncSession, settings: Settings, ticket: Ticket
 ) -> BusinessCalendar:
-    """The calendar a ticket's clock counts on: its owner unit's."""
+    """The calendar a ticket's clock counts on: its owner unit's effective calendar (its
+    own or inherited, with the public holidays of its country)."""
     return await calendar_for(session, settings, unit_id=ticket.owner_unit_id)
 
 
@@ -286,6 +263,11 @@ async def fire_due_deadlines(db: Database, settings: Settings) -> int:
         fired += len(claimed)
         if len(claimed) < settings.sla_scheduler_batch:
             return fired
+
+
+def local(instant: datetime | None, calendar: BusinessCalendar) -> datetime | None:
+    """``instant`` in the calendar's time zone (with its offset), for reads."""
+    return instant.astimezone(calendar.zone) if instant is not None else None
 
 
 def hours(seconds: int) -> Decimal:

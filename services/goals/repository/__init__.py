@@ -1,7 +1,8 @@
 """The only place with queries on the goals schema, a module per kind of data: ``org``
 (units, members, squads, mentorships), ``kpis``, ``goals`` (goals, targets, adjustments,
 templates), ``actuals`` (measurements, their aggregates and the figures made from them),
-``work`` (check-ins, tasks, corrections) and ``grants``. Callers say ``repository.<query>``
+``work`` (check-ins, tasks, corrections), ``grants`` and ``dashboard`` (the management
+dashboard's goals, figures and headcount). Callers say ``repository.<query>``
 wherever it lives."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals.repository.actuals import *  # noqa: F403
+from goals.repository.dashboard import *  # noqa: F403
 from goals.repository.goals import *  # noqa: F403
 from goals.repository.grants import *  # noqa: F403
 from goals.repository.kpis import *  # noqa: F403

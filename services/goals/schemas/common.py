@@ -8,9 +8,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.text import Identifier
 from shared.values import MAX_VALUE_PLACES, DecimalText, Ratio
 
-Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+Code = Annotated[str, Identifier(64)]
+"""A KPI's code: formulas name KPIs by it (``revenue / spend``), so it is a lower-case
+identifier, in any script (``营收``), NFKC-normalised (shared/text.py): full-width
+``revenue`` is ``revenue``, the same code, and unique as such."""
 Text200 = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Ident = Annotated[str, StringConstraints(min_length=1, max_length=36)]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -86,8 +87,9 @@ def at_scale(kpi: KpiDefinition | None, value: Decimal | None) -> Decimal | None
 
 
 async def get_kpi(session: AsyncSession, *, kpi_id_or_code: str) -> KpiDefinition:
+    # Codes are stored NFKC-normalised (shared/text.py): a full-width code in a path finds it.
     kpi = await repository.get_kpi(session, kpi_id=kpi_id_or_code) or await repository.kpi_by_code(
-        session, code=kpi_id_or_code
+        session, code=unicodedata.normalize("NFKC", kpi_id_or_code)
     )
     if kpi is None:
         raise NotFound(f"KPI {kpi_id_or_code} does not exist")

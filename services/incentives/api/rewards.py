@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from incentives import repository
-from incentives.api.deps import SettingsDep
+from incentives.api.deps import NowDep, SettingsDep
 from incentives.schemas import (
     ProjectCreate,
+    ProjectFailure,
     ProjectRead,
     ProjectSuccess,
     StarAwardRead,
@@ -68,13 +69,35 @@ async def list_projects(
 
 @router.post("/projects/{project_id}/success", response_model=ProjectRead, tags=["rewards"])
 async def mark_successful(
-    project_id: str, body: ProjectSuccess, session: SessionDep, principal: CurrentPrincipal
+    project_id: str,
+    body: ProjectSuccess,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: NowDep,
 ) -> ProjectRead:
     """Mark the project successful (a manager for their units' members, HR or admin), with
-    what made it so; never a project that pays you (403 ``self-decision``, ``out-of-scope``)."""
+    what made it so; never a project that pays you (403 ``self-decision``, ``out-of-scope``).
+    It concludes the project (a concluded one: 409), published as ``ProjectConcluded``."""
     access.require_manager(principal)
     project = await rewards.get_project(session, project_id)
-    project = await rewards.mark_successful(session, principal, project, body)
+    project = await rewards.mark_successful(session, principal, project, body, now=now)
+    return ProjectRead.model_validate(project, from_attributes=True)
+
+
+@router.post("/projects/{project_id}/fail", response_model=ProjectRead, tags=["rewards"])
+async def mark_failed(
+    project_id: str,
+    body: ProjectFailure,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: NowDep,
+) -> ProjectRead:
+    """Mark the project failed, with what happened: its bonuses are never paid. The same
+    people as for a success (403 ``self-decision``, ``out-of-scope``); a concluded project:
+    409. Published as ``ProjectConcluded``."""
+    access.require_manager(principal)
+    project = await rewards.get_project(session, project_id)
+    project = await rewards.mark_failed(session, principal, project, body, now=now)
     return ProjectRead.model_validate(project, from_attributes=True)
 
 

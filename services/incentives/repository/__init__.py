@@ -1,5 +1,6 @@
 """The only place with queries on the incentives schema, a module per kind of data:
-``copies`` (what other services said), ``plans`` (ladders, plans and revenue), ``payouts``
+``copies`` (what other services said), ``dashboard`` (the org tree's subtrees and concluded
+projects), ``plans`` (ladders, plans and revenue), ``payouts``
 (projections, runs and their lines, adjustments, projects, stars) and ``recalc`` (the queue
 of members to look at again). Callers say ``repository.<query>`` wherever it lives."""
 
@@ -10,6 +11,7 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incentives.repository.copies import *  # noqa: F403
+from incentives.repository.dashboard import *  # noqa: F403
 from incentives.repository.payouts import *  # noqa: F403
 from incentives.repository.plans import *  # noqa: F403
 from incentives.repository.recalc import *  # noqa: F403

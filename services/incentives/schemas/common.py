@@ -10,12 +10,19 @@ from pydantic import Field, StringConstraints
 
 from shared.api import examples
 from shared.errors import Unprocessable
+from shared.text import Identifier, Label
 from shared.values import MONEY_PLACES, RATIO_PLACES, DecimalText, Money
 
 Text200 = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Text2000 = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 Ident = Annotated[str, StringConstraints(min_length=1, max_length=36)]
 Key64 = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+KpiCode = Annotated[str, Identifier(64)]
+"""A KPI's code, read the way goals reads it (shared/text.py): a lower-case identifier in any
+script (``营收``), NFKC-normalised, so a plan's KPI matches the KPI's figures."""
+LadderKey = Annotated[str, Label(64, fold=True, spaces=False)]
+"""A ladder's key: one word in any script (``销售-2026``), NFKC-normalised and case-folded,
+so ``Sales-2026`` and ``sales-2026`` are one ladder (shared/text.py)."""
 Currency = Annotated[
     str, StringConstraints(pattern=r"^[A-Z]{3}$"), Field(description="ISO 4217", examples=["CNY"])
 ]

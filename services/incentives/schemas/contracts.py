@@ -13,6 +13,19 @@ from pydantic import Field
 from shared.events import Consumed
 
 
+class OrgUnitChangedV1(Consumed):
+    """Incentives' copy of goals' ``OrgUnitChanged`` (version 1): the org tree, for the
+    subtree a dashboard figure of a unit covers."""
+
+    event_type: ClassVar[str] = "goals.org-unit.changed"
+
+    unit_id: str
+    name: str
+    kind: str
+    parent_id: str | None = None
+    version: int
+
+
 class MemberChangedV1(Consumed):
     """Incentives' copy of goals' ``MemberChanged`` (version 1)."""
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from incentives.schemas.common import LINE_EXAMPLE, Ident, Key64, Share, money_of
+from incentives.schemas.common import LINE_EXAMPLE, Ident, KpiCode, Share, money_of
 from shared.api import RequestModel, examples
 from shared.periods import Period
 from shared.values import Money
@@ -78,7 +78,7 @@ class WhatIfCreate(RequestModel):
 
     member_id: Ident
     period: Period
-    attainments: dict[Key64, Share] = Field(default_factory=dict, max_length=50)
+    attainments: dict[KpiCode, Share] = Field(default_factory=dict, max_length=50)
     rating: Annotated[str, StringConstraints(max_length=20)] | None = None
 
 

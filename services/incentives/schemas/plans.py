@@ -13,7 +13,8 @@ from incentives.schemas.common import (
     Currency,
     Fraction,
     Ident,
-    Key64,
+    KpiCode,
+    LadderKey,
     NonNegativeMoney,
     Share,
     Text200,
@@ -124,7 +125,7 @@ class LadderCreate(RequestModel):
         }
     )
 
-    key: Key64 = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", examples=["sales-2026"])
+    key: LadderKey = Field(examples=["sales-2026"])
     name: Text200
     spec: LadderSpec
 
@@ -160,9 +161,13 @@ class Population(RequestModel):
 class BonusKpi(RequestModel):
     model_config = examples({"kpi": "revenue", "weight": "0.6", "ladder": "default"})
 
-    kpi: Key64 = Field(examples=["revenue"])
+    kpi: KpiCode = Field(examples=["revenue"])
     weight: Annotated[Fraction, Field(gt=0)]
-    ladder: Key64 = Field(default="default", description="A ladder's key (copied into the plan)")
+    ladder: LadderKey = Field(
+        default="default",
+        description="A ladder's key (copied into the plan): one word in any script, "
+        "NFKC-normalised and case-folded",
+    )
 
 
 class CommissionTier(RequestModel):

@@ -29,6 +29,8 @@ class ProjectCreate(RequestModel):
             "name": "大客户签约 Big account",
             "description": "Sign the provincial retail chain",
             "currency": "CNY",
+            "unit_id": "sales",
+            "core": True,
             "awards": [{"member_id": "s1", "amount": {"amount": "5000.00", "currency": "CNY"}}],
         }
     )
@@ -37,6 +39,16 @@ class ProjectCreate(RequestModel):
     description: Text2000 | None = None
     currency: Currency | None = Field(
         default=None, description="The project's one currency; none: the configured one"
+    )
+    unit_id: Ident | None = Field(
+        default=None,
+        description=(
+            "The owner unit (one incentives knows from goals; a manager's own or one below). "
+            "None: the lowest unit all the awarded members belong to"
+        ),
+    )
+    core: bool = Field(
+        default=True, description="A core project counts in the dashboard's success rate"
     )
     awards: list[ProjectAward] = Field(min_length=1, max_length=200)
 
@@ -53,11 +65,23 @@ class ProjectSuccess(RequestModel):
     note: Text2000
 
 
+class ProjectFailure(RequestModel):
+    model_config = examples({"note": "The retailer signed with a competitor on 2026-03-20"})
+
+    note: Text2000
+
+
 class ProjectState(StrEnum):
     proposed = "proposed"
     successful = "successful"
+    failed = "failed"
     approved = "approved"
     paid = "paid"
+
+
+class ProjectOutcome(StrEnum):
+    succeeded = "succeeded"
+    failed = "failed"
 
 
 class AwardRead(BaseModel):
@@ -82,6 +106,12 @@ class ProjectRead(BaseModel):
             "success_note": "Signed",
             "approved_by": "fin-1",
             "paid_run_id": None,
+            "unit_id": "sales",
+            "core": True,
+            "outcome": "succeeded",
+            "concluded_by": "lead",
+            "concluded_at": "2026-03-12T08:00:00Z",
+            "failure_note": None,
         },
         from_attributes=True,
     )
@@ -98,6 +128,12 @@ class ProjectRead(BaseModel):
     success_note: str | None
     approved_by: str | None
     paid_run_id: str | None
+    unit_id: str | None
+    core: bool
+    outcome: ProjectOutcome | None = Field(description="Set once the project concluded")
+    concluded_by: str | None
+    concluded_at: datetime | None
+    failure_note: str | None
 
     @model_validator(mode="before")
     @classmethod

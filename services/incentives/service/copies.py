@@ -1,6 +1,6 @@
-"""What incentives keeps from other services' events: members (goals), KPI figures (goals),
-closed reviews and live scores (performance). Copies only move forward: an older version,
-event or revision arriving late changes nothing."""
+"""What incentives keeps from other services' events: members and org units (goals), KPI
+figures (goals), closed reviews and live scores (performance). Copies only move forward: an
+older version, event or revision arriving late changes nothing."""
 
 from __future__ import annotations
 
@@ -12,11 +12,32 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incentives import repository
-from incentives.models import MemberCopy
-from incentives.schemas import KPIUpdatedV1, MemberChangedV1, ReviewClosedV1, ScoreComputedV1
+from incentives.models import MemberCopy, OrgUnitCopy
+from incentives.schemas import (
+    KPIUpdatedV1,
+    MemberChangedV1,
+    OrgUnitChangedV1,
+    ReviewClosedV1,
+    ScoreComputedV1,
+)
 from incentives.service import recalc
 from incentives.service.recalc import Queued
 from shared.db import upsert_newer
+
+
+async def org_unit_changed(session: AsyncSession, *, change: OrgUnitChangedV1) -> None:
+    """Keep the newer version of the unit (the dashboard's subtrees follow its parent)."""
+    await upsert_newer(
+        session,
+        model=OrgUnitCopy,
+        values={
+            "id": change.unit_id,
+            "name": change.name,
+            "kind": change.kind,
+            "parent_id": change.parent_id,
+            "source_version": change.version,
+        },
+    )
 
 
 async def member_changed(session: AsyncSession, *, change: MemberChangedV1) -> None:

@@ -3,12 +3,12 @@ needs a bearer token except a customer's single-use feedback link."""
 
 from fastapi import APIRouter, Depends
 
-from performance.api import development, nominations, public, reviews, scores
+from performance.api import dashboard, development, nominations, public, reviews, scores
 from shared.auth import current_principal
 
 router = APIRouter(prefix="/performance")
 authenticated = APIRouter(dependencies=[Depends(current_principal)])
-for module in (scores, reviews, nominations, development):
+for module in (scores, reviews, nominations, development, dashboard):
     authenticated.include_router(module.router)
 router.include_router(authenticated)
 router.include_router(public.router)

@@ -1,7 +1,8 @@
 """The only place with queries on the performance schema, a module per kind of data:
 ``scores`` (copies of goals' org, templates, inputs and live scores), ``reviews`` (cycles,
 reviews, nominations, feedback, calibrations), ``development`` (development and team
-health) and ``verification`` (the checker's reads). Callers say ``repository.<query>``
+health), ``dashboard`` (set-based reads over a unit's subtree) and ``verification`` (the
+checker's reads). Callers say ``repository.<query>``
 wherever it lives."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from performance.repository.dashboard import *  # noqa: F403
 from performance.repository.development import *  # noqa: F403
 from performance.repository.reviews import *  # noqa: F403
 from performance.repository.scores import *  # noqa: F403

@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 
 from performance.schemas.common import Attainment, CurvePoints, Ident, Points, Ratio, Text200
 from shared.api import RequestModel, examples
+from shared.text import Identifier, Label
+
+KPI_SOURCE = "kpi:"
+SLA_SOURCE = "collab:sla"
+_KPI_CODE = Identifier(64)
+
+
+def _source(value: str) -> str:
+    text = unicodedata.normalize("NFKC", value).strip()
+    if text == SLA_SOURCE:
+        return text
+    if text.startswith(KPI_SOURCE):
+        return KPI_SOURCE + _KPI_CODE(text[len(KPI_SOURCE) :])
+    raise ValueError(f"{KPI_SOURCE}<a KPI's code> or {SLA_SOURCE}")
+
+
+Source = Annotated[
+    str,
+    AfterValidator(_source),
+    Field(
+        description="`kpi:<code>` (a KPI's code as goals reads it: a lower-case identifier in "
+        "any script, NFKC-normalised, e.g. `kpi:营收`) or `collab:sla`",
+    ),
+]
 
 
 class OrgUnitRead(BaseModel):
@@ -94,10 +119,10 @@ class Indicator(RequestModel):
         }
     )
 
-    code: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+    code: Annotated[str, Identifier(64)]
     name: Text200
     category: Category
-    source: Annotated[str, StringConstraints(pattern=r"^(kpi:[a-z][a-z0-9_]{0,63}|collab:sla)$")]
+    source: Source
     weight: Annotated[Ratio, Field(gt=0, le=1)]
     curve: Curve = Field(default_factory=Curve)
 
@@ -152,7 +177,7 @@ class TemplateCreate(RequestModel):
         }
     )
 
-    key: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
+    key: Annotated[str, Label(64, fold=True, spaces=False)]
     name: Text200
     population: Population = Field(default_factory=Population)
     indicators: list[Indicator] = Field(min_length=1, max_length=30)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from collab import repository
 from collab.models import TicketAttachment, TicketComment, TicketStep
-from collab.schemas import AttachmentCreate, CommentCreate, Status
+from collab.schemas import AttachmentCreate, CommentCreate, Status, StepRead
 from collab.service import sla
 from collab.service.access import (
     is_mediator,
@@ -19,12 +19,15 @@ from collab.service.access import (
     require_party,
     scope_of,
 )
+from collab.service.calendar import BusinessCalendar
 from collab.service.tickets.history import find_ticket, get_ticket, lock_for_change
 from collab.service.tickets.status import first_response
 from collab.settings import Settings
 from shared.auth import Principal
 from shared.errors import Forbidden
 from shared.paging import PageQuery
+
+SLA_STEP_KINDS = frozenset({"sla_at_risk", "sla_breached"})
 
 
 async def add_comment(
@@ -100,8 +103,26 @@ async def attachments(
 
 
 async def steps(
-    session: AsyncSession, *, principal: Principal, ticket_id: str, page: PageQuery
-) -> tuple[list[TicketStep], str | None]:
-    """One page of what happened to a ticket (by default in recorded order)."""
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    settings: Settings,
+    ticket_id: str,
+    page: PageQuery,
+) -> tuple[list[StepRead], str | None]:
+    """One page of what happened to a ticket (by default in recorded order); SLA warnings
+    and breaches carry their time in the owner unit's zone too."""
     ticket = await get_ticket(session, principal=principal, ticket_id=ticket_id)
-    return await repository.steps_page(session, ticket_id=ticket.id, page=page)
+    found, next_cursor = await repository.steps_page(session, ticket_id=ticket.id, page=page)
+    calendar = None
+    if any(step.kind in SLA_STEP_KINDS for step in found):
+        calendar = await sla.owner_calendar(session, settings, ticket)
+    return [_step_read(step, calendar) for step in found], next_cursor
+
+
+def _step_read(step: TicketStep, calendar: BusinessCalendar | None) -> StepRead:
+    read = StepRead.model_validate(step)
+    if calendar is not None and step.kind in SLA_STEP_KINDS:
+        read.timezone = calendar.timezone
+        read.at_local = sla.local(step.at, calendar)
+    return read
