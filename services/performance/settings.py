@@ -9,19 +9,12 @@ from shared.settings import ServiceSettings, service_settings_config
 class Settings(ServiceSettings):
     """Performance settings: ``PERFORMANCE_*`` variables, falling back to ``SPEARHEAD_*``.
     The dashboard's targets are the organisation's, kept in ``dashboard_targets``
-    (``service.dashboard.TARGETS``); the training numbers here serve the training summary and
-    promotion readiness only."""
+    (``service.dashboard.TARGETS``), which the training summary and promotion readiness use
+    too."""
 
     model_config = service_settings_config("PERFORMANCE_")
     service_name: ClassVar[str] = "performance"
 
-    training_hours_target: Decimal = Field(
-        default=Decimal(40),
-        description="Training hours a member a year (training summary, promotion readiness)",
-    )
-    training_coverage_target: Decimal = Field(
-        default=Decimal(1), description="Share of members trained a year (training summary)"
-    )
     core_share: Decimal = Field(
         default=Decimal("0.30"),
         description="Core members: this top share of the headcount at the start of the year, "

@@ -27,6 +27,7 @@ from performance.schemas import (
     TrainingSummary,
 )
 from performance.service.access import may_see_member, require_member_visible, require_unit_reader
+from performance.service.dashboard import TARGETS, TRAINING_COVERAGE, TRAINING_HOURS
 from performance.settings import Settings
 from shared.api import check_if_match
 from shared.auth import Principal, Role
@@ -255,6 +256,10 @@ async def training_summary(
         hours[record.member_id] += record.hours
     trained = sum(1 for h in hours.values() if h > 0)
     count = len(members)
+    # The organisation's targets, the same the dashboard compares with.
+    targets = await TARGETS.all(session)
+    coverage_target = targets[TRAINING_COVERAGE.key].target
+    hours_target = targets[TRAINING_HOURS.key].target
     return TrainingSummary(
         unit_id=unit_id,
         year=year,
@@ -263,16 +268,14 @@ async def training_summary(
         coverage=(Decimal(trained) / count).quantize(TWO, rounding=ROUND_HALF_UP)
         if count
         else Decimal(0),
-        coverage_target=settings.training_coverage_target,
+        coverage_target=coverage_target,
         hours_per_member=(sum(hours.values(), Decimal(0)) / count).quantize(
             TWO, rounding=ROUND_HALF_UP
         )
         if count
         else Decimal(0),
-        hours_target=settings.training_hours_target,
-        members_below_hours=sorted(
-            m for m, h in hours.items() if h < settings.training_hours_target
-        ),
+        hours_target=hours_target,
+        members_below_hours=sorted(m for m, h in hours.items() if h < hours_target),
     )
 
 
@@ -313,6 +316,7 @@ async def promotion_readiness(
         ),
         Decimal(0),
     )
+    hours_target = (await TARGETS.all(session))[TRAINING_HOURS.key].target
     criteria = [
         Criterion(
             name="tenure",
@@ -327,8 +331,8 @@ async def promotion_readiness(
         ),
         Criterion(
             name="training",
-            met=hours >= settings.training_hours_target,
-            detail=f"{hours} hours in the last 12 months, {settings.training_hours_target} needed",
+            met=hours >= hours_target,
+            detail=f"{hours} hours in the last 12 months, {hours_target.normalize():f} needed",
         ),
     ]
     return PromotionReadiness(
