@@ -14,12 +14,14 @@ side, ``at_risk`` within the target's margin on the wrong side, ``missed`` beyon
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
@@ -84,6 +86,44 @@ class TargetSpec:
     default: Decimal
     default_margin: Decimal
     """How far on the wrong side of the target is still ``at_risk`` rather than ``missed``."""
+
+
+@dataclass(frozen=True)
+class TrendMonth:
+    """One month of a figure's trend: the month and the day its year to date ends on (the
+    month's last day, or today in the current month)."""
+
+    month: str
+    as_of: date
+
+    def until(self, zone: ZoneInfo) -> datetime:
+        """The instant the month's point is computed to: the local midnight after ``as_of``."""
+        return datetime.combine(self.as_of + timedelta(days=1), time(), zone)
+
+
+def trend_months(year: int, today: date) -> list[TrendMonth]:
+    """January to the current month: every month of a past year, none of a future one."""
+    last = 12 if year < today.year else today.month if year == today.year else 0
+    return [
+        TrendMonth(
+            f"{year:04d}-{month:02d}",
+            min(date(year, month, calendar.monthrange(year, month)[1]), today),
+        )
+        for month in range(1, last + 1)
+    ]
+
+
+def year_start(year: int, zone: ZoneInfo) -> datetime:
+    """The local midnight that begins ``year``."""
+    return datetime(year, 1, 1, tzinfo=zone)
+
+
+def ratio(part: int | Decimal, whole: int | Decimal, places: int = RATIO_PLACES) -> Decimal | None:
+    """``part / whole`` at the figures' six places (half up); None with nothing to divide by."""
+    if not whole:
+        return None
+    quantum = Decimal(1).scaleb(-places)
+    return (Decimal(part) / Decimal(whole)).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def status_of(

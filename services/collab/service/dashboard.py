@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,9 +30,18 @@ from collab.service.clock_history import STATUS_STEP_KINDS, replay
 from collab.service.tickets.status import response_within_sla
 from collab.settings import Settings
 from shared.auth import Principal
-from shared.dashboard import DashboardPart, Direction, TargetRead, Targets, TargetSpec, figure
+from shared.dashboard import (
+    DashboardPart,
+    Direction,
+    TargetRead,
+    Targets,
+    TargetSpec,
+    figure,
+    ratio,
+    trend_months,
+    year_start,
+)
 from shared.errors import Forbidden, NotFound
-from shared.values import RATIO_PLACES
 
 FIRST_RESPONSE = TargetSpec(
     key="first_response_hours",
@@ -45,8 +54,6 @@ FIRST_RESPONSE = TargetSpec(
 )
 SPECS: tuple[TargetSpec, ...] = (FIRST_RESPONSE,)
 TARGETS = Targets(dashboard_targets, SPECS)
-
-QUANTUM = Decimal(1).scaleb(-RATIO_PLACES)
 
 
 @dataclass(frozen=True)
@@ -67,24 +74,8 @@ async def require_unit_reader(session: AsyncSession, principal: Principal, unit_
         raise Forbidden("a unit's dashboard is for its managers (and those above), HR and admins")
 
 
-def months_to_date(year: int, today: date) -> list[int]:
-    """All 12 months of a past year, January to this month of the current one, none of a
-    future one."""
-    if year < today.year:
-        return list(range(1, 13))
-    return list(range(1, today.month + 1)) if year == today.year else []
-
-
-def _month_start(year: int, month: int, zone: ZoneInfo) -> datetime:
-    if month == 13:
-        year, month = year + 1, 1
-    return datetime(year, month, 1, tzinfo=zone)
-
-
 def mean(values: Sequence[Decimal]) -> Decimal | None:
-    if not values:
-        return None
-    return (sum(values, Decimal(0)) / len(values)).quantize(QUANTUM, ROUND_HALF_UP)
+    return ratio(sum(values, Decimal(0)), len(values))
 
 
 def responses_at(
@@ -130,8 +121,8 @@ async def dashboard(
     await require_unit_reader(session, principal, unit_id)
     zone = ZoneInfo(settings.timezone)
     units = await repository.subtree(session, roots=[unit_id])
-    start = _month_start(year, 1, zone)
-    cutoff = max(start, min(now, _month_start(year + 1, 1, zone)))
+    start = year_start(year, zone)
+    cutoff = max(start, min(now, year_start(year + 1, zone)))
     tickets = await repository.owned_tickets_opened(
         session, owner_unit_ids=units, start=start, end=cutoff
     )
@@ -147,9 +138,9 @@ async def dashboard(
         return responses_at(tickets, instant, now=now, calendars=calendars, steps=steps)
 
     trend = []
-    for month in months_to_date(year, today):
-        month_end = min(_month_start(year, month + 1, zone), cutoff)
-        trend.append((f"{year:04d}-{month:02d}", mean([r.hours for r in hours_at(month_end)])))
+    for month in trend_months(year, today):
+        month_end = min(month.until(zone), cutoff)
+        trend.append((month.month, mean([r.hours for r in hours_at(month_end)])))
     responses = hours_at(cutoff)
     target = (await TARGETS.all(session))[FIRST_RESPONSE.key]
     return DashboardPart(
@@ -196,7 +187,7 @@ def explain(
             "本年至今没有工单, 无从计算 (no ticket opened yet: no data)",
             *_target_lines(target),
         ]
-    share = (Decimal(within) / count).quantize(QUANTUM, ROUND_HALF_UP)
+    share = ratio(within, count)
     average = mean([r.hours for r in responses])
     return [
         *lines,

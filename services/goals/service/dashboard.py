@@ -63,7 +63,9 @@ from shared.dashboard import (
     TargetRead,
     Targets,
     TargetSpec,
+    TrendMonth,
     figure,
+    trend_months,
 )
 from shared.errors import Forbidden, NotFound
 from shared.periods import FIRST_YEAR
@@ -91,24 +93,6 @@ SPECS: tuple[TargetSpec, ...] = (
 TARGETS = Targets(dashboard_targets, SPECS)
 ATTAINMENT, GROWTH = SPECS
 GOAL_LINES = 100  # goals explained one by one; the rest are in the inputs
-
-
-@dataclass(frozen=True)
-class Point:
-    """One month of the trend: the month and the day the year to date ends on."""
-
-    month: str
-    as_of: date
-
-
-def points_of(year: int, today: date) -> list[Point]:
-    """January to the current month (every month of a past year, none of a future one)."""
-    last = 12 if year < today.year else today.month if year == today.year else 0
-    points = []
-    for month in range(1, last + 1):
-        end = date(year, month, calendar.monthrange(year, month)[1])
-        points.append(Point(f"{year}-{month:02d}", min(end, today)))
-    return points
 
 
 def figure_id(owner_type: str, owner_id: str, kpi: str, period: str) -> str:
@@ -145,7 +129,7 @@ async def dashboard(
     units = descendants(tree, {unit_id})
     targets = await TARGETS.all(session)
     kpis = {k.id: k for k in await repository.all_kpis(session)}
-    points = points_of(year, today)
+    points = trend_months(year, today)
     return DashboardPart(
         service="goals",
         unit_id=unit_id,
@@ -172,7 +156,7 @@ async def goal_attainment(
     *,
     units: set[str],
     year: int,
-    points: list[Point],
+    points: list[TrendMonth],
     kpis: dict[str, KpiDefinition],
     target: dict[str, TargetRead],
 ) -> Figure:
@@ -204,10 +188,10 @@ async def goal_attainment(
         )
         lines[goal.id] = f"{owner}: {ratio} = {attainment} → {verdict}"
 
-    def due(point: Point) -> list[Any]:
+    def due(point: TrendMonth) -> list[Any]:
         return [g for g in goals if g.period_end <= point.as_of]
 
-    def share(point: Point) -> Decimal | None:
+    def share(point: TrendMonth) -> Decimal | None:
         counted = due(point)
         if not counted:
             return None
@@ -291,7 +275,7 @@ async def result_growth(
     *,
     units: set[str],
     year: int,
-    points: list[Point],
+    points: list[TrendMonth],
     kpis: dict[str, KpiDefinition],
     target: dict[str, TargetRead],
     code: str,
@@ -349,7 +333,7 @@ async def result_growth(
             member_ids=employed,
         )
 
-    def spans(point: Point) -> tuple[Span, Span]:
+    def spans(point: TrendMonth) -> tuple[Span, Span]:
         month = point.as_of.month
         end_last = date(year - 1, month, calendar.monthrange(year - 1, month)[1])
         return span(date(year, 1, 1), point.as_of), span(date(year - 1, 1, 1), end_last)

@@ -10,8 +10,8 @@ to then."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,9 +19,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from incentives import repository
 from incentives.models import Project, dashboard_targets
 from shared.auth import Principal, Role
-from shared.dashboard import DashboardPart, Direction, Targets, TargetSpec, figure
+from shared.dashboard import (
+    DashboardPart,
+    Direction,
+    Targets,
+    TargetSpec,
+    figure,
+    ratio,
+    trend_months,
+    year_start,
+)
 from shared.errors import Forbidden, NotFound
-from shared.values import RATIO_PLACES
 
 SUCCESS_RATE = TargetSpec(
     key="project_success_rate",
@@ -34,8 +42,6 @@ SUCCESS_RATE = TargetSpec(
 )
 SPECS: tuple[TargetSpec, ...] = (SUCCESS_RATE,)
 TARGETS = Targets(dashboard_targets, SPECS)
-
-QUANTUM = Decimal(1).scaleb(-RATIO_PLACES)
 
 
 async def require_unit_reader(session: AsyncSession, principal: Principal, unit_id: str) -> None:
@@ -61,26 +67,11 @@ async def require_unit_reader(session: AsyncSession, principal: Principal, unit_
     raise Forbidden("a unit's dashboard is for its managers (and those above), HR and admins")
 
 
-def months_to_date(year: int, today: date) -> list[int]:
-    """The months of ``year`` with a trend point: all 12 of a past year, January to this
-    month of the current one, none of a future one."""
-    if year < today.year:
-        return list(range(1, 13))
-    return list(range(1, today.month + 1)) if year == today.year else []
-
-
-def _month_start(year: int, month: int, zone: ZoneInfo) -> datetime:
-    if month == 13:
-        year, month = year + 1, 1
-    return datetime(year, month, 1, tzinfo=zone)
-
-
 def success_rate(projects: Sequence[Project]) -> Decimal | None:
     """Succeeded / concluded, at six places (half up); None when none concluded."""
     if not projects:
         return None
-    succeeded = sum(1 for p in projects if p.outcome == "succeeded")
-    return (Decimal(succeeded) / Decimal(len(projects))).quantize(QUANTUM, ROUND_HALF_UP)
+    return ratio(sum(1 for p in projects if p.outcome == "succeeded"), len(projects))
 
 
 async def dashboard(
@@ -96,17 +87,17 @@ async def dashboard(
     await require_unit_reader(session, principal, unit_id)
     zone = ZoneInfo(timezone)
     units = await repository.unit_subtree(session, roots=[unit_id])
-    start = _month_start(year, 1, zone)
+    start = year_start(year, zone)
+    months = trend_months(year, today)
+    cutoff = months[-1].until(zone) if months else start
     last_day = min(today, date(year, 12, 31))
-    cutoff = max(start, datetime.combine(last_day + timedelta(days=1), time(), zone))
     projects = await repository.concluded_core_projects(
         session, unit_ids=units, start=start, end=cutoff
     )
     trend = []
-    for month in months_to_date(year, today):
-        month_end = _month_start(year, month + 1, zone)
-        to_then = [p for p in projects if _concluded(p) < month_end]
-        trend.append((f"{year:04d}-{month:02d}", success_rate(to_then)))
+    for month in months:
+        to_then = [p for p in projects if _concluded(p) < month.until(zone)]
+        trend.append((month.month, success_rate(to_then)))
     target = (await TARGETS.all(session))[SUCCESS_RATE.key]
     actual = success_rate(projects)
     succeeded = [p.id for p in projects if p.outcome == "succeeded"]

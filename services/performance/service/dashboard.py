@@ -11,7 +11,6 @@ leaving date later in the year does not count yet. The health figures are comput
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +29,6 @@ from performance.service.health import (
     core_retention,
     health_facts,
     months_to,
-    ratio,
     satisfaction,
     voluntary_attrition,
 )
@@ -43,7 +41,10 @@ from shared.dashboard import (
     TargetRead,
     Targets,
     TargetSpec,
+    TrendMonth,
     figure,
+    ratio,
+    trend_months,
 )
 from shared.errors import NotFound
 
@@ -79,20 +80,6 @@ TREND = (
     "(trend: each month is the year to that month's end, to today in the current month)"
 )
 
-Point = tuple[str, date]
-"""A month of the trend (``2026-03``) and the day its figure is computed to."""
-
-
-def as_of_dates(year: int, today: date) -> list[Point]:
-    """January to the current month (every month of a past year, none of a future one)."""
-    if year > today.year:
-        return []
-    last = 12 if year < today.year else today.month
-    return [
-        (f"{year}-{month:02d}", min(date(year, month, calendar.monthrange(year, month)[1]), today))
-        for month in range(1, last + 1)
-    ]
-
 
 def _num(value: Decimal) -> str:
     """A quantity as people write it: ``40`` rather than ``40.000000``."""
@@ -104,15 +91,15 @@ def _ids(ids: Sequence[str]) -> str:
 
 
 def _trend(
-    points: Sequence[Point], value: Callable[[date], Decimal | None]
+    points: Sequence[TrendMonth], value: Callable[[date], Decimal | None]
 ) -> list[tuple[str, Decimal | None]]:
-    return [(month, value(as_of)) for month, as_of in points]
+    return [(point.month, value(point.as_of)) for point in points]
 
 
 def _core_retention(
-    facts: HealthFacts, points: Sequence[Point], target: TargetRead, core_share: Decimal
+    facts: HealthFacts, points: Sequence[TrendMonth], target: TargetRead, core_share: Decimal
 ) -> Figure:
-    as_of = points[-1][1]
+    as_of = points[-1].as_of
     core = core_retention(facts, as_of, core_share)
     actual = ratio(len(core.retained), len(core.core))
     months = months_to(as_of)
@@ -157,8 +144,10 @@ def _core_retention(
     )
 
 
-def _voluntary_attrition(facts: HealthFacts, points: Sequence[Point], target: TargetRead) -> Figure:
-    as_of = points[-1][1]
+def _voluntary_attrition(
+    facts: HealthFacts, points: Sequence[TrendMonth], target: TargetRead
+) -> Figure:
+    as_of = points[-1].as_of
     attrition = voluntary_attrition(facts, as_of)
     actual = ratio(len(attrition.leavers), len(attrition.at_start))
     explanation = [
@@ -230,10 +219,10 @@ def training(
 def _training_figures(
     facts: HealthFacts,
     records: Sequence[TrainingRecord],
-    points: Sequence[Point],
+    points: Sequence[TrendMonth],
     targets: dict[str, TargetRead],
 ) -> list[Figure]:
-    as_of = points[-1][1]
+    as_of = points[-1].as_of
     start = facts.start
     now = training(facts.members, records, start, as_of)
     count = len(now.members)
@@ -300,8 +289,8 @@ def _training_figures(
     return [coverage_figure, hours_figure]
 
 
-def _satisfaction(facts: HealthFacts, points: Sequence[Point], target: TargetRead) -> Figure:
-    as_of = points[-1][1]
+def _satisfaction(facts: HealthFacts, points: Sequence[TrendMonth], target: TargetRead) -> Figure:
+    as_of = points[-1].as_of
     liked = satisfaction(facts, as_of)
     actual = ratio(liked.satisfied, liked.answers)
 
@@ -341,7 +330,7 @@ async def dashboard(
         raise NotFound(f"unit {unit_id} is not known to performance")
     await require_unit_reader(session, principal, unit_id, "dashboard")
     targets = await TARGETS.all(session)
-    points = as_of_dates(year, today)
+    points = trend_months(year, today)
     if not points:
         return DashboardPart(
             service="performance",
@@ -358,7 +347,7 @@ async def dashboard(
                 for spec in SPECS
             ],
         )
-    as_of = points[-1][1]
+    as_of = points[-1].as_of
     facts = await health_facts(session, unit_id=unit_id, year=year, through=as_of)
     records = await repository.training_of(
         session,

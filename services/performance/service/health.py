@@ -20,12 +20,11 @@ from performance.schemas import PulseAnswerCreate, PulseSurveyCreate, TeamHealth
 from performance.service.access import require_hr, require_unit_reader
 from performance.settings import Settings
 from shared.auth import Principal
-from shared.dashboard import Direction, Targets, TargetSpec
+from shared.dashboard import Direction, Targets, TargetSpec, ratio
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from shared.periods import Grain, Period
 
 TWO = Decimal("0.01")
-SIX = Decimal("0.000001")
 
 CORE_RETENTION = TargetSpec(
     key="core_retention",
@@ -61,13 +60,6 @@ same rows with the training figures beside them."""
 
 def q2(value: Decimal) -> Decimal:
     return value.quantize(TWO, rounding=ROUND_HALF_UP)
-
-
-def ratio(part: int | Decimal, whole: int, places: Decimal = SIX) -> Decimal | None:
-    """``part / whole`` rounded half up, or None when there is nothing to divide by."""
-    if whole == 0:
-        return None
-    return (Decimal(part) / whole).quantize(places, rounding=ROUND_HALF_UP)
 
 
 def _active_after(left_on: date | None, day: date) -> bool:
@@ -278,15 +270,15 @@ async def team_health(
     return TeamHealth(
         unit_id=unit_id,
         year=year,
-        satisfaction=ratio(liked.satisfied, liked.answers, TWO),
+        satisfaction=ratio(liked.satisfied, liked.answers, places=2),
         satisfaction_target=targets[SATISFACTION.key].target,
         answers=liked.answers,
         core_members=core.core,
-        core_retention=ratio(len(core.retained), len(core.core), TWO),
+        core_retention=ratio(len(core.retained), len(core.core), places=2),
         core_retention_target=targets[CORE_RETENTION.key].target,
         headcount_at_start=len(attrition.at_start),
         voluntary_leavers=len(attrition.leavers),
-        voluntary_attrition=ratio(len(attrition.leavers), len(attrition.at_start), TWO),
+        voluntary_attrition=ratio(len(attrition.leavers), len(attrition.at_start), places=2),
         voluntary_attrition_target=targets[VOLUNTARY_ATTRITION.key].target,
         explanation=explanation,
     )
