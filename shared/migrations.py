@@ -100,3 +100,14 @@ def drop_messaging_tables(schema: str) -> None:
 
     op.drop_table("inbox", schema=schema)
     op.drop_table("outbox", schema=schema)
+
+
+def create_dashboard_targets_table(schema: str) -> None:
+    """Create the kit's ``dashboard_targets`` table in ``schema``, exactly as
+    ``shared.dashboard.dashboard_targets_table`` declares it."""
+    from alembic import op
+
+    from shared.dashboard import dashboard_targets_table
+    from shared.db import schema_metadata
+
+    dashboard_targets_table(schema_metadata(schema)).create(op.get_bind(), checkfirst=True)

@@ -6,8 +6,9 @@ Revision ID: 0006
 Revises: 0005
 """
 
-import sqlalchemy as sa
 from alembic import op
+
+from shared.migrations import create_dashboard_targets_table
 
 revision = "0006"
 down_revision = "0005"
@@ -18,19 +19,7 @@ SCHEMA = "goals"
 
 
 def upgrade() -> None:
-    op.create_table(
-        "dashboard_targets",
-        sa.Column("key", sa.String(length=64), nullable=False),
-        sa.Column("target", sa.Numeric(18, 6), nullable=False),
-        sa.Column("at_risk_margin", sa.Numeric(18, 6), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("updated_by", sa.String(length=100), nullable=False),
-        sa.Column(
-            "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-        ),
-        sa.PrimaryKeyConstraint("key", name=op.f("pk_dashboard_targets")),
-        schema=SCHEMA,
-    )
+    create_dashboard_targets_table(SCHEMA)
 
 
 def downgrade() -> None:

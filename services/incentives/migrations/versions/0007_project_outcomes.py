@@ -8,6 +8,8 @@ Revises: 0006
 import sqlalchemy as sa
 from alembic import op
 
+from shared.migrations import create_dashboard_targets_table
+
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
@@ -55,22 +57,7 @@ def upgrade() -> None:
         unique=False,
         schema=SCHEMA,
     )
-    op.create_table(
-        "dashboard_targets",
-        sa.Column("key", sa.String(length=64), nullable=False),
-        sa.Column("target", sa.Numeric(precision=18, scale=6), nullable=False),
-        sa.Column("at_risk_margin", sa.Numeric(precision=18, scale=6), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("updated_by", sa.String(length=100), nullable=False),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.PrimaryKeyConstraint("key", name=op.f("pk_dashboard_targets")),
-        schema=SCHEMA,
-    )
+    create_dashboard_targets_table(SCHEMA)
 
 
 def downgrade() -> None:
