@@ -129,7 +129,11 @@ class Ticket(Base):
     The clock counts business seconds: ``business_seconds_used`` up to ``clock_since``, and
     running from ``clock_since`` while it is not null. Waiting on the requester and being
     resolved stop it; a due time is always ``clock_since`` plus what is left of the target,
-    so a pause is never lost when the targets change."""
+    so a pause is never lost when the targets change.
+
+    ``search_tokens`` is the tsvector of its title (weight A) and description as
+    ``collab.service.search_tokens`` tokenises them, GIN-indexed; ``search_title`` is the
+    title normalised, so an exact title match ranks first (as for knowledge articles)."""
 
     __tablename__ = "tickets"
     __table_args__ = (
@@ -140,6 +144,7 @@ class Ticket(Base):
             unique=True,
             postgresql_where=text("idempotency_key IS NOT NULL"),
         ),
+        Index("ix_tickets_search_tokens", "search_tokens", postgresql_using="gin"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -175,6 +180,8 @@ class Ticket(Base):
     # A retried create (the same Idempotency-Key from the same requester) returns this ticket.
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     request_hash: Mapped[str | None] = mapped_column(String(64))
+    search_title: Mapped[str] = mapped_column(Text)
+    search_tokens: Mapped[str] = mapped_column(TSVECTOR)
     created_at: Mapped[datetime] = _created()
 
 
@@ -243,6 +250,10 @@ class TicketAttachment(Base):
 
 
 class Meeting(Base):
+    """A meeting and its minutes. ``search_tokens`` is the tsvector of its title (weight A),
+    goal and minutes (``collab.service.search_tokens``), GIN-indexed; ``search_title`` is the
+    title normalised."""
+
     __tablename__ = "meetings"
     __table_args__ = (
         Index(
@@ -251,6 +262,7 @@ class Meeting(Base):
             unique=True,
             postgresql_where=text("kind = 'monthly_cross_department'"),
         ),
+        Index("ix_meetings_search_tokens", "search_tokens", postgresql_using="gin"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -269,6 +281,8 @@ class Meeting(Base):
     minutes: Mapped[str | None] = mapped_column(Text)
     minutes_by: Mapped[str | None] = mapped_column(String(100))
     minutes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    search_title: Mapped[str] = mapped_column(Text)
+    search_tokens: Mapped[str] = mapped_column(TSVECTOR)
     created_by: Mapped[str] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = _created()

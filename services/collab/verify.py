@@ -1,8 +1,9 @@
 """Collab's part of the invariant checker (see ``shared.verify``): every ticket's status, SLA
 clock, due times, deadlines and breach flags against a replay of its recorded status history
 on its owner unit's calendar; its version against its recorded changes; warnings and
-breaches against the clock that should have been running; the knowledge base's search
-columns; action items' done times; and collab's copies of goals' members and org units.
+breaches against the clock that should have been running; the search columns of the
+knowledge base, tickets and meetings; action items' done times; and collab's copies of
+goals' members and org units.
 
 Read-only. A deadline that is due but not yet fired is not drift (the scheduler is simply
 behind); a ticket whose owner unit's calendar changed after the ticket was opened is checked
@@ -230,6 +231,12 @@ async def _tickets(session: AsyncSession, settings: Settings) -> list[Drift]:
                 deadlines.get(ticket.id, []),
                 owners.get(ticket.owner_unit_id, default),
             )
+        found += await search_drift(
+            session,
+            "tickets",
+            "ticket",
+            [Searched(t.id, t.title, t.description, t.search_title) for t in tickets],
+        )
         after = ids[-1]
         session.expunge_all()  # a page at a time, however many tickets there are
     for (ticket_id, event_type, which), count in sorted(
@@ -248,35 +255,82 @@ async def _tickets(session: AsyncSession, settings: Settings) -> list[Drift]:
     return found
 
 
+@dataclass(frozen=True)
+class Searched:
+    """One row's search columns and the text they are written from."""
+
+    id: str
+    title: str
+    body: str
+    search_title: str
+
+
+async def search_drift(
+    session: AsyncSession, table: str, what: str, rows: Sequence[Searched]
+) -> list[Drift]:
+    """The rows of ``table`` whose ``search_title`` or ``search_tokens`` are not what
+    ``search_tokens`` makes of their text (``what``-search-title, ``what``-search-tokens)."""
+    found = [
+        Drift(
+            SERVICE,
+            f"{what}-search-title",
+            row.id,
+            row.search_title,
+            expected,
+            detail="the title, normalised",
+        )
+        for row in rows
+        if row.search_title != (expected := search_tokens.normalise(row.title))
+    ]
+    vectors = {row.id: search_tokens.vector(row.title, row.body) for row in rows}
+    for row_id, stored in await verify_reads.tokens_differing(session, vectors, table):
+        found.append(
+            Drift(
+                SERVICE,
+                f"{what}-search-tokens",
+                row_id,
+                stored,
+                vectors[row_id],
+                detail=f"the {what}'s search tokens, from its title and {SEARCHED_TEXT[what]}",
+            )
+        )
+    return found
+
+
+SEARCHED_TEXT = {"article": "body", "ticket": "description", "meeting": "goal and minutes"}
+
+
 async def _articles(session: AsyncSession) -> list[Drift]:
     found: list[Drift] = []
     after: str | None = None
     while articles := await verify_reads.articles_after(session, after_id=after, limit=CHUNK):
-        for article in articles:
-            if article.search_title != (expected := search_tokens.normalise(article.title)):
-                found.append(
-                    Drift(
-                        SERVICE,
-                        "article-search-title",
-                        article.id,
-                        article.search_title,
-                        expected,
-                        detail="the title, normalised",
-                    )
-                )
-        vectors = {a.id: search_tokens.vector(a.title, a.body) for a in articles}
-        for article_id, stored in await verify_reads.tokens_differing(session, vectors):
-            found.append(
-                Drift(
-                    SERVICE,
-                    "article-search-tokens",
-                    article_id,
-                    stored,
-                    vectors[article_id],
-                    detail="the title's and body's search tokens",
-                )
-            )
+        found += await search_drift(
+            session,
+            "knowledge_articles",
+            "article",
+            [Searched(a.id, a.title, a.body, a.search_title) for a in articles],
+        )
         after = articles[-1].id
+        session.expunge_all()
+    return found
+
+
+async def _meetings(session: AsyncSession) -> list[Drift]:
+    found: list[Drift] = []
+    after: str | None = None
+    while meetings := await verify_reads.meetings_after(session, after_id=after, limit=CHUNK):
+        found += await search_drift(
+            session,
+            "meetings",
+            "meeting",
+            [
+                Searched(
+                    m.id, m.title, search_tokens.meeting_body(m.goal, m.minutes), m.search_title
+                )
+                for m in meetings
+            ],
+        )
+        after = meetings[-1].id
         session.expunge_all()
     return found
 
@@ -286,6 +340,7 @@ async def drift(session: AsyncSession) -> list[Drift]:
     settings = Settings()
     found = await _tickets(session, settings)
     found += await _articles(session)
+    found += await _meetings(session)
     found += [
         Drift(
             SERVICE,

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from collab.models import (
     ActionItem,
     KnowledgeArticle,
+    Meeting,
     MemberCopy,
     OrgUnitCopy,
     SlaDeadline,
@@ -85,16 +86,22 @@ async def articles_after(
     return list((await session.scalars(statement)).all())
 
 
+SEARCHED_TABLES = ("knowledge_articles", "tickets", "meetings")
+"""The tables with ``search_tokens`` (see ``collab.service.search_tokens``)."""
+
+
 async def tokens_differing(
-    session: AsyncSession, expected: dict[str, str]
+    session: AsyncSession, expected: dict[str, str], table: str = "knowledge_articles"
 ) -> list[tuple[str, str]]:
-    """(id, stored vector as text) of the articles among ``expected`` (id: tsvector literal)
-    whose ``search_tokens`` are not that vector (compared as vectors, not as text)."""
+    """(id, stored vector as text) of the rows of ``table`` among ``expected`` (id: tsvector
+    literal) whose ``search_tokens`` are not that vector (compared as vectors, not as text)."""
+    if table not in SEARCHED_TABLES:
+        raise ValueError(f"{table} has no search tokens")
     if not expected:
         return []
     rows = await session.execute(
         text(
-            "SELECT a.id, CAST(a.search_tokens AS text) FROM collab.knowledge_articles a "
+            f"SELECT a.id, CAST(a.search_tokens AS text) FROM collab.{table} a "
             "JOIN unnest(CAST(:ids AS text[]), CAST(:vectors AS text[])) AS v(id, vector) "
             "ON a.id = v.id WHERE a.search_tokens IS DISTINCT FROM CAST(v.vector AS tsvector) "
             "ORDER BY a.id"
@@ -102,6 +109,15 @@ async def tokens_differing(
         {"ids": list(expected), "vectors": list(expected.values())},
     )
     return [(row[0], row[1]) for row in rows.all()]
+
+
+async def meetings_after(
+    session: AsyncSession, *, after_id: str | None, limit: int
+) -> list[Meeting]:
+    statement = select(Meeting).order_by(Meeting.id).limit(limit)
+    if after_id is not None:
+        statement = statement.where(Meeting.id > after_id)
+    return list((await session.scalars(statement)).all())
 
 
 async def actions_done_out_of_step(session: AsyncSession) -> list[ActionItem]:

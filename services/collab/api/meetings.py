@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Depends, Header, Query, Response
 
+from collab import repository
 from collab.api.deps import NowDep
 from collab.schemas import (
     ActionItemRead,
@@ -17,11 +18,16 @@ from collab.schemas import (
     MonthlyMeetingCreate,
 )
 from collab.service import meetings
-from shared.api import etag_of
+from shared.api import Page, etag_of
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
+from shared.paging import PageQuery, page_query
 
 router = APIRouter(tags=["meetings"])
+MeetingPage = Annotated[
+    PageQuery,
+    Depends(page_query(sortable=repository.MEETING_SORTS, default="-scheduled_at")),
+]
 
 
 @router.post("/meetings", status_code=201, response_model=MeetingRead)
@@ -32,6 +38,35 @@ async def create_meeting(
     meeting = await meetings.create_meeting(session, principal=principal, body=body)
     response.headers["Location"] = f"/collab/meetings/{meeting.id}"
     return await meetings.to_read(session, meeting)
+
+
+@router.get("/meetings", response_model=Page[MeetingRead])
+async def list_meetings(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: MeetingPage,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Words or a phrase the title, goal or minutes hold (see the operation)",
+        ),
+    ] = None,
+) -> Page[MeetingRead]:
+    """The meetings you may see (those you attend or created, those your reports attend;
+    all for HR and admins), the latest scheduled first unless ``sort`` says otherwise.
+
+    ``q`` searches the title, goal and minutes as the knowledge base is searched (see
+    ``GET /collab/knowledge-articles``): every part must appear, one or two Chinese
+    characters anywhere (``复盘`` inside the minutes), an English word as a prefix.
+    ``sort=-relevance`` puts the best matches first (a meeting whose whole title is ``q``
+    first, title matches above the others)."""
+    found, next_cursor = await meetings.list_meetings(
+        session, principal=principal, text=q, page=page
+    )
+    return Page[MeetingRead](
+        items=[await meetings.to_read(session, m) for m in found], next_cursor=next_cursor
+    )
 
 
 @router.post("/meetings/monthly", status_code=201, response_model=MeetingRead)

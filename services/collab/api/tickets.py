@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Response
+from fastapi import APIRouter, Depends, Header, Query, Response
 
 from collab import repository
 from collab.api.deps import NowDep, SettingsDep
@@ -88,12 +88,25 @@ async def list_tickets(
     page: TicketPage,
     status: Status | None = None,
     unit_id: str | None = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Words or a phrase the title or description holds (see the operation)",
+        ),
+    ] = None,
 ) -> Page[TicketRead]:
     """The tickets you may see (yours, your units', for a manager also those of the units
     below, the ones you mediate), oldest first unless ``sort`` says otherwise; ``status``
-    and ``unit_id`` (either side) filter them."""
+    and ``unit_id`` (either side) filter them.
+
+    ``q`` searches the title and description as the knowledge base is searched (see
+    ``GET /collab/knowledge-articles``): every part must appear, one or two Chinese
+    characters anywhere (``营销`` inside ``营销活动``), an English word as a prefix; only
+    among the tickets you may see. ``sort=-relevance`` puts the best matches first (a
+    ticket whose whole title is ``q`` first, title matches above description matches)."""
     rows, next_cursor = await tickets.list_tickets(
-        session, principal=principal, status=status, unit_id=unit_id, page=page
+        session, principal=principal, status=status, unit_id=unit_id, page=page, text=q
     )
     return Page[TicketRead](
         items=[await tickets.to_read(session, settings=settings, ticket=t, now=now) for t in rows],

@@ -18,9 +18,13 @@ from collab.repository.grants import (
     list_grants,
 )
 from collab.repository.meetings import (
+    MEETING_SORTS,
     actions_of,
     get_action,
     get_meeting,
+    list_meetings,
+    meeting_search_statement,
+    meeting_visibility,
     monthly_meeting,
 )
 from collab.repository.retros import (
@@ -38,6 +42,7 @@ from collab.repository.rows import (
     add,
     one,
 )
+from collab.repository.search import TextSearch
 from collab.repository.sla import (
     POLICY_SORTS,
     active_policies,
@@ -66,6 +71,7 @@ from collab.repository.tickets import (
     steps_of,
     steps_page,
     ticket_by_key,
+    ticket_search_statement,
     ticket_visibility,
 )
 
@@ -74,12 +80,14 @@ __all__ = [
     "ATTACHMENT_SORTS",
     "COMMENT_SORTS",
     "GRANT_SORTS",
+    "MEETING_SORTS",
     "OPEN_STATUSES",
     "POLICY_SORTS",
     "RETRO_SORTS",
     "STEP_SORTS",
     "TICKET_SORTS",
     "ArticleSearch",
+    "TextSearch",
     "actions_of",
     "active_policies",
     "add",
@@ -102,9 +110,12 @@ __all__ = [
     "get_ticket",
     "last_recorded_at",
     "list_grants",
+    "list_meetings",
     "list_tickets",
     "managers_of",
     "mark_fired",
+    "meeting_search_statement",
+    "meeting_visibility",
     "monthly_meeting",
     "nearest_calendar",
     "one",
@@ -119,6 +130,7 @@ __all__ = [
     "steps_page",
     "subtree",
     "ticket_by_key",
+    "ticket_search_statement",
     "ticket_visibility",
     "upsert_newer",
 ]

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, case, cast, func, literal, select
-from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 
 from collab.models import (
     KnowledgeArticle,
     Retrospective,
 )
 from collab.repository.rows import one
+from collab.repository.search import TextSearch, matching, no_relevance
 from shared.paging import Column, PageQuery
 
 
@@ -53,17 +51,7 @@ async def get_article(session: AsyncSession, *, article_id: str) -> KnowledgeArt
 ARTICLE_SORTS = ("relevance", "created_at", "title")
 """``relevance``: 1 for an exact (normalised) title match, plus the cover density of the
 search's tokens (``ts_rank_cd``, title tokens weighted A, scaled into [0, 1))."""
-RANK_NORMALISATION = 32
-"""``ts_rank_cd``'s rank / (rank + 1): below 1, so an exact title match always ranks first."""
-
-
-@dataclass(frozen=True)
-class ArticleSearch:
-    """A search as ``collab.service.search_tokens`` reads it: the tsquery literal, and the
-    normalised text an exact title match equals."""
-
-    tsquery: str
-    title: str
+ArticleSearch = TextSearch
 
 
 def article_search_statement(
@@ -72,13 +60,12 @@ def article_search_statement(
     """The statement ``search_articles`` runs (one page plus one row): the GIN index on
     ``search_tokens`` serves the match."""
     statement = select(KnowledgeArticle)
-    relevance: ColumnElement[Any] = literal(0)
+    relevance = no_relevance()
     if search is not None:
-        searched = cast(literal(search.tsquery), TSQUERY)
-        statement = statement.where(KnowledgeArticle.search_tokens.bool_op("@@")(searched))
-        relevance = case(
-            (KnowledgeArticle.search_title == search.title, 1), else_=0
-        ) + func.ts_rank_cd(KnowledgeArticle.search_tokens, searched, RANK_NORMALISATION)
+        condition, relevance = matching(
+            KnowledgeArticle.search_tokens, KnowledgeArticle.search_title, search
+        )
+        statement = statement.where(condition)
     if category is not None:
         statement = statement.where(KnowledgeArticle.category == category)
     columns: dict[str, Column] = {

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import false, func, or_, select, true
+from sqlalchemy import Select, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -16,6 +17,7 @@ from collab.models import (
     TicketStep,
 )
 from collab.repository.rows import OPEN_STATUSES, one
+from collab.repository.search import TextSearch, matching, no_relevance
 from shared.paging import Column, PageQuery
 
 
@@ -62,7 +64,33 @@ TICKET_COLUMNS: dict[str, Column] = {
     "title": Ticket.title,
     "status": Ticket.status,
 }
-TICKET_SORTS = tuple(TICKET_COLUMNS)
+TICKET_SORTS = (*TICKET_COLUMNS, "relevance")
+"""``relevance`` ranks a search (``q``) as the knowledge base's does; without one it is 0."""
+
+
+def ticket_search_statement(
+    *,
+    visible: ColumnElement[bool],
+    status: str | None,
+    unit_id: str | None,
+    search: TextSearch | None,
+    page: PageQuery,
+) -> Select[Any]:
+    """The statement ``list_tickets`` runs (one page plus one row): the visible tickets with
+    ``status``, of ``unit_id`` (either side), holding ``search`` (the GIN index on
+    ``search_tokens`` serves the match)."""
+    statement = select(Ticket).where(visible)
+    relevance = no_relevance()
+    if search is not None:
+        condition, relevance = matching(Ticket.search_tokens, Ticket.search_title, search)
+        statement = statement.where(condition)
+    if status is not None:
+        statement = statement.where(Ticket.status == status)
+    if unit_id is not None:
+        statement = statement.where(
+            or_(Ticket.requester_unit_id == unit_id, Ticket.owner_unit_id == unit_id)
+        )
+    return page.apply(statement, {**TICKET_COLUMNS, "relevance": relevance}, Ticket.id)
 
 
 async def list_tickets(
@@ -72,16 +100,15 @@ async def list_tickets(
     status: str | None,
     unit_id: str | None,
     page: PageQuery,
+    search: TextSearch | None = None,
 ) -> tuple[list[Ticket], str | None]:
-    """One page of the visible tickets with ``status`` and of ``unit_id`` (either side)."""
-    statement = select(Ticket).where(visible)
-    if status is not None:
-        statement = statement.where(Ticket.status == status)
-    if unit_id is not None:
-        statement = statement.where(
-            or_(Ticket.requester_unit_id == unit_id, Ticket.owner_unit_id == unit_id)
-        )
-    return await page.fetch(session, statement, TICKET_COLUMNS, Ticket.id)
+    """One page of the visible tickets with ``status``, of ``unit_id`` (either side) and
+    holding ``search`` (every one when None)."""
+    statement = ticket_search_statement(
+        visible=visible, status=status, unit_id=unit_id, search=search, page=page
+    )
+    found: list[Ticket] = list((await session.scalars(statement)).all())
+    return page.page(found)
 
 
 async def open_bottlenecks(session: AsyncSession) -> list[Ticket]:

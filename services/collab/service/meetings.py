@@ -21,9 +21,11 @@ from collab.schemas import (
     MonthlyMeetingCreate,
 )
 from collab.service.access import require_meeting_visible, sees_everything
+from collab.service.searching import index_meeting, search_of
 from shared.api import check_if_match
 from shared.auth import Principal, Role
 from shared.errors import Conflict, Forbidden, NotFound
+from shared.paging import PageQuery
 
 MONTHLY = "monthly_cross_department"
 NO_BOTTLENECKS = "No open bottlenecks: review how the units worked together this month"
@@ -42,24 +44,31 @@ async def create_meeting(
 ) -> Meeting:
     meeting: Meeting = await repository.add(
         session,
-        row=Meeting(
-            id=str(uuid.uuid4()),
-            kind="regular",
-            month=None,
-            title=body.title,
-            goal=body.goal,
-            agenda=[item.model_dump() for item in body.agenda],
-            scheduled_at=body.scheduled_at,
-            unit_ids=_unique(list(body.unit_ids)),
-            host_id=body.host_id,
-            recorder_id=body.recorder_id,
-            speaker_ids=_unique(list(body.speaker_ids)),
-            attendee_ids=_unique(list(body.attendee_ids)),
-            materials=[m.model_dump(mode="json") for m in body.materials],
-            created_by=principal.member_id,
-            version=1,
+        row=_indexed(
+            Meeting(
+                id=str(uuid.uuid4()),
+                kind="regular",
+                month=None,
+                title=body.title,
+                goal=body.goal,
+                agenda=[item.model_dump() for item in body.agenda],
+                scheduled_at=body.scheduled_at,
+                unit_ids=_unique(list(body.unit_ids)),
+                host_id=body.host_id,
+                recorder_id=body.recorder_id,
+                speaker_ids=_unique(list(body.speaker_ids)),
+                attendee_ids=_unique(list(body.attendee_ids)),
+                materials=[m.model_dump(mode="json") for m in body.materials],
+                created_by=principal.member_id,
+                version=1,
+            )
         ),
     )
+    return meeting
+
+
+def _indexed(meeting: Meeting) -> Meeting:
+    index_meeting(meeting)
     return meeting
 
 
@@ -88,22 +97,24 @@ async def generate_monthly(
     units = _unique([u for t in bottlenecks for u in (t.requester_unit_id, t.owner_unit_id)])
     meeting: Meeting = await repository.add(
         session,
-        row=Meeting(
-            id=str(uuid.uuid4()),
-            kind=MONTHLY,
-            month=body.month,
-            title=f"Cross-department review {body.month}",
-            goal="Clear the open bottlenecks between units",
-            agenda=agenda,
-            scheduled_at=body.scheduled_at,
-            unit_ids=units,
-            host_id=body.host_id,
-            recorder_id=body.recorder_id,
-            speaker_ids=speakers,
-            attendee_ids=attendees,
-            materials=[],
-            created_by=principal.member_id,
-            version=1,
+        row=_indexed(
+            Meeting(
+                id=str(uuid.uuid4()),
+                kind=MONTHLY,
+                month=body.month,
+                title=f"Cross-department review {body.month}",
+                goal="Clear the open bottlenecks between units",
+                agenda=agenda,
+                scheduled_at=body.scheduled_at,
+                unit_ids=units,
+                host_id=body.host_id,
+                recorder_id=body.recorder_id,
+                speaker_ids=speakers,
+                attendee_ids=attendees,
+                materials=[],
+                created_by=principal.member_id,
+                version=1,
+            )
         ),
     )
     return meeting
@@ -128,6 +139,21 @@ async def get_meeting(
     transaction ends, for a change that reads what it changes (materials, minutes)."""
     found = await repository.get_meeting(session, meeting_id=meeting_id, for_update=for_update)
     return await require_meeting_visible(session, principal, found)
+
+
+async def list_meetings(
+    session: AsyncSession, *, principal: Principal, text: str | None, page: PageQuery
+) -> tuple[list[Meeting], str | None]:
+    """A page of the meetings the principal may see (as ``get_meeting``: attendees, the
+    creator, the attendees' managers; HR and admins all); with ``text``, only those whose
+    title, goal or minutes hold every part of it, none when it has nothing to search for."""
+    search, finds_nothing = search_of(text)
+    if finds_nothing:
+        return [], None
+    visible = repository.meeting_visibility(
+        everything=sees_everything(principal), member_id=principal.member_id
+    )
+    return await repository.list_meetings(session, visible=visible, search=search, page=page)
 
 
 def _require_organiser(principal: Principal, meeting: Meeting, what: str) -> None:
@@ -190,6 +216,7 @@ async def record_minutes(
     meeting.minutes = body.minutes
     meeting.minutes_by = principal.member_id
     meeting.minutes_at = now
+    index_meeting(meeting)
     meeting.version += 1
     for item in body.action_items:
         await repository.add(session, row=new_action_item(principal, "meeting", meeting.id, item))

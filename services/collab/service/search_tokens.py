@@ -1,5 +1,8 @@
-"""How the knowledge base is tokenised for search: pure, so the migration that backfills the
-token column imports this very module (tests/collab/test_chinese_search.py checks they agree).
+"""How the knowledge base, tickets and meetings are tokenised for search: pure, so the
+migrations that backfill the token columns (0006 for articles, 0008 for tickets and meetings)
+import this very module (tests/collab/test_chinese_search.py and
+tests/collab/test_search_tickets_and_minutes.py check they agree). An article's title and
+body, a ticket's title and description, a meeting's title and ``meeting_body`` are read.
 
 Text is NFKC-normalised and case-folded (full-width letters are ASCII, ``STAND`` is
 ``stand``), then read as runs:
@@ -139,3 +142,9 @@ def query(text: str) -> str | None:
         else:
             parts.append(_quoted(run) + ":*")
     return " & ".join(parts) if parts else None
+
+
+def meeting_body(goal: str, minutes: str | None) -> str:
+    """What a meeting's search reads after its title: its goal, then its minutes once they
+    are recorded."""
+    return goal if minutes is None else f"{goal}\n{minutes}"

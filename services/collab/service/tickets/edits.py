@@ -11,6 +11,7 @@ from collab.models import Ticket
 from collab.schemas import Status, TicketUpdate
 from collab.service import sla
 from collab.service.access import require_owner_side, require_party, scope_of
+from collab.service.searching import index_ticket
 from collab.service.tickets.history import lock_for_change, record_step
 from collab.settings import Settings
 from shared.api import check_if_match
@@ -49,6 +50,8 @@ async def update_ticket(
     before = {field: getattr(ticket, field) for field in changes}
     for field, value in changes.items():
         setattr(ticket, field, value)
+    if {"title", "description"} & changes.keys():
+        index_ticket(ticket)
     if {"priority", "category"} & changes.keys():
         # Settle the old targets up to now, then move the deadlines to the new ones.
         await sla.settle_due(

@@ -15,6 +15,7 @@ from collab.models import Ticket
 from collab.schemas import SlaRead, Status, TicketCreate, TicketRead
 from collab.service import sla
 from collab.service.access import repository_visibility, require_may_ask_for, scope_of
+from collab.service.searching import index_ticket, search_of
 from collab.service.tickets.history import record_step
 from collab.settings import Settings
 from shared.auth import Principal
@@ -66,6 +67,7 @@ async def open_ticket(
         idempotency_key=idempotency_key,
         request_hash=request_hash,
     )
+    index_ticket(ticket)
     sla.apply_targets(ticket, await sla.targets_for(session, settings, ticket))
     try:
         async with session.begin_nested():
@@ -114,14 +116,21 @@ async def list_tickets(
     status: Status | None,
     unit_id: str | None,
     page: PageQuery,
+    text: str | None = None,
 ) -> tuple[list[Ticket], str | None]:
-    """A page of the tickets the principal may see and the next cursor."""
+    """A page of the tickets the principal may see and the next cursor; with ``text``, only
+    those whose title or description holds every part of it (read as the knowledge base's
+    search reads it), none when it has nothing to search for (only punctuation)."""
+    search, finds_nothing = search_of(text)
+    if finds_nothing:
+        return [], None
     return await repository.list_tickets(
         session,
         visible=repository_visibility(await scope_of(session, principal)),
         status=status.value if status else None,
         unit_id=unit_id,
         page=page,
+        search=search,
     )
 
 
