@@ -165,8 +165,46 @@ class TargetRead(BaseModel):
     updated_at: datetime | None
 
 
+FIGURE_EXAMPLE: dict[str, Any] = {
+    "key": "goal_attainment",
+    "label": "目标达成率",
+    "label_en": "Goal attainment",
+    "unit": "ratio",
+    "direction": "at_least",
+    "actual": "0.800000",
+    "target": "0.900000",
+    "at_risk_margin": "0.050000",
+    "status": "missed",
+    "trend": [
+        {"month": "2026-01", "actual": "0.750000"},
+        {"month": "2026-02", "actual": "0.800000"},
+    ],
+    "explanation": ["截至 2026-02-28: 目标达成率 = 8 / 10 = 0.800000"],
+    "inputs": {"goal_ids": ["g-1", "g-2"]},
+}
+
+
 class TargetList(BaseModel):
     """The organisation's targets for one service's dashboard figures."""
+
+    model_config = examples(
+        {
+            "targets": [
+                {
+                    "key": "goal_attainment",
+                    "label": "目标达成率",
+                    "label_en": "Goal attainment",
+                    "unit": "ratio",
+                    "direction": "at_least",
+                    "target": "0.900000",
+                    "at_risk_margin": "0.050000",
+                    "version": 0,
+                    "updated_by": None,
+                    "updated_at": None,
+                }
+            ]
+        }
+    )
 
     targets: list[TargetRead]
 
@@ -181,12 +219,16 @@ class TargetPut(RequestModel):
 
 
 class TrendPoint(BaseModel):
+    model_config = examples({"month": "2026-03", "actual": "0.800000"})
+
     month: str = Field(examples=["2026-03"])
     actual: Measure | None = Field(description="null: nothing to compute from that month")
 
 
 class Figure(BaseModel):
     """One of the plan's targets for one unit and year, with where its number came from."""
+
+    model_config = examples(FIGURE_EXAMPLE)
 
     key: str
     label: str
@@ -207,6 +249,10 @@ class Figure(BaseModel):
 
 class DashboardPart(BaseModel):
     """A service's figures for one unit (the unit's whole subtree) and year."""
+
+    model_config = examples(
+        {"service": "goals", "unit_id": "u-marketing", "year": 2026, "figures": [FIGURE_EXAMPLE]}
+    )
 
     service: str
     unit_id: str

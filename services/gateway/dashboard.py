@@ -20,7 +20,15 @@ from pydantic import BaseModel, Field
 from gateway.proxy import Upstream
 from shared.api import examples, organisation_today
 from shared.auth import CurrentPrincipal, Principal
-from shared.dashboard import Direction, Measure, Status, TrendPoint, UnitQuery, YearQuery
+from shared.dashboard import (
+    FIGURE_EXAMPLE,
+    Direction,
+    Measure,
+    Status,
+    TrendPoint,
+    UnitQuery,
+    YearQuery,
+)
 from shared.errors import Forbidden, NotFound, Unprocessable
 from shared.exports import csv_text
 from shared.logging import correlation_id
@@ -49,6 +57,8 @@ ORDER = {key: i for i, (_service, key, _label, _en) in enumerate(CATALOGUE)}
 class DashboardFigure(BaseModel):
     """One of the plan's targets: the owning service's figure, or ``unavailable``."""
 
+    model_config = examples({**FIGURE_EXAMPLE, "service": "goals"})
+
     key: str
     service: str = Field(description="the service that computes it")
     label: str
@@ -65,6 +75,10 @@ class DashboardFigure(BaseModel):
 
 
 class ServiceState(BaseModel):
+    model_config = examples(
+        {"status": "unavailable", "detail": "collab 服务没有应答 (did not answer)"}
+    )
+
     status: str = Field(description="`ok`, or `unavailable` with what happened")
     detail: str | None = None
 

@@ -249,4 +249,4 @@ async def test_every_operation_is_documented_with_examples(embedded: httpx.Async
         and "examples" not in schema
         and not name.endswith(("ValidationError", "ProblemDetails"))
     ]
-    assert undocumented == []
+    assert undocumented == [], undocumented
