@@ -28,7 +28,7 @@ from typing import Any
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema, core_schema
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 _JOINERS = frozenset("\u200c\u200d")  # ZWNJ and ZWJ: part of the spelling in several scripts
 _REFUSED = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
@@ -37,9 +37,10 @@ RAW_FACTOR = 4
 
 
 def clean(value: str, *, max_length: int, fold: bool = False, spaces: bool = True) -> str:
-    """``value`` as a name is kept, or ValueError saying why it cannot be one."""
+    """``value`` as a name is kept, or an error saying why it cannot be one (too long and
+    blank with pydantic's own error types, as for any string field)."""
     if len(value) > max_length * RAW_FACTOR:
-        raise ValueError(f"at most {max_length} characters")
+        raise _too_long(max_length, len(value))
     text = unicodedata.normalize("NFKC", value)
     if fold:
         text = unicodedata.normalize("NFKC", text.casefold())
@@ -52,14 +53,22 @@ def clean(value: str, *, max_length: int, fold: bool = False, spaces: bool = Tru
             )
     text = " ".join(text.split())
     if not text:
-        raise ValueError("may not be empty or blank")
+        raise PydanticCustomError(
+            "string_too_short", "may not be empty or blank", {"min_length": 1}
+        )
     if not spaces and " " in text:
         raise ValueError("one word, without spaces (join words with - or _)")
     if len(text) > max_length:
-        raise ValueError(
-            f"at most {max_length} characters after NFKC normalisation, not {len(text)}"
-        )
+        raise _too_long(max_length, len(text))
     return text
+
+
+def _too_long(max_length: int, length: int) -> PydanticCustomError:
+    return PydanticCustomError(
+        "string_too_long",
+        "at most {max_length} characters after NFKC normalisation, not {length}",
+        {"max_length": max_length, "length": length},
+    )
 
 
 def _description(kind: str, max_length: int, extra: str) -> str:
