@@ -173,3 +173,128 @@ class TargetAdjusted(Event):
 
     def key(self) -> str:
         return self.owner_id
+
+
+@catalog.register
+class KPIDefinitionChanged(Event):
+    """A KPI definition was created or changed; keyed by its code. ``version`` is one more
+    at each change of that code: a copy keeps the newest and ignores older ones."""
+
+    event_type: ClassVar[str] = "goals.kpi-definition.changed"
+    event_name: ClassVar[str] = "KPIDefinitionChanged"
+    model_config = examples(
+        {
+            "code": "revenue",
+            "name": "营收 Revenue",
+            "unit": "CNY",
+            "direction": "higher_is_better",
+            "aggregation": "sum",
+            "category": "result",
+            "formula": None,
+            "non_negative": True,
+            "active": True,
+            "version": 1,
+        }
+    )
+
+    code: str
+    name: str
+    unit: str
+    direction: str
+    aggregation: str
+    category: str
+    formula: str | None
+    non_negative: bool
+    active: bool = Field(default=True, description="False once the definition is retired")
+    version: int
+
+    def key(self) -> str:
+        return self.code
+
+
+class _GoalRiskChanged(Event):
+    """A goal's risk state changed (evaluated from the progress the goal shows); keyed by
+    the goal's id."""
+
+    goal_id: str
+    title: str
+    owner_type: str
+    owner_id: str
+    period: str
+    status: str = Field(description="The new state: on_track, at_risk or off_track")
+    previous_status: str = Field(description="The state before: on_track, at_risk, off_track")
+    progress: Ratio | None = Field(description="The progress the goal shows (GET .../progress)")
+    progress_source: str = Field(description="rolled_up, measured, checked_in or none")
+    progress_axis: str | None = Field(description="For rolled_up: org, time or key_results")
+    expected: Ratio = Field(description="Where progress should be by now (elapsed share or 1)")
+    gap: Ratio | None = Field(description="expected - progress")
+    threshold: Ratio = Field(description="The margin the gap is compared with")
+    suggested_correction: str
+    evaluated_on: date
+
+    def key(self) -> str:
+        return self.goal_id
+
+
+_RISK_EXAMPLE = {
+    "goal_id": "5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b",
+    "title": "Q1 增长 Q1 growth",
+    "owner_type": "member",
+    "owner_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+    "period": "2026-Q1",
+    "progress": "0.478000",
+    "progress_source": "rolled_up",
+    "progress_axis": "key_results",
+    "expected": "0.822222",
+    "gap": "0.344222",
+    "suggested_correction": "落后于计划: 与负责人重新规划 (behind plan: re-plan with the owner)",
+    "evaluated_on": "2026-03-15",
+}
+
+
+@catalog.register
+class GoalAtRisk(_GoalRiskChanged):
+    """A goal's progress now trails where it should be by more than the at-risk margin."""
+
+    event_type: ClassVar[str] = "goals.goal.at-risk"
+    event_name: ClassVar[str] = "GoalAtRisk"
+    model_config = examples(
+        {
+            **_RISK_EXAMPLE,
+            "status": "at_risk",
+            "previous_status": "on_track",
+            "progress": "0.700000",
+            "gap": "0.122222",
+            "threshold": "0.10",
+        }
+    )
+
+
+@catalog.register
+class GoalOffTrack(_GoalRiskChanged):
+    """A goal's progress now trails where it should be by more than the off-track margin."""
+
+    event_type: ClassVar[str] = "goals.goal.off-track"
+    event_name: ClassVar[str] = "GoalOffTrack"
+    model_config = examples(
+        {**_RISK_EXAMPLE, "status": "off_track", "previous_status": "at_risk", "threshold": "0.25"}
+    )
+
+
+@catalog.register
+class GoalBackOnTrack(_GoalRiskChanged):
+    """A goal that was at risk or off track is within the at-risk margin again."""
+
+    event_type: ClassVar[str] = "goals.goal.back-on-track"
+    event_name: ClassVar[str] = "GoalBackOnTrack"
+    model_config = examples(
+        {
+            **_RISK_EXAMPLE,
+            "status": "on_track",
+            "previous_status": "off_track",
+            "progress": "0.800000",
+            "gap": "0.022222",
+            "threshold": "0.10",
+            "suggested_correction": "无需纠偏 (none needed)",
+        }
+    )

@@ -121,6 +121,10 @@ class KpiDefinition(Timestamps, Base):
     description: Mapped[str | None] = mapped_column(Text)
     # Decimal places of the KPI's values: targets, actuals and figures are written at it.
     scale: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    # Targets may not be below zero (counts, money); settable, see schemas/kpis.py.
+    non_negative: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    # +1 at every change; KPIDefinitionChanged carries it, so copies keep the newest.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Goal(Timestamps, Base):
@@ -296,3 +300,19 @@ class DataGrantCopy(Base):
     valid_until: Mapped[date] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean)
     source_version: Mapped[int] = mapped_column(Integer)
+
+
+class GoalRiskState(Base):
+    """A goal's last evaluated risk state (on track, at risk, off track), so that a change
+    is published once (``GoalAtRisk``, ``GoalOffTrack``, ``GoalBackOnTrack``)."""
+
+    __tablename__ = "goal_risk_states"
+
+    goal_id: Mapped[str] = mapped_column(ForeignKey(f"{SCHEMA}.goals.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    progress: Mapped[Decimal | None] = mapped_column(RATIO)
+    progress_source: Mapped[str] = mapped_column(String(20))
+    evaluated_on: Mapped[date] = mapped_column(Date)
+    # How many times the state changed: one more at every published risk event.
+    changes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

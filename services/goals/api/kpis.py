@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Header, Response
 
-from goals.schemas.kpis import KpiCreate, KpiRead
+from goals.schemas.kpis import KpiCreate, KpiRead, KpiUpdate
 from goals.service import kpis
-from shared.api import Page
+from shared.api import Page, etag_of
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
 from shared.paging import PageQuery, page_query
@@ -28,6 +28,7 @@ async def create_kpi(
     KPI (ROI = revenue / spend) may not refer back to itself."""
     kpi = await kpis.create_kpi(session, principal=principal, body=body)
     response.headers["Location"] = f"/goals/kpi-definitions/{kpi.id}"
+    response.headers["ETag"] = etag_of(kpi.id, kpi.version)
     return KpiRead.model_validate(kpi)
 
 
@@ -39,6 +40,26 @@ async def list_kpis(session: SessionDep, page: KpisPage) -> Page[KpiRead]:
 
 
 @router.get("/kpi-definitions/{kpi_id}", response_model=KpiRead)
-async def get_kpi(kpi_id: str, session: SessionDep) -> KpiRead:
-    """One KPI definition, by id or code."""
-    return KpiRead.model_validate(await kpis.get_kpi(session, kpi_id_or_code=kpi_id))
+async def get_kpi(kpi_id: str, session: SessionDep, response: Response) -> KpiRead:
+    """One KPI definition, by id or code, with its ETag for later edits."""
+    kpi = await kpis.get_kpi(session, kpi_id_or_code=kpi_id)
+    response.headers["ETag"] = etag_of(kpi.id, kpi.version)
+    return KpiRead.model_validate(kpi)
+
+
+@router.patch("/kpi-definitions/{kpi_id}", response_model=KpiRead)
+async def update_kpi(
+    kpi_id: str,
+    body: KpiUpdate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> KpiRead:
+    """Change a KPI's name, unit, category, description or ``non_negative`` (a merge patch,
+    HR and admins) with If-Match; each change is published as ``KPIDefinitionChanged``."""
+    kpi = await kpis.update_kpi(
+        session, principal=principal, kpi_id_or_code=kpi_id, body=body, if_match=if_match
+    )
+    response.headers["ETag"] = etag_of(kpi.id, kpi.version)
+    return KpiRead.model_validate(kpi)

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals.models import (
+    Goal,
     KpiDefinition,
 )
 from shared.paging import PageQuery
@@ -36,3 +37,11 @@ async def list_kpis(
         },
         KpiDefinition.id,
     )
+
+
+async def negative_targets(session: AsyncSession, *, kpi_id: str) -> list[str]:
+    """The ids of the goals with a target below zero on the KPI."""
+    found = await session.scalars(
+        select(Goal.id).where(Goal.kpi_id == kpi_id, Goal.target_value < 0).order_by(Goal.id)
+    )
+    return list(found.all())

@@ -63,6 +63,26 @@ class KpiCreate(RequestModel):
         le=MAX_VALUE_PLACES,
         description="Decimal places of the KPI's values (targets, actuals, figures)",
     )
+    non_negative: bool | None = Field(
+        default=None,
+        description=(
+            "Targets may not be below zero. Unless said: true for a summed KPI without a "
+            "formula (counts, money), false otherwise"
+        ),
+    )
+
+
+class KpiUpdate(RequestModel):
+    """A JSON merge patch of a KPI definition: its labels and whether targets may be negative
+    (code, formula, scale, direction and aggregation stay: figures were computed by them)."""
+
+    model_config = examples({"name": "营收 Revenue", "non_negative": True})
+
+    name: Text200 | None = None
+    unit: Annotated[str, StringConstraints(min_length=1, max_length=30)] | None = None
+    category: KpiCategory | None = None
+    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    non_negative: bool | None = None
 
 
 class KpiRead(ReadModel):
@@ -79,6 +99,8 @@ class KpiRead(ReadModel):
             "inputs": [],
             "description": None,
             "scale": 2,
+            "non_negative": True,
+            "version": 1,
         }
     )
 
@@ -93,3 +115,5 @@ class KpiRead(ReadModel):
     inputs: list[str]
     description: str | None
     scale: int
+    non_negative: bool
+    version: int

@@ -9,10 +9,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals import repository
+from goals.events import KPIDefinitionChanged, outbox
 from goals.models import KpiDefinition
-from goals.schemas.kpis import KpiCreate
+from goals.schemas.kpis import KpiCreate, KpiUpdate
 from goals.service import formula
 from goals.service.access import require_admin
+from shared.api import check_if_match
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound, invalid
 from shared.paging import PageQuery
@@ -54,8 +56,71 @@ async def create_kpi(
             inputs=inputs,
             description=body.description,
             scale=body.scale,
+            non_negative=(
+                body.non_negative
+                if body.non_negative is not None
+                else body.aggregation == "sum" and body.formula is None
+            ),
+            version=1,
         ),
     )
+    await publish(session, kpi)
+    return kpi
+
+
+async def publish(session: AsyncSession, kpi: KpiDefinition) -> None:
+    """``KPIDefinitionChanged`` through the outbox, in the caller's transaction."""
+    await outbox.publish(
+        session,
+        KPIDefinitionChanged(
+            code=kpi.code,
+            name=kpi.name,
+            unit=kpi.unit,
+            direction=kpi.direction,
+            aggregation=kpi.aggregation,
+            category=kpi.category,
+            formula=kpi.formula,
+            non_negative=kpi.non_negative,
+            active=True,
+            version=kpi.version,
+        ),
+    )
+
+
+async def update_kpi(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    kpi_id_or_code: str,
+    body: KpiUpdate,
+    if_match: str | None,
+) -> KpiDefinition:
+    """A merge patch of a KPI's labels and ``non_negative``; a change is published with the
+    next version, a patch that changes nothing is not."""
+    require_admin(principal)
+    kpi = await get_kpi(session, kpi_id_or_code=kpi_id_or_code)
+    check_if_match(if_match, kpi.id, kpi.version)
+    changes = {
+        field: value
+        for field, value in body.model_dump(exclude_unset=True).items()
+        if value is not None and value != getattr(kpi, field)
+    }
+    if changes.get("non_negative"):
+        negative = await repository.negative_targets(session, kpi_id=kpi.id)
+        if negative:
+            raise invalid(
+                "non_negative",
+                f"{len(negative)} {kpi.code} target(s) are below zero (goal "
+                f"{', '.join(negative[:3])}); change them first",
+            )
+    if not changes:
+        return kpi
+    for field, value in changes.items():
+        setattr(kpi, field, value)
+    kpi.version += 1
+    await session.flush()
+    await session.refresh(kpi)
+    await publish(session, kpi)
     return kpi
 
 
