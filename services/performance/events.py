@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from pydantic import BaseModel
@@ -113,3 +114,49 @@ class ReviewClosed(Event):
 
     def key(self) -> str:
         return self.member_id
+
+
+class SettledScore(BaseModel):
+    """One member's score as a settlement fixed it, and the template version behind it."""
+
+    model_config = examples(
+        {"member_id": "m1", "score": "87.5000", "template_id": "t-1", "template_version": 2},
+        frozen=True,
+    )
+
+    member_id: str
+    score: Points
+    template_id: str
+    template_version: int
+
+
+@catalog.register
+class MonthSettled(Event):
+    """A month's scores are final: the month is over and every member active in it has a
+    live score. A later settle of the month is a correction (``revision`` > 1, with a
+    ``reason``); ``scores`` has one entry per member with a live score, by member id."""
+
+    event_type: ClassVar[str] = "performance.month.settled"
+    event_name: ClassVar[str] = "MonthSettled"
+    model_config = examples(
+        {
+            "month": "2026-03",
+            "revision": 1,
+            "settled_at": "2026-04-02T09:00:00Z",
+            "settled_by": "m-hr",
+            "reason": None,
+            "scores": [
+                {"member_id": "m1", "score": "87.5000", "template_id": "t-1", "template_version": 2}
+            ],
+        }
+    )
+
+    month: str
+    revision: int
+    settled_at: datetime
+    settled_by: str
+    reason: str | None
+    scores: list[SettledScore]
+
+    def key(self) -> str:
+        return self.month

@@ -341,3 +341,19 @@ class PulseParticipation(Base):
 
     survey_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     participant: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class MonthSettlement(Base):
+    """A month's scores declared final (``MonthSettled``): revision 1, then a correction
+    per later settle, each with who, when and why, and the scores as they were."""
+
+    __tablename__ = "month_settlements"
+    __table_args__ = (UniqueConstraint("month", "revision"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+    scores: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    settled_by: Mapped[str] = mapped_column(String(100))
+    settled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -3,12 +3,20 @@ needs a bearer token except a customer's single-use feedback link."""
 
 from fastapi import APIRouter, Depends
 
-from performance.api import dashboard, development, nominations, public, reviews, scores
+from performance.api import (
+    dashboard,
+    development,
+    months,
+    nominations,
+    public,
+    reviews,
+    scores,
+)
 from shared.auth import current_principal
 
 router = APIRouter(prefix="/performance")
 authenticated = APIRouter(dependencies=[Depends(current_principal)])
-for module in (scores, reviews, nominations, development, dashboard):
+for module in (scores, reviews, nominations, development, dashboard, months):
     authenticated.include_router(module.router)
 router.include_router(authenticated)
 router.include_router(public.router)

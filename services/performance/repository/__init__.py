@@ -15,6 +15,7 @@ from performance.repository.dashboard import *  # noqa: F403
 from performance.repository.development import *  # noqa: F403
 from performance.repository.reviews import *  # noqa: F403
 from performance.repository.scores import *  # noqa: F403
+from performance.repository.settlement import *  # noqa: F403
 from performance.repository.verification import *  # noqa: F403
 
 T = TypeVar("T")

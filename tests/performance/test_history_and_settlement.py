@@ -1,0 +1,214 @@
+"""Issue 16 (performance): history is never rewritten, and settled months.
+
+Through the gateway on one shared world: a March score keeps the template version it was
+scored with after a newer template; a deliberate re-score records who, why, old and new;
+calibration reasons survive a reopen; a cycle away from its target distribution closes only
+with an acknowledgement; a month settles once every active member has a score, and a
+second settle is a correction with a reason (``MonthSettled`` revision 2)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from performance.api.deps import today as performance_today
+from tests.helpers import auth, post_ok
+from tests.system import settled
+
+HR = auth("m-hr", ["hr"])
+_post = functools.partial(post_ok, headers=HR)
+TODAY = {"day": date(2026, 3, 20)}
+REVENUE_CURVE = {
+    "points": [{"attainment": "0", "score": "0"}, {"attainment": "1", "score": "100"}],
+    "floor": "0",
+    "cap": "150",
+}
+
+
+def _template(key: str, weight_revenue: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "key": key,
+        "name": f"Template {key}",
+        "indicators": [
+            {
+                "code": "revenue",
+                "name": "Revenue",
+                "category": "result",
+                "source": "kpi:revenue",
+                "weight": weight_revenue,
+                "curve": REVENUE_CURVE,
+            },
+            {
+                "code": "leads",
+                "name": "Leads",
+                "category": "process",
+                "source": "kpi:leads",
+                "weight": str(1 - float(weight_revenue)),
+                "curve": REVENUE_CURVE,
+            },
+        ],
+        **extra,
+    }
+
+
+async def _goal(client: httpx.AsyncClient, member: str, kpi: str, target: str) -> None:
+    await _post(
+        client,
+        "/goals/goals",
+        {
+            "kind": "kpi_target",
+            "title": f"{kpi} 2026-03",
+            "description": f"The {kpi} plan for March",
+            "owner_type": "member",
+            "owner_id": member,
+            "period": "2026-03",
+            "kpi": kpi,
+            "target_value": target,
+        },
+    )
+
+
+async def _actual(client: httpx.AsyncClient, member: str, kpi: str, value: str, key: str) -> None:
+    await _post(
+        client,
+        "/goals/actuals/bulk",
+        {
+            "items": [
+                {
+                    "owner_id": member,
+                    "kpi": kpi,
+                    "date": "2026-03-15",
+                    "value": value,
+                    "idempotency_key": key,
+                }
+            ]
+        },
+        status=200,
+    )
+
+
+@pytest.fixture(scope="module")
+async def world(
+    system: tuple[httpx.AsyncClient, Callable[[date], None]],
+) -> dict[str, Any]:
+    """Sales team: s1, s2, s3 (execution) hired in 2025, "new" hired in April 2026. March
+    goals of 100 revenue and 100 leads for s1 and s2 with actuals; s3 has none yet."""
+    client, _set_today = system
+    app = client._transport.app  # type: ignore[attr-defined]
+    performance_app = app.state.service_apps["performance"]
+    performance_app.dependency_overrides[performance_today] = lambda: TODAY["day"]
+    company = (await _post(client, "/goals/org-units", {"name": "Co", "kind": "company"}))["id"]
+    team = (
+        await _post(
+            client, "/goals/org-units", {"name": "Sales", "kind": "team", "parent_id": company}
+        )
+    )["id"]
+    for member, hired in (
+        ("s1", "2025-05-01"),
+        ("s2", "2025-05-01"),
+        ("s3", "2025-05-01"),
+        ("new", "2026-04-10"),
+    ):
+        await _post(
+            client,
+            "/goals/members",
+            {
+                "id": member,
+                "name": f"Name of {member}",
+                "home_unit_id": team,
+                "layer": "execution",
+                "hired_on": hired,
+            },
+        )
+    for code in ("revenue", "leads"):
+        await _post(client, "/goals/kpi-definitions", {"code": code, "name": code, "unit": "x"})
+    v1 = await _post(
+        client,
+        "/performance/scorecard-templates",
+        _template("sales", "0.5"),
+    )
+    for member, revenue, leads in (("s1", "80", "60"), ("s2", "100", "100")):
+        for kpi, value in (("revenue", revenue), ("leads", leads)):
+            await _goal(client, member, kpi, "100")
+            await _actual(client, member, kpi, value, f"{member}-{kpi}")
+    await settled(client)
+    return {"client": client, "team": team, "v1": v1}
+
+
+async def _score(client: httpx.AsyncClient, member: str, month: str = "2026-03") -> Any:
+    response = await client.get(f"/performance/members/{member}/scores/{month}", headers=HR)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def _outbox(client: httpx.AsyncClient, event_type: str) -> list[dict[str, Any]]:
+    app = client._transport.app  # type: ignore[attr-defined]
+    database = app.state.service_apps["performance"].state.database
+    async with database.sessions() as session:
+        rows = await session.execute(
+            text("SELECT envelope FROM performance.outbox WHERE event_type = :t ORDER BY id"),
+            {"t": event_type},
+        )
+        return [row.envelope for row in rows]
+
+
+async def test_a_month_settles_once_every_active_member_has_a_score(
+    world: dict[str, Any],
+) -> None:
+    client = world["client"]
+    v1 = world["v1"]
+    settle = "/performance/months/2026-03/settle"
+
+    TODAY["day"] = date(2026, 3, 31)
+    early = await client.post(settle, headers=HR, json={"reason": None})
+    assert early.status_code == 409, early.text
+    assert "2026-03 is not over yet" in early.json()["detail"]
+
+    TODAY["day"] = date(2026, 4, 2)
+    member = await client.post(settle, headers=auth("s1", ["member"]), json={})
+    assert member.status_code == 403
+    missing = await client.post(settle, headers=HR, json={})
+    assert missing.status_code == 409, missing.text
+    assert missing.json()["missing_member_ids"] == ["s3"]
+    assert "no live score yet for s3" in missing.json()["detail"]
+    assert (
+        await client.get("/performance/months/2026-03/settlement", headers=HR)
+    ).status_code == 404
+
+    await _goal(client, "s3", "revenue", "100")
+    await settled(client)
+    first = await _post(client, settle, {}, status=201)
+    assert first["revision"] == 1 and first["reason"] is None and first["settled_by"] == "m-hr"
+    assert first["scores"] == [
+        {"member_id": "s1", "score": "70.0000", "template_id": v1["id"], "template_version": 1},
+        {"member_id": "s2", "score": "100.0000", "template_id": v1["id"], "template_version": 1},
+        {"member_id": "s3", "score": "0.0000", "template_id": v1["id"], "template_version": 1},
+    ]
+    again = await client.post(settle, headers=HR, json={})
+    assert again.status_code == 422, again.text
+    assert again.json()["errors"][0]["loc"] == ["body", "reason"]
+
+    await _actual(client, "s3", "revenue", "50", "s3-revenue")
+    await settled(client)
+    second = await _post(client, settle, {"reason": "s3's March revenue arrived late"})
+    assert second["revision"] == 2
+    assert second["reason"] == "s3's March revenue arrived late"
+    assert second["scores"][2] == {
+        "member_id": "s3",
+        "score": "25.0000",
+        "template_id": v1["id"],
+        "template_version": 1,
+    }
+    shown = (await client.get("/performance/months/2026-03/settlement", headers=HR)).json()
+    assert shown == second
+
+    events = await _outbox(client, "performance.month.settled")
+    assert [e["subject"] for e in events] == ["2026-03", "2026-03"]
+    assert [e["data"] for e in events] == [first, second]
+    assert events[1]["data"]["settled_at"].endswith("Z")
