@@ -73,6 +73,8 @@ class MemberCopy(Base):
     home_unit_id: Mapped[str] = mapped_column(String(36), index=True)
     unit_path: Mapped[list[str]] = mapped_column(JSON)
     manager_id: Mapped[str | None] = mapped_column(String(36))
+    # The member's last day (goals' ``left_on``); None while they are with the organisation.
+    left_on: Mapped[date | None] = mapped_column(Date)
     source_version: Mapped[int] = mapped_column(Integer)
 
 
@@ -166,6 +168,10 @@ class Ticket(Base):
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     response_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolution_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When each running clock reaches its at-risk share (as its at-risk deadline); None while
+    # the clock is paused or done.
+    response_at_risk_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolution_at_risk_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     response_business_hours: Mapped[Decimal | None] = mapped_column(HOURS)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -7,23 +7,28 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Response
 
 from collab import repository
-from collab.api.deps import NowDep
+from collab.api.deps import NowDep, SettingsDep, TodayDep
 from collab.schemas import (
     ActionItemRead,
     ActionItemUpdate,
+    ActionState,
     Material,
     MeetingCreate,
     MeetingRead,
     MinutesCreate,
     MonthlyMeetingCreate,
 )
-from collab.service import meetings
+from collab.service import actions, meetings
 from shared.api import Page, etag_of
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
 from shared.paging import PageQuery, page_query
 
 router = APIRouter(tags=["meetings"])
+ActionPage = Annotated[
+    PageQuery,
+    Depends(page_query(sortable=repository.ACTION_SORTS, default="due_on")),
+]
 MeetingPage = Annotated[
     PageQuery,
     Depends(page_query(sortable=repository.MEETING_SORTS, default="-scheduled_at")),
@@ -32,10 +37,18 @@ MeetingPage = Annotated[
 
 @router.post("/meetings", status_code=201, response_model=MeetingRead)
 async def create_meeting(
-    body: MeetingCreate, session: SessionDep, principal: CurrentPrincipal, response: Response
+    body: MeetingCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    response: Response,
 ) -> MeetingRead:
-    """Plan a meeting; without a goal or an agenda it is refused (422)."""
-    meeting = await meetings.create_meeting(session, principal=principal, body=body)
+    """Plan a meeting; without a goal or an agenda it is refused (422), and so is a host,
+    recorder, speaker or attendee who is not a member collab knows or who has left before
+    the meeting's day, or a unit it does not know (422 naming the field)."""
+    meeting = await meetings.create_meeting(
+        session, principal=principal, body=body, timezone=settings.timezone
+    )
     response.headers["Location"] = f"/collab/meetings/{meeting.id}"
     return await meetings.to_read(session, meeting)
 
@@ -74,11 +87,15 @@ async def generate_monthly(
     body: MonthlyMeetingCreate,
     session: SessionDep,
     principal: CurrentPrincipal,
+    settings: SettingsDep,
     response: Response,
 ) -> MeetingRead:
     """Generate the month's cross-department meeting with the open bottlenecks (breached and
-    escalated tickets) as its agenda (managers, HR, admins)."""
-    meeting = await meetings.generate_monthly(session, principal=principal, body=body)
+    escalated tickets) as its agenda (managers, HR, admins); host, recorder and attendees
+    are checked as for any meeting."""
+    meeting = await meetings.generate_monthly(
+        session, principal=principal, body=body, timezone=settings.timezone
+    )
     response.headers["Location"] = f"/collab/meetings/{meeting.id}"
     return await meetings.to_read(session, meeting)
 
@@ -109,13 +126,47 @@ async def record_minutes(
     body: MinutesCreate,
     session: SessionDep,
     principal: CurrentPrincipal,
+    settings: SettingsDep,
     now: NowDep,
 ) -> MeetingRead:
-    """Record the minutes and the action items agreed (host or recorder)."""
+    """Record the minutes and the action items agreed (host or recorder). Refused (422
+    naming the field) before the meeting starts, for an action owner who is not a member
+    or has left, and for an action due before the meeting's day."""
     meeting = await meetings.record_minutes(
-        session, principal=principal, meeting_id=meeting_id, body=body, now=now
+        session,
+        principal=principal,
+        meeting_id=meeting_id,
+        body=body,
+        now=now,
+        timezone=settings.timezone,
     )
     return await meetings.to_read(session, meeting)
+
+
+@router.get("/action-items", tags=["actions"], response_model=Page[ActionItemRead])
+async def list_action_items(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    today: TodayDep,
+    page: ActionPage,
+    owner_id: Annotated[
+        str | None, Query(max_length=36, description="Whose action items (default: yours)")
+    ] = None,
+    state: Annotated[
+        ActionState | None,
+        Query(description="open (overdue ones too), done, or overdue (open, due before today)"),
+    ] = None,
+) -> Page[ActionItemRead]:
+    """The action items a person owes, from meetings' minutes and retrospectives' process
+    changes, the earliest due first unless ``sort`` says otherwise. The owner, their manager,
+    HR and admins see them all; anyone else those they created and those a meeting or a
+    retrospective they may see shows (as the single reads allow)."""
+    found, next_cursor = await actions.list_actions(
+        session, principal=principal, owner_id=owner_id, state=state, today=today, page=page
+    )
+    return Page[ActionItemRead](
+        items=[ActionItemRead.model_validate(a) for a in found], next_cursor=next_cursor
+    )
 
 
 @router.get("/action-items/{action_id}", tags=["actions"], response_model=ActionItemRead)

@@ -36,8 +36,11 @@ async def create_retro(
     today: TodayDep,
     response: Response,
 ) -> RetroRead:
-    """Plan a project's retrospective; it is due 3 days (configurable) after the end."""
-    retro = await retros.create_retro(session, principal=principal, settings=settings, body=body)
+    """Plan a project's retrospective; it is due 3 days (configurable) after the end. A
+    facilitator who is not a member collab knows, or has left, is refused (422)."""
+    retro = await retros.create_retro(
+        session, principal=principal, settings=settings, body=body, today=today
+    )
     response.headers["Location"] = f"/collab/retrospectives/{retro.id}"
     return await retros.to_read(session, retro, today)
 
@@ -73,9 +76,11 @@ async def file_retro(
     today: TodayDep,
 ) -> RetroRead:
     """Record what worked, what failed and the process changes (tracked as actions), and
-    file it in the knowledge base."""
+    file it in the knowledge base. Refused (422 naming the field) before the project ends
+    (``["path", "retro_id"]``), for a change owner who is not a member or has left, and for
+    a change due before today."""
     retro = await retros.file_retro(
-        session, principal=principal, retro_id=retro_id, body=body, now=now
+        session, principal=principal, retro_id=retro_id, body=body, now=now, today=today
     )
     return await retros.to_read(session, retro, today)
 

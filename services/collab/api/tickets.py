@@ -95,10 +95,17 @@ async def list_tickets(
             description="Words or a phrase the title or description holds (see the operation)",
         ),
     ] = None,
+    at_risk: Annotated[
+        bool | None, Query(description="Only tickets whose at_risk flag is this, now")
+    ] = None,
+    breached: Annotated[
+        bool | None, Query(description="Only tickets whose breached flag is this, now")
+    ] = None,
 ) -> Page[TicketRead]:
     """The tickets you may see (yours, your units', for a manager also those of the units
     below, the ones you mediate), oldest first unless ``sort`` says otherwise; ``status``
-    and ``unit_id`` (either side) filter them.
+    and ``unit_id`` (either side) filter them, and so do ``at_risk`` and ``breached``: the
+    flags each ticket shows at the moment of the request (see ``TicketRead``).
 
     ``q`` searches the title and description as the knowledge base is searched (see
     ``GET /collab/knowledge-articles``): every part must appear, one or two Chinese
@@ -106,7 +113,15 @@ async def list_tickets(
     among the tickets you may see. ``sort=-relevance`` puts the best matches first (a
     ticket whose whole title is ``q`` first, title matches above description matches)."""
     rows, next_cursor = await tickets.list_tickets(
-        session, principal=principal, status=status, unit_id=unit_id, page=page, text=q
+        session,
+        principal=principal,
+        status=status,
+        unit_id=unit_id,
+        page=page,
+        text=q,
+        at_risk=at_risk,
+        breached=breached,
+        now=now,
     )
     return Page[TicketRead](
         items=[await tickets.to_read(session, settings=settings, ticket=t, now=now) for t in rows],

@@ -1,10 +1,18 @@
 """The only place with queries on the collab schema, one module per area; every query is
 reachable as ``repository.<name>``."""
 
+from collab.repository.actions import (
+    ACTION_SORTS,
+    action_state,
+    action_visibility,
+    list_actions,
+)
 from collab.repository.copies import (
     get_member,
     get_org_unit,
+    known_units,
     managers_of,
+    members_by_id,
     subtree,
     upsert_newer,
 )
@@ -62,7 +70,9 @@ from collab.repository.tickets import (
     COMMENT_SORTS,
     STEP_SORTS,
     TICKET_SORTS,
+    at_risk_condition,
     attachments_of,
+    breached_condition,
     comments_of,
     get_ticket,
     last_recorded_at,
@@ -76,6 +86,7 @@ from collab.repository.tickets import (
 )
 
 __all__ = [
+    "ACTION_SORTS",
     "ARTICLE_SORTS",
     "ATTACHMENT_SORTS",
     "COMMENT_SORTS",
@@ -88,12 +99,16 @@ __all__ = [
     "TICKET_SORTS",
     "ArticleSearch",
     "TextSearch",
+    "action_state",
+    "action_visibility",
     "actions_of",
     "active_policies",
     "add",
     "add_calendar_if_missing",
     "article_search_statement",
+    "at_risk_condition",
     "attachments_of",
+    "breached_condition",
     "claim_due_deadlines",
     "comments_of",
     "deadlines_of",
@@ -108,7 +123,9 @@ __all__ = [
     "get_policy",
     "get_retro",
     "get_ticket",
+    "known_units",
     "last_recorded_at",
+    "list_actions",
     "list_grants",
     "list_meetings",
     "list_tickets",
@@ -116,6 +133,7 @@ __all__ = [
     "mark_fired",
     "meeting_search_statement",
     "meeting_visibility",
+    "members_by_id",
     "monthly_meeting",
     "nearest_calendar",
     "one",

@@ -54,3 +54,22 @@ async def managers_of(session: AsyncSession, *, member_ids: Sequence[str]) -> se
         )
     )
     return {m for m in rows.all() if m is not None}
+
+
+async def members_by_id(
+    session: AsyncSession, *, member_ids: Iterable[str]
+) -> dict[str, MemberCopy]:
+    """Collab's copies of the members among ``member_ids`` it knows, by id."""
+    ids = sorted(set(member_ids))
+    if not ids:
+        return {}
+    rows = await session.scalars(select(MemberCopy).where(MemberCopy.id.in_(ids)))
+    return {member.id: member for member in rows.all()}
+
+
+async def known_units(session: AsyncSession, *, unit_ids: Iterable[str]) -> set[str]:
+    """The units among ``unit_ids`` collab's copies know."""
+    ids = sorted(set(unit_ids))
+    if not ids:
+        return set()
+    return set((await session.scalars(select(OrgUnitCopy.id).where(OrgUnitCopy.id.in_(ids)))).all())

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, false, func, or_, select, true
+from sqlalchemy import Select, and_, false, func, not_, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -58,6 +58,59 @@ def ticket_visibility(
     )
 
 
+def _clock_columns(clock: str) -> tuple[Any, Any, Any, Any, Any]:
+    """A clock's target, met instant, recorded breach, due time and at-risk instant."""
+    if clock == "response":
+        return (
+            Ticket.response_target_hours,
+            Ticket.first_response_at,
+            Ticket.response_breached,
+            Ticket.response_due_at,
+            Ticket.response_at_risk_at,
+        )
+    return (
+        Ticket.resolution_target_hours,
+        Ticket.resolved_at,
+        Ticket.resolution_breached,
+        Ticket.resolution_due_at,
+        Ticket.resolution_at_risk_at,
+    )
+
+
+def _seconds(hours: Any) -> Any:
+    """``calendar.hours_to_seconds`` in SQL: whole seconds, a fraction counting as one."""
+    return func.ceil(hours * 3600)
+
+
+def _clock_breached(clock: str, now: datetime) -> ColumnElement[bool]:
+    target, met, recorded, due, _ = _clock_columns(clock)
+    reached = or_(
+        and_(Ticket.clock_since.is_not(None), due <= now),
+        Ticket.business_seconds_used >= _seconds(target),
+    )
+    return or_(recorded, and_(met.is_(None), reached))
+
+
+def _clock_at_risk(clock: str, now: datetime) -> ColumnElement[bool]:
+    target, met, _, _, at_risk_at = _clock_columns(clock)
+    warning = func.ceil(_seconds(target) * Ticket.at_risk_share)
+    reached = or_(
+        and_(Ticket.clock_since.is_not(None), at_risk_at <= now),
+        Ticket.business_seconds_used >= warning,
+    )
+    return and_(met.is_(None), reached, not_(_clock_breached(clock, now)))
+
+
+def breached_condition(now: datetime) -> ColumnElement[bool]:
+    """Either clock breached by ``now`` (the rule of ``service.sla_state``)."""
+    return or_(_clock_breached("response", now), _clock_breached("resolution", now))
+
+
+def at_risk_condition(now: datetime) -> ColumnElement[bool]:
+    """Either clock at risk at ``now`` (the rule of ``service.sla_state``)."""
+    return or_(_clock_at_risk("response", now), _clock_at_risk("resolution", now))
+
+
 TICKET_COLUMNS: dict[str, Column] = {
     "created_at": Ticket.created_at,
     "opened_at": Ticket.opened_at,
@@ -75,11 +128,14 @@ def ticket_search_statement(
     unit_id: str | None,
     search: TextSearch | None,
     page: PageQuery,
+    flags: ColumnElement[bool] | None = None,
 ) -> Select[Any]:
     """The statement ``list_tickets`` runs (one page plus one row): the visible tickets with
     ``status``, of ``unit_id`` (either side), holding ``search`` (the GIN index on
-    ``search_tokens`` serves the match)."""
+    ``search_tokens`` serves the match) and meeting ``flags`` (at risk, breached)."""
     statement = select(Ticket).where(visible)
+    if flags is not None:
+        statement = statement.where(flags)
     relevance = no_relevance()
     if search is not None:
         condition, relevance = matching(Ticket.search_tokens, Ticket.search_title, search)
@@ -101,11 +157,12 @@ async def list_tickets(
     unit_id: str | None,
     page: PageQuery,
     search: TextSearch | None = None,
+    flags: ColumnElement[bool] | None = None,
 ) -> tuple[list[Ticket], str | None]:
-    """One page of the visible tickets with ``status``, of ``unit_id`` (either side) and
-    holding ``search`` (every one when None)."""
+    """One page of the visible tickets with ``status``, of ``unit_id`` (either side),
+    holding ``search`` (every one when None) and meeting ``flags``."""
     statement = ticket_search_statement(
-        visible=visible, status=status, unit_id=unit_id, search=search, page=page
+        visible=visible, status=status, unit_id=unit_id, search=search, page=page, flags=flags
     )
     found: list[Ticket] = list((await session.scalars(statement)).all())
     return page.page(found)

@@ -3,6 +3,7 @@ the event's type, so a flow is followed from producer to consumer by one name.""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from pydantic import Field
@@ -32,4 +33,5 @@ class MemberChangedV1(Consumed):
     home_unit_id: str
     unit_path: list[str] = Field(default_factory=list)
     manager_id: str | None = None
+    left_on: date | None = None
     version: int

@@ -42,6 +42,15 @@ class ActionStatus(StrEnum):
     done = "done"
 
 
+class ActionState(StrEnum):
+    """What ``GET /collab/action-items`` filters by: ``open`` (overdue ones too), ``done``, or
+    ``overdue`` (open and due before today)."""
+
+    open = "open"
+    done = "done"
+    overdue = "overdue"
+
+
 class AgendaItem(RequestModel):
     model_config = examples(AGENDA_EXAMPLE[0])
 

@@ -28,6 +28,10 @@ SLA_EXAMPLE: dict[str, Any] = {
     "resolution_business_hours": None,
     "response_breached": False,
     "resolution_breached": False,
+    "response_remaining_hours": "20.5000",
+    "resolution_remaining_hours": "36.5000",
+    "response_at_risk": False,
+    "resolution_at_risk": False,
 }
 
 
@@ -35,7 +39,14 @@ class SlaRead(BaseModel):
     """A ticket's targets and how much business time its clock has used (hours at 4 places,
     the at-risk share a ratio at 6). Due times count on the owner unit's calendar, in its
     ``timezone``: each ``*_due_at`` (UTC) has its ``*_due_local`` beside it, the same
-    instant in that zone with its offset."""
+    instant in that zone with its offset.
+
+    At the moment of the read, each clock not yet met shows the business hours left of its
+    target (``*_remaining_hours``, 0 once past it, null once met; a paused clock keeps what it
+    had) and whether it is at risk: its used time has reached ``at_risk_share`` of the target
+    (when ``TicketSLAAtRisk`` fires) but not the target. ``*_breached`` says the breach is
+    recorded (``TicketSLABreached`` published, within seconds of the due time); the ticket's
+    own ``breached`` flag counts a clock from the moment it reaches its target."""
 
     model_config = examples(SLA_EXAMPLE)
 
@@ -59,3 +70,11 @@ class SlaRead(BaseModel):
     resolution_business_hours: BusinessHours | None
     response_breached: bool
     resolution_breached: bool
+    response_remaining_hours: BusinessHours | None = Field(
+        description="Business hours left of the first-response target; null once answered"
+    )
+    resolution_remaining_hours: BusinessHours | None = Field(
+        description="Business hours left of the resolution target; null once resolved"
+    )
+    response_at_risk: bool
+    resolution_at_risk: bool

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, StringConstraints, field_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from collab.schemas.common import TICKET_ID, Code, Ident, LongText, Priority, Text200, Url
 from collab.schemas.sla import SLA_EXAMPLE, SlaRead
@@ -101,6 +101,8 @@ class TicketRead(BaseModel):
             "escalated": False,
             "mediator_id": None,
             "version": 1,
+            "at_risk": False,
+            "breached": False,
             "sla": SLA_EXAMPLE,
         }
     )
@@ -122,6 +124,10 @@ class TicketRead(BaseModel):
     escalated: bool
     mediator_id: str | None
     version: int
+    at_risk: bool = Field(description="Either SLA clock is at risk now (see ``sla``)")
+    breached: bool = Field(
+        description="Either SLA clock has reached its target (now, or when it was met)"
+    )
     sla: SlaRead
 
 

@@ -34,6 +34,7 @@ async def apply_member_changed(session: AsyncSession, *, change: MemberChangedV1
             "home_unit_id": change.home_unit_id,
             "unit_path": change.unit_path or [change.home_unit_id],
             "manager_id": change.manager_id,
+            "left_on": change.left_on,
             "source_version": change.version,
         },
     )

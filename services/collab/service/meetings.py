@@ -4,7 +4,8 @@ tracked to done; and the monthly cross-department meeting built from open bottle
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +22,7 @@ from collab.schemas import (
     MonthlyMeetingCreate,
 )
 from collab.service.access import require_meeting_visible, sees_everything
+from collab.service.references import Loc, References, listed
 from collab.service.searching import index_meeting, search_of
 from shared.api import check_if_match
 from shared.auth import Principal, Role
@@ -39,9 +41,39 @@ def _unique(ids: list[str], *, without: set[str] | None = None) -> list[str]:
     return seen
 
 
+def meeting_day(scheduled_at: datetime, timezone: str) -> date:
+    """The day a meeting is held, in the organisation's time zone."""
+    return scheduled_at.astimezone(ZoneInfo(timezone)).date()
+
+
+async def _check_roles(
+    session: AsyncSession,
+    body: MeetingCreate | MonthlyMeetingCreate,
+    timezone: str,
+    references: References,
+) -> None:
+    """Host, recorder, speakers and attendees are members who have not left before the
+    meeting's day."""
+    day = meeting_day(body.scheduled_at, timezone)
+    named: list[tuple[Loc, str]] = [
+        (("body", "host_id"), body.host_id),
+        (("body", "recorder_id"), body.recorder_id),
+    ]
+    if isinstance(body, MeetingCreate):
+        named += listed("speaker_ids", body.speaker_ids)
+    named += listed("attendee_ids", body.attendee_ids)
+    when = f"the meeting on {day.isoformat()}"
+    await references.members(session, named, on=day, when=when)
+
+
 async def create_meeting(
-    session: AsyncSession, *, principal: Principal, body: MeetingCreate
+    session: AsyncSession, *, principal: Principal, body: MeetingCreate, timezone: str
 ) -> Meeting:
+    """Plan a meeting; every member and unit it names must be known to collab's copies."""
+    references = References()
+    await _check_roles(session, body, timezone, references)
+    await references.units(session, listed("unit_ids", body.unit_ids))
+    references.raise_any()
     meeting: Meeting = await repository.add(
         session,
         row=_indexed(
@@ -73,11 +105,15 @@ def _indexed(meeting: Meeting) -> Meeting:
 
 
 async def generate_monthly(
-    session: AsyncSession, *, principal: Principal, body: MonthlyMeetingCreate
+    session: AsyncSession, *, principal: Principal, body: MonthlyMeetingCreate, timezone: str
 ) -> Meeting:
     """The month's cross-department meeting: its agenda is every open ticket that breached
-    an SLA or was escalated; their assignees speak, their mediators attend."""
+    an SLA or was escalated; their assignees speak, their mediators attend. The host,
+    recorder and attendees the body names must be members (as for any meeting)."""
     principal.require(Role.manager, Role.hr, Role.admin)
+    references = References()
+    await _check_roles(session, body, timezone, references)
+    references.raise_any()
     if await repository.monthly_meeting(session, month=body.month) is not None:
         raise Conflict(f"the cross-department meeting of {body.month} exists already")
     bottlenecks = await repository.open_bottlenecks(session)
@@ -181,6 +217,29 @@ async def add_material(
     return meeting
 
 
+async def check_actions(
+    session: AsyncSession,
+    references: References,
+    field: str,
+    items: list[ActionItemCreate],
+    *,
+    today: date,
+    not_before: date,
+    not_before_is: str,
+) -> None:
+    """Each action's owner is a member who has not left before ``today``, and it is due no
+    earlier than ``not_before``."""
+    owners = [(("body", field, i, "owner_id"), item.owner_id) for i, item in enumerate(items)]
+    await references.members(session, owners, on=today, when=f"today, {today.isoformat()}")
+    for i, item in enumerate(items):
+        if item.due_on < not_before:
+            references.refuse(
+                ("body", field, i, "due_on"),
+                f"due on {item.due_on.isoformat()}, before {not_before_is}",
+                "due_too_early",
+            )
+
+
 def new_action_item(
     principal: Principal, source_type: str, source_id: str, item: ActionItemCreate
 ) -> ActionItem:
@@ -204,8 +263,10 @@ async def record_minutes(
     meeting_id: str,
     body: MinutesCreate,
     now: datetime,
+    timezone: str,
 ) -> Meeting:
-    """Record the minutes once, with their action items."""
+    """Record the minutes once, with their action items: not before the meeting starts, each
+    action owned by a member still here today and due no earlier than the meeting's day."""
     # Locked: two recorders at once would both find no minutes and both add action items.
     meeting = await get_meeting(
         session, principal=principal, meeting_id=meeting_id, for_update=True
@@ -213,6 +274,25 @@ async def record_minutes(
     _require_organiser(principal, meeting, "record the minutes")
     if meeting.minutes is not None:
         raise Conflict("the minutes are recorded already")
+    references = References()
+    if now < meeting.scheduled_at:
+        references.refuse(
+            ("body", "minutes"),
+            f"minutes are dated when they are recorded ({now.isoformat()}), which is before "
+            f"the meeting starts ({meeting.scheduled_at.isoformat()})",
+            "before_meeting",
+        )
+    day = meeting_day(meeting.scheduled_at, timezone)
+    await check_actions(
+        session,
+        references,
+        "action_items",
+        body.action_items,
+        today=meeting_day(now, timezone),
+        not_before=day,
+        not_before_is=f"the meeting's day, {day.isoformat()}",
+    )
+    references.raise_any()
     meeting.minutes = body.minutes
     meeting.minutes_by = principal.member_id
     meeting.minutes_at = now

@@ -13,7 +13,8 @@ from collab import repository
 from collab.models import KnowledgeArticle, Retrospective
 from collab.schemas import ActionItemRead, ArticleCreate, RetroCreate, RetroFile, RetroRead
 from collab.service.access import Scope, may_manage_unit, require_unit_manager, scope_of
-from collab.service.meetings import new_action_item
+from collab.service.meetings import check_actions, new_action_item
+from collab.service.references import References
 from collab.service.search_tokens import normalise, query, vector
 from collab.settings import Settings
 from shared.auth import Principal
@@ -41,10 +42,24 @@ def new_article(
 
 
 async def create_retro(
-    session: AsyncSession, *, principal: Principal, settings: Settings, body: RetroCreate
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    settings: Settings,
+    body: RetroCreate,
+    today: date,
 ) -> Retrospective:
+    """Plan a retrospective; its facilitator is a member collab knows, still here today."""
     scope = await scope_of(session, principal)
     require_unit_manager(scope, body.unit_id, "plan a unit's retrospective")
+    references = References()
+    await references.members(
+        session,
+        [(("body", "facilitator_id"), body.facilitator_id)],
+        on=today,
+        when=f"today, {today.isoformat()}",
+    )
+    references.raise_any()
     due_on = body.ended_on + timedelta(days=settings.retro_due_days)
     if due_on > LAST_DAY:
         raise invalid(
@@ -103,14 +118,35 @@ async def file_retro(
     retro_id: str,
     body: RetroFile,
     now: datetime,
+    today: date,
 ) -> Retrospective:
-    """Record the retro, file it in the knowledge base, track its process changes."""
+    """Record the retro, file it in the knowledge base, track its process changes. Not
+    before the project ends; each change owned by a member still here, due from today on."""
     scope = await scope_of(session, principal)
     retro = await _find_retro(session, scope, retro_id, for_update=True)
     if principal.member_id != retro.facilitator_id and not may_manage_unit(scope, retro.unit_id):
         raise Forbidden("the facilitator or the unit's manager files the retro")
     if retro.status == FILED:
         raise Conflict("this retrospective is filed already")
+    references = References()
+    if today < retro.ended_on:
+        references.refuse(
+            ("path", "retro_id"),
+            f"the project ends on {retro.ended_on.isoformat()} (the retrospective's "
+            f"ended_on): its retrospective is filed from that day on, not today "
+            f"({today.isoformat()})",
+            "project_not_ended",
+        )
+    await check_actions(
+        session,
+        references,
+        "process_changes",
+        body.process_changes,
+        today=today,
+        not_before=today,
+        not_before_is=f"the day it is filed, {today.isoformat()}",
+    )
+    references.raise_any()
     title = f"Retrospective: {retro.project}"
     text = _article_body(body)
     article = await repository.add(

@@ -177,13 +177,16 @@ async def reschedule(session: AsyncSession, ticket: Ticket, calendar: BusinessCa
             ) is not None
             if not done:  # paused: no due time until the clock runs again
                 _set_due(ticket, clock, None)
+            _set_at_risk_at(ticket, clock, None)
             continue
         target = hours_to_seconds(target_hours(ticket, clock))
         warn = warning_seconds(target, ticket.at_risk_share)
         due = due_at(ticket, calendar, target)
+        at_risk_at = due_at(ticket, calendar, warn)
         _set_due(ticket, clock, due)
+        _set_at_risk_at(ticket, clock, at_risk_at)
         await repository.set_deadline(
-            session, ticket_id=ticket.id, kind=kinds[0], due_at=due_at(ticket, calendar, warn)
+            session, ticket_id=ticket.id, kind=kinds[0], due_at=at_risk_at
         )
         await repository.set_deadline(session, ticket_id=ticket.id, kind=kinds[1], due_at=due)
 
@@ -193,6 +196,13 @@ def _set_due(ticket: Ticket, clock: Clock, due: datetime | None) -> None:
         ticket.response_due_at = due
     else:
         ticket.resolution_due_at = due
+
+
+def _set_at_risk_at(ticket: Ticket, clock: Clock, at: datetime | None) -> None:
+    if clock == Clock.response:
+        ticket.response_at_risk_at = at
+    else:
+        ticket.resolution_at_risk_at = at
 
 
 async def fire(

@@ -5,17 +5,20 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import datetime
+from decimal import Decimal
 
+from sqlalchemy import and_, not_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from collab import repository
-from collab.events import TicketOpened, outbox
+from collab.events import Clock, TicketOpened, outbox
 from collab.models import Ticket
 from collab.schemas import SlaRead, Status, TicketCreate, TicketRead
 from collab.service import sla
 from collab.service.access import repository_visibility, require_may_ask_for, scope_of
 from collab.service.searching import index_ticket, search_of
+from collab.service.sla_state import clock_state
 from collab.service.tickets.history import record_step
 from collab.settings import Settings
 from shared.auth import Principal
@@ -117,13 +120,25 @@ async def list_tickets(
     unit_id: str | None,
     page: PageQuery,
     text: str | None = None,
+    at_risk: bool | None = None,
+    breached: bool | None = None,
+    now: datetime | None = None,
 ) -> tuple[list[Ticket], str | None]:
     """A page of the tickets the principal may see and the next cursor; with ``text``, only
     those whose title or description holds every part of it (read as the knowledge base's
-    search reads it), none when it has nothing to search for (only punctuation)."""
+    search reads it), none when it has nothing to search for (only punctuation); with
+    ``at_risk`` or ``breached``, only those whose flag at ``now`` is that (as ``to_read``
+    shows them)."""
     search, finds_nothing = search_of(text)
     if finds_nothing:
         return [], None
+    flags = []
+    if at_risk is not None and now is not None:
+        condition = repository.at_risk_condition(now)
+        flags.append(condition if at_risk else not_(condition))
+    if breached is not None and now is not None:
+        condition = repository.breached_condition(now)
+        flags.append(condition if breached else not_(condition))
     return await repository.list_tickets(
         session,
         visible=repository_visibility(await scope_of(session, principal)),
@@ -131,6 +146,7 @@ async def list_tickets(
         unit_id=unit_id,
         page=page,
         search=search,
+        flags=and_(*flags) if flags else None,
     )
 
 
@@ -141,6 +157,8 @@ async def to_read(
     calendar = await sla.owner_calendar(session, settings, ticket)
     # A change may be recorded a little after the request's ``now`` (see lock_for_change).
     used = sla.used_seconds(ticket, calendar, max(now, ticket.clock_since or now))
+    response = clock_state(ticket, Clock.response, used)
+    resolution = clock_state(ticket, Clock.resolution, used)
     return TicketRead(
         id=ticket.id,
         title=ticket.title,
@@ -159,6 +177,8 @@ async def to_read(
         escalated=ticket.escalated,
         mediator_id=ticket.mediator_id,
         version=ticket.version,
+        at_risk=response.at_risk or resolution.at_risk,
+        breached=response.breached or resolution.breached,
         sla=SlaRead(
             policy_id=ticket.policy_id,
             response_target_hours=ticket.response_target_hours,
@@ -176,5 +196,13 @@ async def to_read(
             resolution_business_hours=ticket.resolution_business_hours,
             response_breached=ticket.response_breached,
             resolution_breached=ticket.resolution_breached,
+            response_remaining_hours=_hours(response.remaining_seconds),
+            resolution_remaining_hours=_hours(resolution.remaining_seconds),
+            response_at_risk=response.at_risk,
+            resolution_at_risk=resolution.at_risk,
         ),
     )
+
+
+def _hours(seconds: int | None) -> Decimal | None:
+    return sla.hours(seconds) if seconds is not None else None
