@@ -265,7 +265,7 @@ class GoalAtRisk(_GoalRiskChanged):
             "previous_status": "on_track",
             "progress": "0.700000",
             "gap": "0.122222",
-            "threshold": "0.10",
+            "threshold": "0.100000",
         }
     )
 
@@ -277,7 +277,12 @@ class GoalOffTrack(_GoalRiskChanged):
     event_type: ClassVar[str] = "goals.goal.off-track"
     event_name: ClassVar[str] = "GoalOffTrack"
     model_config = examples(
-        {**_RISK_EXAMPLE, "status": "off_track", "previous_status": "at_risk", "threshold": "0.25"}
+        {
+            **_RISK_EXAMPLE,
+            "status": "off_track",
+            "previous_status": "at_risk",
+            "threshold": "0.250000",
+        }
     )
 
 
@@ -294,7 +299,7 @@ class GoalBackOnTrack(_GoalRiskChanged):
             "previous_status": "off_track",
             "progress": "0.800000",
             "gap": "0.022222",
-            "threshold": "0.10",
+            "threshold": "0.100000",
             "suggested_correction": "无需纠偏 (none needed)",
         }
     )

@@ -303,16 +303,17 @@ class DataGrantCopy(Base):
 
 
 class GoalRiskState(Base):
-    """A goal's last evaluated risk state (on track, at risk, off track), so that a change
-    is published once (``GoalAtRisk``, ``GoalOffTrack``, ``GoalBackOnTrack``)."""
+    """A goal's risk state (on track, at risk, off track) as last changed, so that a change
+    is published once (``GoalAtRisk``, ``GoalOffTrack``, ``GoalBackOnTrack``). A goal
+    without a row has never been evaluated away from on track."""
 
     __tablename__ = "goal_risk_states"
 
     goal_id: Mapped[str] = mapped_column(ForeignKey(f"{SCHEMA}.goals.id"), primary_key=True)
     status: Mapped[str] = mapped_column(String(20))
+    # The progress and its source when the state last changed.
     progress: Mapped[Decimal | None] = mapped_column(RATIO)
     progress_source: Mapped[str] = mapped_column(String(20))
-    evaluated_on: Mapped[date] = mapped_column(Date)
-    # How many times the state changed: one more at every published risk event.
+    changed_on: Mapped[date] = mapped_column(Date)
+    # One more at every change, that is at every risk event published.
     changes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
