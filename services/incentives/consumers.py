@@ -5,13 +5,15 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incentives.schemas import (
+    KPIDefinitionChangedV1,
     KPIUpdatedV1,
     MemberChangedV1,
+    MonthSettledV1,
     OrgUnitChangedV1,
     ReviewClosedV1,
     ScoreComputedV1,
 )
-from incentives.service import copies, recalc
+from incentives.service import copies, recalc, stars
 from shared.events import Envelope
 from shared.inbox import Subscription
 from shared.runtime import PeriodicJob
@@ -52,6 +54,18 @@ async def on_score_computed(session: AsyncSession, events: list[Envelope]) -> No
     await copies.scores_computed(
         session, [(ScoreComputedV1.model_validate(event.data), event.id) for event in events]
     )
+
+
+@subscription.on(KPIDefinitionChangedV1)
+async def on_kpi_definition_changed(session: AsyncSession, event: Envelope) -> None:
+    await copies.kpi_definition_changed(
+        session, change=KPIDefinitionChangedV1.model_validate(event.data)
+    )
+
+
+@subscription.on(MonthSettledV1)
+async def on_month_settled(session: AsyncSession, event: Envelope) -> None:
+    await stars.month_settled(session, MonthSettledV1.model_validate(event.data), event.id)
 
 
 subscriptions = [subscription]

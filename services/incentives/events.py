@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import ClassVar, Literal
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
@@ -130,6 +131,8 @@ class StarAwarded(Event):
             "stars": 2,
             "eligible": 18,
             "rule": "top 10% of eligible members by score, rounded up; ties share the place",
+            "revision": 1,
+            "reason": None,
         }
     )
 
@@ -141,6 +144,41 @@ class StarAwarded(Event):
     stars: int
     eligible: int
     rule: str
+    revision: int | None = Field(
+        default=None, description="The revision of performance's settlement it comes from"
+    )
+    reason: str | None = Field(
+        default=None, description="The settlement's reason when a correction re-awarded it"
+    )
+
+    def key(self) -> str:
+        return self.member_id
+
+
+@catalog.register
+class StarRevoked(Event):
+    """A newer settlement of the month (a correction) left a member out of the month's stars:
+    the star awarded earlier is revoked, with the settlement's reason."""
+
+    event_type: ClassVar[str] = "incentives.star.revoked"
+    event_name: ClassVar[str] = "StarRevoked"
+    model_config = examples(
+        {
+            "month": "2026-03",
+            "member_id": "s1",
+            "name": "王芳 Wang Fang",
+            "revision": 2,
+            "reason": "Late revenue of 2026-03 corrected",
+            "settled_by": "m-hr",
+        }
+    )
+
+    month: str
+    member_id: str
+    name: str
+    revision: int = Field(description="The settlement revision that revoked it")
+    reason: str | None
+    settled_by: str
 
     def key(self) -> str:
         return self.member_id
@@ -177,3 +215,70 @@ class ProjectConcluded(Event):
 
     def key(self) -> str:
         return self.project_id
+
+
+@catalog.register
+class EquityGranted(Event):
+    """An equity grant was approved: units of an instrument (not money) for a member, with
+    its vesting schedule and conditions. Nothing of it is paid through payroll."""
+
+    event_type: ClassVar[str] = "incentives.equity.granted"
+    event_name: ClassVar[str] = "EquityGranted"
+    model_config = examples(
+        {
+            "grant_id": "9b2f6c1e-3a4d-4e5f-8a7b-6c5d4e3f2a1b",
+            "member_id": "s1",
+            "instrument": "rsu",
+            "quantity": "1200.0000",
+            "granted_on": "2026-01-01",
+            "tranches": [
+                {"number": 1, "vests_on": "2027-01-01", "quantity": "600.0000"},
+                {"number": 2, "vests_on": "2028-01-01", "quantity": "600.0000"},
+            ],
+            "conditions": {"min_tenure_months": 12, "min_score": "80.00"},
+            "approved_by": "hr-2",
+        }
+    )
+
+    grant_id: str
+    member_id: str
+    instrument: str
+    quantity: Decimal
+    granted_on: date
+    tranches: list[dict[str, Any]]
+    conditions: dict[str, Any]
+    approved_by: str
+
+    def key(self) -> str:
+        return self.member_id
+
+
+@catalog.register
+class EquityVested(Event):
+    """A tranche of an approved equity grant vested (once per tranche) on its date, its
+    conditions met."""
+
+    event_type: ClassVar[str] = "incentives.equity.vested"
+    event_name: ClassVar[str] = "EquityVested"
+    model_config = examples(
+        {
+            "grant_id": "9b2f6c1e-3a4d-4e5f-8a7b-6c5d4e3f2a1b",
+            "member_id": "s1",
+            "instrument": "rsu",
+            "tranche": 1,
+            "vests_on": "2027-01-01",
+            "quantity": "600.0000",
+            "vested_quantity": "600.0000",
+        }
+    )
+
+    grant_id: str
+    member_id: str
+    instrument: str
+    tranche: int
+    vests_on: date
+    quantity: Decimal
+    vested_quantity: Decimal = Field(description="Every tranche of the grant vested so far")
+
+    def key(self) -> str:
+        return self.member_id

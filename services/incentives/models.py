@@ -285,7 +285,9 @@ class Project(Base):
 
 
 class StarAward(Base):
-    """A month's marketing stars, awarded once, with the rule that chose them."""
+    """A month's marketing stars, with the rule that chose them: awarded from a settlement
+    of the month (``revision``), re-awarded by each newer one (``reason``); ``members`` says
+    who was eligible and why not, ``history`` every revision's winners, revoked and added."""
 
     __tablename__ = "star_awards"
 
@@ -296,6 +298,65 @@ class StarAward(Base):
     stars: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     awarded_by: Mapped[str] = mapped_column(String(100))
     awarded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # The settlement revision the current stars come from (None: awarded before settlements).
+    revision: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+    members: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    history: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class MonthSettlement(Base):
+    """Performance's newest settlement of a month (``MonthSettled``): its final scores."""
+
+    __tablename__ = "month_settlements"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    settled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    settled_by: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)
+    scores: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    event_id: Mapped[str] = mapped_column(String(64))
+
+
+class KpiDefinitionCopy(Base):
+    """Incentives' copy of a KPI definition, from goals' ``KPIDefinitionChanged`` (the
+    newest version): a plan names only an active one."""
+
+    __tablename__ = "kpi_definitions"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str | None] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean)
+    source_version: Mapped[int] = mapped_column(Integer)
+
+
+class EquityGrant(Base):
+    """A long-term reward in units (not money): draft, then approved. ``tranches`` is the
+    vesting schedule, each ``{"number", "vests_on", "quantity", "state", "note"}``
+    (pending > vested or forfeited); ``conditions`` the tenure and performance it needs."""
+
+    __tablename__ = "equity_grants"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(36), index=True)
+    instrument: Mapped[str] = mapped_column(String(20))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(18, 4))
+    granted_on: Mapped[date] = mapped_column(Date)
+    cliff_months: Mapped[int] = mapped_column(Integer)
+    tranches: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    conditions: Mapped[dict[str, Any]] = mapped_column(JSON)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    strike_price: Mapped[Decimal | None] = mapped_column(MONEY)
+    fair_value: Mapped[Decimal | None] = mapped_column(MONEY)
+    note: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    approved_by: Mapped[str | None] = mapped_column(String(100))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Recalculation(Base):

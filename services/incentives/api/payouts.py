@@ -25,7 +25,7 @@ from incentives.schemas import (
     WhatIfCreate,
     WhatIfRead,
 )
-from incentives.service import access, pay_lines, payouts, payroll
+from incentives.service import access, equity, pay_lines, payouts, payroll
 from incentives.service.calculator import ROUNDING
 from shared.api import Page, check_if_match, etag_of
 from shared.auth import CurrentPrincipal
@@ -246,10 +246,12 @@ async def statement(
     principal: CurrentPrincipal,
 ) -> StatementRead:
     """A member's payout lines for a period, run by run: each says which rule, which inputs
-    (and the events behind them), which tier and what amount. The member, their managers,
-    finance and HR may read it."""
+    (and the events behind them), which tier and what amount; beside them, the non-cash
+    lines of their approved equity grants made or vesting in the period (never paid through
+    payroll). The member, their managers, finance and HR may read it."""
     await access.require_member_visible(session, principal, member_id)
-    key = str(Period.parse(period))
+    parsed = Period.parse(period)
+    key = str(parsed)
     runs = []
     for run, lines in await payouts.statement(session, member_id=member_id, period=key):
         runs.append(
@@ -260,7 +262,13 @@ async def statement(
                 lines=[LineRead.model_validate(line, from_attributes=True) for line in lines],
             )
         )
-    return StatementRead(member_id=member_id, period=key, rounding=ROUNDING, runs=runs)
+    return StatementRead(
+        member_id=member_id,
+        period=key,
+        rounding=ROUNDING,
+        runs=runs,
+        non_cash=await equity.statement_lines(session, member_id=member_id, period=parsed),
+    )
 
 
 @router.post("/adjustments", status_code=201, response_model=AdjustmentRead, tags=["payouts"])

@@ -17,7 +17,7 @@ from incentives.schemas import (
     StarsCreate,
 )
 from incentives.schemas.rewards import ProjectState
-from incentives.service import access, rewards
+from incentives.service import access, rewards, stars
 from shared.api import Page
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
@@ -117,10 +117,12 @@ async def approve_project(
 async def award_stars(
     body: StarsCreate, session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep
 ) -> StarAwardRead:
-    """Name the month's marketing stars (HR or admin), once; each is published as
-    ``StarAwarded``."""
+    """Name the month's marketing stars (HR or admin), once, from performance's settlement of
+    the month (none held yet: 409, the month is not settled); each is published as
+    ``StarAwarded``. A newer settlement re-awards the month by itself (``StarRevoked`` and
+    ``StarAwarded`` with its reason)."""
     principal.require(*access.STAR_AWARDERS)
-    award = await rewards.award_stars(session, principal, settings, body.month)
+    award = await stars.award_stars(session, principal, settings, body.month)
     return StarAwardRead.model_validate(award, from_attributes=True)
 
 
@@ -136,7 +138,9 @@ async def list_stars(session: SessionDep, page: StarPage) -> Page[StarAwardRead]
 
 @router.get("/stars/{month}", response_model=StarAwardRead, tags=["rewards"])
 async def month_stars(month: str, session: SessionDep) -> StarAwardRead:
-    """One month's stars (``2026-03``), or 404 when none were awarded."""
+    """One month's stars (``2026-03``): the current stars, the settlement revision and reason
+    they come from, each settled member's eligibility, and every revision's history; 404 when
+    none were awarded."""
     award = await repository.get_stars(session, month=month)
     if award is None:
         raise NotFound(f"no stars awarded for {month}")

@@ -376,7 +376,10 @@ async def payable_projects(session: AsyncSession, *, run_id: str) -> list[Projec
 # ----------------------------------------------------------------------------- stars
 
 
-async def get_stars(session: AsyncSession, *, month: str) -> StarAward | None:
+async def get_stars(session: AsyncSession, *, month: str, lock: bool = False) -> StarAward | None:
+    """The month's award; ``lock``: held (and read afresh) until the transaction ends."""
+    if lock:
+        return await session.get(StarAward, month, with_for_update=True, populate_existing=True)
     return await session.get(StarAward, month)
 
 

@@ -17,8 +17,10 @@ from incentives.schemas.common import (
     require_currency,
 )
 from incentives.schemas.contracts import (
+    KPIDefinitionChangedV1,
     KPIUpdatedV1,
     MemberChangedV1,
+    MonthSettledV1,
     OrgUnitChangedV1,
     ReviewClosedV1,
     ScoreComputedV1,
@@ -62,8 +64,12 @@ from incentives.schemas.rewards import (
     ProjectRead,
     ProjectState,
     ProjectSuccess,
+)
+from incentives.schemas.stars import (
     Star,
     StarAwardRead,
+    StarCandidate,
+    StarRevision,
     StarsCreate,
 )
 
@@ -82,6 +88,7 @@ __all__ = [
     "Fraction",
     "Ident",
     "Interpolation",
+    "KPIDefinitionChangedV1",
     "KPIUpdatedV1",
     "Key64",
     "LadderCreate",
@@ -92,6 +99,7 @@ __all__ = [
     "LineRead",
     "MemberChangedV1",
     "MemberTotal",
+    "MonthSettledV1",
     "NonNegativeMoney",
     "OrgUnitChangedV1",
     "PlanCreate",
@@ -118,6 +126,8 @@ __all__ = [
     "SliceRead",
     "Star",
     "StarAwardRead",
+    "StarCandidate",
+    "StarRevision",
     "StarsCreate",
     "StatementRead",
     "StatementRun",

@@ -4,11 +4,11 @@ events, alike."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events import Consumed
 
@@ -81,3 +81,41 @@ class ScoreComputedV1(Consumed):
     month: str
     score: Decimal
     revision: int
+
+
+class KPIDefinitionChangedV1(Consumed):
+    """Incentives' copy of goals' ``KPIDefinitionChanged`` (version 1): which KPI codes
+    exist (and are not retired), so that plans name only real KPIs."""
+
+    event_type: ClassVar[str] = "goals.kpi-definition.changed"
+
+    code: str
+    name: str
+    unit: str | None = None
+    active: bool = True
+    version: int
+
+
+class SettledScoreV1(BaseModel):
+    """One member's final score in a ``MonthSettled``."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    member_id: str
+    score: Decimal
+    template_id: str | None = None
+    template_version: int | None = None
+
+
+class MonthSettledV1(Consumed):
+    """Incentives' copy of performance's ``MonthSettled`` (version 1): a month's scores are
+    final (revision 1), or corrected (2, 3, ... with a reason). Stars come only from these."""
+
+    event_type: ClassVar[str] = "performance.month.settled"
+
+    month: str
+    revision: int
+    settled_at: datetime
+    settled_by: str
+    reason: str | None = None
+    scores: list[SettledScoreV1] = Field(default_factory=list)

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field, model_validator
 
 from incentives.schemas.common import LINE_EXAMPLE, Ident, SignedMoney, Text2000, money_of
+from incentives.schemas.equity import NON_CASH_EXAMPLE, NonCashLine
 from incentives.schemas.pay_lines import LineRead
 from shared.api import RequestModel, examples
 from shared.periods import Period
@@ -125,6 +126,7 @@ class StatementRead(BaseModel):
                     "lines": [LINE_EXAMPLE],
                 }
             ],
+            "non_cash": [NON_CASH_EXAMPLE],
         }
     )
 
@@ -132,6 +134,10 @@ class StatementRead(BaseModel):
     period: str
     rounding: str
     runs: list[StatementRun]
+    non_cash: list[NonCashLine] = Field(
+        default_factory=list,
+        description="Equity grants made and tranches vesting in the period: units, not pay",
+    )
 
 
 class AdjustmentCreate(RequestModel):

@@ -1,4 +1,4 @@
-"""Special project bonuses and the monthly marketing stars."""
+"""Special project bonuses (the monthly stars are in ``stars``)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from incentives.schemas.common import Currency, Ident, PositiveMoney, Text200, Text2000
 from shared.api import RequestModel, examples
-from shared.periods import Grain, Period
-from shared.values import Money, Points, Ratio
+from shared.values import Money
 
 
 class ProjectAward(RequestModel):
@@ -149,51 +148,3 @@ class ProjectRead(BaseModel):
             for award in data["awards"]
         ]
         return {**data, "awards": awards}
-
-
-class StarsCreate(RequestModel):
-    model_config = examples({"month": "2026-03"})
-
-    month: Period
-
-    @model_validator(mode="after")
-    def _a_month(self) -> StarsCreate:
-        if self.month.grain != Grain.month:
-            raise ValueError("stars are awarded for a month, e.g. 2026-03")
-        return self
-
-
-class Star(BaseModel):
-    model_config = examples(
-        {"member_id": "s1", "name": "王芳 Wang Fang", "score": "120.0000", "rank": 1}
-    )
-
-    member_id: str
-    name: str
-    score: Points
-    rank: int
-
-
-class StarAwardRead(BaseModel):
-    model_config = examples(
-        {
-            "month": "2026-03",
-            "eligible": 18,
-            "share": "0.100000",
-            "rule": "the top 10% of members active the whole month, by score; ties share",
-            "stars": [
-                {"member_id": "s1", "name": "王芳 Wang Fang", "score": "120.0000", "rank": 1}
-            ],
-            "awarded_by": "hr-1",
-            "awarded_at": "2026-04-01T09:00:00Z",
-        },
-        from_attributes=True,
-    )
-
-    month: str
-    eligible: int
-    share: Ratio
-    rule: str
-    stars: list[Star]
-    awarded_by: str
-    awarded_at: datetime

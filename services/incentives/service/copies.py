@@ -1,6 +1,6 @@
 """What incentives keeps from other services' events: members and org units (goals), KPI
-figures (goals), closed reviews and live scores (performance). Copies only move forward: an
-older version, event or revision arriving late changes nothing."""
+definitions and figures (goals), closed reviews and live scores (performance). Copies only
+move forward: an older version, event or revision arriving late changes nothing."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from incentives import repository
 from incentives.models import MemberCopy, OrgUnitCopy
 from incentives.schemas import (
+    KPIDefinitionChangedV1,
     KPIUpdatedV1,
     MemberChangedV1,
     OrgUnitChangedV1,
@@ -87,6 +88,20 @@ async def member_changed(session: AsyncSession, *, change: MemberChangedV1) -> N
             )
             for period in await repository.plan_periods(session)
         ],
+    )
+
+
+async def kpi_definition_changed(session: AsyncSession, *, change: KPIDefinitionChangedV1) -> None:
+    """Keep the newest version of the KPI definition (plans name only active ones)."""
+    await repository.save_kpi_definition(
+        session,
+        values={
+            "code": change.code,
+            "name": change.name,
+            "unit": change.unit,
+            "active": change.active,
+            "source_version": change.version,
+        },
     )
 
 

@@ -13,7 +13,7 @@ from incentives.models import Ladder, MemberCopy, Plan
 from incentives.schemas import LadderCreate, PlanCreate, TermsChange, require_currency
 from incentives.settings import Settings
 from shared.auth import Principal
-from shared.errors import Conflict, NotFound, invalid
+from shared.errors import Conflict, NotFound, Unprocessable, invalid
 from shared.periods import Period
 from shared.values import Money
 
@@ -55,9 +55,31 @@ async def ladder_spec(session: AsyncSession, settings: Settings, key: str) -> di
     return dict(ladder.spec)
 
 
+async def require_defined_kpis(session: AsyncSession, codes: list[str], field: str) -> None:
+    """422 naming the field (``["body", "bonus_kpis", 0, "kpi"]``) for each code that is not
+    a KPI defined in goals, or one retired there, by incentives' own copy of the definitions
+    (from ``KPIDefinitionChanged``; never a call to goals)."""
+    known = await repository.kpi_definitions(session, codes=set(codes))
+    errors: list[dict[str, Any]] = []
+    messages = []
+    for i, code in enumerate(codes):
+        definition = known.get(code)
+        if definition is None:
+            message = f"KPI {code} is not defined in goals (no definition known to incentives)"
+        elif not definition.active:
+            message = f"KPI {code} ({definition.name}) is retired in goals"
+        else:
+            continue
+        messages.append(message)
+        errors.append({"loc": ["body", field, i, "kpi"], "msg": message, "type": "value_error"})
+    if errors:
+        raise Unprocessable("; ".join(messages), errors=errors)
+
+
 async def create_plan(
     session: AsyncSession, principal: Principal, settings: Settings, body: PlanCreate
 ) -> Plan:
+    await require_defined_kpis(session, [k.kpi for k in body.bonus_kpis], "bonus_kpis")
     bonus_kpis = [
         {
             "kpi": entry.kpi,

@@ -1,5 +1,5 @@
-"""Special project bonuses (paid once a project succeeds and finance approves) and the
-monthly marketing stars.
+"""Special project bonuses (paid once a project succeeds and finance approves); the monthly
+stars are in ``stars``.
 
 Nobody decides about a bonus that pays themselves: creating, marking successful or approving
 a project whose awards name the caller is refused (``self-decision``), whatever their roles.
@@ -13,20 +13,16 @@ success rate counts them."""
 
 from __future__ import annotations
 
-import math
 import uuid
 from datetime import UTC, datetime
-from decimal import Decimal
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incentives import repository
-from incentives.events import ProjectConcluded, StarAwarded, outbox
-from incentives.models import MemberCopy, Project, StarAward
+from incentives.events import ProjectConcluded, outbox
+from incentives.models import MemberCopy, Project
 from incentives.schemas import ProjectCreate, ProjectFailure, ProjectSuccess, require_currency
 from incentives.service import access
-from incentives.service.calculator import pct
 from incentives.service.pay_locks import NEXT_RUN, lock_pay
 from incentives.service.payouts import pay_in_first_draft
 from incentives.settings import Settings
@@ -37,10 +33,8 @@ from shared.errors import (
     Conflict,
     DecisionRefused,
     NotFound,
-    Unprocessable,
     invalid,
 )
-from shared.periods import Period
 
 CREATE, MARK_SUCCESSFUL, MARK_FAILED, APPROVE = (
     "create-project-bonus",
@@ -230,69 +224,3 @@ async def approve(session: AsyncSession, principal: Principal, project: Project)
     await lock_pay(session, [(m.id, NEXT_RUN) for m in members])
     await pay_in_first_draft(session, members)
     return project
-
-
-STAR_RULE = (
-    "the top {share} of members active the whole month, by their live score for the month; "
-    "the count is rounded up; members tied with the last star's score are stars too"
-)
-
-
-async def award_stars(
-    session: AsyncSession, principal: Principal, settings: Settings, month: Period
-) -> StarAward:
-    key = str(month)
-    if await repository.get_stars(session, month=key) is not None:
-        raise Conflict(f"the stars of {key} are awarded")
-    members = {m.id: m for m in await repository.members(session)}
-    eligible = [
-        score
-        for score in await repository.scores(session, month=key)
-        if (member := members.get(score.member_id)) is not None
-        and member.hired_on <= month.start
-        and (member.left_on is None or member.left_on >= month.end)
-    ]
-    if not eligible:
-        raise Unprocessable(f"no member active the whole of {key} has a score")
-    eligible.sort(key=lambda s: (-s.score, s.member_id))
-    count = math.ceil(Decimal(len(eligible)) * settings.star_share)
-    cutoff = eligible[count - 1].score
-    chosen = [s for s in eligible if s.score >= cutoff]
-    rule = STAR_RULE.format(share=pct(settings.star_share))
-    stars: list[dict[str, Any]] = [
-        {
-            "member_id": s.member_id,
-            "name": members[s.member_id].name,
-            "score": str(s.score),
-            "rank": 1 + sum(1 for other in eligible if other.score > s.score),
-        }
-        for s in chosen
-    ]
-    award = await repository.add(
-        session,
-        row=StarAward(
-            month=key,
-            eligible=len(eligible),
-            share=settings.star_share,
-            rule=rule,
-            stars=stars,
-            awarded_by=principal.member_id,
-        ),
-    )
-    await outbox.publish_many(
-        session,
-        [
-            StarAwarded(
-                month=key,
-                member_id=star["member_id"],
-                name=star["name"],
-                score=Decimal(star["score"]),
-                rank=star["rank"],
-                stars=len(stars),
-                eligible=len(eligible),
-                rule=rule,
-            )
-            for star in stars
-        ],
-    )
-    return award
