@@ -104,3 +104,53 @@ def _today(instant: datetime) -> date:
     from zoneinfo import ZoneInfo
 
     return instant.astimezone(ZoneInfo("Asia/Shanghai")).date()
+
+
+async def know_members(
+    collab: Collab,
+    *member_ids: str,
+    manager_id: str | None = None,
+    left_on: str | None = None,
+    version: int = 1,
+) -> None:
+    """Give collab's copies these members, as goals' ``MemberChanged`` would (meetings and
+    retrospectives refuse members the copies do not know)."""
+    from shared.events import Envelope
+
+    processor = collab.app.state.runtime.processors[0]
+    for member_id in member_ids:
+        envelope = Envelope(
+            source="goals",
+            type="goals.member.changed",
+            subject=member_id,
+            correlationid="test",
+            data={
+                "member_id": member_id,
+                "name": member_id,
+                "home_unit_id": "u-x",
+                "unit_path": ["u-x"],
+                "manager_id": manager_id,
+                "layer": "execution",
+                "tier": "backbone",
+                "hired_on": "2025-01-01",
+                "left_on": left_on,
+                "version": version,
+            },
+        )
+        await processor.handle(envelope.model_dump_json().encode())
+
+
+async def know_units(collab: Collab, *unit_ids: str) -> None:
+    """Give collab's copies these units, as goals' ``OrgUnitChanged`` would."""
+    from shared.events import Envelope
+
+    processor = collab.app.state.runtime.processors[0]
+    for unit_id in unit_ids:
+        envelope = Envelope(
+            source="goals",
+            type="goals.org-unit.changed",
+            subject=unit_id,
+            correlationid="test",
+            data={"unit_id": unit_id, "name": unit_id, "kind": "team", "version": 1},
+        )
+        await processor.handle(envelope.model_dump_json().encode())

@@ -17,7 +17,7 @@ import pytest
 from collab import verify
 from collab.models import MemberCopy, OrgUnitCopy
 from shared.events import Envelope
-from tests.collab.conftest import Collab, running_collab
+from tests.collab.conftest import Collab, know_members, running_collab
 from tests.helpers import auth, post_ok
 
 HR = auth("hr-r", ["hr"])
@@ -25,7 +25,8 @@ MEETING = {
     "title": "Marketing x Product weekly",
     "goal": "Agree the spring launch dates",
     "agenda": [{"item": "Launch dates"}],
-    "scheduled_at": "2027-04-08T10:00:00+08:00",
+    # Before the pinned clock (2027-03-01), so its minutes may be recorded.
+    "scheduled_at": "2027-02-18T10:00:00+08:00",
     "host_id": "host-r",
     "recorder_id": "rec-r",
     "materials": [{"name": "Plan", "url": "https://drive.example.com/plan"}],
@@ -35,6 +36,7 @@ MEETING = {
 @pytest.fixture(scope="module")
 async def collab(database_url: str) -> AsyncIterator[Collab]:
     async with running_collab(database_url, scheduler=False) as service:
+        await know_members(service, "host-r", "rec-r", "spk-r", "f")
         yield service
 
 

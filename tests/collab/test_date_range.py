@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.api import encode_cursor
-from tests.collab.conftest import Collab
+from tests.collab.conftest import Collab, know_members
 from tests.helpers import auth, post_ok
 
 HR = auth("hr-range", ["hr"])
@@ -24,6 +24,7 @@ async def _refused(collab: Collab, method: str, path: str, body: Any, loc: list[
 
 
 async def test_days_and_times_outside_the_range_are_422_naming_the_field(collab: Collab) -> None:
+    await know_members(collab, "f", "h", "r")
     retro = {"project": "p", "unit_id": "u-range", "facilitator_id": "f"}
     for day in ("0999-12-31", "0001-01-01", "3000-01-01"):
         message = await _refused(

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from collab.service.sla import fire_due_deadlines
 from shared.events import Envelope
-from tests.collab.conftest import Collab
+from tests.collab.conftest import Collab, know_members
 from tests.helpers import auth, post_ok
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -37,6 +37,7 @@ MEETING = {
 
 
 async def test_a_meeting_without_agenda_or_goal_is_refused(collab: Collab) -> None:
+    await know_members(collab, "host-1", "rec-1", "spk-1", "att-1")
     for broken in (
         {k: v for k, v in MEETING.items() if k != "agenda"},
         {**MEETING, "agenda": []},
@@ -77,7 +78,8 @@ async def _member(collab: Collab, member_id: str, manager_id: str | None, versio
 async def test_minutes_for_attendees_and_their_managers_and_actions_to_done(
     collab: Collab,
 ) -> None:
-    await _member(collab, "att-1", "boss-of-att")
+    await know_members(collab, "host-1", "rec-1", "spk-1")
+    await _member(collab, "att-1", "boss-of-att", version=2)
     meeting = await post_ok(
         collab.client, "/collab/meetings", MEETING, headers=auth("host-1", ["member"])
     )
@@ -195,6 +197,7 @@ async def test_the_monthly_meeting_reviews_the_open_bottlenecks(collab: Collab) 
     assert overdue["id"] in expected and escalated["id"] in expected
     assert calm["id"] not in expected and settled["id"] not in expected
 
+    await know_members(collab, "dir-m", "rec-m")
     body = {
         "month": "2027-04",
         "scheduled_at": "2027-04-28T14:00:00+08:00",
@@ -215,6 +218,7 @@ async def test_the_monthly_meeting_reviews_the_open_bottlenecks(collab: Collab) 
 async def test_retros_fall_overdue_and_file_into_the_knowledge_base(collab: Collab) -> None:
     unit = f"mkt-{uuid.uuid4().hex[:6]}"
     manager = auth("mgr-r", ["manager"], [unit])
+    await know_members(collab, "fac-r", "pm-r")
     ended = date(2027, 5, 10)
     collab.at(local(ended, 12))
     retro = await post_ok(
@@ -308,6 +312,7 @@ async def test_retros_fall_overdue_and_file_into_the_knowledge_base(collab: Coll
 
 
 async def test_a_late_older_member_copy_does_not_move_the_manager_back(collab: Collab) -> None:
+    await know_members(collab, "host-1", "rec-1", "spk-1", "att-1")
     await _member(collab, "att-9", "boss-old", version=1)
     await _member(collab, "att-9", "boss-new", version=2)
     await _member(collab, "att-9", "boss-old", version=1)  # redelivered late

@@ -24,7 +24,7 @@ from collab.service.searching import index_meeting, index_ticket
 from shared.events import Envelope
 from shared.migrations import upgrade
 from shared.paging import PageQuery
-from tests.collab.conftest import Collab, running_collab
+from tests.collab.conftest import Collab, know_members, running_collab
 from tests.conftest import create_database
 from tests.helpers import auth, post_ok
 
@@ -161,7 +161,7 @@ def _meeting(suffix: str, title: str, goal: str) -> dict[str, Any]:
         "title": title,
         "goal": goal,
         "agenda": [{"item": "Launch dates"}],
-        "scheduled_at": "2027-04-08T10:00:00+08:00",
+        "scheduled_at": "2027-02-25T10:00:00+08:00",  # before START: minutes may follow
         "host_id": f"host-{suffix}",
         "recorder_id": f"rec-{suffix}",
         "speaker_ids": [f"spk-{suffix}"],
@@ -173,7 +173,9 @@ async def test_minutes_are_found_through_the_meeting_list_by_those_who_may_see_t
     collab: Collab,
 ) -> None:
     suffix = uuid.uuid4().hex[:6]
+    collab.at(START)
     await _member(collab, f"att-{suffix}", f"boss-{suffix}")
+    await know_members(collab, f"host-{suffix}", f"rec-{suffix}", f"spk-{suffix}")
     host = auth(f"host-{suffix}", ["member"])
     meeting = await post_ok(
         collab.client,
@@ -238,10 +240,12 @@ def _search_drift(found: list[Any]) -> list[tuple[str, str, str | None]]:
 async def test_stale_search_columns_of_tickets_and_meetings_are_drift(collab: Collab) -> None:
     mkt, prd = _units()
     ticket = await _open(collab, mkt, prd, "客户画像", "drift check")
+    suffix = uuid.uuid4().hex[:6]
+    await know_members(collab, *(f"{role}-{suffix}" for role in ("host", "rec", "spk", "att")))
     meeting = await post_ok(
         collab.client,
         "/collab/meetings",
-        _meeting(uuid.uuid4().hex[:6], "周会", "对齐目标"),
+        _meeting(suffix, "周会", "对齐目标"),
         headers=HR,
     )
     corruptions = [

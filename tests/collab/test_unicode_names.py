@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from shared.text import Label, clean
-from tests.collab.conftest import Collab
+from tests.collab.conftest import Collab, know_members
 from tests.helpers import auth, post_ok
 
 WRITER = auth("names-writer", ["member"])
@@ -38,6 +38,7 @@ async def _retro(collab: Collab) -> tuple[str, dict[str, str]]:
     unit = f"mkt-{uuid.uuid4().hex[:6]}"
     manager = auth("mgr-names", ["manager"], [unit])
     collab.at(datetime(2027, 5, 12, 4, tzinfo=UTC))
+    await know_members(collab, "fac-names")
     retro = await post_ok(
         collab.client,
         "/collab/retrospectives",

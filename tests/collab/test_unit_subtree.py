@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from shared.events import Envelope
-from tests.collab.conftest import Collab
+from tests.collab.conftest import Collab, know_members
 from tests.helpers import auth, post_ok
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -222,6 +222,7 @@ async def test_a_department_manager_sets_up_the_units_below_it(collab: Collab) -
     assert refused.status_code == 403
 
     # A retrospective of the team: planned, seen and filed by the department's manager.
+    await know_members(collab, "fac-sub")
     retro = await post_ok(
         collab.client,
         "/collab/retrospectives",

@@ -19,7 +19,7 @@ from sqlalchemy import text
 from collab import verify
 from collab.service.sla import fire_due_deadlines
 from shared.verify import Drift
-from tests.collab.conftest import Collab, at_instant, running_collab
+from tests.collab.conftest import Collab, at_instant, know_members, running_collab
 from tests.helpers import auth, post_ok
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -130,6 +130,7 @@ async def built(collab: Collab) -> Tickets:
         "/collab/calendars/ops-v", json={"holidays": ["2027-03-09"]}, headers=manager.headers
     )
 
+    await know_members(collab, "f", "pm-v")
     retro = await post_ok(
         collab.client,
         "/collab/retrospectives",
