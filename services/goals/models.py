@@ -77,6 +77,8 @@ class Member(Timestamps, Base):
     title: Mapped[str | None] = mapped_column(String(200))
     manager_id: Mapped[str | None] = mapped_column(ForeignKey(f"{SCHEMA}.members.id"))
     tier: Mapped[str] = mapped_column(String(30))
+    # Why the last tier change was made (needed when it skips a tier).
+    tier_reason: Mapped[str | None] = mapped_column(Text)
     hired_on: Mapped[date] = mapped_column(Date)
     left_on: Mapped[date | None] = mapped_column(Date)
     leave_reason: Mapped[str | None] = mapped_column(String(30))

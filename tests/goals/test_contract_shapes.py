@@ -35,7 +35,8 @@ async def _world(client: httpx.AsyncClient, tag: str) -> dict[str, str]:
                 "name": member,
                 "home_unit_id": team,
                 "layer": "execution",
-                "tier": "backbone",
+                # The rep is a newcomer: only newcomers get a mentor.
+                "tier": "newcomer" if member == f"{tag}-rep" else "backbone",
                 "hired_on": "2025-01-06",
             },
         )

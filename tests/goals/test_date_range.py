@@ -43,7 +43,8 @@ async def _setup(client: httpx.AsyncClient) -> str:
                 "name": member,
                 "home_unit_id": team,
                 "layer": "execution",
-                "tier": "backbone",
+                # The rep is a newcomer: only newcomers get a mentor.
+                "tier": "newcomer" if member == "range-rep" else "backbone",
                 "hired_on": "2025-01-06",
             },
         )

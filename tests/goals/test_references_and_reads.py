@@ -1,7 +1,8 @@
 """Issue 16 in goals, through the gateway: KPIDefinitionChanged in the outbox at every
-create and change of a KPI definition; references refused where they are made (a 422 naming
-the field: a goal's parent kind and period, a negative target on a non-negative KPI,
-mentors, tier skips)."""
+create and change of a KPI definition; references refused where they are made, each a 422
+naming the field and why (a goal's parent kind and period, a negative target on a KPI that
+cannot be negative, mentors, a promotion that skips a tier). The readable facts (templates,
+a unit's figures, the team's weekly report, SMART fields) are in test_readable_facts.py."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import date
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import text
 
 from tests.helpers import auth, post_ok
@@ -118,3 +120,266 @@ async def test_every_kpi_create_and_change_is_published_once(system: System) -> 
     )
     assert forbidden.status_code == 403, forbidden.text
     assert len(await _published(client, "rr_orders")) == 3
+
+
+async def _member(
+    client: httpx.AsyncClient, member_id: str, unit: str, tier: str, left_on: str | None = None
+) -> None:
+    await _post(
+        client,
+        "/goals/members",
+        {
+            "id": member_id,
+            "name": member_id,
+            "home_unit_id": unit,
+            "layer": "execution",
+            "tier": tier,
+            "hired_on": "2025-06-02",
+        },
+    )
+    if left_on is not None:
+        etag = (await client.get(f"/goals/members/{member_id}", headers=ADMIN)).headers["ETag"]
+        left = await client.patch(
+            f"/goals/members/{member_id}",
+            json={"left_on": left_on, "leave_reason": "voluntary"},
+            headers={**ADMIN, "If-Match": etag},
+        )
+        assert left.status_code == 200, left.text
+
+
+@pytest.fixture(scope="module")
+async def world(system: System) -> dict[str, str]:
+    """A company with one team; a backbone lead, two newcomers, a backbone and a newcomer
+    who left at the end of February; KPIs rr_sales (summed: non-negative by default) and
+    rr_profit (may be negative)."""
+    client, _ = system
+    company = (await _post(client, "/goals/org-units", {"name": "RR", "kind": "company"}))["id"]
+    team = (
+        await _post(
+            client, "/goals/org-units", {"name": "RR", "kind": "team", "parent_id": company}
+        )
+    )["id"]
+    await _member(client, "rr-lead", team, "backbone")
+    await _member(client, "rr-new", team, "newcomer")
+    await _member(client, "rr-new2", team, "newcomer")
+    await _member(client, "rr-new3", team, "newcomer")
+    await _member(client, "rr-gone", team, "backbone", left_on="2026-02-28")
+    await _member(client, "rr-newgone", team, "newcomer", left_on="2026-02-28")
+    sales = await _post(
+        client, "/goals/kpi-definitions", {"code": "rr_sales", "name": "Sales", "unit": "CNY"}
+    )
+    profit = await _post(
+        client,
+        "/goals/kpi-definitions",
+        {"code": "rr_profit", "name": "Profit", "unit": "CNY", "non_negative": False},
+    )
+    assert (sales["non_negative"], profit["non_negative"]) == (True, False)
+    return {"company": company, "team": team}
+
+
+def _goal(kind: str, period: str, **fields: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "kind": kind,
+        "title": f"{kind} {period}",
+        "description": f"The {kind} for {period}, in full",
+        "owner_type": "member",
+        "owner_id": "rr-new",
+        "period": period,
+    }
+    if kind != "objective":
+        body.update(kpi="rr_sales", target_value="100")
+    return {**body, **fields}
+
+
+async def test_a_goal_aligns_only_to_the_kinds_its_kind_allows(
+    system: System, world: dict[str, str]
+) -> None:
+    client, _ = system
+    objective = await _post(client, "/goals/goals", _goal("objective", "2026"))
+    key_result = await _post(
+        client, "/goals/goals", _goal("key_result", "2026-Q1", parent_id=objective["id"])
+    )
+    target = await _post(
+        client, "/goals/goals", _goal("kpi_target", "2026-03", parent_id=key_result["id"])
+    )
+    under_key_result = await client.post(
+        "/goals/goals",
+        json=_goal("objective", "2026-Q1", parent_id=key_result["id"]),
+        headers=ADMIN,
+    )
+    assert _problem(under_key_result, ["body", "parent_id"]) == (
+        f"an objective aligns to an objective; goal {key_result['id']} is a key result"
+    )
+    under_target = await client.post(
+        "/goals/goals",
+        json=_goal("key_result", "2026-03", parent_id=target["id"]),
+        headers=ADMIN,
+    )
+    assert _problem(under_target, ["body", "parent_id"]) == (
+        f"a key result aligns to an objective; goal {target['id']} is a KPI target"
+    )
+    nowhere = await client.post(
+        "/goals/goals", json=_goal("kpi_target", "2026-03", parent_id="no-such-goal"), headers=ADMIN
+    )
+    assert _problem(nowhere, ["body", "parent_id"]) == "goal no-such-goal does not exist"
+
+
+async def test_a_childs_period_lies_within_its_parents(
+    system: System, world: dict[str, str]
+) -> None:
+    client, _ = system
+    quarterly = await _post(client, "/goals/goals", _goal("objective", "2026-Q2"))
+    annual = await client.post(
+        "/goals/goals", json=_goal("key_result", "2026", parent_id=quarterly["id"]), headers=ADMIN
+    )
+    assert _problem(annual, ["body", "period"]) == (
+        f"2026 is not within the period of the parent goal {quarterly['id']} (2026-Q2)"
+    )
+    other_quarter = await client.post(
+        "/goals/goals",
+        json=_goal("key_result", "2026-07", parent_id=quarterly["id"]),
+        headers=ADMIN,
+    )
+    assert _problem(other_quarter, ["body", "period"]) == (
+        f"2026-07 is not within the period of the parent goal {quarterly['id']} (2026-Q2)"
+    )
+    inside = await _post(
+        client, "/goals/goals", _goal("key_result", "2026-06", parent_id=quarterly["id"])
+    )
+    assert (inside["period"], inside["parent_id"]) == ("2026-06", quarterly["id"])
+
+
+async def test_a_target_below_zero_is_refused_on_a_kpi_that_cannot_be_negative(
+    system: System, world: dict[str, str]
+) -> None:
+    client, _ = system
+    negative = await client.post(
+        "/goals/goals", json=_goal("kpi_target", "2026-04", target_value="-5"), headers=ADMIN
+    )
+    assert _problem(negative, ["body", "target_value"]) == (
+        "rr_sales cannot be negative: the target -5 is below zero"
+    )
+    loss = await _post(
+        client,
+        "/goals/goals",
+        _goal("kpi_target", "2026-04", kpi="rr_profit", target_value="-5"),
+    )
+    assert loss["target_value"] == "-5.00"
+
+    sales = await _post(client, "/goals/goals", _goal("kpi_target", "2026-04"))
+    lowered = await client.patch(
+        f"/goals/goals/{sales['id']}",
+        json={"target_value": "-1", "reason": "Market collapsed"},
+        headers={**ADMIN, "If-Match": f'"{sales["id"]}.1"'},
+    )
+    assert _problem(lowered, ["body", "target_value"]) == (
+        "rr_sales cannot be negative: the target -1 is below zero"
+    )
+    template = await client.post(
+        "/goals/goal-templates",
+        json={"name": "RR", "items": [{"title": "Sales", "kpi": "rr_sales", "target_value": "-3"}]},
+        headers=ADMIN,
+    )
+    assert _problem(template, ["body", "items", "0", "target_value"]) == (
+        "rr_sales cannot be negative: the target -3 is below zero"
+    )
+    # A KPI with a negative target cannot be made non-negative until the target changes.
+    profit = await client.get("/goals/kpi-definitions/rr_profit", headers=ADMIN)
+    flag = await client.patch(
+        "/goals/kpi-definitions/rr_profit",
+        json={"non_negative": True},
+        headers={**ADMIN, "If-Match": profit.headers["ETag"]},
+    )
+    assert _problem(flag, ["body", "non_negative"]) == (
+        f"1 rr_profit target(s) are below zero (goal {loss['id']}); change them first"
+    )
+    assert len(await _published(client, "rr_profit")) == 1
+
+
+async def test_mentors_are_for_newcomers_present_and_one_at_a_time(
+    system: System, world: dict[str, str]
+) -> None:
+    client, _ = system
+
+    async def refused(body: dict[str, Any], field: str) -> str:
+        response = await client.post("/goals/mentorships", json=body, headers=ADMIN)
+        return _problem(response, ["body", field])
+
+    start = {"starts_on": "2026-01-05"}
+    assert await refused(
+        {"mentor_id": "rr-lead", "mentee_id": "rr-gone", **start}, "mentee_id"
+    ) == ("only newcomers get a mentor; member rr-gone is backbone")
+    assert await refused(
+        {"mentor_id": "rr-lead", "mentee_id": "rr-newgone", **start}, "mentee_id"
+    ) == (
+        "the mentee rr-newgone leaves on 2026-02-28, before the mentorship ends "
+        "(2026-01-05 to 2026-04-05)"
+    )
+    assert await refused(
+        {"mentor_id": "rr-lead", "mentee_id": "rr-newgone", "starts_on": "2026-03-02"},
+        "mentee_id",
+    ) == (
+        "the mentee rr-newgone left on 2026-02-28, before the mentorship starts "
+        "(2026-03-02 to 2026-06-02)"
+    )
+    assert await refused({"mentor_id": "rr-gone", "mentee_id": "rr-new", **start}, "mentor_id") == (
+        "the mentor rr-gone leaves on 2026-02-28, before the mentorship ends "
+        "(2026-01-05 to 2026-04-05)"
+    )
+    assert await refused({"mentor_id": "rr-new2", "mentee_id": "rr-new", **start}, "mentor_id") == (
+        "a mentor is not a newcomer; member rr-new2 is one"
+    )
+    first = await _post(
+        client, "/goals/mentorships", {"mentor_id": "rr-lead", "mentee_id": "rr-new", **start}
+    )
+    assert (first["starts_on"], first["ends_on"]) == ("2026-01-05", "2026-04-05")
+    assert await refused(
+        {"mentor_id": "rr-lead", "mentee_id": "rr-new", "starts_on": "2026-04-04"}, "mentee_id"
+    ) == (
+        "member rr-new already has mentor rr-lead from 2026-01-05 to 2026-04-05, "
+        "overlapping 2026-04-04 to 2026-07-04"
+    )
+    # The next one may start the day the first one ends.
+    second = await _post(
+        client,
+        "/goals/mentorships",
+        {"mentor_id": "rr-lead", "mentee_id": "rr-new", "starts_on": "2026-04-05", "months": 1},
+    )
+    assert (second["starts_on"], second["ends_on"]) == ("2026-04-05", "2026-05-05")
+    mentorships = await client.get("/goals/members/rr-new/mentorships", headers=ADMIN)
+    assert [m["id"] for m in mentorships.json()["items"]] == [first["id"], second["id"]]
+
+
+async def test_a_promotion_that_skips_a_tier_needs_a_reason(
+    system: System, world: dict[str, str]
+) -> None:
+    client, _ = system
+    path = "/goals/members/rr-new3"
+    etag = (await client.get(path, headers=ADMIN)).headers["ETag"]
+    skipped = await client.patch(
+        path, json={"tier": "management_reserve"}, headers={**ADMIN, "If-Match": etag}
+    )
+    assert _problem(skipped, ["body", "reason"]) == (
+        "newcomer to management_reserve skips backbone: a promotion past the next tier needs "
+        "a reason"
+    )
+    promoted = await client.patch(
+        path,
+        json={"tier": "management_reserve", "reason": "Led the launch squad alone"},
+        headers={**ADMIN, "If-Match": etag},
+    )
+    assert promoted.status_code == 200, promoted.text
+    member = promoted.json()
+    assert (member["tier"], member["tier_reason"], member["version"]) == (
+        "management_reserve",
+        "Led the launch squad alone",
+        2,
+    )
+    # One step needs no reason (and the last reason goes with the change).
+    lead = await client.get("/goals/members/rr-lead", headers=ADMIN)
+    step = await client.patch(
+        "/goals/members/rr-lead",
+        json={"tier": "management_reserve"},
+        headers={**ADMIN, "If-Match": lead.headers["ETag"]},
+    )
+    assert (step.json()["tier"], step.json()["tier_reason"]) == ("management_reserve", None)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from goals import repository
 from goals.api.deps import ScopeDep, SettingsDep, TodayDep
-from goals.models import KpiDefinition, Measurement
+from goals.models import KpiDefinition, KpiFigure, Measurement
 from goals.schemas.actuals import (
     BulkMeasurements,
     CorrectionCreate,
@@ -18,11 +18,12 @@ from goals.schemas.actuals import (
 )
 from goals.schemas.common import OwnerType
 from goals.schemas.figures import FigureRead
-from goals.service import actuals, figures
+from goals.service import actuals, figures, unit_reads
 from goals.service.access import require_kpi_reader
 from goals.service.kpis import at_scale
 from shared.api import Page
 from shared.db import SessionDep
+from shared.errors import Unprocessable
 from shared.paging import PageQuery, page_query
 from shared.periods import Period, period_query
 
@@ -183,16 +184,46 @@ async def list_figures(
     scope: ScopeDep,
     today: TodayDep,
     page: FiguresPage,
-    owner_id: str,
+    owner_id: str | None = None,
     owner_type: OwnerType = OwnerType.member,
     period: Annotated[str | None, period_query()] = None,
     kpi: str | None = None,
+    unit_id: Annotated[
+        str | None,
+        Query(
+            description="Instead of owner_id: one KPI's figures for a period across a "
+            "unit's members (needs kpi and period)"
+        ),
+    ] = None,
+    include_sub_units: Annotated[
+        bool, Query(description="With unit_id: the members of the units below it too")
+    ] = False,
 ) -> Page[FigureRead]:
     """An owner's reported figures (actual, target at the KPI's scale; attainment) per KPI
-    and period; also for the units the owner's unit granted ``kpi_figures`` in collab."""
+    and period; also for the units the owner's unit granted ``kpi_figures`` in collab. With
+    ``unit_id`` (and ``kpi`` and ``period``) instead of ``owner_id``: that KPI's figures in
+    that period for each member of the unit you may read, by member id."""
+    kpis = {k.id: k for k in await repository.all_kpis(session)}
+    if unit_id is not None:
+        if owner_id is not None:
+            raise _query_error("unit_id", "give owner_id or unit_id, not both")
+        rows, next_cursor = await unit_reads.unit_figures(
+            session,
+            scope=scope,
+            unit_id=unit_id,
+            include_sub_units=include_sub_units,
+            kpi=kpi,
+            period=period,
+            today=today,
+            page=page,
+        )
+        return Page[FigureRead](
+            items=[_figure_read(r, kpis, OwnerType.member) for r in rows], next_cursor=next_cursor
+        )
+    if owner_id is None:
+        raise _query_error("owner_id", "name the owner (owner_id) or the unit (unit_id)")
     await require_kpi_reader(session, scope, owner_type=owner_type, owner_id=owner_id, today=today)
     kpi_id = None
-    kpis = {k.id: k for k in await repository.all_kpis(session)}
     if kpi is not None:
         kpi_id = next((i for i, k in kpis.items() if k.code == kpi), "unknown")
     rows, next_cursor = await repository.list_figures(
@@ -203,21 +234,30 @@ async def list_figures(
         kpi_id=kpi_id,
         page=page,
     )
-    items = []
-    for r in rows:
-        definition = kpis.get(r.kpi_id)
-        items.append(
-            FigureRead.model_validate(
-                {
-                    "owner_type": owner_type,
-                    "owner_id": r.owner_id,
-                    "kpi": definition.code if definition else r.kpi_id,
-                    "period": r.period,
-                    "actual": at_scale(definition, r.actual),
-                    "target": at_scale(definition, r.target),
-                    "attainment": r.attainment,
-                    "measurements": r.measurements,
-                }
-            )
-        )
-    return Page[FigureRead](items=items, next_cursor=next_cursor)
+    return Page[FigureRead](
+        items=[_figure_read(r, kpis, owner_type) for r in rows], next_cursor=next_cursor
+    )
+
+
+def _query_error(name: str, message: str) -> Unprocessable:
+    return Unprocessable(
+        message, errors=[{"loc": ["query", name], "msg": message, "type": "value_error"}]
+    )
+
+
+def _figure_read(
+    row: KpiFigure, kpis: dict[str, KpiDefinition], owner_type: OwnerType
+) -> FigureRead:
+    definition = kpis.get(row.kpi_id)
+    return FigureRead.model_validate(
+        {
+            "owner_type": owner_type,
+            "owner_id": row.owner_id,
+            "kpi": definition.code if definition else row.kpi_id,
+            "period": row.period,
+            "actual": at_scale(definition, row.actual),
+            "target": at_scale(definition, row.target),
+            "attainment": row.attainment,
+            "measurements": row.measurements,
+        }
+    )

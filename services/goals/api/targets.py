@@ -23,7 +23,7 @@ from goals.schemas.targets import (
     TemplateApply,
 )
 from goals.service import cascade as cascading
-from goals.service import goal_templates, risk, targets
+from goals.service import goal_templates, risk, smart, targets
 from shared.api import Page, etag_of
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
@@ -42,6 +42,9 @@ AdjustmentsPage = Annotated[
 CorrectionsPage = Annotated[
     PageQuery, Depends(page_query(sortable=["recorded_at"], default="recorded_at"))
 ]
+TemplatesPage = Annotated[
+    PageQuery, Depends(page_query(sortable=["created_at", "name"], default="created_at"))
+]
 AlertsPage = Annotated[
     PageQuery,
     Depends(page_query(sortable=["period", "status", "gap", "title"], default="period")),
@@ -53,7 +56,7 @@ async def smart_check(
     body: GoalCreate, session: SessionDep, settings: SettingsDep, today: TodayDep
 ) -> SmartReport:
     """Check a goal against SMART without saving it: errors would block it, warnings not."""
-    return await targets.smart_check(session, body=body, settings=settings, today=today)
+    return await smart.smart_check(session, body=body, settings=settings, today=today)
 
 
 @router.post("/goals", status_code=201, tags=["goals"], response_model=GoalRead)
@@ -166,6 +169,21 @@ async def create_template(
     """A set of goals to give many members at once; each target at most at its KPI's scale."""
     template = await goal_templates.create_template(session, principal=principal, body=body)
     return await goal_templates.template_read(session, template)
+
+
+@router.get("/goal-templates", tags=["goals"], response_model=Page[GoalTemplateRead])
+async def list_templates(
+    session: SessionDep, principal: CurrentPrincipal, page: TemplatesPage
+) -> Page[GoalTemplateRead]:
+    """The goal templates (managers, HR and admins), a page at a time, oldest first unless
+    sorted otherwise; each target at its KPI's scale."""
+    found, next_cursor = await goal_templates.list_templates(
+        session, principal=principal, page=page
+    )
+    return Page[GoalTemplateRead](
+        items=[await goal_templates.template_read(session, t) for t in found],
+        next_cursor=next_cursor,
+    )
 
 
 @router.post(

@@ -14,9 +14,10 @@ from goals.schemas.work import (
     TaskRead,
     TaskStatus,
     TaskUpdate,
+    TeamWeeklyReport,
     WeeklyReport,
 )
-from goals.service import work
+from goals.service import unit_reads, work
 from shared.api import IsoDate, Page, etag_of
 from shared.db import SessionDep
 from shared.paging import PageQuery, page_query
@@ -124,3 +125,24 @@ async def weekly_report(
     """The week's report (Monday to Sunday around ``week_of``, this week by default): done,
     next, at risk, and the month's check-ins."""
     return await work.weekly_report(session, scope=scope, member_id=member_id, day=week_of or today)
+
+
+@router.get("/units/{unit_id}/weekly-report", tags=["tasks"], response_model=TeamWeeklyReport)
+async def team_weekly_report(
+    unit_id: str,
+    session: SessionDep,
+    scope: ScopeDep,
+    today: TodayDep,
+    week_of: IsoDate | None = None,
+    include_sub_units: bool = False,
+) -> TeamWeeklyReport:
+    """A team's week (Monday to Sunday around ``week_of``, this week by default): each
+    member's done, next and at risk, and the totals; with ``include_sub_units`` the members
+    of the units below too. For the unit's manager, HR and admins."""
+    return await unit_reads.team_weekly_report(
+        session,
+        scope=scope,
+        unit_id=unit_id,
+        include_sub_units=include_sub_units,
+        day=week_of or today,
+    )

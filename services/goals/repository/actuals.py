@@ -303,3 +303,27 @@ async def best_recent_actual(
             KpiFigure.period.in_(list(periods)),
         )
     )
+
+
+async def list_member_figures(
+    session: AsyncSession, *, member_ids: list[str], period: str, kpi_id: str, page: PageQuery
+) -> tuple[list[KpiFigure], str | None]:
+    """One KPI's figures in one period for ``member_ids``, by member id unless sorted
+    otherwise."""
+    query = select(KpiFigure).where(
+        KpiFigure.owner_type == "member",
+        KpiFigure.owner_id.in_(member_ids),
+        KpiFigure.kpi_id == kpi_id,
+        KpiFigure.period == period,
+    )
+    return await page.fetch(
+        session,
+        query,
+        {
+            "kpi": KpiFigure.kpi_id,
+            "period": KpiFigure.period,
+            "attainment": KpiFigure.attainment,
+            "updated_at": KpiFigure.updated_at,
+        },
+        KpiFigure.owner_id,  # one figure per member for one KPI and period: by member
+    )

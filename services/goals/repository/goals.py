@@ -155,3 +155,14 @@ async def adjustments_of(
 
 async def get_template(session: AsyncSession, *, template_id: str) -> GoalTemplate | None:
     return await session.get(GoalTemplate, template_id)
+
+
+async def list_templates(
+    session: AsyncSession, *, page: PageQuery
+) -> tuple[list[GoalTemplate], str | None]:
+    return await page.fetch(
+        session,
+        select(GoalTemplate),
+        {"created_at": GoalTemplate.created_at, "name": GoalTemplate.name},
+        GoalTemplate.id,
+    )

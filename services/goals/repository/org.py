@@ -117,3 +117,10 @@ async def list_mentorships(
         {"starts_on": Mentorship.starts_on, "ends_on": Mentorship.ends_on},
         Mentorship.id,
     )
+
+
+async def mentorships_of_mentee(session: AsyncSession, *, mentee_id: str) -> list[Mentorship]:
+    found = await session.scalars(
+        select(Mentorship).where(Mentorship.mentee_id == mentee_id).order_by(Mentorship.starts_on)
+    )
+    return list(found.all())

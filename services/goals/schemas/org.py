@@ -131,6 +131,10 @@ class MemberUpdate(RequestModel):
     left_on: date | None = None
     leave_reason: LeaveReason | None = None
     leave_note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    reason: Annotated[str, StringConstraints(min_length=3, max_length=2000)] | None = Field(
+        default=None,
+        description="Why the tier changes; needed for a promotion past the next tier",
+    )
 
 
 class MemberRead(ReadModel):
@@ -144,6 +148,7 @@ class MemberRead(ReadModel):
             "title": "Account manager",
             "manager_id": None,
             "tier": "newcomer",
+            "tier_reason": None,
             "hired_on": "2026-01-05",
             "left_on": None,
             "leave_reason": None,
@@ -160,6 +165,7 @@ class MemberRead(ReadModel):
     title: str | None
     manager_id: str | None
     tier: Tier
+    tier_reason: str | None = None
     hired_on: date
     left_on: date | None
     leave_reason: LeaveReason | None

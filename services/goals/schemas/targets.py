@@ -80,14 +80,22 @@ class GoalUpdate(RequestModel):
 
 
 class SmartFinding(BaseModel):
+    """One SMART finding: the criterion, the field of the goal it is about, and why (the
+    message starts with the field's name)."""
+
     model_config = examples(
         {
             "criterion": "achievable",
-            "message": "the target is 285% beyond the best of the last 4 month periods",
+            "field": "target_value",
+            "message": "target_value: 500000 is 285% beyond the best of the last 4 month periods",
         }
     )
 
     criterion: str
+    field: str | None = Field(
+        default=None,
+        description="The goal's field it is about (description, kpi, target_value, period...)",
+    )
     message: str
 
 
@@ -98,7 +106,8 @@ class SmartReport(BaseModel):
             "warnings": [
                 {
                     "criterion": "achievable",
-                    "message": "the target is 45% above the best of the last 4 periods",
+                    "field": "target_value",
+                    "message": "target_value: 150 is 45% beyond the best of the last 4 periods",
                 }
             ],
         }

@@ -162,3 +162,54 @@ class WeeklyReport(BaseModel):
     next: list[TaskRead]
     at_risk: list[TaskRead]
     check_ins: list[CheckInRead]
+
+
+class MemberWeek(BaseModel):
+    """One member's week in a team's weekly report."""
+
+    model_config = examples(
+        {
+            "member_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+            "name": "王芳 Wang Fang",
+            "done": [],
+            "next": [],
+            "at_risk": [],
+        }
+    )
+
+    member_id: str
+    name: str
+    done: list[TaskRead]
+    next: list[TaskRead]
+    at_risk: list[TaskRead]
+
+
+class WeekTotals(BaseModel):
+    model_config = examples({"members": 6, "done": 14, "next": 9, "at_risk": 2})
+
+    members: int
+    done: int
+    next: int
+    at_risk: int
+
+
+class TeamWeeklyReport(BaseModel):
+    """A unit's week: each member's done, next and at risk (by member id), and the totals."""
+
+    model_config = examples(
+        {
+            "unit_id": "6a1d2c3b-0f4e-4b7a-8c9d-1e2f3a4b5c6d",
+            "include_sub_units": False,
+            "week_start": "2026-03-09",
+            "week_end": "2026-03-15",
+            "members": [],
+            "totals": {"members": 0, "done": 0, "next": 0, "at_risk": 0},
+        }
+    )
+
+    unit_id: str
+    include_sub_units: bool
+    week_start: date
+    week_end: date
+    members: list[MemberWeek]
+    totals: WeekTotals

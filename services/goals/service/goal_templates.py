@@ -18,10 +18,12 @@ from goals.schemas.targets import (
 )
 from goals.service.access import Scope
 from goals.service.kpis import at_scale, check_scale
+from goals.service.references import check_non_negative
 from goals.service.targets import create_goal, kpi_by_code, refresh_goal_figures
 from goals.settings import Settings
 from shared.auth import Principal, Role
 from shared.errors import NotFound, invalid
+from shared.paging import PageQuery
 
 
 async def create_template(
@@ -34,6 +36,7 @@ async def create_template(
         kpi = await kpi_by_code(session, item.kpi)
         if kpi is not None:
             check_scale(kpi, item.target_value, f"items.{index}.target_value")
+        check_non_negative(kpi, item.target_value, f"items.{index}.target_value")
     template: GoalTemplate = await repository.add(
         session,
         row=GoalTemplate(
@@ -44,6 +47,14 @@ async def create_template(
         ),
     )
     return template
+
+
+async def list_templates(
+    session: AsyncSession, *, principal: Principal, page: PageQuery
+) -> tuple[list[GoalTemplate], str | None]:
+    """One page of the goal templates, for those who may write and apply them."""
+    principal.require(Role.admin, Role.hr, Role.manager)
+    return await repository.list_templates(session, page=page)
 
 
 async def apply_template(

@@ -20,6 +20,7 @@ from goals.schemas.org import (
     SquadMemberAdd,
 )
 from goals.service.access import Scope, ancestors, descendants, require_admin, scope_of
+from goals.service.references import check_mentorship, check_promotion
 from shared.api import (
     check_if_match,
     decode_cursor,
@@ -212,7 +213,10 @@ async def update_member(
     if member is None:
         raise NotFound(f"member {member_id} does not exist")
     check_if_match(if_match, member.id, member.version)
-    changes = body.model_dump(exclude_unset=True)
+    changes = body.model_dump(exclude_unset=True, exclude={"reason"})
+    check_promotion(member.tier, changes.get("tier"), body.reason)
+    if changes.get("tier") not in (None, member.tier):
+        member.tier_reason = body.reason
     if ("left_on" in changes) != ("leave_reason" in changes) and member.left_on is None:
         raise invalid("leave_reason", "leaving needs both left_on and leave_reason")
     if changes.get("left_on") is not None and changes["left_on"] < member.hired_on:
@@ -261,12 +265,14 @@ async def create_mentorship(
     session: AsyncSession, *, principal: Principal, body: MentorshipCreate
 ) -> Mentorship:
     require_admin(principal)
-    if body.mentor_id == body.mentee_id:
-        raise invalid("mentee_id", "a member cannot mentor themself")
-    for field, member_id in (("mentor_id", body.mentor_id), ("mentee_id", body.mentee_id)):
-        if await repository.get_member(session, member_id=member_id) is None:
-            raise invalid(field, f"member {member_id} does not exist")
     ends_on = add_months(body.starts_on, body.months)
+    await check_mentorship(
+        session,
+        mentor_id=body.mentor_id,
+        mentee_id=body.mentee_id,
+        starts_on=body.starts_on,
+        ends_on=ends_on,
+    )
     if ends_on > LAST_DAY:
         raise invalid(
             "months",

@@ -21,12 +21,13 @@ from goals.schemas.targets import (
 from goals.service import figures
 from goals.service.access import Scope, not_own_target, require_owner
 from goals.service.kpis import at_scale, check_scale
+from goals.service.references import check_non_negative, check_parent
+from goals.service.smart import smart_check
 from goals.settings import Settings
 from shared.api import check_if_match
 from shared.auth import Role
 from shared.errors import Conflict, NotFound, Unprocessable, invalid
 from shared.paging import PageQuery
-from shared.periods import FIRST_YEAR, Grain, Period
 
 
 async def kpi_by_code(session: AsyncSession, code: str | None) -> KpiDefinition | None:
@@ -36,94 +37,6 @@ async def kpi_by_code(session: AsyncSession, code: str | None) -> KpiDefinition 
     if kpi is None:
         raise invalid("kpi", f"no KPI with code {code!r}")
     return kpi
-
-
-async def smart_check(
-    session: AsyncSession, *, body: GoalCreate, settings: Settings, today: date
-) -> SmartReport:
-    """Specific, measurable, achievable, relevant, time-bound: errors block, warnings don't."""
-    errors: list[SmartFinding] = []
-    warnings: list[SmartFinding] = []
-    if not body.description or len(body.description.strip()) < settings.smart_min_description:
-        errors.append(
-            SmartFinding(
-                criterion="specific",
-                message=(
-                    f"describe the goal in at least {settings.smart_min_description} characters"
-                ),
-            )
-        )
-    kpi = await repository.kpi_by_code(session, code=body.kpi) if body.kpi else None
-    if body.kind != "objective":
-        if kpi is None:
-            errors.append(
-                SmartFinding(
-                    criterion="measurable",
-                    message=(
-                        "a key result or KPI target needs a known KPI"
-                        if body.kpi is None
-                        else f"no KPI with code {body.kpi!r}"
-                    ),
-                )
-            )
-        if body.target_value is None:
-            errors.append(SmartFinding(criterion="measurable", message="set a target value"))
-    if body.period.end < today:
-        warnings.append(
-            SmartFinding(
-                criterion="time-bound", message=f"the period {body.period} has already ended"
-            )
-        )
-    if body.owner_type != "company" and body.parent_id is None:
-        warnings.append(
-            SmartFinding(
-                criterion="relevant",
-                message=("align the goal to a parent goal; only company goals stand alone"),
-            )
-        )
-    if kpi is not None and body.target_value is not None:
-        recent = [str(p) for p in _recent_periods(body.period, 4)]
-        best = await repository.best_recent_actual(
-            session,
-            owner_type=figures.figure_owner_type(body.owner_type),
-            owner_id=body.owner_id,
-            kpi_id=kpi.id,
-            periods=recent,
-            lower_is_better=kpi.direction == "lower_is_better",
-        )
-        margin = settings.smart_achievable_margin
-        if best is not None and best > 0:
-            if kpi.direction == "lower_is_better":
-                stretch = (best - body.target_value) / best
-            else:
-                stretch = (body.target_value - best) / best
-            if stretch > margin:
-                warnings.append(
-                    SmartFinding(
-                        criterion="achievable",
-                        message=(
-                            f"the target is {stretch:.0%} beyond the best of the last "
-                            f"{len(recent)} {body.period.grain} periods ({best}); the margin is "
-                            f"{margin:.0%}"
-                        ),
-                    )
-                )
-    return SmartReport(errors=errors, warnings=warnings)
-
-
-def _recent_periods(period: Period, count: int) -> list[Period]:
-    """The ``count`` periods of the same grain before ``period`` (none before 1900)."""
-    found: list[Period] = []
-    year, index = period.year, period.index
-    size = {Grain.year: 1, Grain.quarter: 4, Grain.month: 12}[period.grain]
-    for _ in range(count):
-        index -= 1
-        if index < 1:
-            year, index = year - 1, size
-        if year < FIRST_YEAR:
-            break
-        found.append(Period(year, period.grain, index))
-    return found
 
 
 async def check_owner_exists(session: AsyncSession, owner_type: str, owner_id: str) -> None:
@@ -162,18 +75,15 @@ async def create_goal(
         raise Unprocessable(
             "the goal fails its SMART check",
             errors=[
-                {"loc": ["body"], "msg": f"{f.criterion}: {f.message}", "type": "smart"}
+                {"loc": ["body", f.field], "msg": f"{f.criterion}: {f.message}", "type": "smart"}
                 for f in report.errors
             ],
         )
     kpi = await kpi_by_code(session, body.kpi)
     if kpi is not None:
         check_scale(kpi, body.target_value, "target_value")
-    if (
-        body.parent_id is not None
-        and await repository.get_goal(session, goal_id=body.parent_id) is None
-    ):
-        raise invalid("parent_id", f"goal {body.parent_id} does not exist")
+    check_non_negative(kpi, body.target_value, "target_value")
+    await check_parent(session, kind=body.kind.value, period=body.period, parent_id=body.parent_id)
     if (
         body.kind == "kpi_target"
         and kpi is not None
@@ -188,7 +98,12 @@ async def create_goal(
     ):
         raise Conflict(f"{body.owner_id} already has a {kpi.code} target for {body.period}")
     goal = await add_goal(
-        session, body=body, kpi=kpi, warnings=report.warnings, created_by=scope.principal.member_id
+        session,
+        body=body,
+        kpi=kpi,
+        warnings=report.warnings,
+        created_by=scope.principal.member_id,
+        target_field="target_value",
     )
     if refresh_figure:
         await refresh_goal_figures(session, [goal], today)
@@ -202,7 +117,17 @@ async def add_goal(
     kpi: KpiDefinition | None,
     warnings: list[SmartFinding],
     created_by: str,
+    target_field: str = "children",
 ) -> Goal:
+    """Store a checked goal; a target below zero on a non-negative KPI (a cascade's child
+    from negative shares) is still refused, naming ``target_field``."""
+    value = body.target_value
+    if kpi is not None and kpi.non_negative and value is not None and value < 0:
+        raise invalid(
+            target_field,
+            f"{kpi.code} cannot be negative: {body.owner_id}'s target for {body.period} "
+            f"would be {value}",
+        )
     goal: Goal = await repository.add(
         session,
         row=Goal(
@@ -326,6 +251,7 @@ async def update_goal(
     kpi = await repository.get_kpi(session, kpi_id=goal.kpi_id) if goal.kpi_id else None
     if kpi is not None:
         check_scale(kpi, new_target, "target_value")
+    check_non_negative(kpi, new_target, "target_value")
     if target_changes:
         if goal.kpi_id is not None:
             not_own_target(scope, goal.owner_type, goal.owner_id, action="adjust-kpi-target")

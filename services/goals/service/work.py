@@ -147,12 +147,8 @@ async def tasks_of(
     return await repository.page_of_tasks(session, owner_id=owner_id, status=status, page=page)
 
 
-async def weekly_report(
-    session: AsyncSession, *, scope: Scope, member_id: str, day: date
-) -> WeeklyReport:
-    """The week (Monday to Sunday) around ``day``: done, next, at risk, and the month's
-    check-ins on the member's goals."""
-    await require_owner(session, scope, owner_type="member", owner_id=member_id, write=False)
+def week_of(day: date) -> tuple[date, date]:
+    """The Monday and Sunday of ``day``'s week; a 422 on ``week_of`` past the range."""
     week_start = day - timedelta(days=day.weekday())
     week_end = week_start + timedelta(days=6)
     if week_end > LAST_DAY:
@@ -160,9 +156,16 @@ async def weekly_report(
         raise Unprocessable(
             message, errors=[{"loc": ["query", "week_of"], "msg": message, "type": "value_error"}]
         )
+    return week_start, week_end
+
+
+def week_tasks(
+    tasks: list[Task], week_start: date, week_end: date
+) -> tuple[list[Task], list[Task], list[Task]]:
+    """Of a member's tasks: done in the week, next (due in the week after), and at risk
+    (open and blocked or due by the week's end)."""
     start = datetime.combine(week_start, time.min, UTC)
     end = datetime.combine(week_end + timedelta(days=1), time.min, UTC)
-    tasks = await repository.tasks_of(session, owner_id=member_id)
     done = [
         t
         for t in tasks
@@ -173,6 +176,18 @@ async def weekly_report(
     upcoming = [
         t for t in open_tasks if t not in at_risk and t.due_on <= week_end + timedelta(days=7)
     ]
+    return done, upcoming, at_risk
+
+
+async def weekly_report(
+    session: AsyncSession, *, scope: Scope, member_id: str, day: date
+) -> WeeklyReport:
+    """The week (Monday to Sunday) around ``day``: done, next, at risk, and the month's
+    check-ins on the member's goals."""
+    await require_owner(session, scope, owner_type="member", owner_id=member_id, write=False)
+    week_start, week_end = week_of(day)
+    tasks = await repository.tasks_of(session, owner_id=member_id)
+    done, upcoming, at_risk = week_tasks(tasks, week_start, week_end)
     goals = await repository.goals_of(
         session, owner_type="member", owner_ids=[member_id], period=None
     )

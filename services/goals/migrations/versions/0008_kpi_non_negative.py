@@ -1,6 +1,7 @@
 """Each KPI says whether its targets may be negative (``non_negative``) and counts its
 changes (``version``, carried by ``KPIDefinitionChanged``). Existing summed KPIs without a
-formula (counts, money) become non-negative; the others may stay below zero.
+formula (counts, money) become non-negative; the others may stay below zero. A member keeps
+why their tier last changed (``tier_reason``: a promotion past the next tier needs one).
 
 Revision ID: 0008
 Revises: 0007
@@ -26,6 +27,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False, server_default="1"),
         schema="goals",
     )
+    op.add_column("members", sa.Column("tier_reason", sa.Text(), nullable=True), schema="goals")
     op.execute(
         "UPDATE goals.kpi_definitions SET non_negative = true "
         "WHERE aggregation = 'sum' AND formula IS NULL"
@@ -33,5 +35,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column("members", "tier_reason", schema="goals")
     op.drop_column("kpi_definitions", "version", schema="goals")
     op.drop_column("kpi_definitions", "non_negative", schema="goals")
