@@ -86,6 +86,8 @@ class ScorecardTemplate(Base):
     name: Mapped[str] = mapped_column(String(200))
     population: Mapped[dict[str, Any]] = mapped_column(JSON)
     indicators: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # The first month the version scores ("2026-03"); earlier months keep what scored them.
+    effective_from: Mapped[str] = mapped_column(String(7))
     current: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -137,9 +139,31 @@ class LiveScore(Base):
     template_version: Mapped[int] = mapped_column(Integer)
     explanation: Mapped[dict[str, Any]] = mapped_column(JSON)
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # Set by a deliberate re-score: the month is scored with this version from then on.
+    pinned_template_id: Mapped[str | None] = mapped_column(String(36))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+
+
+class ScoreRescore(Base):
+    """A deliberate re-score of a member's month with a stated template version: who, when,
+    why, and the score and version before and after."""
+
+    __tablename__ = "score_rescores"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(36))
+    month: Mapped[str] = mapped_column(String(7))
+    old_score: Mapped[Decimal] = mapped_column(POINTS)
+    new_score: Mapped[Decimal] = mapped_column(POINTS)
+    old_template_id: Mapped[str] = mapped_column(String(36))
+    old_template_version: Mapped[int] = mapped_column(Integer)
+    template_id: Mapped[str] = mapped_column(String(36))
+    template_version: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    rescored_by: Mapped[str] = mapped_column(String(100))
+    rescored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ReviewCycle(Base):
@@ -161,6 +185,8 @@ class ReviewCycle(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Who closed the cycle away from its target distribution, why, and the numbers then.
+    distribution_acknowledgement: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Review(Base):

@@ -98,7 +98,6 @@ async def _live_scores(
 ) -> list[Drift]:
     templates = await repository.all_templates(session)
     by_id = {t.id: t for t in templates}
-    current = [t for t in templates if t.current]
     members = {m.id: m for m in await repository.members(session)}
     found: list[Drift] = []
     for (member_id, month), score in sorted(scores.items()):
@@ -118,10 +117,10 @@ async def _live_scores(
                     f"template {named.key} v{named.version} over the stored inputs",
                 )
             )
-        found += _template_drift(key, score, members.get(member_id), current)
+        found += _template_drift(key, score, members.get(member_id), templates, by_id)
     for member_id, month in sorted(set(inputs) - set(scores)):
         member = members.get(member_id)
-        fitting = template_for(current, member) if member is not None else None
+        fitting = template_for(templates, member, month) if member is not None else None
         if fitting is not None:
             expected = score_sheet(fitting, inputs[(member_id, month)]).score
             found.append(
@@ -137,12 +136,18 @@ async def _live_scores(
 
 
 def _template_drift(
-    key: str, score: LiveScore, member: MemberCopy | None, current: list[ScorecardTemplate]
+    key: str,
+    score: LiveScore,
+    member: MemberCopy | None,
+    templates: list[ScorecardTemplate],
+    by_id: Mapping[str, ScorecardTemplate],
 ) -> list[Drift]:
-    """A score is made with the template that fits its member now."""
+    """A score is made with the version a deliberate re-score stated, else with the version
+    in effect for its month that fits its member now."""
     if member is None:
         return [_drift("live-score-template", key, score.template_id, None, "member unknown")]
-    fitting = template_for(current, member)
+    pinned = by_id.get(score.pinned_template_id or "")
+    fitting = pinned or template_for(templates, member, score.month)
     if fitting is not None and fitting.id == score.template_id:
         return []
     return [
@@ -151,7 +156,7 @@ def _template_drift(
             key,
             score.template_id,
             None if fitting is None else fitting.id,
-            "no current template fits the member"
+            "no template fits the member"
             if fitting is None
             else f"the member's template now is {fitting.key} v{fitting.version}",
         )

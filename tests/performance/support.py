@@ -187,7 +187,7 @@ def template_body(key: str, *, unit_id: str, layers: list[str] | None = None) ->
 
 async def create_template(performance: Performance, body: TemplateCreate) -> ScorecardTemplate:
     async def create(session: AsyncSession) -> ScorecardTemplate:
-        return await scoring.create_template(session, principal=HR, body=body)
+        return await scoring.create_template(session, principal=HR, body=body, today=date.today())
 
     return await performance.run(create)
 

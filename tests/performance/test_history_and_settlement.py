@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -49,7 +50,7 @@ def _template(key: str, weight_revenue: str, **extra: Any) -> dict[str, Any]:
                 "name": "Leads",
                 "category": "process",
                 "source": "kpi:leads",
-                "weight": str(1 - float(weight_revenue)),
+                "weight": str(1 - Decimal(weight_revenue)),
                 "curve": REVENUE_CURVE,
             },
         ],
@@ -131,7 +132,7 @@ async def world(
     v1 = await _post(
         client,
         "/performance/scorecard-templates",
-        _template("sales", "0.5"),
+        _template("sales", "0.5", effective_from="2026-01"),
     )
     for member, revenue, leads in (("s1", "80", "60"), ("s2", "100", "100")):
         for kpi, value in (("revenue", revenue), ("leads", leads)):
@@ -212,3 +213,75 @@ async def test_a_month_settles_once_every_active_member_has_a_score(
     assert [e["subject"] for e in events] == ["2026-03", "2026-03"]
     assert [e["data"] for e in events] == [first, second]
     assert events[1]["data"]["settled_at"].endswith("Z")
+
+
+async def test_a_new_template_does_not_rewrite_a_past_month_until_rescored_on_purpose(
+    world: dict[str, Any],
+) -> None:
+    client, v1 = world["client"], world["v1"]
+    TODAY["day"] = date(2026, 4, 2)
+    # A new version of "sales" and a more specific template for execution, both from April.
+    v2 = await _post(client, "/performance/scorecard-templates", _template("sales", "0.8"))
+    assert (v2["version"], v2["effective_from"]) == (2, "2026-04")
+    specific = await _post(
+        client,
+        "/performance/scorecard-templates",
+        _template("sales-exec", "0.2", population={"layers": ["execution"]}),
+    )
+    assert specific["effective_from"] == "2026-04"
+    await settled(client)
+    march = await _score(client, "s1")
+    assert (march["score"], march["template_id"], march["template_version"]) == (
+        "70.0000",
+        v1["id"],
+        1,
+    )
+    # A late March figure rescores March live, still with the version in effect for March.
+    await _actual(client, "s1", "leads", "40", "s1-leads-late")
+    await settled(client)
+    march = await _score(client, "s1")
+    assert (march["score"], march["template_id"], march["rescores"]) == ("90.0000", v1["id"], [])
+
+    body = {
+        "member_ids": ["s1"],
+        "month": "2026-03",
+        "template_id": v2["id"],
+        "reason": "March is scored with the corrected weights",
+    }
+    own = await client.post("/performance/scores/rescore", headers=auth("s1", ["hr"]), json=body)
+    assert own.status_code == 403 and own.json()["rule"] == "self-decision"
+    unknown = await client.post(
+        "/performance/scores/rescore", headers=HR, json={**body, "template_id": "nope"}
+    )
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["loc"] == ["body", "template_id"]
+    no_score = await client.post(
+        "/performance/scores/rescore", headers=HR, json={**body, "member_ids": ["s1", "new"]}
+    )
+    assert no_score.status_code == 422
+    assert no_score.json()["errors"][0]["loc"] == ["body", "member_ids", "1"]
+
+    done = await _post(client, "/performance/scores/rescore", body, status=200)
+    [record] = done["rescores"]
+    assert {k: v for k, v in record.items() if k != "rescored_at"} == {
+        "member_id": "s1",
+        "month": "2026-03",
+        "old_score": "90.0000",
+        "new_score": "84.0000",
+        "old_template_version": 1,
+        "template_id": v2["id"],
+        "template_version": 2,
+        "reason": "March is scored with the corrected weights",
+        "rescored_by": "m-hr",
+    }
+    await settled(client)
+    march = await _score(client, "s1")
+    assert (march["score"], march["template_id"], march["template_version"]) == (
+        "84.0000",
+        v2["id"],
+        2,
+    )
+    assert march["rescores"] == [record]
+    # s2's March is untouched by both new templates.
+    s2 = await _score(client, "s2")
+    assert (s2["score"], s2["template_version"], s2["rescores"]) == ("100.0000", 1, [])

@@ -7,8 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from performance import repository
-from performance.schemas import OrgUnitRead, ScoreRead, TemplateCreate, TemplateRead
-from performance.service import copies, scoring
+from performance.api.deps import TodayDep
+from performance.schemas import (
+    OrgUnitRead,
+    RescoreCreate,
+    RescoreDone,
+    ScoreRead,
+    TemplateCreate,
+    TemplateRead,
+)
+from performance.service import copies, rescoring, scoring
 from shared.api import Page
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
@@ -31,10 +39,15 @@ async def get_org_unit(unit_id: str, session: SessionDep) -> OrgUnitRead:
     "/scorecard-templates", status_code=201, tags=["scorecards"], response_model=TemplateRead
 )
 async def create_template(
-    body: TemplateCreate, session: SessionDep, principal: CurrentPrincipal, response: Response
+    body: TemplateCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    today: TodayDep,
 ) -> TemplateRead:
-    """A scorecard template (or a new version of one); weights must add up to 1."""
-    template = await scoring.create_template(session, principal=principal, body=body)
+    """A scorecard template (or a new version of one); weights must add up to 1. It scores
+    from its effective month on (default: this month); earlier months keep their version."""
+    template = await scoring.create_template(session, principal=principal, body=body, today=today)
     response.headers["Location"] = f"/performance/scorecard-templates/{template.id}"
     return TemplateRead.model_validate(template)
 
@@ -58,3 +71,13 @@ async def get_score(
     """A member's live score for a month, with every indicator's input, points, weight,
     contribution and the events behind it."""
     return await scoring.get_score(session, principal=principal, member_id=member_id, month=month)
+
+
+@router.post("/scores/rescore", tags=["scorecards"], response_model=RescoreDone)
+async def rescore(
+    body: RescoreCreate, session: SessionDep, principal: CurrentPrincipal
+) -> RescoreDone:
+    """Re-score members' month on purpose with a stated template version, with a reason
+    (HR; never one's own): each re-score is kept with who, when, the score before and after,
+    and shows on the score."""
+    return RescoreDone(rescores=await rescoring.rescore(session, principal=principal, body=body))

@@ -242,3 +242,16 @@ async def scores_of(
     for row in rows:
         found[row.member_id].append(row)
     return found
+
+
+async def scored_pairs(
+    session: AsyncSession, *, member_ids: Iterable[str]
+) -> list[tuple[str, str]]:
+    """Every (member, month) with a live score, of these members."""
+    wanted = list(set(member_ids))
+    if not wanted:
+        return []
+    rows = await session.execute(
+        select(LiveScore.member_id, LiveScore.month).where(LiveScore.member_id.in_(wanted))
+    )
+    return [(member_id, month) for member_id, month in rows.all()]

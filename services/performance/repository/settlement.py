@@ -1,4 +1,4 @@
-"""Queries on settled months and on who was active in a month."""
+"""Queries on settled months, on who was active in a month, and on deliberate re-scores."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from performance.models import LiveScore, MemberCopy, MonthSettlement
+from performance.models import LiveScore, MemberCopy, MonthSettlement, ScoreRescore
 
 
 async def newest_settlement(session: AsyncSession, *, month: str) -> MonthSettlement | None:
@@ -37,5 +37,15 @@ async def scores_of_month(session: AsyncSession, *, month: str) -> list[LiveScor
     """Every live score of the month, by member id."""
     rows = await session.scalars(
         select(LiveScore).where(LiveScore.month == month).order_by(LiveScore.member_id)
+    )
+    return list(rows.all())
+
+
+async def rescores_of(session: AsyncSession, *, member_id: str, month: str) -> list[ScoreRescore]:
+    """The deliberate re-scores of a member's month, oldest first."""
+    rows = await session.scalars(
+        select(ScoreRescore)
+        .where(ScoreRescore.member_id == member_id, ScoreRescore.month == month)
+        .order_by(ScoreRescore.rescored_at, ScoreRescore.id)
     )
     return list(rows.all())

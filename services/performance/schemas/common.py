@@ -22,12 +22,16 @@ Rating = Annotated[Decimal, DecimalText(2, signed=False), Field(ge=1, le=5)]
 """A 360 rating of ability or attitude, 1 to 5 (2 places, as stored)."""
 Hours = Annotated[Decimal, DecimalText(2, signed=False)]
 """Training hours (2 places, as stored)."""
+MONTH_PATTERN = r"^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])$"
+Month = Annotated[str, StringConstraints(pattern=MONTH_PATTERN), Field(examples=["2026-03"])]
+"""A calendar month, ``2026-03``."""
 
 __all__ = [
     "Attainment",
     "CurvePoints",
     "Hours",
     "Ident",
+    "Month",
     "Points",
     "Rating",
     "Ratio",

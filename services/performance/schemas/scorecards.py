@@ -10,7 +10,15 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 
-from performance.schemas.common import Attainment, CurvePoints, Ident, Points, Ratio, Text200
+from performance.schemas.common import (
+    Attainment,
+    CurvePoints,
+    Ident,
+    Month,
+    Points,
+    Ratio,
+    Text200,
+)
 from shared.api import RequestModel, examples
 from shared.text import Identifier, Label
 
@@ -181,6 +189,11 @@ class TemplateCreate(RequestModel):
     name: Text200
     population: Population = Field(default_factory=Population)
     indicators: list[Indicator] = Field(min_length=1, max_length=30)
+    effective_from: Month | None = Field(
+        default=None,
+        description="The first month this version scores (default: the month it is created "
+        "in); earlier months keep the version they were scored with",
+    )
 
     @model_validator(mode="after")
     def _weights(self) -> TemplateCreate:
@@ -218,6 +231,7 @@ class TemplateRead(BaseModel):
                     },
                 }
             ],
+            "effective_from": "2026-01",
             "current": True,
             "created_at": "2026-01-05T09:00:00+00:00",
         },
@@ -230,6 +244,7 @@ class TemplateRead(BaseModel):
     name: str
     population: Population
     indicators: list[Indicator]
+    effective_from: str
     current: bool
     created_at: datetime
 
@@ -262,6 +277,80 @@ class IndicatorLine(BaseModel):
     note: str | None = None
 
 
+class RescoreRead(BaseModel):
+    """A deliberate re-score of a member's month: who, when, why, before and after."""
+
+    model_config = examples(
+        {
+            "member_id": "s1",
+            "month": "2026-03",
+            "old_score": "70.0000",
+            "new_score": "76.0000",
+            "old_template_version": 1,
+            "template_id": "t-2",
+            "template_version": 2,
+            "reason": "March is scored with the corrected weights",
+            "rescored_by": "m-hr",
+            "rescored_at": "2026-04-03T10:00:00Z",
+        },
+        from_attributes=True,
+    )
+
+    member_id: str
+    month: str
+    old_score: Points
+    new_score: Points
+    old_template_version: int
+    template_id: str
+    template_version: int
+    reason: str
+    rescored_by: str
+    rescored_at: datetime
+
+
+class RescoreDone(BaseModel):
+    """What a deliberate re-score did, one record per member."""
+
+    model_config = examples(
+        {
+            "rescores": [
+                {
+                    "member_id": "s1",
+                    "month": "2026-03",
+                    "old_score": "70.0000",
+                    "new_score": "76.0000",
+                    "old_template_version": 1,
+                    "template_id": "t-2",
+                    "template_version": 2,
+                    "reason": "March is scored with the corrected weights",
+                    "rescored_by": "m-hr",
+                    "rescored_at": "2026-04-03T10:00:00Z",
+                }
+            ]
+        }
+    )
+
+    rescores: list[RescoreRead]
+
+
+class RescoreCreate(RequestModel):
+    """Re-score members' month on purpose with a stated template version (HR)."""
+
+    model_config = examples(
+        {
+            "member_ids": ["s1"],
+            "month": "2026-03",
+            "template_id": "t-2",
+            "reason": "March is scored with the corrected weights",
+        }
+    )
+
+    member_ids: list[Ident] = Field(min_length=1, max_length=200)
+    month: Month
+    template_id: Ident
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+
+
 class ScoreRead(BaseModel):
     """A live monthly score and every line of where it comes from."""
 
@@ -289,6 +378,7 @@ class ScoreRead(BaseModel):
                 }
             ],
             "formula": "score = sum of weight x points",
+            "rescores": [],
         }
     )
 
@@ -301,3 +391,6 @@ class ScoreRead(BaseModel):
     template_version: int
     indicators: list[IndicatorLine]
     formula: str
+    rescores: list[RescoreRead] = Field(
+        default_factory=list, description="Deliberate re-scores of this month, oldest first"
+    )

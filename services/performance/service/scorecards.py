@@ -67,17 +67,42 @@ def specificity(population: dict[str, Any], member: MemberCopy) -> int | None:
     return 4 * bool(units) + 2 * bool(layers) + bool(tiers)
 
 
+def in_effect(templates: list[ScorecardTemplate], month: str) -> list[ScorecardTemplate]:
+    """Each key's version in effect for ``month``: the newest whose effective month is not
+    after it (a key with no such version is not in effect yet), in creation order."""
+    newest: dict[str, ScorecardTemplate] = {}
+    for t in templates:
+        if t.effective_from <= month:
+            held = newest.get(t.key)
+            if held is None or (t.effective_from, t.version) > (held.effective_from, held.version):
+                newest[t.key] = t
+    kept = {id(t) for t in newest.values()}
+    return [t for t in templates if id(t) in kept]
+
+
 def template_for(
-    templates: list[ScorecardTemplate], member: MemberCopy
+    templates: list[ScorecardTemplate], member: MemberCopy, month: str
 ) -> ScorecardTemplate | None:
-    """The most specific current template whose population includes the member (of equal
-    fits, the one created last: ``templates`` come in creation order)."""
+    """The version that scores the member's ``month`` (``templates``: every version, in
+    creation order): of the versions in effect for the month, the most specific whose
+    population includes the member (of equal fits, the one created last). A month before
+    every fitting version's effective month is scored by the fitting version in effect
+    first (earliest effective month, then created first): there is no older rule to keep,
+    and a newer template never takes such a month over."""
+    effective = {id(t) for t in in_effect(templates, month)}
     fitting = [
         (fit, index, t)
         for index, t in enumerate(templates)
-        if (fit := specificity(t.population, member)) is not None
+        if id(t) in effective and (fit := specificity(t.population, member)) is not None
     ]
-    return max(fitting, key=lambda f: (f[0], f[1]))[2] if fitting else None
+    if fitting:
+        return max(fitting, key=lambda f: (f[0], f[1]))[2]
+    earliest = [
+        (t.effective_from, index, t)
+        for index, t in enumerate(templates)
+        if specificity(t.population, member) is not None
+    ]
+    return min(earliest, key=lambda f: (f[0], f[1]))[2] if earliest else None
 
 
 @dataclass(frozen=True)

@@ -16,18 +16,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from performance import repository
 from performance.events import ScoreComputed, ScoreLine, outbox
-from performance.models import LiveScore, ScorecardTemplate
-from performance.schemas import IndicatorLine, ScoreRead, TemplateCreate
+from performance.models import LiveScore, MemberCopy, ScorecardTemplate
+from performance.schemas import IndicatorLine, RescoreRead, ScoreRead, TemplateCreate
 from performance.service.access import require_hr, require_member_visible
 from performance.service.scorecards import ScoreSheet, score_sheet, template_for
 from shared.auth import Principal
 from shared.errors import NotFound
 from shared.locks import lock_keys
+from shared.periods import Period
 
 # One key per member, not per member and month: a member's change and a new template rescore
 # every month of a member, months that must be known (read) only after the lock is held.
@@ -74,11 +76,15 @@ async def lock_all_scoring(session: AsyncSession) -> list[str]:
 
 
 async def create_template(
-    session: AsyncSession, *, principal: Principal, body: TemplateCreate
+    session: AsyncSession, *, principal: Principal, body: TemplateCreate, today: date
 ) -> ScorecardTemplate:
-    """A new template, or a new version of one: the old version stays for old scores.
-    Every member's scores are recomputed with the new set of templates."""
+    """A new template, or a new version of one, effective from ``body.effective_from``
+    (default: this month): the old version stays for old scores. Scores of the months from
+    the effective month on are recomputed, and so are months with inputs but no score yet;
+    an earlier month's score keeps the version that made it (history is not rewritten:
+    ``rescore`` changes it on purpose)."""
     require_hr(principal)
+    effective_from = str(body.effective_from or Period.month_of(today))
     # Before the version is read: two new versions of one key are serialised too.
     members = await lock_all_scoring(session)
     version = await repository.latest_version(session, key=body.key) + 1
@@ -92,11 +98,20 @@ async def create_template(
             name=body.name,
             population=body.population.model_dump(mode="json"),
             indicators=[i.model_dump(mode="json") for i in body.indicators],
+            effective_from=effective_from,
             current=True,
             created_by=principal.member_id,
         ),
     )
-    await recompute_many(session, await repository.months_with_inputs_of(session, members))
+    scored = set(await repository.scored_pairs(session, member_ids=members))
+    await recompute_many(
+        session,
+        [
+            (member_id, month)
+            for member_id, month in await repository.months_with_inputs_of(session, members)
+            if month >= effective_from or (member_id, month) not in scored
+        ],
+    )
     return template
 
 
@@ -124,15 +139,20 @@ async def recompute_many(
     if missing:
         raise RuntimeError(f"rescoring {sorted(missing)} without holding their locks")
     members = await repository.members_by_ids(session, member_ids={m for m, _ in wanted})
-    templates = await repository.current_templates(session)
+    templates = await repository.all_templates(session)
+    by_id = {t.id: t for t in templates}
+    existing = await repository.scores_by_pair(
+        session, pairs=[pair for pair in wanted if pair[0] in members]
+    )
     chosen = {
-        (member_id, month): template_for(templates, members[member_id])
+        (member_id, month): _template_of(
+            templates, by_id, members[member_id], month, existing.get((member_id, month))
+        )
         for member_id, month in wanted
         if member_id in members
     }
     scored = [pair for pair, template in chosen.items() if template is not None]
     inputs = await repository.inputs_of_months(session, pairs=scored)
-    existing = await repository.scores_by_pair(session, pairs=scored)
     events: list[ScoreComputed] = []
     correlations: list[str | None] = []
     for pair in scored:
@@ -147,6 +167,19 @@ async def recompute_many(
     await session.flush()
     await outbox.publish_many(session, events, correlation_ids=correlations)
     return len(events)
+
+
+def _template_of(
+    templates: list[ScorecardTemplate],
+    by_id: Mapping[str, ScorecardTemplate],
+    member: MemberCopy,
+    month: str,
+    score: LiveScore | None,
+) -> ScorecardTemplate | None:
+    """The version a month is scored with: the one a deliberate re-score stated, else the
+    one in effect for the month (``scorecards.template_for``)."""
+    pinned = by_id.get(score.pinned_template_id or "") if score is not None else None
+    return pinned or template_for(templates, member, month)
 
 
 def _stored(
@@ -224,4 +257,8 @@ async def get_score(
             IndicatorLine.model_validate(line) for line in score.explanation.get("indicators", [])
         ],
         formula="score = sum of weight x points; points follow each indicator's curve",
+        rescores=[
+            RescoreRead.model_validate(row)
+            for row in await repository.rescores_of(session, member_id=member_id, month=month)
+        ],
     )
