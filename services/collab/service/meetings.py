@@ -4,7 +4,7 @@ tracked to done; and the monthly cross-department meeting built from open bottle
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -278,8 +278,9 @@ async def record_minutes(
     if now < meeting.scheduled_at:
         references.refuse(
             ("body", "minutes"),
-            f"minutes are dated when they are recorded ({now.isoformat()}), which is before "
-            f"the meeting starts ({meeting.scheduled_at.isoformat()})",
+            f"minutes are dated when they are recorded ({now.astimezone(UTC).isoformat()}), "
+            f"which is before the meeting starts "
+            f"({meeting.scheduled_at.astimezone(UTC).isoformat()})",
             "before_meeting",
         )
     day = meeting_day(meeting.scheduled_at, timezone)
