@@ -26,5 +26,12 @@ class Settings(ServiceSettings):
         description="Peer answers a review needs before its reviewee sees peer ratings "
         "(a cycle's default)",
     )
+    distribution_tolerance: Decimal = Field(
+        default=Decimal("0.05"),
+        ge=0,
+        le=1,
+        description="How far (a share: 0.05 is 5 percentage points) a rating's share may be "
+        "from the cycle's target before closing the cycle needs an acknowledgement",
+    )
     backbone_min_months: int = Field(default=6, description="Tenure before backbone")
     management_min_months: int = Field(default=24, description="Tenure before management")

@@ -285,3 +285,101 @@ async def test_a_new_template_does_not_rewrite_a_past_month_until_rescored_on_pu
     # s2's March is untouched by both new templates.
     s2 = await _score(client, "s2")
     assert (s2["score"], s2["template_version"], s2["rescores"]) == ("100.0000", 1, [])
+
+
+async def test_closing_off_distribution_needs_an_acknowledgement_and_reasons_survive_reopen(
+    world: dict[str, Any],
+) -> None:
+    """March results: s1 84 (re-scored), s2 100, s3 25: A, A, C on an A/C scale targeting
+    90% A and 10% C; s1 calibrated to C gives A 33% and C 67%."""
+    client = world["client"]
+    cycle = (
+        await _post(
+            client,
+            "/performance/review-cycles",
+            {
+                "name": "Sales March",
+                "kind": "monthly",
+                "period": "2026-03",
+                "population": {"unit_ids": [world["team"]]},
+                "weights": {"results": "1", "ability": "0", "attitude": "0"},
+                "rating_scale": [
+                    {"rating": "A", "min_score": "80"},
+                    {"rating": "C", "min_score": "0"},
+                ],
+                "target_distribution": {"A": "0.9", "C": "0.1"},
+            },
+        )
+    )["id"]
+    advance = f"/performance/review-cycles/{cycle}/advance"
+    for state in ("self_assessment", "manager_assessment", "calibration"):
+        await _post(client, advance, {"to": state}, status=200)
+    reviews = (await client.get(f"/performance/review-cycles/{cycle}/reviews", headers=HR)).json()[
+        "items"
+    ]
+    assert [(r["member_id"], r["final_score"], r["rating"]) for r in reviews] == [
+        ("s1", "84.0000", "A"),
+        ("s2", "100.0000", "A"),
+        ("s3", "25.0000", "C"),
+    ]
+    s1_review = reviews[0]["id"]
+    calibration = "Missed the compliance training twice"
+    await _post(
+        client,
+        f"/performance/reviews/{s1_review}/calibrations",
+        {"rating": "C", "reason": calibration},
+        status=200,
+    )
+
+    refused = await client.post(advance, headers=HR, json={"to": "closed"})
+    assert refused.status_code == 409, refused.text
+    problem = refused.json()
+    assert problem["detail"] == (
+        "the ratings are away from the target distribution by more than 5 percentage "
+        "points: A at 33% against 90%, C at 67% against 10%; close with "
+        "acknowledge_distribution and a reason to keep them"
+    )
+    assert problem["gaps"] == [
+        {"rating": "A", "count": 1, "share": "0.330000", "target": "0.900000", "gap": "-0.570000"},
+        {"rating": "C", "count": 2, "share": "0.670000", "target": "0.100000", "gap": "0.570000"},
+    ]
+    still = (await client.get(f"/performance/review-cycles/{cycle}", headers=HR)).json()
+    assert (still["state"], still["distribution_acknowledgement"]) == ("calibration", None)
+
+    why = "A weak March for the team: the C ratings stand"
+    closed = await _post(
+        client, advance, {"to": "closed", "acknowledge_distribution": {"reason": why}}, status=200
+    )
+    acknowledgement = closed["distribution_acknowledgement"]
+    assert closed["state"] == "closed"
+    assert {k: v for k, v in acknowledgement.items() if k != "acknowledged_at"} == {
+        "acknowledged_by": "m-hr",
+        "reason": why,
+        "tolerance": "0.050000",
+        "ratings": problem["gaps"],
+    }
+    shown = (await client.get(f"/performance/review-cycles/{cycle}", headers=HR)).json()
+    assert shown["distribution_acknowledgement"] == acknowledgement
+
+    reopen_reason = "s1's March revenue was booked twice"
+    await _post(
+        client,
+        f"/performance/reviews/{s1_review}/reopen",
+        {"reason": reopen_reason},
+        status=200,
+    )
+    again = await _post(client, f"/performance/reviews/{s1_review}/close", {}, status=200)
+    assert again["state"] == "closed" and again["calibrated_rating"] == "C"
+    assert again["explanation"][-2:] == [
+        f"rating calibrated from A to C: {calibration}",
+        f"reopened: {reopen_reason}",
+    ]
+    assert sum(line.startswith("rating calibrated") for line in again["explanation"]) == 1
+    await settled(client)
+    closed_events = [
+        e["data"]
+        for e in await _outbox(client, "performance.review.closed")
+        if e["data"]["review_id"] == s1_review
+    ]
+    assert [e["revision"] for e in closed_events] == [1, 2]
+    assert closed_events[1]["explanation"] == again["explanation"]

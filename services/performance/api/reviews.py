@@ -60,11 +60,25 @@ async def get_cycle(cycle_id: str, session: SessionDep, principal: CurrentPrinci
 
 @router.post("/review-cycles/{cycle_id}/advance", response_model=CycleRead)
 async def advance(
-    cycle_id: str, body: Advance, session: SessionDep, principal: CurrentPrincipal
+    cycle_id: str,
+    body: Advance,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
 ) -> CycleRead:
     """Move the cycle to its next state: self-assessment creates the reviews, calibration
-    scores them, closed freezes them and publishes one ``ReviewClosed`` each."""
-    cycle = await cycles.advance(session, principal=principal, cycle_id=cycle_id, to=body.to)
+    scores them, closed freezes them and publishes one ``ReviewClosed`` each. Closing away
+    from the target distribution (a grade's share further from its target than the
+    ``distribution_tolerance`` setting, 5 points by default) needs
+    ``acknowledge_distribution`` with a reason: 409 naming each grade's gap without it."""
+    cycle = await cycles.advance(
+        session,
+        principal=principal,
+        cycle_id=cycle_id,
+        to=body.to,
+        acknowledgement=body.acknowledge_distribution,
+        tolerance=settings.distribution_tolerance,
+    )
     return CycleRead.model_validate(cycle, from_attributes=True)
 
 

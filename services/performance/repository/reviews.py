@@ -15,6 +15,7 @@ from performance.models import (
     Nomination,
     Review,
     ReviewCycle,
+    ReviewReopening,
 )
 from shared.paging import Column, PageQuery
 
@@ -64,6 +65,15 @@ async def adjustments_of(session: AsyncSession, *, review_id: str) -> list[Calib
         select(CalibrationAdjustment)
         .where(CalibrationAdjustment.review_id == review_id)
         .order_by(CalibrationAdjustment.adjusted_at)
+    )
+    return list(rows.all())
+
+
+async def reopenings_of(session: AsyncSession, *, review_id: str) -> list[ReviewReopening]:
+    rows = await session.scalars(
+        select(ReviewReopening)
+        .where(ReviewReopening.review_id == review_id)
+        .order_by(ReviewReopening.reopened_at, ReviewReopening.id)
     )
     return list(rows.all())
 

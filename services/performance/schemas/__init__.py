@@ -26,6 +26,11 @@ from performance.schemas.development import (
     TrainingRead,
     TrainingSummary,
 )
+from performance.schemas.distribution import (
+    DistributionAcknowledgement,
+    DistributionAcknowledgementCreate,
+    RatingShare,
+)
 from performance.schemas.health import (
     PulseAnswerCreate,
     PulseSurveyCreate,
@@ -51,7 +56,6 @@ from performance.schemas.reviews import (
     InviteCreate,
     InviteRead,
     RatingBand,
-    RatingShare,
     ReopenCreate,
     ReviewRead,
     Source,
@@ -89,6 +93,8 @@ __all__ = [
     "DevelopmentPlanCreate",
     "DevelopmentPlanRead",
     "Diagnosis",
+    "DistributionAcknowledgement",
+    "DistributionAcknowledgementCreate",
     "FeedbackCreate",
     "FeedbackRead",
     "Fishbone",

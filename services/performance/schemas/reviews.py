@@ -10,6 +10,11 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from performance.schemas.common import Points, Rating, Ratio, Share, Text200
+from performance.schemas.distribution import (
+    DistributionAcknowledgement,
+    DistributionAcknowledgementCreate,
+    RatingShare,
+)
 from performance.schemas.scorecards import Population
 from shared.api import RequestModel, examples
 from shared.periods import Period
@@ -155,6 +160,7 @@ class CycleRead(BaseModel):
                 {"rating": "B", "min_score": "0.0000"},
             ],
             "target_distribution": {"A": "0.300000", "B": "0.700000"},
+            "distribution_acknowledgement": None,
         },
         from_attributes=True,
     )
@@ -171,12 +177,20 @@ class CycleRead(BaseModel):
     min_peer_answers: int
     rating_scale: list[RatingBand]
     target_distribution: dict[str, Ratio]
+    distribution_acknowledgement: DistributionAcknowledgement | None = None
 
 
 class Advance(RequestModel):
-    model_config = examples({"to": "manager_assessment"})
+    """The next state. Closing a cycle whose ratings are further from the target
+    distribution than the tolerance needs ``acknowledge_distribution`` with a reason."""
+
+    model_config = examples(
+        {"to": "manager_assessment"},
+        {"to": "closed", "acknowledge_distribution": {"reason": "A weak quarter for the team"}},
+    )
 
     to: CycleState
+    acknowledge_distribution: DistributionAcknowledgementCreate | None = None
 
 
 class FeedbackCreate(RequestModel):
@@ -298,20 +312,6 @@ class CalibrationCreate(RequestModel):
 
     rating: Annotated[str, StringConstraints(min_length=1, max_length=10)]
     reason: Annotated[str, StringConstraints(min_length=3, max_length=2000)]
-
-
-class RatingShare(BaseModel):
-    """How many reviews have a rating, their share of the cycle and the gap to the target."""
-
-    model_config = examples(
-        {"rating": "A", "count": 2, "share": "0.500000", "target": "0.200000", "gap": "0.300000"}
-    )
-
-    rating: str
-    count: int
-    share: Share
-    target: Share
-    gap: Annotated[Ratio, Field(ge=-1, le=1)]
 
 
 class CalibrationView(BaseModel):

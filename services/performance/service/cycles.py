@@ -22,6 +22,10 @@ from performance import repository
 from performance.events import ReviewClosed, outbox
 from performance.models import Feedback, LiveScore, MemberCopy, Review, ReviewCycle
 from performance.schemas import CalibrationView, CycleCreate, CycleState, RatingShare
+from performance.schemas.distribution import (
+    DistributionAcknowledgement,
+    DistributionAcknowledgementCreate,
+)
 from performance.service.access import require_hr
 from performance.service.decisions import refused
 from performance.service.review_scoring import q2, review_score
@@ -110,10 +114,18 @@ async def visible_cycle(
 
 
 async def advance(
-    session: AsyncSession, *, principal: Principal, cycle_id: str, to: CycleState
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    cycle_id: str,
+    to: CycleState,
+    acknowledgement: DistributionAcknowledgementCreate | None = None,
+    tolerance: Decimal = Decimal("0.05"),
 ) -> ReviewCycle:
     """Move the cycle one state on; the reviews move with it (HR). Closing a cycle closes
-    every review in it: not by someone who has a review in it."""
+    every review in it: not by someone who has a review in it. A cycle whose ratings are
+    further than ``tolerance`` from its target distribution closes only with an
+    ``acknowledgement`` (409 naming each grade's gap without one), kept on the cycle."""
     cycle = await visible_cycle(session, principal=principal, cycle_id=cycle_id, for_update=True)
     require_hr(principal)
     if to == CycleState.closed and await repository.has_review_in(
@@ -157,6 +169,7 @@ async def advance(
         review.state = to.value
     if to == CycleState.closed:
         await score_all(session, cycle, [r for r in reviews if r.final_score is None])
+        _check_distribution(cycle, reviews, principal, acknowledgement, tolerance)
         closed = [await close_review(session, cycle, r, correction=False) for r in reviews]
         await outbox.publish_many(session, closed)
     cycle.state = to.value
@@ -225,13 +238,9 @@ async def close_review(
     )
 
 
-async def calibration_view(
-    session: AsyncSession, *, principal: Principal, cycle_id: str
-) -> CalibrationView:
-    """How far the cycle's ratings are from its target distribution (HR)."""
-    cycle = await visible_cycle(session, principal=principal, cycle_id=cycle_id)
-    require_hr(principal)
-    reviews = await repository.reviews_of(session, cycle_id=cycle.id)
+def distribution(cycle: ReviewCycle, reviews: list[Review]) -> list[RatingShare]:
+    """Each grade of the scale: how many reviews have it (calibrated or not), their share,
+    the target and the gap."""
     counts: dict[str, int] = defaultdict(int)
     for review in reviews:
         counts[review.calibrated_rating or review.rating or "unrated"] += 1
@@ -250,4 +259,54 @@ async def calibration_view(
                 gap=q2(share - target),
             )
         )
-    return CalibrationView(cycle_id=cycle.id, reviews=len(reviews), ratings=ratings)
+    return ratings
+
+
+def _percent(share: Decimal) -> str:
+    return f"{format((share * 100).normalize(), 'f')}%"
+
+
+def _check_distribution(
+    cycle: ReviewCycle,
+    reviews: list[Review],
+    principal: Principal,
+    acknowledgement: DistributionAcknowledgementCreate | None,
+    tolerance: Decimal,
+) -> None:
+    """Refuse to close away from the target without an acknowledgement; keep one given."""
+    ratings = distribution(cycle, reviews)
+    away = [r for r in ratings if abs(r.gap) > tolerance]
+    if not away:
+        return
+    if acknowledgement is None:
+        gaps = ", ".join(
+            f"{r.rating} at {_percent(r.share)} against {_percent(r.target)}" for r in away
+        )
+        raise Conflict(
+            "the ratings are away from the target distribution by more than "
+            f"{format((tolerance * 100).normalize(), 'f')} percentage points: {gaps}; close "
+            "with acknowledge_distribution and a reason to keep them",
+            extensions={
+                "tolerance": str(tolerance),
+                "gaps": [r.model_dump(mode="json") for r in away],
+            },
+        )
+    cycle.distribution_acknowledgement = DistributionAcknowledgement(
+        acknowledged_by=principal.member_id,
+        acknowledged_at=datetime.now(UTC),
+        reason=acknowledgement.reason,
+        tolerance=tolerance,
+        ratings=ratings,
+    ).model_dump(mode="json")
+
+
+async def calibration_view(
+    session: AsyncSession, *, principal: Principal, cycle_id: str
+) -> CalibrationView:
+    """How far the cycle's ratings are from its target distribution (HR)."""
+    cycle = await visible_cycle(session, principal=principal, cycle_id=cycle_id)
+    require_hr(principal)
+    reviews = await repository.reviews_of(session, cycle_id=cycle.id)
+    return CalibrationView(
+        cycle_id=cycle.id, reviews=len(reviews), ratings=distribution(cycle, reviews)
+    )

@@ -127,9 +127,25 @@ async def close_again(session: AsyncSession, *, principal: Principal, review_id:
     calibrated = review.calibrated_rating
     await score_review(session, cycle, review)
     review.calibrated_rating = calibrated
+    # Scoring again writes the arithmetic afresh; the decisions taken on the review stay.
+    review.explanation = [*review.explanation, *await _decision_lines(session, review)]
     await outbox.publish(session, await close_review(session, cycle, review, correction=True))
     await session.flush()
     return review
+
+
+async def _decision_lines(session: AsyncSession, review: Review) -> list[str]:
+    """Every calibration adjustment (with its reason) and every reopening, in the order
+    they were made, as the explanation lists them."""
+    adjustments = [
+        (a.adjusted_at, f"rating calibrated from {a.old_rating} to {a.new_rating}: {a.reason}")
+        for a in await repository.adjustments_of(session, review_id=review.id)
+    ]
+    reopenings = [
+        (r.reopened_at, f"reopened: {r.reason}")
+        for r in await repository.reopenings_of(session, review_id=review.id)
+    ]
+    return [line for _at, line in sorted([*adjustments, *reopenings], key=lambda e: e[0])]
 
 
 def _feedback_view(
