@@ -1,9 +1,9 @@
 """Collab's part of the invariant checker (see ``shared.verify``): every ticket's status, SLA
-clock, due times, deadlines and breach flags against a replay of its recorded status history
-on its owner unit's calendar; its version against its recorded changes; warnings and
-breaches against the clock that should have been running; the search columns of the
-knowledge base, tickets and meetings; action items' done times; and collab's copies of
-goals' members and org units.
+clock, due times and at-risk instants, deadlines and breach flags against a replay of its
+recorded status history on its owner unit's calendar; its version against its recorded
+changes; warnings and breaches against the clock that should have been running; the search
+columns of the knowledge base, tickets and meetings; action items' done times; and collab's
+copies of goals' members and org units.
 
 Read-only. A deadline that is due but not yet fired is not drift (the scheduler is simply
 behind); a ticket whose owner unit's calendar changed after the ticket was opened is checked
@@ -176,9 +176,13 @@ def _check_clock(
         target = hours_to_seconds(sla.target_hours(ticket, which))
         due = _after(clock, target)
         check.compare("sla-due", f"{which.value}_due_at", _due_of(ticket, which), due)
+        warning = _after(clock, sla.warning_seconds(target, ticket.at_risk_share))
+        at_risk_at = (
+            ticket.response_at_risk_at if which == Clock.response else ticket.resolution_at_risk_at
+        )
+        check.compare("sla-due", f"{which.value}_at_risk_at", at_risk_at, warning)
         if due is None:
             continue
-        warning = _after(clock, sla.warning_seconds(target, ticket.at_risk_share))
         for what, instant in ((sla.AT_RISK, warning), (sla.BREACHED, due)):
             kind = sla.deadline_kind(which, what)
             if kind not in fired and instant is not None:
