@@ -348,10 +348,15 @@ async def test_a_marketing_department_quarter(
             (ids["service"], Decimal(2), Decimal("0.75")),
         ]
     )
-    assert any("sum(weight x attainment)" in line for line in dept_march["explanation"])
+    # The teams own the month's children: the org axis, the headline.
+    assert (dept_march["progress_source"], dept_march["progress_axis"]) == ("rolled_up", "org")
+    assert any(
+        "(org roll-up) = sum(weight x progress)" in line for line in dept_march["explanation"]
+    )
     q1 = await _progress(client, quarters[0]["id"])
     assert D(q1["attainment"]) == Decimal("0.28")
     assert D(q1["rolled_up_progress"]) == Decimal("0.28")  # (0 + 0 + 0.84) / 3
+    assert (q1["progress_axis"], D(q1["time_axis"]["progress"])) == ("time", Decimal("0.28"))
     year = await _progress(client, department["id"])
     assert D(year["attainment"]) == Decimal("0.07")
     company_progress = await _progress(client, company["id"])

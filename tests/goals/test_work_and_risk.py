@@ -180,8 +180,13 @@ async def test_check_ins_tasks_weekly_report_and_risk(
     assert deals_alert["status"] == "off_track"  # 0.822222 - 50/90 = 0.266667 > 0.25
     assert Decimal(deals_alert["progress"]) == Decimal("0.555556")
     assert Decimal(deals_alert["expected"]) == Decimal("0.822222")
+    assert deals_alert["progress_source"] == "measured"
     assert deals_alert["suggested_correction"].startswith(
-        "40 count of deals remain in 17 days: 2.35 a day; re-plan"
+        "deals 还差 40 count, 剩 17 天, 每天 2.35"
+    )
+    assert (
+        "(40 count of deals remain in 17 days: 2.35 a day; re-plan"
+        in deals_alert["suggested_correction"]
     )
     conversion_alert = alerts[conversion["id"]]
     assert conversion_alert["status"] == "off_track"  # a rate: 1 - 0.12/0.20 = 0.4 > 0.25
@@ -194,6 +199,7 @@ async def test_check_ins_tasks_weekly_report_and_risk(
     assert objective_alert["status"] == "off_track"  # check-in 0.40 vs 0.822 elapsed
     assert Decimal(objective_alert["expected"]) == Decimal("0.822222")
     assert Decimal(objective_alert["progress"]) == Decimal("0.4")
+    assert objective_alert["progress_source"] == "checked_in"  # not "no measured progress"
     correction = await _post(
         client,
         f"/goals/goals/{conversion['id']}/corrections",

@@ -1,4 +1,4 @@
-"""Goals, targets, cascades, SMART checks, adjustments, templates, progress, risk."""
+"""Goals, targets, cascades, SMART checks, adjustments, templates, progress."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from fastapi import APIRouter, Depends, Header, Response
 
 from goals.api.deps import ScopeDep, SettingsDep, TodayDep
 from goals.schemas.common import OwnerType
-from goals.schemas.risk import RiskAlert, RiskCorrectionCreate, RiskCorrectionRead
+from goals.schemas.progress import GoalProgress
 from goals.schemas.targets import (
     CascadeRequest,
     GoalCreate,
     GoalKind,
-    GoalProgress,
     GoalRead,
     GoalTemplateCreate,
     GoalTemplateRead,
@@ -23,7 +22,7 @@ from goals.schemas.targets import (
     TemplateApply,
 )
 from goals.service import cascade as cascading
-from goals.service import goal_templates, risk, smart, targets
+from goals.service import goal_templates, smart, targets
 from shared.api import Page, etag_of
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
@@ -39,15 +38,8 @@ GoalsPage = Annotated[
 AdjustmentsPage = Annotated[
     PageQuery, Depends(page_query(sortable=["adjusted_at"], default="adjusted_at"))
 ]
-CorrectionsPage = Annotated[
-    PageQuery, Depends(page_query(sortable=["recorded_at"], default="recorded_at"))
-]
 TemplatesPage = Annotated[
     PageQuery, Depends(page_query(sortable=["created_at", "name"], default="created_at"))
-]
-AlertsPage = Annotated[
-    PageQuery,
-    Depends(page_query(sortable=["period", "status", "gap", "title"], default="period")),
 ]
 
 
@@ -158,7 +150,8 @@ async def cascade(
 
 @router.get("/goals/{goal_id}/progress", tags=["goals"], response_model=GoalProgress)
 async def progress(goal_id: str, session: SessionDep, scope: ScopeDep) -> GoalProgress:
-    """Attainment and the weighted roll-up of the children, explained."""
+    """Attainment, the roll-ups along time, org and key results (each its own number, never
+    averaged together) and the headline progress with its source, explained."""
     return await cascading.progress(session, scope=scope, goal_id=goal_id)
 
 
@@ -205,59 +198,3 @@ async def apply_template(
         session, scope=scope, template_id=template_id, body=body, settings=settings, today=today
     )
     return await targets.to_reads(session, created)
-
-
-@router.get("/risk-alerts", tags=["risk"], response_model=Page[RiskAlert])
-async def risk_alerts(
-    session: SessionDep,
-    scope: ScopeDep,
-    settings: SettingsDep,
-    today: TodayDep,
-    page: AlertsPage,
-    period: Annotated[str | None, period_query()] = None,
-) -> Page[RiskAlert]:
-    """Goals at risk or off track, each with a suggested correction, a page at a time."""
-    found = await risk.alerts(session, scope=scope, period=period, today=today, settings=settings)
-    items, next_cursor = page.page_of(
-        found,
-        {
-            "period": lambda a: a.period,
-            "status": lambda a: a.status.value,
-            "gap": lambda a: a.gap,
-            "title": lambda a: a.title,
-        },
-    )
-    return Page[RiskAlert](items=items, next_cursor=next_cursor)
-
-
-@router.post(
-    "/goals/{goal_id}/corrections",
-    status_code=201,
-    tags=["risk"],
-    response_model=RiskCorrectionRead,
-)
-async def record_correction(
-    goal_id: str,
-    body: RiskCorrectionCreate,
-    session: SessionDep,
-    scope: ScopeDep,
-    settings: SettingsDep,
-    today: TodayDep,
-) -> RiskCorrectionRead:
-    """Record the correction taken on a goal, beside the one that was suggested."""
-    return RiskCorrectionRead.model_validate(
-        await risk.record_correction(
-            session, scope=scope, goal_id=goal_id, body=body, today=today, settings=settings
-        )
-    )
-
-
-@router.get("/goals/{goal_id}/corrections", tags=["risk"], response_model=Page[RiskCorrectionRead])
-async def list_corrections(
-    goal_id: str, session: SessionDep, scope: ScopeDep, page: CorrectionsPage
-) -> Page[RiskCorrectionRead]:
-    """The corrections recorded on a goal, a page at a time."""
-    found, next_cursor = await risk.corrections(session, scope=scope, goal_id=goal_id, page=page)
-    return Page[RiskCorrectionRead](
-        items=[RiskCorrectionRead.model_validate(c) for c in found], next_cursor=next_cursor
-    )

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from goals.schemas.common import (
     OwnerType,
     ReadModel,
 )
+from goals.schemas.progress import Axis, ProgressSource
 from shared.api import RequestModel, examples
 from shared.values import Ratio
 
@@ -32,9 +33,15 @@ class RiskAlert(BaseModel):
             "period": "2026-Q1",
             "status": "off_track",
             "progress": "0.555556",
+            "progress_source": "measured",
+            "progress_axis": None,
             "expected": "0.822222",
             "gap": "0.266666",
-            "suggested_correction": "40 count of deals remain in 17 days: 2.35 a day; re-plan",
+            "threshold": "0.250000",
+            "suggested_correction": (
+                "deals 还差 40 count, 剩 17 天, 每天 2.35; 与负责人重新规划 "
+                "(40 count of deals remain in 17 days: 2.35 a day; re-plan with the owner)"
+            ),
         }
     )
 
@@ -44,10 +51,28 @@ class RiskAlert(BaseModel):
     owner_id: str
     period: str
     status: RiskStatus
-    progress: Ratio | None
-    expected: Ratio
-    gap: Ratio | None
+    progress: Ratio | None = Field(description="The progress the goal shows on /progress")
+    progress_source: ProgressSource = Field(description="Where that progress comes from")
+    progress_axis: Axis | None = Field(description="The axis rolled up, when rolled_up")
+    expected: Ratio = Field(description="Where progress should be by now")
+    gap: Ratio | None = Field(description="expected - progress")
+    threshold: Ratio = Field(description="The margin the gap was compared with")
     suggested_correction: str
+
+
+class RiskEvaluation(BaseModel):
+    """What an evaluation of every live goal found: how many were judged, how many are at
+    risk or off track, how many changed state (one event each)."""
+
+    model_config = examples(
+        {"evaluated_on": "2026-03-15", "evaluated": 42, "at_risk": 3, "off_track": 1, "changed": 2}
+    )
+
+    evaluated_on: date
+    evaluated: int
+    at_risk: int
+    off_track: int
+    changed: int
 
 
 class RiskCorrectionCreate(RequestModel):

@@ -19,7 +19,6 @@ from goals.schemas.common import (
     Text200,
     Weight,
 )
-from goals.schemas.kpis import Direction
 from shared.api import RequestModel, examples
 from shared.periods import Period
 from shared.values import Ratio
@@ -309,58 +308,3 @@ class TargetAdjustmentRead(ReadModel):
     restated: bool
     adjusted_by: str
     adjusted_at: datetime
-
-
-class ChildProgress(BaseModel):
-    model_config = examples(
-        {
-            "goal_id": "5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b",
-            "owner_type": "member",
-            "owner_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
-            "period": "2026-03",
-            "weight": "1.000000",
-            "attainment": "1.040000",
-        }
-    )
-
-    goal_id: str
-    owner_type: OwnerType
-    owner_id: str
-    period: str
-    weight: Ratio
-    attainment: Ratio | None
-
-
-class GoalProgress(BaseModel):
-    """How a goal stands, and where each number comes from."""
-
-    model_config = examples(
-        {
-            "goal_id": "5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b",
-            "kpi": "revenue",
-            "direction": "higher_is_better",
-            "period": "2026-Q1",
-            "target": "3000000.00",
-            "actual": "2400000.00",
-            "attainment": "0.800000",
-            "measurements": 36,
-            "rolled_up_progress": "0.820000",
-            "children": [],
-            "explanation": [
-                "actual = sum of 36 measurements of revenue in 2026-Q1",
-                "attainment = actual / target = 2400000 / 3000000 = 0.8",
-            ],
-        }
-    )
-
-    goal_id: str
-    kpi: str | None
-    direction: Direction | None
-    period: str
-    target: KpiValueOut | None = Field(description="At the KPI's scale")
-    actual: KpiValueOut | None = Field(description="At the KPI's scale")
-    attainment: Ratio | None
-    measurements: int
-    rolled_up_progress: Ratio | None
-    children: list[ChildProgress]
-    explanation: list[str]

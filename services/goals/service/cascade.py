@@ -1,5 +1,5 @@
 """Cascading a goal's target to the children below it (split to the KPI's scale, adding up
-exactly), and a goal's progress against its children and its adjustments."""
+exactly), and a goal's progress along each axis and its adjustments."""
 
 from __future__ import annotations
 
@@ -11,17 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from goals import repository
 from goals.models import Goal
 from goals.schemas.common import OwnerType
-from goals.schemas.targets import (
-    CascadeChild,
-    CascadeRequest,
-    ChildProgress,
-    GoalCreate,
-    GoalProgress,
-    TargetAdjustmentRead,
-)
+from goals.schemas.progress import Axis, AxisProgress, ChildProgress, GoalProgress
+from goals.schemas.targets import CascadeChild, CascadeRequest, GoalCreate, TargetAdjustmentRead
 from goals.service import figures
 from goals.service.access import Scope, not_own_target, require_owner
 from goals.service.kpis import at_scale
+from goals.service.progress import AXIS_ZH, axis_of, explain_source, standings
 from goals.service.targets import add_goal, check_owner_exists, get_goal
 from shared.errors import Conflict, Unprocessable, invalid
 from shared.paging import PageQuery
@@ -156,52 +151,53 @@ async def cascade(
 
 
 async def progress(session: AsyncSession, *, scope: Scope, goal_id: str) -> GoalProgress:
-    """The goal's own attainment and its children's weighted roll-up, with where each
-    number comes from."""
+    """The goal's own attainment and its roll-ups along the time axis, the org axis and its
+    key results, each on its own, with the headline ``progress`` and where it comes from
+    (see ``goals.service.progress``)."""
     goal = await get_goal(session, scope=scope, goal_id=goal_id)
-    children = await repository.children_of(session, goal_id=goal.id)
-    engine = figures.FigureEngine(session)
-    keys = []
-    if goal.kpi_id:
-        keys.append(
-            (figures.figure_owner_type(goal.owner_type), goal.owner_id, goal.kpi_id, goal.period)
-        )
-    child_keys = {
-        c.id: (figures.figure_owner_type(c.owner_type), c.owner_id, c.kpi_id, c.period)
-        for c in children
-        if c.kpi_id
-    }
-    computed = await engine.compute([*keys, *child_keys.values()])
-    own = computed.get(keys[0]) if keys else None
+    found = await standings(session, [goal])
+    standing = found[goal.id]
+    own = standing.figure
     explanation = list(own.explanation) if own else []
     if own is not None and goal.target_value is not None and own.target != goal.target_value:
         explanation.append("the target shown is this goal's own")
-    child_rows = []
-    weighted, weights = Decimal(0), Decimal(0)
-    for child in children:
-        figure = computed.get(child_keys.get(child.id, ("", "", "", "")))
-        attainment = figure.attainment if figure else None
-        child_rows.append(
-            ChildProgress(
-                goal_id=child.id,
-                owner_type=child.owner_type,
-                owner_id=child.owner_id,
-                period=child.period,
-                weight=child.weight,
-                attainment=attainment,
-            )
+
+    def row(child: Goal) -> ChildProgress:
+        shown = found[child.id]
+        return ChildProgress(
+            goal_id=child.id,
+            owner_type=child.owner_type,
+            owner_id=child.owner_id,
+            period=child.period,
+            axis=axis_of(goal, child),
+            weight=child.weight,
+            attainment=shown.attainment,
+            progress=shown.progress,
+            progress_source=shown.source,
         )
-        weighted += child.weight * (attainment or Decimal(0))
-        weights += child.weight
-    rolled_up = figures.q6(weighted / weights) if weights else None
-    if children:
+
+    axes: dict[Axis, AxisProgress] = {}
+    for axis, roll in standing.axes.items():
+        axes[axis] = AxisProgress(
+            axis=axis,
+            progress=roll.progress,
+            total_weight=roll.weights,
+            children=[row(c) for c in roll.children],
+        )
         explanation.append(
-            f"rolled-up progress = sum(weight x attainment) / sum(weight) over "
-            f"{len(children)} children (no data counts as 0) = {weighted.normalize()} / "
-            f"{weights.normalize()} = {rolled_up}"
+            f"{AXIS_ZH[axis]}汇总 ({axis.value} roll-up) = sum(weight x progress) / "
+            f"sum(weight) over {len(roll.children)} children (no data counts as 0) = "
+            f"{roll.weighted.normalize()} / {roll.weights.normalize()} = {roll.progress}"
         )
-    attainment = figures.attainment_of(own.kpi, own.actual, goal.target_value) if own else None
+    if standing.unrolled:
+        explanation.append(
+            f"{len(standing.unrolled)} 个下级目标的负责人和周期都不同, 不计入任何一轴 "
+            f"({len(standing.unrolled)} children of another owner in another period are on "
+            "neither axis and not rolled up)"
+        )
+    explanation.append(explain_source(standing))
     kpi = own.kpi if own else None
+    headline = standing.axes.get(standing.axis) if standing.axis else None
     return GoalProgress(
         goal_id=goal.id,
         kpi=kpi.code if kpi else None,
@@ -209,10 +205,17 @@ async def progress(session: AsyncSession, *, scope: Scope, goal_id: str) -> Goal
         period=goal.period,
         target=at_scale(kpi, goal.target_value),
         actual=at_scale(kpi, own.actual) if own else None,
-        attainment=attainment,
+        attainment=standing.attainment,
         measurements=own.measurements if own else 0,
-        rolled_up_progress=rolled_up,
-        children=child_rows,
+        progress=standing.progress,
+        progress_source=standing.source,
+        progress_axis=standing.axis,
+        rolled_up_progress=headline.progress if headline else None,
+        check_in_progress=standing.check_in.progress if standing.check_in else None,
+        time_axis=axes.get(Axis.time),
+        org_axis=axes.get(Axis.org),
+        key_results_axis=axes.get(Axis.key_results),
+        children=[row(c) for c in standing.children],
         explanation=explanation,
     )
 

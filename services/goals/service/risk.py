@@ -1,5 +1,11 @@
 """Progress monitoring: goals whose progress trails the elapsed share of their period, the
-correction the numbers suggest, and the correction taken."""
+correction the numbers suggest, and the correction taken.
+
+An alert is judged on exactly the progress the goal shows on ``/progress`` (rolled up,
+measured or checked in, see ``goals.service.progress``) and says which. A live goal's risk
+state is evaluated whenever its alerts are computed (the alerts list, and
+``POST /goals/risk-alerts/evaluate`` for a scheduler), and each change is published
+(``goals.service.risk_states``)."""
 
 from __future__ import annotations
 
@@ -11,11 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals import repository
 from goals.models import Goal, RiskCorrection
-from goals.schemas.risk import RiskAlert, RiskCorrectionCreate, RiskStatus
-from goals.service import figures
+from goals.schemas.progress import Axis, ProgressSource
+from goals.schemas.risk import RiskAlert, RiskCorrectionCreate, RiskEvaluation, RiskStatus
+from goals.service import risk_states
 from goals.service.access import Scope, require_owner
+from goals.service.progress import AXIS_ZH, Standing, standings
 from goals.service.targets import get_goal, visible_owners
 from goals.settings import Settings
+from shared.errors import Forbidden
 from shared.paging import PageQuery
 from shared.periods import Period
 
@@ -27,28 +36,37 @@ def plain(value: Decimal | None) -> str:
     return "no data" if value is None else format(value.normalize(), "f")
 
 
-def assess(
-    goal: Goal,
-    figure: figures.Figure | None,
-    latest_check_in: Decimal | None,
-    *,
-    today: date,
-    settings: Settings,
-) -> RiskAlert:
-    """Where a goal stands against the share of its period that has passed."""
+def expected_share(standing: Standing, elapsed: Decimal) -> Decimal:
+    """Where the progress should be by now: a rate or a latest value (measured, or rolled
+    up from owners or key results) should be at its target already; anything cumulative,
+    a check-in and a time axis (future sub-periods count 0) should be at the elapsed share."""
+    kpi = standing.figure.kpi if standing.figure is not None else None
+    at_target_already = (
+        kpi is not None
+        and kpi.aggregation != "sum"
+        and (
+            standing.source == ProgressSource.measured
+            or (standing.source == ProgressSource.rolled_up and standing.axis != Axis.time)
+        )
+    )
+    return Decimal(1) if at_target_already else elapsed
+
+
+def assess(standing: Standing, *, today: date, settings: Settings) -> RiskAlert:
+    """Where a goal stands against the share of its period that has passed, judged on the
+    very progress the goal shows (``goals.service.progress``)."""
+    goal = standing.goal
     period = Period.parse(goal.period)
     elapsed = Decimal(str(round(period.elapsed_share(today), 6)))
-    cumulative = figure is not None and figure.kpi.aggregation == "sum"
-    # A summed KPI should have reached the elapsed share of its target; a rate or a latest
-    # value should be at its target already.
-    expected = elapsed if cumulative or figure is None else Decimal(1)
-    progress = figure.attainment if figure is not None else latest_check_in
+    expected = expected_share(standing, elapsed)
+    progress = standing.progress
     gap = None if progress is None else expected - progress
     status = RiskStatus.on_track
+    threshold = settings.risk_at_risk_margin
     if gap is None and elapsed > 0:
         status = RiskStatus.at_risk
     elif gap is not None and gap > settings.risk_off_track_margin:
-        status = RiskStatus.off_track
+        status, threshold = RiskStatus.off_track, settings.risk_off_track_margin
     elif gap is not None and gap > settings.risk_at_risk_margin:
         status = RiskStatus.at_risk
     return RiskAlert(
@@ -59,88 +77,144 @@ def assess(
         period=goal.period,
         status=status,
         progress=progress,
+        progress_source=standing.source,
+        progress_axis=standing.axis,
         expected=expected.quantize(Decimal("0.000001")),
         gap=gap,
-        suggested_correction=_suggest(goal, figure, status, period, today),
+        threshold=threshold,
+        suggested_correction=suggest(standing, status, expected, period, today),
     )
 
 
-def _suggest(
-    goal: Goal, figure: figures.Figure | None, status: RiskStatus, period: Period, today: date
+def suggest(
+    standing: Standing, status: RiskStatus, expected: Decimal, period: Period, today: date
 ) -> str:
+    """The correction the numbers suggest, Chinese first with the English in brackets."""
     if status == RiskStatus.on_track:
-        return "none needed"
-    if figure is None or figure.target is None:
-        return (
-            "no measured progress: record actuals or a check-in, then review the plan "
-            "with the owner"
-        )
-    days_left = max((period.end - today).days + 1, 1)
-    if figure.kpi.aggregation == "sum" and figure.kpi.direction == "higher_is_better":
-        remaining = figure.target - (figure.actual or Decimal(0))
-        daily = (remaining / days_left).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-        plan = (
-            f"{plain(remaining)} {figure.kpi.unit} of {figure.kpi.code} remain in "
-            f"{days_left} days: {daily} a day"
+        return "无需纠偏 (none needed)"
+    zh, en = _where(standing, expected, period, today)
+    if standing.source == ProgressSource.none:
+        return f"{zh} ({en})"
+    if status == RiskStatus.off_track:
+        zh_next = "与负责人重新规划: 增加资源、把任务调到重要且紧急象限, 或说明原因调整目标"
+        en_next = (
+            "re-plan with the owner: add resources, re-order tasks to the do-first quadrant, "
+            "or adjust the target with a reason"
         )
     else:
-        plan = (
-            f"{figure.kpi.code} is at {plain(figure.actual)} against a target of "
-            f"{plain(figure.target)} {figure.kpi.unit}"
+        zh_next = "在下次签到时复盘障碍, 若持续则调配资源"
+        en_next = "review blockers at the next check-in and move resources if they persist"
+    return f"{zh}; {zh_next} ({en}; {en_next})"
+
+
+def _where(standing: Standing, expected: Decimal, period: Period, today: date) -> tuple[str, str]:
+    """Where the goal is, from the source of its progress: (Chinese, English)."""
+    goal, progress = standing.goal, plain(standing.progress)
+    if standing.source == ProgressSource.rolled_up and standing.axis is not None:
+        roll = standing.axes[standing.axis]
+        zh = (
+            f"{len(roll.children)} 个下级目标沿{AXIS_ZH[standing.axis]}汇总进度 {progress}, "
+            f"应达 {plain(expected)}"
         )
-    if status == RiskStatus.off_track:
+        en = (
+            f"progress rolled up along the {standing.axis.value} axis from "
+            f"{len(roll.children)} children is {progress} against {plain(expected)} expected"
+        )
+        behind = min(roll.children, key=lambda c: (roll.shown[c.id] or Decimal(0), c.id))
+        shown = plain(roll.shown[behind.id])
         return (
-            f"{plan}; re-plan with the owner: add resources, re-order tasks to the "
-            "do-first quadrant, or adjust the target with a reason"
+            f"{zh}; 最落后: {behind.owner_id} {behind.period} 为 {shown}",
+            f"{en}; furthest behind: {behind.owner_id} {behind.period} at {shown}",
         )
-    return f"{plan}; review blockers at the next check-in and move resources if they persist"
+    if standing.source == ProgressSource.checked_in and standing.check_in is not None:
+        month = standing.check_in.month
+        return (
+            f"{month} 签到进度 {progress}, 应达 {plain(expected)}",
+            f"the {month} check-in reports {progress} against {plain(expected)} expected",
+        )
+    figure = standing.figure
+    if standing.source == ProgressSource.measured and figure is not None:
+        kpi, target = figure.kpi, goal.target_value or Decimal(0)
+        days_left = max((period.end - today).days + 1, 1)
+        if kpi.aggregation == "sum" and kpi.direction == "higher_is_better":
+            remaining = target - (figure.actual or Decimal(0))
+            daily = (remaining / days_left).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+            return (
+                f"{kpi.code} 还差 {plain(remaining)} {kpi.unit}, 剩 {days_left} 天, 每天 {daily}",
+                f"{plain(remaining)} {kpi.unit} of {kpi.code} remain in {days_left} days: "
+                f"{daily} a day",
+            )
+        return (
+            f"{kpi.code} 当前 {plain(figure.actual)}, 目标 {plain(target)} {kpi.unit}",
+            f"{kpi.code} is at {plain(figure.actual)} against a target of {plain(target)} "
+            f"{kpi.unit}",
+        )
+    return (
+        "没有任何进度: 请录入实际值或签到, 再与负责人复盘计划",
+        "no progress at all: no actuals, no check-in and no child with data: record actuals "
+        "or a check-in, then review the plan with the owner",
+    )
 
 
 async def alerts(
     session: AsyncSession, *, scope: Scope, period: str | None, today: date, settings: Settings
 ) -> list[RiskAlert]:
-    """Goals the caller may see that are at risk or off track now."""
+    """Goals the caller may see that are at risk or off track now (in ``period`` if given,
+    else those whose period contains today). Reading them evaluates the live goals' risk
+    states: a change is published (``risk_states.record``)."""
     goals = await repository.goals_of(
         session,
         owner_type=None,
         owner_ids=await visible_owners(session, scope=scope, owner_type=None, owner_id=None),
         period=period,
     )
-    live = [g for g in goals if g.period_start <= today <= g.period_end or period is not None]
-    measured = [g for g in live if g.kpi_id is not None and g.target_value is not None]
-    computed = await figures.FigureEngine(session).compute(
-        [
-            (figures.figure_owner_type(g.owner_type), g.owner_id, g.kpi_id or "", g.period)
-            for g in measured
-        ]
+    found, _changed = await evaluate(
+        session,
+        goals=[g for g in goals if period is not None or g.period_start <= today <= g.period_end],
+        today=today,
+        settings=settings,
     )
-    unmeasured = [g for g in live if g not in measured]
-    check_ins = (
-        await repository.check_ins_of(session, goal_ids=[g.id for g in unmeasured])
-        if unmeasured
-        else []
-    )
-    latest: dict[str, Decimal] = {}
-    for check_in in check_ins:  # ordered by month: the last one wins
-        latest[check_in.goal_id] = check_in.progress
-    found = []
-    for goal in live:
-        figure = (
-            computed.get(
-                (
-                    figures.figure_owner_type(goal.owner_type),
-                    goal.owner_id,
-                    goal.kpi_id or "",
-                    goal.period,
-                )
-            )
-            if goal in measured
-            else None
+    return [a for a in found if a.status != RiskStatus.on_track]
+
+
+async def evaluate_live(
+    session: AsyncSession, *, scope: Scope, today: date, settings: Settings
+) -> RiskEvaluation:
+    """Evaluate every goal whose period contains today (HR and admins, or a scheduler with
+    their token), publishing each change of risk state."""
+    if not scope.everything:
+        raise Forbidden(
+            "只有人事或管理员可以评估全部目标的风险 (only HR and admins evaluate every goal's risk)"
         )
-        alert = assess(goal, figure, latest.get(goal.id), today=today, settings=settings)
-        if alert.status != RiskStatus.on_track:
-            found.append(alert)
-    return found
+    goals = await repository.live_goals(session, today=today)
+    found, changed = await evaluate(session, goals=goals, today=today, settings=settings)
+    return RiskEvaluation(
+        evaluated_on=today,
+        evaluated=len(found),
+        at_risk=sum(1 for a in found if a.status == RiskStatus.at_risk),
+        off_track=sum(1 for a in found if a.status == RiskStatus.off_track),
+        changed=changed,
+    )
+
+
+async def evaluate(
+    session: AsyncSession, *, goals: list[Goal], today: date, settings: Settings
+) -> tuple[list[RiskAlert], int]:
+    """Every goal's alert (on track included), recording the risk state of those whose
+    period contains today and publishing each change; with how many changed."""
+    found = await standings(session, goals)
+    assessed = [assess(found[g.id], today=today, settings=settings) for g in goals]
+    changed = await risk_states.record(
+        session,
+        alerts=[
+            a
+            for g, a in zip(goals, assessed, strict=True)
+            if g.period_start <= today <= g.period_end
+        ],
+        today=today,
+        settings=settings,
+    )
+    return assessed, changed
 
 
 async def record_correction(
@@ -156,11 +230,7 @@ async def record_correction(
     await require_owner(
         session, scope, owner_type=goal.owner_type, owner_id=goal.owner_id, write=True
     )
-    figure = None
-    if goal.kpi_id is not None:
-        key = (figures.figure_owner_type(goal.owner_type), goal.owner_id, goal.kpi_id, goal.period)
-        figure = (await figures.FigureEngine(session).compute([key])).get(key)
-    alert = assess(goal, figure, None, today=today, settings=settings)
+    alert = assess((await standings(session, [goal]))[goal.id], today=today, settings=settings)
     correction: RiskCorrection = await repository.add(
         session,
         row=RiskCorrection(

@@ -1,0 +1,440 @@
+"""Issue 16, items 1 and 2 through the gateway: a goal's progress rolls up along time and
+along the org, each with its own number, weights and children, never averaged together;
+risk alerts use exactly the progress the goal shows (rolled up, measured, checked in) and
+publish GoalAtRisk / GoalOffTrack / GoalBackOnTrack once per change of state."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from tests.helpers import auth, post_ok
+from tests.system import settled
+
+ADMIN = auth("axes-admin", ["admin"])
+RISK_TYPES = ("goals.goal.at-risk", "goals.goal.off-track", "goals.goal.back-on-track")
+
+_post = functools.partial(post_ok, headers=ADMIN)
+System = tuple[httpx.AsyncClient, Callable[[date], None]]
+D = Decimal
+
+
+async def _risk_events(client: httpx.AsyncClient) -> list[tuple[str, dict[str, Any]]]:
+    """Every risk event in goals' outbox, oldest first: (type, data)."""
+    app = client._transport.app  # type: ignore[attr-defined]
+    async with app.state.service_apps["goals"].state.database.sessions() as session:
+        rows = await session.execute(
+            text(
+                "SELECT envelope->>'type' AS type, envelope->'data' AS data, "
+                "envelope->>'subject' AS subject FROM goals.outbox "
+                "WHERE envelope->>'type' = ANY(:types) ORDER BY id"
+            ),
+            {"types": list(RISK_TYPES)},
+        )
+        found = []
+        for row in rows:
+            assert row.subject == row.data["goal_id"]
+            found.append((row.type, row.data))
+        return found
+
+
+async def _actuals(client: httpx.AsyncClient, *items: tuple[str, str, str, str]) -> None:
+    body = {
+        "items": [
+            {"owner_id": owner, "kpi": kpi, "date": day, "value": value, "idempotency_key": key}
+            for owner, kpi, day, value in items
+            for key in [f"{owner}-{kpi}-{day}-{value}"]
+        ]
+    }
+    await _post(client, "/goals/actuals/bulk", body, status=200)
+
+
+async def _alerts(client: httpx.AsyncClient, headers: dict[str, str]) -> dict[str, Any]:
+    response = await client.get("/goals/risk-alerts", params={"limit": "100"}, headers=headers)
+    assert response.status_code == 200, response.text
+    return {a["goal_id"]: a for a in response.json()["items"]}
+
+
+async def _world(client: httpx.AsyncClient) -> dict[str, str]:
+    company = (await _post(client, "/goals/org-units", {"name": "Axes Co", "kind": "company"}))[
+        "id"
+    ]
+    team = (
+        await _post(
+            client,
+            "/goals/org-units",
+            {"name": "销售组 Sales", "kind": "team", "parent_id": company},
+        )
+    )["id"]
+    for member in ("ax-m1", "ax-m2"):
+        await _post(
+            client,
+            "/goals/members",
+            {
+                "id": member,
+                "name": member,
+                "home_unit_id": team,
+                "layer": "execution",
+                "tier": "backbone",
+                "hired_on": "2025-01-06",
+            },
+        )
+    for code in ("ax_deals", "ax_demos"):
+        await _post(client, "/goals/kpi-definitions", {"code": code, "name": code, "unit": "count"})
+    return {"company": company, "team": team}
+
+
+@pytest.fixture(scope="module")
+async def world(system: System) -> dict[str, str]:
+    """A team of two members; deals and demos (counts); m1 closed 60 deals on 10 February,
+    m2 70 on 5 March."""
+    client, set_today = system
+    set_today(date(2026, 3, 31))
+    ids = await _world(client)
+    await _actuals(
+        client, ("ax-m1", "ax_deals", "2026-02-10", "60"), ("ax-m2", "ax_deals", "2026-03-05", "70")
+    )
+    return ids
+
+
+async def test_a_yearly_goal_rolls_up_along_time_and_org_separately(
+    system: System, world: dict[str, str]
+) -> None:
+    client, set_today = system
+    set_today(date(2026, 3, 31))
+    ids = world
+    year = await _post(
+        client,
+        "/goals/goals",
+        {
+            "kind": "kpi_target",
+            "title": "Team deals 2026",
+            "description": "Close 400 deals in 2026",
+            "owner_type": "unit",
+            "owner_id": ids["team"],
+            "period": "2026",
+            "kpi": "ax_deals",
+            "target_value": "400",
+        },
+    )
+    quarters = await _post(client, f"/goals/goals/{year['id']}/cascade", {"by_period": True})
+    assert [(q["period"], D(q["target_value"])) for q in quarters] == [
+        ("2026-Q1", D(100)),
+        ("2026-Q2", D(100)),
+        ("2026-Q3", D(100)),
+        ("2026-Q4", D(100)),
+    ]
+    members = await _post(
+        client,
+        f"/goals/goals/{year['id']}/cascade",
+        {
+            "mode": "weights",
+            "children": [
+                {"owner_type": "member", "owner_id": "ax-m1", "weight": "3"},
+                {"owner_type": "member", "owner_id": "ax-m2", "weight": "1"},
+            ],
+        },
+    )
+    assert [(m["owner_id"], D(m["target_value"])) for m in members] == [
+        ("ax-m1", D(300)),
+        ("ax-m2", D(100)),
+    ]
+    m1_goal, m2_goal = members
+    # m2's result counts twice as much as cascaded: weights are the parent's to set.
+    read = await client.get(f"/goals/goals/{m2_goal['id']}", headers=ADMIN)
+    patched = await client.patch(
+        f"/goals/goals/{m2_goal['id']}",
+        json={"weight": "2"},
+        headers={**ADMIN, "If-Match": read.headers["etag"]},
+    )
+    assert patched.status_code == 200, patched.text
+
+    shown = (await client.get(f"/goals/goals/{year['id']}/progress", headers=ADMIN)).json()
+    # Own attainment: the team's 130 deals of 400.
+    assert (D(shown["actual"]), D(shown["attainment"])) == (D(130), D("0.325"))
+    # Time: Q1 130/100 = 1.3, Q2-Q4 no data (0), weight 1 each: 1.3 / 4.
+    time_axis = shown["time_axis"]
+    assert (time_axis["axis"], time_axis["progress"], time_axis["total_weight"]) == (
+        "time",
+        "0.325000",
+        "4.000000",
+    )
+    assert [
+        (c["goal_id"], c["owner_id"], c["period"], c["weight"], c["progress"], c["progress_source"])
+        for c in time_axis["children"]
+    ] == [
+        (quarters[0]["id"], ids["team"], "2026-Q1", "1.000000", "1.300000", "measured"),
+        (quarters[1]["id"], ids["team"], "2026-Q2", "1.000000", None, "none"),
+        (quarters[2]["id"], ids["team"], "2026-Q3", "1.000000", None, "none"),
+        (quarters[3]["id"], ids["team"], "2026-Q4", "1.000000", None, "none"),
+    ]
+    # Org: m1 60/300 = 0.2 (weight 3), m2 70/100 = 0.7 (weight 2): (0.6 + 1.4) / 5.
+    org_axis = shown["org_axis"]
+    assert (org_axis["axis"], org_axis["progress"], org_axis["total_weight"]) == (
+        "org",
+        "0.400000",
+        "5.000000",
+    )
+    assert sorted(
+        (c["goal_id"], c["owner_id"], c["period"], c["weight"], c["progress"], c["attainment"])
+        for c in org_axis["children"]
+    ) == sorted(
+        [
+            (m1_goal["id"], "ax-m1", "2026", "3.000000", "0.200000", "0.200000"),
+            (m2_goal["id"], "ax-m2", "2026", "2.000000", "0.700000", "0.700000"),
+        ]
+    )
+    # The headline is the org axis (the owners' results), never the mixed 3.3 / 9 = 0.366667.
+    assert (
+        shown["progress"],
+        shown["progress_source"],
+        shown["progress_axis"],
+        shown["rolled_up_progress"],
+        shown["key_results_axis"],
+    ) == ("0.400000", "rolled_up", "org", "0.400000", None)
+    assert sorted((c["axis"], c["period"]) for c in shown["children"]) == [
+        ("org", "2026"),
+        ("org", "2026"),
+        ("time", "2026-Q1"),
+        ("time", "2026-Q2"),
+        ("time", "2026-Q3"),
+        ("time", "2026-Q4"),
+    ]
+    assert any("(progress = the org roll-up" in line for line in shown["explanation"])
+    # A quarter with no children shows its measured attainment; one without data, nothing.
+    q1 = (await client.get(f"/goals/goals/{quarters[0]['id']}/progress", headers=ADMIN)).json()
+    assert (q1["progress"], q1["progress_source"], q1["time_axis"], q1["org_axis"]) == (
+        "1.300000",
+        "measured",
+        None,
+        None,
+    )
+    # The team's yearly goal is on track on 15 March (elapsed 74/365 = 0.202740 < 0.4).
+    set_today(date(2026, 3, 15))
+    assert year["id"] not in await _alerts(client, ADMIN)
+
+
+async def test_alerts_follow_the_progress_shown_and_publish_each_change_once(
+    system: System, world: dict[str, str]
+) -> None:
+    client, set_today = system
+    set_today(date(2026, 3, 15))
+    ids = world
+    objective = await _post(
+        client,
+        "/goals/goals",
+        {
+            "kind": "objective",
+            "title": "拿下华东 Win the east",
+            "description": "Become the first supplier in the east region",
+            "owner_type": "member",
+            "owner_id": "ax-m1",
+            "period": "2026-Q1",
+        },
+    )
+    key_results = [
+        await _post(
+            client,
+            "/goals/goals",
+            {
+                "kind": "key_result",
+                "title": title,
+                "description": f"{title} in Q1 for the east region",
+                "owner_type": "member",
+                "owner_id": "ax-m1",
+                "period": "2026-Q1",
+                "kpi": kpi,
+                "target_value": target,
+                "parent_id": objective["id"],
+            },
+        )
+        for title, kpi, target in (("Deals", "ax_deals", "120"), ("Demos", "ax_demos", "125"))
+    ]
+    checked = await _post(
+        client,
+        "/goals/goals",
+        {
+            "kind": "objective",
+            "title": "Open the west",
+            "description": "First three partners in the west region",
+            "owner_type": "member",
+            "owner_id": "ax-m2",
+            "period": "2026-Q1",
+        },
+    )
+    m2 = auth("ax-m2", ["member"], [ids["team"]])
+    await _post(
+        client,
+        f"/goals/goals/{checked['id']}/check-ins",
+        {"month": "2026-03", "progress": "0.60", "confidence": "medium"},
+        headers=m2,
+    )
+    # m1 has 60 deals in Q1 (the world's); 57 demos of 125.
+    await _actuals(client, ("ax-m1", "ax_demos", "2026-03-02", "57"))
+
+    # The objective: (60/120 + 57/125) / 2 = (0.5 + 0.456) / 2 = 0.478, rolled up.
+    shown = (await client.get(f"/goals/goals/{objective['id']}/progress", headers=ADMIN)).json()
+    assert (
+        shown["progress"],
+        shown["progress_source"],
+        shown["progress_axis"],
+        shown["attainment"],
+    ) == ("0.478000", "rolled_up", "key_results", None)
+    assert {
+        c["goal_id"]: (c["progress"], c["weight"], c["progress_source"])
+        for c in shown["key_results_axis"]["children"]
+    } == {
+        key_results[0]["id"]: ("0.500000", "1.000000", "measured"),
+        key_results[1]["id"]: ("0.456000", "1.000000", "measured"),
+    }
+    before = await _risk_events(client)
+    alerts = await _alerts(client, ADMIN)
+    # Q1 on 15 March: 74 of 90 days = 0.822222 expected.
+    alert = alerts[objective["id"]]
+    assert {k: alert[k] for k in alert if k not in ("title", "suggested_correction")} == {
+        "goal_id": objective["id"],
+        "owner_type": "member",
+        "owner_id": "ax-m1",
+        "period": "2026-Q1",
+        "status": "off_track",
+        "progress": "0.478000",
+        "progress_source": "rolled_up",
+        "progress_axis": "key_results",
+        "expected": "0.822222",
+        "gap": "0.344222",
+        "threshold": "0.250000",
+    }
+    assert alert["suggested_correction"] == (
+        "2 个下级目标沿关键结果汇总进度 0.478, 应达 0.822222; 最落后: ax-m1 "
+        "2026-Q1 为 0.456; 与负责人重新规划: 增加资源、把任务调到重要且紧急象限, 或说明原因调整"
+        "目标 (progress rolled up along the key_results axis from 2 children is 0.478 against "
+        "0.822222 expected; furthest behind: ax-m1 2026-Q1 at 0.456; re-plan with the owner: "
+        "add resources, re-order tasks to the do-first quadrant, or adjust the target with a "
+        "reason)"
+    )
+    assert "no measured progress" not in alert["suggested_correction"]
+    # The checked-in objective uses its check-in: 0.822222 - 0.6 = 0.222222, at risk.
+    check_in_alert = alerts[checked["id"]]
+    assert (
+        check_in_alert["status"],
+        check_in_alert["progress"],
+        check_in_alert["progress_source"],
+        check_in_alert["gap"],
+        check_in_alert["threshold"],
+    ) == ("at_risk", "0.600000", "checked_in", "0.222222", "0.100000")
+    assert check_in_alert["suggested_correction"].startswith(
+        "2026-03 签到进度 0.6, 应达 0.822222; 在下次签到时复盘障碍"
+    )
+    # The key results, measured: deals 0.5 and demos 0.456, both off track.
+    assert [
+        (alerts[k["id"]]["progress"], alerts[k["id"]]["progress_source"], alerts[k["id"]]["status"])
+        for k in key_results
+    ] == [("0.500000", "measured", "off_track"), ("0.456000", "measured", "off_track")]
+    # Exactly these four goals changed state (the yearly goals are on track).
+    assert set(alerts) == {
+        objective["id"],
+        checked["id"],
+        key_results[0]["id"],
+        key_results[1]["id"],
+    }
+    first = (await _risk_events(client))[len(before) :]
+    assert [(t, d["goal_id"], d["previous_status"]) for t, d in first] == [
+        ("goals.goal.off-track", objective["id"], "on_track"),
+        ("goals.goal.off-track", key_results[0]["id"], "on_track"),
+        ("goals.goal.off-track", key_results[1]["id"], "on_track"),
+        ("goals.goal.at-risk", checked["id"], "on_track"),
+    ]
+    off = next(d for t, d in first if d["goal_id"] == objective["id"])
+    assert {k: off[k] for k in off if k != "suggested_correction"} == {
+        "goal_id": objective["id"],
+        "title": "拿下华东 Win the east",
+        "owner_type": "member",
+        "owner_id": "ax-m1",
+        "period": "2026-Q1",
+        "status": "off_track",
+        "previous_status": "on_track",
+        "progress": "0.478000",
+        "progress_source": "rolled_up",
+        "progress_axis": "key_results",
+        "expected": "0.822222",
+        "gap": "0.344222",
+        "threshold": "0.250000",
+        "evaluated_on": "2026-03-15",
+    }
+    assert off["suggested_correction"] == alert["suggested_correction"]
+
+    # Reading again, and a scheduler's evaluation, change nothing: no event.
+    await _alerts(client, ADMIN)
+    evaluation = await _post(client, "/goals/risk-alerts/evaluate", {}, status=200)
+    assert (evaluation["changed"], evaluation["at_risk"], evaluation["off_track"]) == (0, 1, 3)
+    assert len(await _risk_events(client)) == len(before) + 4
+    refused = await client.post("/goals/risk-alerts/evaluate", headers=m2)
+    assert refused.status_code == 403, refused.text
+
+    # 40 more deals and 43 more demos: (100/120 + 100/125) / 2 = 0.816667, gap 0.005555.
+    await _actuals(
+        client, ("ax-m1", "ax_deals", "2026-03-14", "40"), ("ax-m1", "ax_demos", "2026-03-14", "43")
+    )
+    evaluation = await _post(client, "/goals/risk-alerts/evaluate", {}, status=200)
+    assert (evaluation["changed"], evaluation["at_risk"], evaluation["off_track"]) == (3, 1, 0)
+    back = (await _risk_events(client))[len(before) + 4 :]
+    assert sorted(
+        (t, d["goal_id"], d["previous_status"], d["progress"]) for t, d in back
+    ) == sorted(
+        [
+            ("goals.goal.back-on-track", key_results[0]["id"], "off_track", "0.833333"),
+            ("goals.goal.back-on-track", key_results[1]["id"], "off_track", "0.800000"),
+            ("goals.goal.back-on-track", objective["id"], "off_track", "0.816667"),
+        ]
+    )
+    assert objective["id"] not in await _alerts(client, ADMIN)
+
+    # At the end of March the whole quarter's share is expected: 1 - 0.816667 = 0.183333.
+    set_today(date(2026, 3, 31))
+    alerts = await _alerts(client, ADMIN)
+    assert (alerts[objective["id"]]["status"], alerts[objective["id"]]["gap"]) == (
+        "at_risk",
+        "0.183333",
+    )
+    # The check-in objective: 1 - 0.6 = 0.4, off track now.
+    assert alerts[checked["id"]]["status"] == "off_track"
+    latest = (await _risk_events(client))[len(before) + 7 :]
+    assert sorted((t, d["goal_id"], d["previous_status"]) for t, d in latest) == sorted(
+        [
+            ("goals.goal.at-risk", key_results[0]["id"], "on_track"),
+            ("goals.goal.at-risk", key_results[1]["id"], "on_track"),
+            ("goals.goal.at-risk", objective["id"], "on_track"),
+            ("goals.goal.off-track", checked["id"], "at_risk"),
+        ]
+    )
+    await _alerts(client, ADMIN)
+    assert len(await _risk_events(client)) == len(before) + 11
+    await settled(client)
+
+
+async def test_the_risk_events_are_in_the_asyncapi_document(system: System) -> None:
+    client, _ = system
+    document = (await client.get("/asyncapi.json")).json()
+    messages = document["components"]["messages"]
+    for name, event_type in (
+        ("GoalAtRiskV1", "goals.goal.at-risk"),
+        ("GoalOffTrackV1", "goals.goal.off-track"),
+        ("GoalBackOnTrackV1", "goals.goal.back-on-track"),
+    ):
+        assert messages[name]["x-event-type"] == event_type
+        schema = document["components"]["schemas"][name]
+        assert set(schema["required"]) >= {
+            "goal_id",
+            "previous_status",
+            "progress_source",
+            "expected",
+            "threshold",
+        }
+    assert "goals.goal" in document["channels"]
