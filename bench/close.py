@@ -13,6 +13,7 @@ from bench.infra import (
     Infra,
     counts,
     fresh_topics,
+    kpi_defined,
     member_changed,
     peak_rss_mb,
     queue_empty,
@@ -49,11 +50,15 @@ async def bench_close(infra: Infra, members_count: int) -> Result:
         for start in range(0, len(members), 1000):
             chunk = members[start : start + 1000]
             await send(publisher, [(m, member_changed(m)) for m in chunk])
+        await send(publisher, [("revenue", kpi_defined("revenue"))])
         await publisher.close()
         await until(
             lambda: counts(dsn, ["performance.members", "incentives.members"], members_count),
             600,
             "the members to arrive",
+        )
+        await until(
+            lambda: counts(dsn, ["incentives.kpi_definitions"], 1), 600, "the KPI definition"
         )
         async with httpx.AsyncClient(timeout=600) as client:
             plan = {
@@ -81,7 +86,11 @@ async def bench_close(infra: Infra, members_count: int) -> Result:
             pids = {name: process.pid for name, (_port, process) in running.items()}
             async with profiled(pids, PROFILED_S) as profiles:
                 began = time.perf_counter()
-                closed = await client.post(advance, json={"to": "closed"}, headers=AUTH)
+                closed = await client.post(
+                    advance,
+                    json={"to": "closed", "acknowledge_distribution": {"reason": "Bench data"}},
+                    headers=AUTH,
+                )
                 closed.raise_for_status()
                 close_request_s = time.perf_counter() - began
                 await until(lambda: _paid_with_reviews(dsn, members_count), 900, "the payout run")

@@ -463,7 +463,15 @@ class Story:
             {"rating": "B", "reason": "Carried the product launch webinar"},
             headers=self.hr,
         )
-        await self.call("POST", advance, {"to": "closed"}, headers=self.hr)
+        await self.call(
+            "POST",
+            advance,
+            {
+                "to": "closed",
+                "acknowledge_distribution": {"reason": "Two reps cannot follow the target curve"},
+            },
+            headers=self.hr,
+        )
         return {"cycle": cycle, "reviews": reviews}
 
     async def payout_run(self) -> Any:

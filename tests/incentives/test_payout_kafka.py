@@ -235,7 +235,10 @@ async def test_actuals_to_projection_review_to_payout_once(
         status=200,
     )
     await _post(
-        performance, f"/performance/review-cycles/{cycle}/advance", {"to": "closed"}, status=200
+        performance,
+        f"/performance/review-cycles/{cycle}/advance",
+        {"to": "closed", "acknowledge_distribution": {"reason": "A team of a few reps"}},
+        status=200,
     )
 
     async def run_with_review() -> dict[str, Any] | None:

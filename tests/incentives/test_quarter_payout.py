@@ -387,7 +387,12 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
             status=200,
         )
     assert await _get(client, "/incentives/payout-runs") == {"items": [], "next_cursor": None}
-    await _hr(client, f"/performance/review-cycles/{cycle}/advance", {"to": "closed"}, status=200)
+    await _hr(
+        client,
+        f"/performance/review-cycles/{cycle}/advance",
+        {"to": "closed", "acknowledge_distribution": {"reason": "A team of a few reps"}},
+        status=200,
+    )
     await settled(client)
 
     [run] = (await _get(client, "/incentives/payout-runs"))["items"]

@@ -339,7 +339,16 @@ async def test_a_quarterly_review_for_a_team(
     assert calibrated["calibrated_rating"] == "A"
     assert calibrated["explanation"][-1].startswith("rating calibrated from B to A")
 
-    await _advance(client, cycle, "closed")
+    # Three reviews cannot follow the default target distribution: closing needs a reason.
+    advance = f"/performance/review-cycles/{cycle}/advance"
+    refused = await client.post(advance, headers=HR, json={"to": "closed"})
+    assert refused.status_code == 409, refused.text
+    await _post(
+        client,
+        advance,
+        {"to": "closed", "acknowledge_distribution": {"reason": "A team of three"}},
+        status=200,
+    )
     await settled(client)
     closed = await _review_closed_events(client)
     assert sorted(
