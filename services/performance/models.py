@@ -324,6 +324,7 @@ class DevelopmentPlan(Base):
     year: Mapped[int] = mapped_column(Integer)
     objectives: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class TrainingRecord(Base):

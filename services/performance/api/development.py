@@ -11,6 +11,7 @@ from performance.api.deps import SettingsDep, TodayDep
 from performance.schemas import (
     DevelopmentPlanCreate,
     DevelopmentPlanRead,
+    DevelopmentPlanUpdate,
     Diagnosis,
     ImprovementPlanCreate,
     ImprovementPlanRead,
@@ -26,7 +27,7 @@ from performance.schemas import (
     TrainingRead,
     TrainingSummary,
 )
-from performance.service import development, health
+from performance.service import development, health, plans
 from shared.api import etag_of
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
@@ -70,13 +71,26 @@ async def update_plan(
     return ImprovementPlanRead.model_validate(plan)
 
 
+@router.get(
+    "/improvement-plans/{plan_id}", tags=["development"], response_model=ImprovementPlanRead
+)
+async def get_plan(
+    plan_id: str, session: SessionDep, principal: CurrentPrincipal, response: Response
+) -> ImprovementPlanRead:
+    """An improvement plan, with its ETag: the member's own, their managers', HR's."""
+    plan = await plans.improvement_plan(session, principal=principal, plan_id=plan_id)
+    response.headers["ETag"] = etag_of(plan.id, plan.version)
+    return ImprovementPlanRead.model_validate(plan)
+
+
 @router.post("/root-causes", status_code=201, tags=["development"], response_model=RootCauseRead)
 async def add_root_cause(
-    body: RootCauseCreate, session: SessionDep, principal: CurrentPrincipal
+    body: RootCauseCreate, session: SessionDep, principal: CurrentPrincipal, today: TodayDep
 ) -> RootCauseRead:
-    """A root-cause note on a trailing indicator: five whys or fishbone categories."""
+    """A root-cause note on a trailing indicator: five whys or fishbone categories. The
+    indicator is one of the member's scorecard (422 on ``indicator`` else)."""
     return RootCauseRead.model_validate(
-        await development.add_root_cause(session, principal=principal, body=body)
+        await development.add_root_cause(session, principal=principal, body=body, today=today)
     )
 
 
@@ -99,23 +113,60 @@ async def diagnose(
     "/development-plans", status_code=201, tags=["development"], response_model=DevelopmentPlanRead
 )
 async def create_development_plan(
-    body: DevelopmentPlanCreate, session: SessionDep, principal: CurrentPrincipal
+    body: DevelopmentPlanCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
 ) -> DevelopmentPlanRead:
-    """A member's individual development plan for a year."""
-    return DevelopmentPlanRead.model_validate(
-        await development.create_development_plan(session, principal=principal, body=body)
+    """A member's individual development plan for a year (one a year: a second is a 409
+    pointing at the PATCH of the first)."""
+    plan = await development.create_development_plan(session, principal=principal, body=body)
+    response.headers["ETag"] = etag_of(plan.id, plan.version)
+    response.headers["Location"] = f"/performance/development-plans/{plan.id}"
+    return DevelopmentPlanRead.model_validate(plan)
+
+
+@router.get(
+    "/development-plans/{plan_id}", tags=["development"], response_model=DevelopmentPlanRead
+)
+async def get_development_plan(
+    plan_id: str, session: SessionDep, principal: CurrentPrincipal, response: Response
+) -> DevelopmentPlanRead:
+    """A development plan, with its ETag: the member's own, their managers', HR's."""
+    plan = await plans.development_plan(session, principal=principal, plan_id=plan_id)
+    response.headers["ETag"] = etag_of(plan.id, plan.version)
+    return DevelopmentPlanRead.model_validate(plan)
+
+
+@router.patch(
+    "/development-plans/{plan_id}", tags=["development"], response_model=DevelopmentPlanRead
+)
+async def update_development_plan(
+    plan_id: str,
+    body: DevelopmentPlanUpdate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> DevelopmentPlanRead:
+    """Change the plan's objectives (a merge patch) with If-Match: the member's manager or
+    HR, never one's own."""
+    plan = await plans.update_development_plan(
+        session, principal=principal, plan_id=plan_id, body=body, if_match=if_match
     )
+    response.headers["ETag"] = etag_of(plan.id, plan.version)
+    return DevelopmentPlanRead.model_validate(plan)
 
 
 @router.post(
     "/training-records", status_code=201, tags=["development"], response_model=TrainingRead
 )
 async def record_training(
-    body: TrainingCreate, session: SessionDep, principal: CurrentPrincipal
+    body: TrainingCreate, session: SessionDep, principal: CurrentPrincipal, today: TodayDep
 ) -> TrainingRead:
-    """Training a member completed, in hours."""
+    """Training a member completed, in hours, by today (422 on ``completed_on`` else)."""
     return TrainingRead.model_validate(
-        await development.record_training(session, principal=principal, body=body)
+        await development.record_training(session, principal=principal, body=body, today=today)
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from performance.api.deps import SettingsDep, TodayDep
 from performance.schemas import (
@@ -12,7 +12,9 @@ from performance.schemas import (
     CalibrationCreate,
     CalibrationView,
     CycleCreate,
+    CycleKind,
     CycleRead,
+    CycleState,
     FeedbackCreate,
     FeedbackRead,
     InviteCreate,
@@ -25,8 +27,12 @@ from shared.api import Page
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep
 from shared.paging import PageQuery, page_query
+from shared.periods import period_query
 
 router = APIRouter(tags=["reviews"])
+CyclePage = Annotated[
+    PageQuery, Depends(page_query(sortable=cycles.CYCLE_SORTS, default="created_at"))
+]
 ReviewPage = Annotated[
     PageQuery, Depends(page_query(sortable=reviews.REVIEW_SORTS, default="member_id"))
 ]
@@ -49,6 +55,31 @@ async def create_cycle(
     )
     response.headers["Location"] = f"/performance/review-cycles/{cycle.id}"
     return CycleRead.model_validate(cycle, from_attributes=True)
+
+
+@router.get("/review-cycles", response_model=Page[CycleRead])
+async def list_cycles(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: CyclePage,
+    period: Annotated[str | None, period_query("The cycle's period: 2026-Q1")] = None,
+    state: Annotated[CycleState | None, Query(description="The cycle's state")] = None,
+    kind: Annotated[CycleKind | None, Query(description="monthly, quarterly or annual")] = None,
+) -> Page[CycleRead]:
+    """The review cycles you may see (as for one cycle), oldest first unless sorted
+    otherwise; filtered by period, state and kind."""
+    rows, next_cursor = await cycles.list_cycles(
+        session,
+        principal=principal,
+        page=page,
+        period=period,
+        state=state,
+        kind=None if kind is None else kind.value,
+    )
+    return Page[CycleRead](
+        items=[CycleRead.model_validate(c, from_attributes=True) for c in rows],
+        next_cursor=next_cursor,
+    )
 
 
 @router.get("/review-cycles/{cycle_id}", response_model=CycleRead)

@@ -52,6 +52,12 @@ async def scores_of_members(
     return list(rows.all())
 
 
+async def get_development_plan(
+    session: AsyncSession, *, plan_id: str, for_update: bool = False
+) -> DevelopmentPlan | None:
+    return await session.get(DevelopmentPlan, plan_id, with_for_update=for_update)
+
+
 async def get_plan(session: AsyncSession, *, plan_id: str) -> ImprovementPlan | None:
     return await session.get(ImprovementPlan, plan_id, with_for_update=True)
 

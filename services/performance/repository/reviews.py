@@ -26,6 +26,20 @@ async def get_cycle(
     return await session.get(ReviewCycle, cycle_id, with_for_update=for_update)
 
 
+async def cycles(
+    session: AsyncSession, *, period: str | None, state: str | None, kind: str | None
+) -> list[ReviewCycle]:
+    """The cycles with this period, state and kind (each when given), oldest first."""
+    statement = select(ReviewCycle).order_by(ReviewCycle.created_at, ReviewCycle.id)
+    if period is not None:
+        statement = statement.where(ReviewCycle.period == period)
+    if state is not None:
+        statement = statement.where(ReviewCycle.state == state)
+    if kind is not None:
+        statement = statement.where(ReviewCycle.kind == kind)
+    return list((await session.scalars(statement)).all())
+
+
 async def reviews_of(
     session: AsyncSession, *, cycle_id: str, for_update: bool = False
 ) -> list[Review]:

@@ -255,3 +255,11 @@ async def scored_pairs(
         select(LiveScore.member_id, LiveScore.month).where(LiveScore.member_id.in_(wanted))
     )
     return [(member_id, month) for member_id, month in rows.all()]
+
+
+async def scores_of_member(session: AsyncSession, *, member_id: str) -> list[LiveScore]:
+    """Every live score of a member, by month."""
+    rows = await session.scalars(
+        select(LiveScore).where(LiveScore.member_id == member_id).order_by(LiveScore.month)
+    )
+    return list(rows.all())

@@ -210,15 +210,37 @@ class DevelopmentPlanCreate(RequestModel):
     )
 
 
+class DevelopmentPlanUpdate(RequestModel):
+    """A merge patch of a development plan: the objectives replace the old ones."""
+
+    model_config = examples(
+        {
+            "objectives": [
+                {
+                    "skill": "Negotiation",
+                    "action": "Lead two renewals with a key account",
+                    "due_on": "2026-09-30",
+                }
+            ]
+        }
+    )
+
+    objectives: list[dict[str, Annotated[str, StringConstraints(max_length=500)]]] | None = Field(
+        default=None, min_length=1, max_length=30
+    )
+
+
 class DevelopmentPlanRead(BaseModel):
     model_config = examples(
-        {"id": "d-1", "member_id": "s2", "year": 2026, "objectives": []}, from_attributes=True
+        {"id": "d-1", "member_id": "s2", "year": 2026, "objectives": [], "version": 1},
+        from_attributes=True,
     )
 
     id: str
     member_id: str
     year: int
     objectives: list[dict[str, Any]]
+    version: int
 
 
 class TrainingCreate(RequestModel):

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,6 +34,7 @@ from performance.service.review_scoring import q2, review_score
 from performance.service.scorecards import specificity
 from shared.auth import Principal, Role
 from shared.errors import SELF_DECISION, Conflict, NotFound, Unprocessable
+from shared.paging import PageQuery
 from shared.periods import Period, months_between
 
 ORDER = [
@@ -101,6 +104,31 @@ async def may_see_cycle(session: AsyncSession, principal: Principal, cycle: Revi
         return True
     reviewees = await repository.reviewees_of(session, cycle_id=cycle.id)
     return any(member.id in reviewees for member in under)
+
+
+CYCLE_KEYS: dict[str, Callable[[ReviewCycle], Any]] = {
+    "created_at": lambda c: c.created_at,
+    "period": lambda c: c.period,
+    "name": lambda c: c.name,
+}
+CYCLE_SORTS = tuple(CYCLE_KEYS)
+
+
+async def list_cycles(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    page: PageQuery,
+    period: str | None = None,
+    state: CycleState | None = None,
+    kind: str | None = None,
+) -> tuple[list[ReviewCycle], str | None]:
+    """One page of the cycles the caller may see, filtered by period, state and kind."""
+    cycles = await repository.cycles(
+        session, period=period, state=None if state is None else state.value, kind=kind
+    )
+    visible = [c for c in cycles if await may_see_cycle(session, principal, c)]
+    return page.page_of(visible, CYCLE_KEYS)
 
 
 async def visible_cycle(

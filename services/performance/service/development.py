@@ -26,6 +26,7 @@ from performance.schemas import (
     TrainingCreate,
     TrainingSummary,
 )
+from performance.service import references
 from performance.service.access import may_see_member, require_member_visible, require_unit_reader
 from performance.service.dashboard import TARGETS, TRAINING_COVERAGE, TRAINING_HOURS
 from performance.settings import Settings
@@ -38,7 +39,7 @@ TWO = Decimal("0.01")
 NEXT_TIER = {"newcomer": "backbone", "backbone": "management_reserve"}
 
 
-async def _manage(session: AsyncSession, principal: Principal, member_id: str) -> None:
+async def manage(session: AsyncSession, principal: Principal, member_id: str) -> None:
     """Managers of the member's units, HR and admins change development records: never
     their own (an improvement plan, a root cause, a training record about yourself is a
     decision about yourself, whatever your roles)."""
@@ -60,7 +61,12 @@ async def _manage(session: AsyncSession, principal: Principal, member_id: str) -
 async def create_plan(
     session: AsyncSession, *, principal: Principal, body: ImprovementPlanCreate
 ) -> ImprovementPlan:
-    await _manage(session, principal, body.member_id)
+    await manage(session, principal, body.member_id)
+    await references.known_member(session, body.member_id)
+    if body.review_id is not None:
+        await references.review_of_member(
+            session, member_id=body.member_id, review_id=body.review_id
+        )
     plan: ImprovementPlan = await repository.add(
         session,
         row=ImprovementPlan(
@@ -87,7 +93,7 @@ async def update_plan(
     plan = await repository.get_plan(session, plan_id=plan_id)
     if plan is None or not await may_see_member(session, principal, plan.member_id):
         raise NotFound(f"improvement plan {plan_id} does not exist")
-    await _manage(session, principal, plan.member_id)
+    await manage(session, principal, plan.member_id)
     check_if_match(if_match, plan.id, plan.version)
     if plan.outcome is not None:
         raise Conflict("the plan has an outcome and is closed")
@@ -101,9 +107,14 @@ async def update_plan(
 
 
 async def add_root_cause(
-    session: AsyncSession, *, principal: Principal, body: RootCauseCreate
+    session: AsyncSession, *, principal: Principal, body: RootCauseCreate, today: date
 ) -> RootCauseNote:
-    await _manage(session, principal, body.member_id)
+    """A note on one of the member's scorecard indicators (422 on ``indicator`` else)."""
+    await manage(session, principal, body.member_id)
+    member = await references.known_member(session, body.member_id)
+    await references.indicator_of_member(
+        session, member=member, indicator=body.indicator, today=today
+    )
     note: RootCauseNote = await repository.add(
         session,
         row=RootCauseNote(
@@ -197,14 +208,16 @@ async def diagnose(
 async def create_development_plan(
     session: AsyncSession, *, principal: Principal, body: DevelopmentPlanCreate
 ) -> DevelopmentPlan:
-    await _manage(session, principal, body.member_id)
+    await manage(session, principal, body.member_id)
     existing = await repository.development_plan_of(
         session, member_id=body.member_id, year=body.year
     )
     if existing is not None:
+        path = f"/performance/development-plans/{existing.id}"
         raise Conflict(
             f"{body.member_id} already has the development plan {existing.id} for {body.year}; "
-            "change that one"
+            f"change that one: PATCH {path} with If-Match",
+            extensions={"existing": path},
         )
     plan: DevelopmentPlan = await repository.add(
         session,
@@ -214,15 +227,18 @@ async def create_development_plan(
             year=body.year,
             objectives=list(body.objectives),
             created_by=principal.member_id,
+            version=1,
         ),
     )
     return plan
 
 
 async def record_training(
-    session: AsyncSession, *, principal: Principal, body: TrainingCreate
+    session: AsyncSession, *, principal: Principal, body: TrainingCreate, today: date
 ) -> TrainingRecord:
-    await _manage(session, principal, body.member_id)
+    """Training completed by today (422 on ``completed_on`` for a day after it)."""
+    await manage(session, principal, body.member_id)
+    references.not_in_future(body.completed_on, today=today, field="completed_on")
     record: TrainingRecord = await repository.add(
         session,
         row=TrainingRecord(

@@ -1,7 +1,7 @@
 """History is kept: a template version's effective month, deliberate re-scores with who and
 why (and the version a re-scored month keeps), and a cycle's acknowledgement of closing
 away from its target distribution. Existing versions take effect from the month they were
-created in.
+created in. Development plans get a version (their ETag), as improvement plans have.
 
 Revision ID: 0009
 Revises: 0008
@@ -37,6 +37,12 @@ def upgrade() -> None:
         sa.Column("distribution_acknowledgement", sa.JSON(), nullable=True),
         schema="performance",
     )
+    op.add_column(
+        "development_plans",
+        sa.Column("version", sa.Integer(), nullable=False, server_default="1"),
+        schema="performance",
+    )
+    op.alter_column("development_plans", "version", server_default=None, schema="performance")
     op.create_table(
         "score_rescores",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -58,6 +64,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("score_rescores", schema="performance")
+    op.drop_column("development_plans", "version", schema="performance")
     op.drop_column("review_cycles", "distribution_acknowledgement", schema="performance")
     op.drop_column("live_scores", "pinned_template_id", schema="performance")
     op.drop_column("scorecard_templates", "effective_from", schema="performance")
