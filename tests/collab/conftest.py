@@ -138,19 +138,3 @@ async def know_members(
             },
         )
         await processor.handle(envelope.model_dump_json().encode())
-
-
-async def know_units(collab: Collab, *unit_ids: str) -> None:
-    """Give collab's copies these units, as goals' ``OrgUnitChanged`` would."""
-    from shared.events import Envelope
-
-    processor = collab.app.state.runtime.processors[0]
-    for unit_id in unit_ids:
-        envelope = Envelope(
-            source="goals",
-            type="goals.org-unit.changed",
-            subject=unit_id,
-            correlationid="test",
-            data={"unit_id": unit_id, "name": unit_id, "kind": "team", "version": 1},
-        )
-        await processor.handle(envelope.model_dump_json().encode())
