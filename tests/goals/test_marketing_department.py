@@ -440,7 +440,7 @@ async def test_a_marketing_department_quarter(
         "2026-04",
         "revenue",
         "500000",
-        parent_id=team_goal["sales"]["id"],
+        parent_id=quarters[1]["id"],  # April lies in the department's Q2, not in March
     )
     report_smart = (await client.post("/goals/smart-check", json=stretch, headers=ADMIN)).json()
     assert report_smart["errors"] == []
@@ -470,7 +470,7 @@ async def test_a_marketing_department_quarter(
     assigned = await _post(
         client,
         f"/goals/goal-templates/{template['id']}/apply",
-        {"member_ids": ["c2", "c3"], "period": "2026-04", "parent_id": team_goal["service"]["id"]},
+        {"member_ids": ["c2", "c3"], "period": "2026-04", "parent_id": quarters[1]["id"]},
     )
     assert [(g["owner_id"], g["kpi"], D(g["target_value"])) for g in assigned] == [
         ("c2", "leads", Decimal(40)),
