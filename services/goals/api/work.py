@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
 
-from goals.api.deps import ScopeDep, TodayDep
+from goals.api.deps import ScopeDep, SettingsDep, TodayDep
 from goals.schemas.work import (
     CheckInCreate,
     CheckInRead,
@@ -17,7 +17,7 @@ from goals.schemas.work import (
     TeamWeeklyReport,
     WeeklyReport,
 )
-from goals.service import unit_reads, work
+from goals.service import risk, unit_reads, work
 from shared.api import IsoDate, Page, etag_of
 from shared.db import SessionDep
 from shared.paging import PageQuery, page_query
@@ -37,12 +37,18 @@ TasksPage = Annotated[
     "/goals/{goal_id}/check-ins", status_code=201, tags=["check-ins"], response_model=CheckInRead
 )
 async def add_check_in(
-    goal_id: str, body: CheckInCreate, session: SessionDep, scope: ScopeDep
+    goal_id: str,
+    body: CheckInCreate,
+    session: SessionDep,
+    scope: ScopeDep,
+    settings: SettingsDep,
+    today: TodayDep,
 ) -> CheckInRead:
-    """The month's alignment check-in on a goal: progress, confidence, blockers."""
-    return CheckInRead.model_validate(
-        await work.add_check_in(session, scope=scope, goal_id=goal_id, body=body)
-    )
+    """The month's alignment check-in on a goal: progress, confidence, blockers. The goal's
+    risk, and its ancestors', is evaluated again at once (a change is published)."""
+    check_in = await work.add_check_in(session, scope=scope, goal_id=goal_id, body=body)
+    await risk.evaluate_with_ancestors(session, goal_id=goal_id, today=today, settings=settings)
+    return CheckInRead.model_validate(check_in)
 
 
 @router.get("/goals/{goal_id}/check-ins", tags=["check-ins"], response_model=Page[CheckInRead])

@@ -3,8 +3,9 @@ correction the numbers suggest, and the correction taken.
 
 An alert is judged on exactly the progress the goal shows on ``/progress`` (rolled up,
 measured or checked in, see ``goals.service.progress``) and says which. A live goal's risk
-state is evaluated whenever its alerts are computed (the alerts list, and
-``POST /goals/risk-alerts/evaluate`` for a scheduler), and each change is published
+state is evaluated whenever its alerts are computed: the alerts list, a check-in (the goal
+and the goals it rolls up into), and ``POST /goals/risk-alerts/evaluate`` for a scheduler
+(new actuals are seen at the next of these); each change is published
 (``goals.service.risk_states``)."""
 
 from __future__ import annotations
@@ -195,6 +196,24 @@ async def evaluate_live(
         off_track=sum(1 for a in found if a.status == RiskStatus.off_track),
         changed=changed,
     )
+
+
+async def evaluate_with_ancestors(
+    session: AsyncSession, *, goal_id: str, today: date, settings: Settings
+) -> int:
+    """Evaluate a goal and every goal it rolls up into (after a check-in moved it);
+    returns how many changed state."""
+    chain: list[Goal] = []
+    current = await repository.get_goal(session, goal_id=goal_id)
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = (
+            await repository.get_goal(session, goal_id=current.parent_id)
+            if current.parent_id
+            else None
+        )
+    _alerts, changed = await evaluate(session, goals=chain, today=today, settings=settings)
+    return changed
 
 
 async def evaluate(
