@@ -83,3 +83,14 @@ async def corrections_of(
         {"recorded_at": RiskCorrection.recorded_at},
         RiskCorrection.id,
     )
+
+
+async def tasks_of_members(session: AsyncSession, *, owner_ids: list[str]) -> dict[str, list[Task]]:
+    """Each member's tasks by due date (every member of ``owner_ids`` has a list)."""
+    found: dict[str, list[Task]] = {owner: [] for owner in owner_ids}
+    rows = await session.scalars(
+        select(Task).where(Task.owner_id.in_(owner_ids)).order_by(Task.due_on, Task.id)
+    )
+    for task in rows.all():
+        found[task.owner_id].append(task)
+    return found

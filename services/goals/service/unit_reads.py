@@ -88,14 +88,15 @@ async def team_weekly_report(
     if not scope.everything and unit_id not in scope.managed_units:
         raise Forbidden(f"the weekly report of unit {unit_id} is for its manager, HR and admins")
     week_start, week_end = week_of(day)
+    present = [
+        m
+        for m in members
+        if m.hired_on <= week_end and (m.left_on is None or m.left_on >= week_start)
+    ]
+    tasks = await repository.tasks_of_members(session, owner_ids=[m.id for m in present])
     weeks = []
-    for member in members:
-        if member.left_on is not None and member.left_on < week_start:
-            continue
-        if member.hired_on > week_end:
-            continue
-        tasks = await repository.tasks_of(session, owner_id=member.id)
-        done, upcoming, at_risk = week_tasks(tasks, week_start, week_end)
+    for member in present:
+        done, upcoming, at_risk = week_tasks(tasks[member.id], week_start, week_end)
         weeks.append(
             MemberWeek(
                 member_id=member.id,
