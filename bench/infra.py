@@ -30,7 +30,7 @@ from deploy.localinfra import (
     stop_postgres,
 )
 from deploy.processes import base_env, spawn, terminate, wait_ready
-from goals.events import MemberChanged
+from goals.events import KPIDefinitionChanged, MemberChanged
 from goals.events import catalog as goals_catalog
 from shared.auth import mint_token
 from shared.events import Envelope
@@ -205,6 +205,23 @@ def rss_mb(pid: int) -> float:
 async def send(publisher: KafkaPublisher, envelopes: list[tuple[str, Envelope]]) -> None:
     await publisher.send_batch(
         [OutgoingMessage(e.topic, key, e.model_dump_json().encode(), e.id) for key, e in envelopes]
+    )
+
+
+def kpi_defined(code: str) -> Envelope:
+    """Goals' definition of a summed KPI (incentives' plans pay only on defined KPIs)."""
+    return goals_catalog.envelope(
+        KPIDefinitionChanged(
+            code=code,
+            name=code,
+            unit="CNY",
+            direction="higher_is_better",
+            aggregation="sum",
+            category="quantitative",
+            formula=None,
+            non_negative=True,
+            version=1,
+        )
     )
 
 

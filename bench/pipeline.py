@@ -24,6 +24,7 @@ from bench.infra import (
     Running,
     counts,
     fresh_topics,
+    kpi_defined,
     log,
     member_changed,
     queue_empty,
@@ -47,12 +48,14 @@ async def prepare(infra: Infra, dsn: str, running: Running) -> None:
     """200 members, a scorecard template scoring revenue, and a plan paying a bonus on it."""
     publisher = KafkaPublisher(infra.kafka.bootstrap, client_id="bench-pipeline")
     await send_envelopes(publisher, [(m, member_changed(m)) for m in MEMBERS])
+    await send_envelopes(publisher, [("revenue", kpi_defined("revenue"))])
     await publisher.close()
     await until(
         lambda: counts(dsn, ["performance.members", "incentives.members"], len(MEMBERS)),
         120,
         "the members to arrive",
     )
+    await until(lambda: counts(dsn, ["incentives.kpi_definitions"], 1), 120, "the KPI definition")
     async with httpx.AsyncClient(timeout=60) as client:
         template = {
             "key": "bench",

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import httpx
 
 from tests.cluster import Cluster
-from tests.faults.stream import ADMIN, _post
+from tests.faults.stream import ADMIN, _post, plan_on_defined_kpis
 
 SIX = Decimal("0.000001")
 # code -> aggregation; revenue_per_lead is the formula over two of them.
@@ -107,9 +107,8 @@ async def organisation(client: httpx.AsyncClient, teams: int, per_team: int) -> 
     )
     members = []
     for team in team_ids:
-        await _post(
+        await plan_on_defined_kpis(
             client,
-            "/incentives/plans",
             {
                 "name": f"March {team[:6]}",
                 "period": "2026-03",

@@ -25,6 +25,20 @@ async def _post(client: httpx.AsyncClient, path: str, body: dict[str, object]) -
     return response
 
 
+async def plan_on_defined_kpis(client: httpx.AsyncClient, body: dict[str, object]) -> None:
+    """Create the plan once incentives knows its KPIs (goals' ``KPIDefinitionChanged``
+    arrives by the broker, in its own time): until then a 422 names the KPI."""
+
+    async def created() -> bool:
+        response = await client.post("/incentives/plans", json=body, headers=ADMIN)
+        assert response.status_code in (201, 422), (response.status_code, response.text)
+        if response.status_code == 422:
+            assert all(e["loc"][-1] == "kpi" for e in response.json()["errors"]), response.text
+        return response.status_code == 201
+
+    await eventually(created)
+
+
 async def team_of(client: httpx.AsyncClient, size: int) -> list[str]:
     """A team of ``size`` reps with a March revenue target of 1000 each, a scorecard in
     performance and a March plan in incentives (the catalogue is made once per cluster)."""
@@ -49,9 +63,8 @@ async def team_of(client: httpx.AsyncClient, size: int) -> list[str]:
         },
     )
     team = (await _post(client, "/goals/org-units", {"name": "Team", "kind": "team"})).json()["id"]
-    await _post(
+    await plan_on_defined_kpis(
         client,
-        "/incentives/plans",
         {
             "name": "March",
             "period": MONTH,

@@ -525,12 +525,28 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
         ("adjustment", "correction for 2026-Q1: cre")
     ]
 
-    # The month's stars: the top 10% (rounded up) of members active the whole month. In
-    # February s2 (100 points) beats s1 (90); in March both score 120 (the curve's cap) and
-    # share the star. The lead has no score; s2 joined on Feb 1, so is eligible in both.
+    # The month's stars: the top 10% (rounded up) of members active the whole month, from
+    # performance's settlement of the month (none yet: 409). Performance settles a month
+    # once every member active in it has a score: the lead's monthly goals (no figures) give
+    # them 0 points. In February s2 (100 points) beats s1 (90) and the lead (0); in March s1
+    # and s2 both score 120 (the curve's cap) and share the star. s2 joined on Feb 1, so is
+    # eligible in both.
+    unsettled = await client.post("/incentives/stars", headers=HR, json={"month": "2026-02"})
+    assert unsettled.status_code == 409, unsettled.text
+    for month in ("2026-01", "2026-02", "2026-03"):
+        await _goal(client, "lead", "revenue", month, "100000")
+    await settled(client)
+    for month in ("2026-01", "2026-02", "2026-03"):
+        await _hr(client, f"/performance/months/{month}/settle", {})
+    await settled(client)
     february = await _hr(client, "/incentives/stars", {"month": "2026-02"})
     assert [(s["member_id"], s["rank"]) for s in february["stars"]] == [("s2", 1)]
-    assert february["eligible"] == 2
+    assert february["eligible"] == 3
+    assert [(m["member_id"], m["score"], m["eligible"]) for m in february["members"]] == [
+        ("lead", "0.0000", True),
+        ("s1", "90.0000", True),
+        ("s2", "100.0000", True),
+    ]
     march = await _hr(client, "/incentives/stars", {"month": "2026-03"})
     assert [(s["member_id"], s["score"], s["rank"]) for s in march["stars"]] == [
         ("s1", "120.0000", 1),

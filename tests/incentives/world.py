@@ -163,6 +163,26 @@ class World:
             },
         )
 
+    def kpi_definition_event(self, code: str, *, version: int = 1) -> Envelope:
+        """Goals' definition of a KPI: incentives' plans pay only on defined KPIs."""
+        return self._envelope(
+            "goals",
+            "goals.kpi-definition.changed",
+            code,
+            {
+                "code": code,
+                "name": code,
+                "unit": "CNY",
+                "direction": "higher_is_better",
+                "aggregation": "sum",
+                "category": "quantitative",
+                "formula": None,
+                "non_negative": True,
+                "active": True,
+                "version": version,
+            },
+        )
+
     async def apply(self, *envelopes: Envelope) -> None:
         """Each event in its own transaction, one after the other."""
         for envelope in envelopes:
@@ -292,6 +312,9 @@ async def world(database_url: str) -> AsyncIterator[World]:
     await upgrade_async(definition.migrations_dir, url, "incentives")
     db = Database(url, schema="incentives", pool_size=12)
     try:
-        yield World(db, InboxProcessor(db, inbox, subscription), url)
+        world = World(db, InboxProcessor(db, inbox, subscription), url)
+        # The KPIs plans pay on, as goals defines them (KPIDefinitionChanged).
+        await world.apply(*(world.kpi_definition_event(code) for code in ("revenue", "leads")))
+        yield world
     finally:
         await db.dispose()
