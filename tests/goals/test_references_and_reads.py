@@ -383,3 +383,43 @@ async def test_a_promotion_that_skips_a_tier_needs_a_reason(
         headers={**ADMIN, "If-Match": lead.headers["ETag"]},
     )
     assert (step.json()["tier"], step.json()["tier_reason"]) == ("management_reserve", None)
+
+
+async def test_a_cascade_that_would_give_a_child_a_negative_target_is_refused(
+    system: System, world: dict[str, str]
+) -> None:
+    client, _ = system
+    # Last March rr-lead sold 300 and rr-new2 had 100 of returns: shares 300 and -100.
+    for member, value in (("rr-lead", "300"), ("rr-new2", "-100")):
+        await _post(
+            client,
+            "/goals/actuals",
+            {
+                "owner_id": member,
+                "kpi": "rr_sales",
+                "date": "2025-03-10",
+                "value": value,
+                "idempotency_key": f"rr-{member}-2025",
+            },
+        )
+    parent = await _post(
+        client,
+        "/goals/goals",
+        _goal("kpi_target", "2026-03", owner_type="unit", owner_id=world["team"]),
+    )
+    response = await client.post(
+        f"/goals/goals/{parent['id']}/cascade",
+        json={
+            "mode": "last_year",
+            "children": [
+                {"owner_type": "member", "owner_id": "rr-lead"},
+                {"owner_type": "member", "owner_id": "rr-new2"},
+            ],
+        },
+        headers=ADMIN,
+    )
+    assert _problem(response, ["body", "children"]) == (
+        "rr_sales cannot be negative: rr-new2's target for 2026-03 would be -50.00"
+    )
+    children = await client.get(f"/goals/goals?parent_id={parent['id']}", headers=ADMIN)
+    assert children.json()["items"] == []  # nothing of the refused cascade was kept

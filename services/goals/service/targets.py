@@ -126,7 +126,7 @@ async def add_goal(
         raise invalid(
             target_field,
             f"{kpi.code} cannot be negative: {body.owner_id}'s target for {body.period} "
-            f"would be {value}",
+            f"would be {at_scale(kpi, value)}",
         )
     goal: Goal = await repository.add(
         session,
