@@ -162,7 +162,8 @@ def ticket_breached(ticket_id: str, member_id: str, month: str) -> bytes:
 
 
 def template_body(key: str, *, unit_id: str, layers: list[str] | None = None) -> TemplateCreate:
-    """Three KPIs and the collaboration share, for one unit (and layers, if given)."""
+    """Three KPIs and the collaboration share, for one unit (and layers, if given), in
+    effect from January 2026 (the tests' months)."""
     weights = ("0.3", "0.25", "0.2", "0.25") if layers else ("0.4", "0.2", "0.15", "0.25")
     sources = [f"kpi:{code}" for code in KPIS] + ["collab:sla"]
     return TemplateCreate.model_validate(
@@ -170,6 +171,7 @@ def template_body(key: str, *, unit_id: str, layers: list[str] | None = None) ->
             "key": key,
             "name": f"Template {key}",
             "population": {"unit_ids": [unit_id], "layers": layers or []},
+            "effective_from": "2026-01",
             "indicators": [
                 {
                     "code": source.split(":")[1],

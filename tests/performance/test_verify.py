@@ -19,6 +19,7 @@ from performance.schemas import (
     CalibrationCreate,
     CycleCreate,
     CycleState,
+    DistributionAcknowledgementCreate,
     FeedbackCreate,
     TemplateCreate,
 )
@@ -107,7 +108,13 @@ async def _clean_state(performance: Performance) -> CleanState:
                 review_id=first.id,
                 body=CalibrationCreate(rating=rating, reason="against the distribution"),
             )
-        await cycles.advance(session, principal=HR, cycle_id=cycle.id, to=CycleState.closed)
+        await cycles.advance(
+            session,
+            principal=HR,
+            cycle_id=cycle.id,
+            to=CycleState.closed,
+            acknowledgement=DistributionAcknowledgementCreate(reason="A four-member test cycle"),
+        )
         return first.id, "C"
 
     review_id, calibrated = await performance.run(review)
