@@ -7,8 +7,8 @@ member's revenue entries of a period in the order they were recorded (commission
 running total, no deal reversed beyond its amount); and compares each approved run's lines
 with the ``PayoutApproved`` that published it (while the outbox keeps it). A member queued
 for a recalculation is skipped, not reported: the job has not got there yet (``--settle``
-waits for it). The monthly stars are not derived state: an award is a decision taken once
-from that day's scores, which later revisions of a score do not change.
+waits for it). Each month's stars are those of the newest settlement of the month that
+incentives holds (``_stars``): a newer revision re-awards them at once.
 
 ``copies`` lists every value incentives keeps of goals' and performance's data, with the
 owner's API that states it."""
@@ -96,6 +96,21 @@ async def drift(session: AsyncSession) -> list[Drift]:
         found += await _draft(session, run, members, pending, oldest=n == 0)
     found += await _commission(session)
     found += await _approved(session)
+    found += await _stars(session)
+    return found
+
+
+async def _stars(session: AsyncSession) -> list[Drift]:
+    """Each month awarded from a settlement follows the newest settlement held (a newer
+    revision re-awards it in the transaction that stores it)."""
+    found: list[Drift] = []
+    for award in await repository.star_awards(session):
+        settlement = await repository.get_settlement(session, month=award.month)
+        if award.revision is None or settlement is None:
+            continue  # awarded before months were settled
+        stored, expected = f"revision {award.revision}", f"revision {settlement.revision}"
+        if stored != expected:
+            found.append(_drift("stars", award.month, stored, expected, "not re-awarded"))
     return found
 
 

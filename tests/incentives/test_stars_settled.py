@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
+from incentives import verify as incentives_verify
 from performance.api.deps import today as performance_today
 from tests.helpers import auth, post_ok
 from tests.system import settled
@@ -200,3 +201,7 @@ async def test_stars_wait_for_the_settlement_and_a_correction_re_awards(
     assert [(h["revision"], h["awarded"], h["revoked"]) for h in final["history"]][2] == (3, [], [])
     assert len(await _events(client, "incentives.star.revoked")) == 1
     assert len(await _events(client, "incentives.star.awarded")) == 3
+
+    # The invariant checker: the award follows the newest settlement held.
+    async with app.state.service_apps["incentives"].state.database.sessions() as session:
+        assert await incentives_verify.drift(session) == []
