@@ -130,6 +130,18 @@ class Story:
             return response.text
         return response.json() if response.content else None
 
+    async def created(self, path: str, body: Any, *, headers: dict[str, str]) -> Any:
+        """POST ``body``: the created resource, or None while a 422 says a KPI it names is
+        not known yet (another service's event on its way)."""
+        response = await self.client.post(path, json=body, headers=headers)
+        if response.status_code == 422 and all(
+            error["loc"][-1] == "kpi" for error in response.json().get("errors", [])
+        ):
+            return None
+        if response.status_code != 201:
+            raise StoryError(f"POST {path}: {response.status_code} {response.text}")
+        return response.json()
+
     # ------------------------------------------------------------------------- the story
 
     async def organisation(self) -> None:
@@ -201,25 +213,50 @@ class Story:
             },
             headers=self.hr,
         )
-        plan = await self.call(
+        # Everyone else (management and support outside the sales team) is scored on revenue
+        # too: performance settles a month only once every member active in it has a score.
+        # Made after the sales scorecard, which keeps its members (more specific, or first).
+        await self.call(
             "POST",
-            "/incentives/plans",
+            "/performance/scorecard-templates",
             {
-                "name": "Sales reps Q1",
-                "period": QUARTER,
-                "population": {"unit_id": self.ids["sales"]},
-                "base_pay": {"amount": "30000", "currency": "CNY"},
-                "performance_pay": {"amount": "9000", "currency": "CNY"},
-                "target_bonus": {"amount": "20000", "currency": "CNY"},
-                "bonus_kpis": [{"kpi": "revenue", "weight": "1"}],
-                "commission": {
-                    "tiers": [
-                        {"from": {"amount": "0", "currency": "CNY"}, "rate": "0.02"},
-                        {"from": {"amount": "100000", "currency": "CNY"}, "rate": "0.03"},
-                    ]
-                },
+                "key": f"{self.prefix}others",
+                "name": "Everyone else's scorecard",
+                "population": {"layers": ["management", "support"]},
+                "indicators": [
+                    {
+                        "code": "revenue",
+                        "name": "Revenue",
+                        "category": "result",
+                        "source": "kpi:revenue",
+                        "weight": "1",
+                    }
+                ],
             },
-            headers=self.finance,
+            headers=self.hr,
+        )
+        # Incentives pays only on KPIs it knows goals defined: it learns them from goals'
+        # KPIDefinitionChanged, in its own time (until then the plan is a 422 naming the KPI).
+        plan = await until(
+            lambda: self.created(
+                "/incentives/plans",
+                {
+                    "name": "Sales reps Q1",
+                    "period": QUARTER,
+                    "population": {"unit_id": self.ids["sales"]},
+                    "base_pay": {"amount": "30000", "currency": "CNY"},
+                    "performance_pay": {"amount": "9000", "currency": "CNY"},
+                    "target_bonus": {"amount": "20000", "currency": "CNY"},
+                    "bonus_kpis": [{"kpi": "revenue", "weight": "1"}],
+                    "commission": {
+                        "tiers": [
+                            {"from": {"amount": "0", "currency": "CNY"}, "rate": "0.02"},
+                            {"from": {"amount": "100000", "currency": "CNY"}, "rate": "0.03"},
+                        ]
+                    },
+                },
+                headers=self.finance,
+            )
         )
         self.ids["plan"] = plan["id"]
         # The lead is paid under a plan of their own (not the reps' KPI bonus).
@@ -515,8 +552,65 @@ class Story:
         )
         return approved, str(payroll)
 
+    async def settle(self, month: str) -> Any:
+        """Performance settles the month once every member active in it has a score: a
+        member without one yet (nobody set them a goal for it) gets a revenue goal for the
+        month first, and is scored on it. A month settled before (another story in the same
+        instance) is settled again as a correction, with its reason."""
+        path = f"/performance/months/{month}/settle"
+        earlier = await self.client.get(f"/performance/months/{month}/settlement", headers=self.hr)
+        reason = None if earlier.status_code == 404 else f"The story {self.prefix!r} was added"
+        response = await self.client.post(path, json={"reason": reason}, headers=self.hr)
+        missing = response.json().get("missing_member_ids", [])
+        if response.status_code != 409 or not missing:
+            if response.status_code != 201:
+                raise StoryError(f"POST {path}: {response.status_code} {response.text}")
+            return response.json()
+        for member in missing:
+            await self.call(
+                "POST",
+                "/goals/goals",
+                {
+                    "kind": "kpi_target",
+                    "title": f"Revenue {month}",
+                    "description": f"The revenue this member brings in {month}",
+                    "owner_type": "member",
+                    "owner_id": member,
+                    "period": month,
+                    "kpi": "revenue",
+                    "target_value": "10000",
+                },
+                headers=self.hr,
+            )
+
+            async def scored(member: str = member) -> bool:
+                response = await self.client.get(
+                    f"/performance/members/{member}/scores/{month}", headers=self.hr
+                )
+                return response.status_code == 200
+
+            await until(scored)
+        return await self.call("POST", path, {"reason": reason}, headers=self.hr)
+
     async def stars(self, month: str) -> Any:
-        return await self.call("POST", "/incentives/stars", {"month": month}, headers=self.hr)
+        """The month's stars, awarded from performance's settlement of it once incentives
+        has it (a month awarded before is re-awarded by incentives from the new revision)."""
+        settlement = await self.settle(month)
+
+        async def awarded() -> Any:
+            response = await self.client.post(
+                "/incentives/stars", json={"month": month}, headers=self.hr
+            )
+            if response.status_code == 201:
+                return response.json()
+            if response.status_code != 409:
+                raise StoryError(f"POST /incentives/stars: {response.status_code} {response.text}")
+            current = await self.client.get(f"/incentives/stars/{month}", headers=self.hr)
+            if current.status_code == 200 and current.json()["revision"] == settlement["revision"]:
+                return current.json()
+            return None  # the settlement is still on its way to incentives
+
+        return await until(awarded)
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

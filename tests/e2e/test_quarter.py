@@ -183,11 +183,14 @@ async def test_a_quarter_of_a_marketing_team(cluster: Cluster) -> None:
         )
         assert rows[story.member("s2")]["name"] == "李强 Li Qiang"
 
-        # March's star: s1 (96) ahead of s2 (48); the top 10% of two, rounded up, is one.
+        # March's star, from performance's settlement of March (the members nobody set a
+        # March goal get one first, so that each has a score): s1 (96) ahead of s2 (48) and
+        # the others; the top 10%, rounded up, is one.
         stars = await story.stars("2026-03")
         assert [(s["member_id"], D(s["score"])) for s in stars["stars"]] == [
             (story.member("s1"), D(96))
         ]
+        assert (stars["revision"], stars["reason"]) == (1, None)
 
         # Exactly the events the story causes.
         async def relayed() -> bool:
