@@ -80,29 +80,41 @@ def in_effect(templates: list[ScorecardTemplate], month: str) -> list[ScorecardT
     return [t for t in templates if id(t) in kept]
 
 
-def template_for(
+def _most_specific(
     templates: list[ScorecardTemplate], member: MemberCopy, month: str
 ) -> ScorecardTemplate | None:
-    """The version that scores the member's ``month`` (``templates``: every version, in
-    creation order): of the versions in effect for the month, the most specific whose
-    population includes the member (of equal fits, the one created last). A month before
-    every fitting version's effective month is scored by the fitting version in effect
-    first (earliest effective month, then created first): there is no older rule to keep,
-    and a newer template never takes such a month over."""
     effective = {id(t) for t in in_effect(templates, month)}
     fitting = [
         (fit, index, t)
         for index, t in enumerate(templates)
         if id(t) in effective and (fit := specificity(t.population, member)) is not None
     ]
-    if fitting:
-        return max(fitting, key=lambda f: (f[0], f[1]))[2]
-    earliest = [
-        (t.effective_from, index, t)
-        for index, t in enumerate(templates)
-        if specificity(t.population, member) is not None
-    ]
-    return min(earliest, key=lambda f: (f[0], f[1]))[2] if earliest else None
+    return max(fitting, key=lambda f: (f[0], f[1]))[2] if fitting else None
+
+
+def before_every_version(
+    templates: list[ScorecardTemplate], member: MemberCopy, month: str
+) -> bool:
+    """Whether ``month`` comes before the effective month of every version that fits the
+    member: no rule was in effect for it, so the first rule stands in (and a new template
+    may take it over)."""
+    return all(
+        t.effective_from > month for t in templates if specificity(t.population, member) is not None
+    )
+
+
+def template_for(
+    templates: list[ScorecardTemplate], member: MemberCopy, month: str
+) -> ScorecardTemplate | None:
+    """The version that scores the member's ``month`` (``templates``: every version, in
+    creation order): of each key's version in effect for the month, the most specific
+    whose population includes the member (of equal fits, the one created last). A month
+    before every fitting version's effective month is scored as the first month one is in
+    effect for: there is no older rule to keep."""
+    fits = [t.effective_from for t in templates if specificity(t.population, member) is not None]
+    if not fits:
+        return None
+    return _most_specific(templates, member, max(month, min(fits)))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,12 @@ from performance.events import ScoreComputed, ScoreLine, outbox
 from performance.models import LiveScore, MemberCopy, ScorecardTemplate
 from performance.schemas import IndicatorLine, RescoreRead, ScoreRead, TemplateCreate
 from performance.service.access import require_hr, require_member_visible
-from performance.service.scorecards import ScoreSheet, score_sheet, template_for
+from performance.service.scorecards import (
+    ScoreSheet,
+    before_every_version,
+    score_sheet,
+    template_for,
+)
 from shared.auth import Principal
 from shared.errors import NotFound
 from shared.locks import lock_keys
@@ -80,8 +85,9 @@ async def create_template(
 ) -> ScorecardTemplate:
     """A new template, or a new version of one, effective from ``body.effective_from``
     (default: this month): the old version stays for old scores. Scores of the months from
-    the effective month on are recomputed, and so are months with inputs but no score yet;
-    an earlier month's score keeps the version that made it (history is not rewritten:
+    the effective month on are recomputed, and so are months with inputs but no score yet
+    and months before every other fitting version (no rule was in effect for them); any
+    other earlier month keeps the version that made it (history is not rewritten:
     ``rescore`` changes it on purpose)."""
     require_hr(principal)
     effective_from = str(body.effective_from or Period.month_of(today))
@@ -104,12 +110,21 @@ async def create_template(
         ),
     )
     scored = set(await repository.scored_pairs(session, member_ids=members))
+    templates = await repository.all_templates(session)
+    copies = await repository.members_by_ids(session, member_ids=members)
     await recompute_many(
         session,
         [
             (member_id, month)
             for member_id, month in await repository.months_with_inputs_of(session, members)
-            if month >= effective_from or (member_id, month) not in scored
+            if month >= effective_from
+            or (member_id, month) not in scored
+            or (
+                member_id in copies
+                and before_every_version(
+                    [t for t in templates if t.id != template.id], copies[member_id], month
+                )
+            )
         ],
     )
     return template
