@@ -50,6 +50,8 @@ def test_every_copy_reads_every_example_its_producer_gives() -> None:
             ("incentives", "goals.kpi.updated"),
             ("incentives", "performance.review.closed"),
             ("incentives", "performance.score.computed"),
+            ("incentives", "goals.kpi-definition.changed"),
+            ("incentives", "performance.month.settled"),
             ("collab", "goals.org-unit.changed"),
             ("collab", "goals.member.changed"),
         ]
