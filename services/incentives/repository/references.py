@@ -58,8 +58,14 @@ async def save_settlement(session: AsyncSession, *, values: dict[str, Any]) -> b
     return result.first() is not None
 
 
-async def get_settlement(session: AsyncSession, *, month: str) -> MonthSettlement | None:
-    return await session.get(MonthSettlement, month, populate_existing=True)
+async def get_settlement(
+    session: AsyncSession, *, month: str, lock: bool = False
+) -> MonthSettlement | None:
+    """The newest settlement held, read afresh; ``lock``: held until the transaction ends
+    (a newer revision being stored waits for it, and is then seen by what it re-awards)."""
+    return await session.get(
+        MonthSettlement, month, populate_existing=True, with_for_update=lock or None
+    )
 
 
 async def get_equity_grant(

@@ -145,11 +145,13 @@ async def award_stars(
     """Award the month from the newest settlement incentives holds (409 if none, or if the
     month is awarded: newer settlements re-award it by themselves)."""
     key = str(month)
+    # Locked first: a newer revision arriving meanwhile is stored after this award commits,
+    # and then re-awards it; a second award of the month waits, then finds this one.
+    settlement = await repository.get_settlement(session, month=key, lock=True)
     if await repository.get_stars(session, month=key) is not None:
         raise Conflict(
             f"the stars of {key} are awarded; a newer settlement by performance re-awards them"
         )
-    settlement = await repository.get_settlement(session, month=key)
     if settlement is None:
         raise Conflict(
             f"performance has not settled {key}: its stars wait for the month's settlement "
