@@ -127,6 +127,8 @@ class KpiDefinition(Timestamps, Base):
     non_negative: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     # +1 at every change; KPIDefinitionChanged carries it, so copies keep the newest.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # False once retired: no new goals name it; its figures and history stay.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
 
 
 class Goal(Timestamps, Base):

@@ -423,3 +423,38 @@ async def test_a_cascade_that_would_give_a_child_a_negative_target_is_refused(
     )
     children = await client.get(f"/goals/goals?parent_id={parent['id']}", headers=ADMIN)
     assert children.json()["items"] == []  # nothing of the refused cascade was kept
+
+
+async def test_a_retired_kpi_is_published_and_takes_no_new_goals(
+    system: System, world: dict[str, str]
+) -> None:
+    client, _ = system
+    kpi = await _post(
+        client,
+        "/goals/kpi-definitions",
+        {"code": "rr_calls", "name": "Calls", "unit": "n", "direction": "lower_is_better"},
+    )
+    assert kpi["active"] is True
+    retired = await client.patch(
+        "/goals/kpi-definitions/rr_calls",
+        json={"active": False},
+        headers={**ADMIN, "If-Match": f'"{kpi["id"]}.1"'},
+    )
+    assert (retired.json()["active"], retired.json()["version"]) == (False, 2)
+    assert [
+        (e["active"], e["version"], e["direction"]) for e in await _published(client, "rr_calls")
+    ] == [(True, 1, "lower_is_better"), (False, 2, "lower_is_better")]
+    refused = await client.post(
+        "/goals/goals", json=_goal("kpi_target", "2026-05", kpi="rr_calls"), headers=ADMIN
+    )
+    assert _problem(refused, ["body", "kpi"]) == (
+        "measurable: kpi: the KPI 'rr_calls' is retired: no new goals on it"
+    )
+    template = await client.post(
+        "/goals/goal-templates",
+        json={"name": "RR", "items": [{"title": "Calls", "kpi": "rr_calls", "target_value": "3"}]},
+        headers=ADMIN,
+    )
+    assert _problem(template, ["body", "items", "0", "kpi"]) == (
+        "the KPI 'rr_calls' is retired: no new goals on it"
+    )

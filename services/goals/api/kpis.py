@@ -56,8 +56,9 @@ async def update_kpi(
     response: Response,
     if_match: Annotated[str | None, Header()] = None,
 ) -> KpiRead:
-    """Change a KPI's name, unit, category, description or ``non_negative`` (a merge patch,
-    HR and admins) with If-Match; each change is published as ``KPIDefinitionChanged``."""
+    """Change a KPI's name, unit, category, description, ``non_negative`` or ``active``
+    (false retires it: no new goals on it) as a merge patch (HR and admins) with If-Match;
+    each change is published as ``KPIDefinitionChanged``."""
     kpi = await kpis.update_kpi(
         session, principal=principal, kpi_id_or_code=kpi_id, body=body, if_match=if_match
     )

@@ -73,8 +73,9 @@ class KpiCreate(RequestModel):
 
 
 class KpiUpdate(RequestModel):
-    """A JSON merge patch of a KPI definition: its labels and whether targets may be negative
-    (code, formula, scale, direction and aggregation stay: figures were computed by them)."""
+    """A JSON merge patch of a KPI definition: its labels, whether targets may be negative
+    and whether it is active (code, formula, scale, direction and aggregation stay: figures
+    were computed by them)."""
 
     model_config = examples({"name": "营收 Revenue", "non_negative": True})
 
@@ -83,6 +84,11 @@ class KpiUpdate(RequestModel):
     category: KpiCategory | None = None
     description: Annotated[str, StringConstraints(max_length=2000)] | None = None
     non_negative: bool | None = None
+    active: bool | None = Field(
+        default=None,
+        description="false retires the KPI (no new goals name it; its figures stay), true "
+        "reinstates it",
+    )
 
 
 class KpiRead(ReadModel):
@@ -100,6 +106,7 @@ class KpiRead(ReadModel):
             "description": None,
             "scale": 2,
             "non_negative": True,
+            "active": True,
             "version": 1,
         }
     )
@@ -116,4 +123,5 @@ class KpiRead(ReadModel):
     description: str | None
     scale: int
     non_negative: bool
+    active: bool
     version: int

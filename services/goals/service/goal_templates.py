@@ -33,7 +33,7 @@ async def create_template(
     for index, item in enumerate(body.items):
         if item.kind != "objective" and (item.kpi is None or item.target_value is None):
             raise invalid(f"items.{index}", "a measurable item needs a KPI and a target")
-        kpi = await kpi_by_code(session, item.kpi)
+        kpi = await kpi_by_code(session, item.kpi, f"items.{index}.kpi")
         if kpi is not None:
             check_scale(kpi, item.target_value, f"items.{index}.target_value")
         check_non_negative(kpi, item.target_value, f"items.{index}.target_value")

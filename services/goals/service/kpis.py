@@ -62,6 +62,7 @@ async def create_kpi(
                 else body.aggregation == "sum" and body.formula is None
             ),
             version=1,
+            active=True,
         ),
     )
     await publish(session, kpi)
@@ -81,7 +82,7 @@ async def publish(session: AsyncSession, kpi: KpiDefinition) -> None:
             category=kpi.category,
             formula=kpi.formula,
             non_negative=kpi.non_negative,
-            active=True,
+            active=kpi.active,
             version=kpi.version,
         ),
     )
@@ -95,8 +96,8 @@ async def update_kpi(
     body: KpiUpdate,
     if_match: str | None,
 ) -> KpiDefinition:
-    """A merge patch of a KPI's labels and ``non_negative``; a change is published with the
-    next version, a patch that changes nothing is not."""
+    """A merge patch of a KPI's labels, ``non_negative`` and ``active`` (false retires it);
+    a change is published with the next version, a patch that changes nothing is not."""
     require_admin(principal)
     kpi = await get_kpi(session, kpi_id_or_code=kpi_id_or_code)
     check_if_match(if_match, kpi.id, kpi.version)

@@ -46,6 +46,14 @@ async def smart_check(
                     ),
                 )
             )
+        elif not kpi.active:
+            errors.append(
+                SmartFinding(
+                    criterion="measurable",
+                    field="kpi",
+                    message=f"kpi: the KPI {kpi.code!r} is retired: no new goals on it",
+                )
+            )
         if body.target_value is None:
             errors.append(
                 SmartFinding(

@@ -30,12 +30,17 @@ from shared.errors import Conflict, NotFound, Unprocessable, invalid
 from shared.paging import PageQuery
 
 
-async def kpi_by_code(session: AsyncSession, code: str | None) -> KpiDefinition | None:
+async def kpi_by_code(
+    session: AsyncSession, code: str | None, field: str = "kpi"
+) -> KpiDefinition | None:
+    """The KPI a new goal names: a 422 on ``field`` if there is none or it is retired."""
     if code is None:
         return None
     kpi = await repository.kpi_by_code(session, code=code)
     if kpi is None:
-        raise invalid("kpi", f"no KPI with code {code!r}")
+        raise invalid(field, f"no KPI with code {code!r}")
+    if not kpi.active:
+        raise invalid(field, f"the KPI {code!r} is retired: no new goals on it")
     return kpi
 
 

@@ -1,7 +1,8 @@
 """Each KPI says whether its targets may be negative (``non_negative``) and counts its
 changes (``version``, carried by ``KPIDefinitionChanged``). Existing summed KPIs without a
-formula (counts, money) become non-negative; the others may stay below zero. A member keeps
-why their tier last changed (``tier_reason``: a promotion past the next tier needs one).
+formula (counts, money) become non-negative; the others may stay below zero. A KPI can be
+retired (``active`` false): no new goals name it. A member keeps why their tier last changed
+(``tier_reason``: a promotion past the next tier needs one).
 
 Revision ID: 0008
 Revises: 0007
@@ -27,6 +28,11 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False, server_default="1"),
         schema="goals",
     )
+    op.add_column(
+        "kpi_definitions",
+        sa.Column("active", sa.Boolean(), nullable=False, server_default="true"),
+        schema="goals",
+    )
     op.add_column("members", sa.Column("tier_reason", sa.Text(), nullable=True), schema="goals")
     op.execute(
         "UPDATE goals.kpi_definitions SET non_negative = true "
@@ -36,5 +42,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_column("members", "tier_reason", schema="goals")
+    op.drop_column("kpi_definitions", "active", schema="goals")
     op.drop_column("kpi_definitions", "version", schema="goals")
     op.drop_column("kpi_definitions", "non_negative", schema="goals")
