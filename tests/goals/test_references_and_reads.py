@@ -1,7 +1,8 @@
 """Issue 16 in goals, through the gateway: KPIDefinitionChanged in the outbox at every
-create and change of a KPI definition; references refused where they are made, each a 422
-naming the field and why (a goal's parent kind and period, a negative target on a KPI that
-cannot be negative, mentors, a promotion that skips a tier). The readable facts (templates,
+create and change of a KPI definition (a retired one too); references refused where they are
+made, each a 422 naming the field and why (a goal's parent kind and period, a negative target
+on a KPI that cannot be negative, by POST, PATCH, template or cascade, a retired KPI, mentors,
+a promotion that skips a tier). The readable facts (templates,
 a unit's figures, the team's weekly report, SMART fields) are in test_readable_facts.py."""
 
 from __future__ import annotations
