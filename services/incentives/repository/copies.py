@@ -26,7 +26,6 @@ __all__ = [
     "save_reviews",
     "save_scores",
     "score_copies",
-    "scores",
 ]
 
 
@@ -160,11 +159,6 @@ async def save_scores(session: AsyncSession, *, rows: list[dict[str, Any]]) -> N
         ),
         rows,
     )
-
-
-async def scores(session: AsyncSession, *, month: str) -> list[MonthlyScore]:
-    rows = await session.scalars(select(MonthlyScore).where(MonthlyScore.month == month))
-    return list(rows.all())
 
 
 async def score_copies(session: AsyncSession) -> list[MonthlyScore]:

@@ -223,8 +223,9 @@ async def reviews_closed(session: AsyncSession, reviews: list[tuple[ReviewClosed
 
 
 async def scores_computed(session: AsyncSession, scores: list[tuple[ScoreComputedV1, str]]) -> None:
-    """Keep each member's newest live score for the month (the stars are chosen from
-    these): of several in one poll, the highest revision."""
+    """Keep each member's newest live score for the month (the stars are not chosen from
+    these but from performance's settlement of the month): of several in one poll, the
+    highest revision."""
     newest = newest_by(
         scores,
         key=lambda s: (s[0].member_id, s[0].month),
