@@ -2,7 +2,8 @@
 A draft, approved under the conflict-of-interest rules (nobody creates or approves one for
 themselves, its creator does not approve it), EquityGranted on approval, tranches vesting by
 the organisation's "today" (EquityVested once per tranche; a leaver forfeits the tranches
-after leaving, a minimum score waits for a closed review), the statement's non-cash lines
+after leaving, a minimum score waits for a closed review and vests once one meets it), the
+statement's non-cash lines
 beside the yearly plan's pay, and a payroll export that never pays them."""
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ import httpx
 from sqlalchemy import text
 
 from incentives.api.deps import today
+from incentives.consumers import subscription
+from incentives.models import inbox
+from shared.events import Envelope
+from shared.inbox import InboxProcessor, Outcome
 from tests.helpers import auth, post_ok
 from tests.system import settled
 
@@ -244,6 +249,45 @@ async def test_equity_grants_are_approved_vest_and_stay_out_of_payroll(
     ] == [
         ("s1", 1, "600.0000", "600.0000"),
         ("s3", 1, "100.0000", "100.0000"),
+    ]
+
+    # s2's second-quarter review closes at 85 (performance's ReviewClosed, as the broker hands
+    # it to incentives): the September tranche vests; March 2027's has not come yet.
+    processor = InboxProcessor(incentives_app.state.database, inbox, subscription)
+    review = {
+        "review_id": "review-s2-q2",
+        "period": "2026-Q2",
+        "member_id": "s2",
+        "final_score": "85.00",
+        "rating": "B",
+        "revision": 1,
+    }
+    closed = Envelope(
+        source="performance",
+        type="performance.review.closed",
+        subject="s2",
+        correlationid="equity",
+        data=review,
+    )
+    assert await processor.apply(closed) == Outcome.applied
+    await settled(client)
+    incentives_app.dependency_overrides[today] = lambda: date(2027, 1, 5)
+    try:
+        s2_vested = await post_ok(
+            client, f"/incentives/equity-grants/{s2_grant['id']}/vest", {}, headers=HR, status=200
+        )
+    finally:
+        del incentives_app.dependency_overrides[today]
+    assert [(t["state"], t["note"]) for t in s2_vested["tranches"]] == [
+        ("vested", "final score 85.0000 meets 80.0000; tenure met"),
+        ("pending", None),
+    ]
+    await settled(client)
+    vested = await _events(client, "incentives.equity.vested")
+    assert [(e["member_id"], e["tranche"], e["vested_quantity"]) for e in vested] == [
+        ("s1", 1, "600.0000"),
+        ("s3", 1, "100.0000"),
+        ("s2", 1, "500.0000"),
     ]
 
     # Who sees grants: the member their own, the manager their team's, HR all.
