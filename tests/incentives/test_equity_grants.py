@@ -3,8 +3,8 @@ A draft, approved under the conflict-of-interest rules (nobody creates or approv
 themselves, its creator does not approve it), EquityGranted on approval, tranches vesting by
 the organisation's "today" (EquityVested once per tranche; a leaver forfeits the tranches
 after leaving, a minimum score waits for a closed review and vests once one meets it), the
-statement's non-cash lines
-beside the yearly plan's pay, and a payroll export that never pays them."""
+statement's non-cash lines beside the yearly plan's pay, and a payroll export that never
+pays them."""
 
 from __future__ import annotations
 
