@@ -1,8 +1,8 @@
 """Issue 16, references checked where they are made: an incentives plan pays only on KPIs
 defined in goals, known to incentives by its own copy of goals' ``KPIDefinitionChanged``
 (never a call to goals). An unknown KPI is a 422 naming the field; once goals defines it,
-201; a KPI retired in goals (a newer definition, inactive) is refused again, and an older
-definition arriving late does not bring it back."""
+201; a KPI retired in goals (PATCH active false: a newer definition, inactive) is refused
+again, and an older definition arriving late does not bring it back."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ async def test_a_plan_pays_only_on_kpis_defined_in_goals(
         }
     ]
 
-    await post_ok(
+    kpi = await post_ok(
         client,
         "/goals/kpi-definitions",
         {"code": "revenue", "name": "营收", "unit": "CNY"},
@@ -90,22 +90,27 @@ async def test_a_plan_pays_only_on_kpis_defined_in_goals(
     assert response.status_code == 422, response.text
     assert [e["loc"] for e in response.json()["errors"]] == [["body", "bonus_kpis", 1, "kpi"]]
 
-    # Goals retires "revenue" (version 2, inactive); version 1 arriving late changes nothing.
+    # Goals retires "revenue" (version 2, inactive): plans on it are refused again. Version 1
+    # arriving late (redelivered) changes nothing.
+    retired = await client.patch(
+        "/goals/kpi-definitions/revenue",
+        json={"active": False},
+        headers={**HR, "If-Match": f'"{kpi["id"]}.1"'},
+    )
+    assert retired.status_code == 200, retired.text
+    await settled(client)
     app = client._transport.app  # type: ignore[attr-defined]
     processor = InboxProcessor(
         app.state.service_apps["incentives"].state.database, inbox, subscription
     )
-    for envelope in (
-        _definition("revenue", version=2, active=False),
-        _definition("revenue", version=1, active=True),
-    ):
-        assert await processor.apply(envelope) == Outcome.applied
+    late = _definition("revenue", version=1, active=True)
+    assert await processor.apply(late) == Outcome.applied
     response = await client.post("/incentives/plans", json=_plan("revenue"), headers=FINANCE)
     assert response.status_code == 422, response.text
     assert response.json()["errors"] == [
         {
             "loc": ["body", "bonus_kpis", 0, "kpi"],
-            "msg": "KPI revenue (revenue (v2)) is retired in goals",
+            "msg": "KPI revenue (营收) is retired in goals",
             "type": "value_error",
         }
     ]
