@@ -98,8 +98,9 @@ async def _actual(client: httpx.AsyncClient, member: str, kpi: str, value: str, 
 async def world(
     system: tuple[httpx.AsyncClient, Callable[[date], None]],
 ) -> dict[str, Any]:
-    """Sales team: s1, s2, s3 (execution) hired in 2025, "new" hired in April 2026. March
-    goals of 100 revenue and 100 leads for s1 and s2 with actuals; s3 has none yet."""
+    """Sales team: s1, s2, s3 (execution) hired in 2025, "new" hired in April 2026; d1, a
+    manager at the company, whom no scorecard covers. March goals of 100 revenue and 100 leads
+    for s1 and s2 with actuals; s3 has none yet."""
     client, _set_today = system
     app = client._transport.app  # type: ignore[attr-defined]
     performance_app = app.state.service_apps["performance"]
@@ -110,11 +111,12 @@ async def world(
             client, "/goals/org-units", {"name": "Sales", "kind": "team", "parent_id": company}
         )
     )["id"]
-    for member, hired in (
-        ("s1", "2025-05-01"),
-        ("s2", "2025-05-01"),
-        ("s3", "2025-05-01"),
-        ("new", "2026-04-10"),
+    for member, hired, layer, unit in (
+        ("s1", "2025-05-01", "execution", team),
+        ("s2", "2025-05-01", "execution", team),
+        ("s3", "2025-05-01", "execution", team),
+        ("new", "2026-04-10", "execution", team),
+        ("d1", "2025-01-02", "management", company),
     ):
         await _post(
             client,
@@ -122,8 +124,8 @@ async def world(
             {
                 "id": member,
                 "name": f"Name of {member}",
-                "home_unit_id": team,
-                "layer": "execution",
+                "home_unit_id": unit,
+                "layer": layer,
                 "hired_on": hired,
             },
         )
@@ -132,7 +134,7 @@ async def world(
     v1 = await _post(
         client,
         "/performance/scorecard-templates",
-        _template("sales", "0.5", effective_from="2026-01"),
+        _template("sales", "0.5", effective_from="2026-01", population={"layers": ["execution"]}),
     )
     for member, revenue, leads in (("s1", "80", "60"), ("s2", "100", "100")):
         for kpi, value in (("revenue", revenue), ("leads", leads)):
@@ -176,8 +178,9 @@ async def test_a_month_settles_once_every_active_member_has_a_score(
     assert member.status_code == 403
     missing = await client.post(settle, headers=HR, json={})
     assert missing.status_code == 409, missing.text
+    # d1 is active in March too, but no scorecard covers a manager: nobody waits for d1.
     assert missing.json()["missing_member_ids"] == ["s3"]
-    assert "no live score yet for s3" in missing.json()["detail"]
+    assert "no live score yet for s3 (" in missing.json()["detail"]
     assert (
         await client.get("/performance/months/2026-03/settlement", headers=HR)
     ).status_code == 404

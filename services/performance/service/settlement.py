@@ -1,6 +1,7 @@
 """Settling a month: performance declares a month's scores final once the month is over
 and every member active in it has a live score, and publishes them as ``MonthSettled``
-(incentives awards stars from it). Settling a settled month again is a correction: it
+(incentives awards stars from it). A member whom no scorecard covers for the month cannot
+have a score, so they are not waited for. Settling a settled month again is a correction: it
 needs a reason and publishes the next revision with the scores as they are then."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from performance.events import MonthSettled, SettledScore, outbox
 from performance.models import MonthSettlement
 from performance.schemas.settlement import SettlementRead
 from performance.service.access import require_hr
+from performance.service.scorecards import template_for
 from performance.service.scoring import lock_scoring
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound, invalid
@@ -45,15 +47,22 @@ async def settle(
             f"{month} is settled already (revision {previous.revision}): "
             "a correction needs a reason",
         )
-    active = await repository.members_active_in(session, start=period.start, end=period.end)
+    active = await repository.members_by_ids(
+        session,
+        member_ids=set(
+            await repository.members_active_in(session, start=period.start, end=period.end)
+        ),
+    )
+    templates = await repository.all_templates(session)
+    scorable = {m.id for m in active.values() if template_for(templates, m, month) is not None}
     # The scores are read under the members' scoring locks: no scorer is half-way meanwhile.
     await lock_scoring(session, [member.id for member in await repository.members(session)])
     scores = await repository.scores_of_month(session, month=month)
-    missing = sorted(set(active) - {score.member_id for score in scores})
+    missing = sorted(scorable - {score.member_id for score in scores})
     if missing:
         raise Conflict(
             f"{month} cannot be settled: no live score yet for {', '.join(missing)} "
-            "(members active in the month)",
+            "(members active in the month whom a scorecard covers)",
             extensions={"month": month, "missing_member_ids": missing},
         )
     settlement = await repository.add(
