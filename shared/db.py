@@ -4,8 +4,8 @@ nothing else in a service commits."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -98,6 +98,18 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 # scope="function": the commit happens before the response is sent, so a client that sees
 # a 2xx knows the change (and its outbox events) are durable.
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+
+Transaction = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+"""Opens a session whose work commits as one transaction (``Database.transaction``)."""
+
+
+def _transaction(request: Request) -> Transaction:
+    return database_of(request).transaction
+
+
+# For a read that must write once in a while (and then atomically, outbox included): a
+# read's own session has no transaction.
+TransactionDep = Annotated[Transaction, Depends(_transaction)]
 
 
 async def copy_rows(session: AsyncSession, model: Any, rows: list[dict[str, Any]]) -> None:

@@ -10,7 +10,7 @@ from goals.api.deps import ScopeDep, SettingsDep, TodayDep
 from goals.schemas.risk import RiskAlert, RiskCorrectionCreate, RiskCorrectionRead, RiskEvaluation
 from goals.service import risk
 from shared.api import Page
-from shared.db import SessionDep
+from shared.db import SessionDep, TransactionDep
 from shared.paging import PageQuery, page_query
 from shared.periods import period_query
 
@@ -32,12 +32,20 @@ async def risk_alerts(
     settings: SettingsDep,
     today: TodayDep,
     page: AlertsPage,
+    transaction: TransactionDep,
     period: Annotated[str | None, period_query()] = None,
 ) -> Page[RiskAlert]:
     """Goals at risk or off track, each judged on the progress it shows (``progress_source``)
     with a suggested correction, a page at a time. Reading them evaluates the live goals'
     risk states: each change is published (GoalAtRisk, GoalOffTrack, GoalBackOnTrack)."""
-    found = await risk.alerts(session, scope=scope, period=period, today=today, settings=settings)
+    found = await risk.alerts(
+        session,
+        scope=scope,
+        period=period,
+        today=today,
+        settings=settings,
+        transaction=transaction,
+    )
     items, next_cursor = page.page_of(
         found,
         {

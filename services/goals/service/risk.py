@@ -25,6 +25,7 @@ from goals.service.access import Scope, require_owner
 from goals.service.progress import AXIS_ZH, Standing, standings
 from goals.service.targets import get_goal, visible_owners
 from goals.settings import Settings
+from shared.db import Transaction
 from shared.errors import Forbidden
 from shared.paging import PageQuery
 from shared.periods import Period
@@ -158,11 +159,18 @@ def _where(standing: Standing, expected: Decimal, period: Period, today: date) -
 
 
 async def alerts(
-    session: AsyncSession, *, scope: Scope, period: str | None, today: date, settings: Settings
+    session: AsyncSession,
+    *,
+    scope: Scope,
+    period: str | None,
+    today: date,
+    settings: Settings,
+    transaction: Transaction,
 ) -> list[RiskAlert]:
     """Goals the caller may see that are at risk or off track now (in ``period`` if given,
     else those whose period contains today). Reading them evaluates the live goals' risk
-    states: a change is published (``risk_states.record``)."""
+    states: a change is stored and published in a ``transaction`` of its own (the read's
+    session has none), by ``risk_states.record``."""
     goals = await repository.goals_of(
         session,
         owner_type=None,
@@ -174,6 +182,7 @@ async def alerts(
         goals=[g for g in goals if period is not None or g.period_start <= today <= g.period_end],
         today=today,
         settings=settings,
+        transaction=transaction,
     )
     return [a for a in found if a.status != RiskStatus.on_track]
 
@@ -217,22 +226,26 @@ async def evaluate_with_ancestors(
 
 
 async def evaluate(
-    session: AsyncSession, *, goals: list[Goal], today: date, settings: Settings
+    session: AsyncSession,
+    *,
+    goals: list[Goal],
+    today: date,
+    settings: Settings,
+    transaction: Transaction | None = None,
 ) -> tuple[list[RiskAlert], int]:
     """Every goal's alert (on track included), recording the risk state of those whose
-    period contains today and publishing each change; with how many changed."""
+    period contains today and publishing each change (in ``session``'s transaction, or in a
+    new ``transaction`` when ``session`` is a read's); with how many changed."""
     found = await standings(session, goals)
     assessed = [assess(found[g.id], today=today, settings=settings) for g in goals]
-    changed = await risk_states.record(
-        session,
-        alerts=[
-            a
-            for g, a in zip(goals, assessed, strict=True)
-            if g.period_start <= today <= g.period_end
-        ],
-        today=today,
-        settings=settings,
-    )
+    live = [
+        a for g, a in zip(goals, assessed, strict=True) if g.period_start <= today <= g.period_end
+    ]
+    if transaction is None:
+        changed = await risk_states.record(session, alerts=live, today=today, settings=settings)
+    else:
+        async with transaction() as writer:
+            changed = await risk_states.record(writer, alerts=live, today=today, settings=settings)
     return assessed, changed
 
 
