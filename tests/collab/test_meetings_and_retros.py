@@ -139,7 +139,16 @@ async def test_minutes_for_attendees_and_their_managers_and_actions_to_done(
     )
     assert done.status_code == 200
     assert (done.json()["status"], done.json()["done_at"]) == ("done", "2027-04-08T04:00:00Z")
-    stranger = await collab.client.get(action_path, headers=auth("att-1", ["member"]))
+    # An attendee sees the item (the meeting's minutes show it) but cannot change it;
+    # someone with no part in the meeting does not see it at all.
+    attendee = auth("att-1", ["member"])
+    seen = await collab.client.get(action_path, headers=attendee)
+    assert seen.status_code == 200 and seen.json()["status"] == "done"
+    changed = await collab.client.patch(
+        action_path, json={"status": "open"}, headers={**attendee, "If-Match": seen.headers["etag"]}
+    )
+    assert changed.status_code == 404
+    stranger = await collab.client.get(action_path, headers=auth("someone-else", ["member"]))
     assert stranger.status_code == 404
 
 

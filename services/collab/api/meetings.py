@@ -173,8 +173,10 @@ async def list_action_items(
 async def get_action(
     action_id: str, session: SessionDep, principal: CurrentPrincipal, response: Response
 ) -> ActionItemRead:
-    """An action item with its ETag (its owner, its creator, HR, admins)."""
-    action = await meetings.get_action(session, principal=principal, action_id=action_id)
+    """An action item with its ETag, for whoever may see it in ``GET /collab/action-items``
+    (its owner and their manager, its creator, those who may see its meeting or
+    retrospective, HR, admins); only its owner, its creator, HR and admins change it."""
+    action = await actions.get_action(session, principal=principal, action_id=action_id)
     response.headers["ETag"] = etag_of(action.id, action.version)
     return ActionItemRead.model_validate(action)
 

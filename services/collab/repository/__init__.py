@@ -6,6 +6,7 @@ from collab.repository.actions import (
     action_state,
     action_visibility,
     list_actions,
+    visible_action,
 )
 from collab.repository.copies import (
     get_member,
@@ -151,4 +152,5 @@ __all__ = [
     "ticket_search_statement",
     "ticket_visibility",
     "upsert_newer",
+    "visible_action",
 ]

@@ -72,3 +72,10 @@ async def list_actions(
     if state is not None:
         statement = statement.where(state)
     return await page.fetch(session, statement, ACTION_COLUMNS, ActionItem.id)
+
+
+async def visible_action(
+    session: AsyncSession, *, action_id: str, visible: ColumnElement[bool]
+) -> ActionItem | None:
+    """The action item, if ``visible`` (``action_visibility``) lets the principal see it."""
+    return await session.scalar(select(ActionItem).where(ActionItem.id == action_id, visible))

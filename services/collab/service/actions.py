@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from collab import repository
 from collab.models import ActionItem
 from collab.schemas import ActionState
 from collab.service.access import scope_of
 from shared.auth import Principal
+from shared.errors import NotFound
 from shared.paging import PageQuery
 
 
@@ -26,10 +28,7 @@ async def list_actions(
     """One page of the action items ``owner_id`` (the caller when None) owes, in ``state``:
     all of them for the owner, their manager (by collab's copies), HR and admins; for anyone
     else those they created or that a meeting or retrospective they may see shows."""
-    scope = await scope_of(session, principal)
-    visible = repository.action_visibility(
-        everything=scope.everything, member_id=scope.member_id, unit_ids=sorted(scope.units)
-    )
+    visible = await _visibility(session, principal)
     condition = repository.action_state(state.value, today) if state is not None else None
     return await repository.list_actions(
         session,
@@ -37,4 +36,21 @@ async def list_actions(
         owner_id=owner_id or principal.member_id,
         state=condition,
         page=page,
+    )
+
+
+async def get_action(session: AsyncSession, *, principal: Principal, action_id: str) -> ActionItem:
+    """One action item, for whoever may see it in a list (``list_actions``)."""
+    action = await repository.visible_action(
+        session, action_id=action_id, visible=await _visibility(session, principal)
+    )
+    if action is None:
+        raise NotFound("no such resource, or it is not yours to see")
+    return action
+
+
+async def _visibility(session: AsyncSession, principal: Principal) -> ColumnElement[bool]:
+    scope = await scope_of(session, principal)
+    return repository.action_visibility(
+        everything=scope.everything, member_id=scope.member_id, unit_ids=sorted(scope.units)
     )

@@ -350,12 +350,3 @@ async def update_action(
         action.version += 1
         await session.flush()
     return action
-
-
-async def get_action(session: AsyncSession, *, principal: Principal, action_id: str) -> ActionItem:
-    action = await repository.get_action(session, action_id=action_id)
-    if action is None or not (
-        sees_everything(principal) or principal.member_id in (action.owner_id, action.created_by)
-    ):
-        raise NotFound("no such resource, or it is not yours to see")
-    return action
