@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
@@ -130,6 +130,18 @@ class SettledScore(BaseModel):
     template_version: int
 
 
+SETTLEMENT_EXAMPLE: dict[str, Any] = {
+    "month": "2026-03",
+    "revision": 1,
+    "settled_at": "2026-04-02T09:00:00Z",
+    "settled_by": "m-hr",
+    "reason": None,
+    "scores": [
+        {"member_id": "m1", "score": "87.5000", "template_id": "t-1", "template_version": 2}
+    ],
+}
+
+
 @catalog.register
 class MonthSettled(Event):
     """A month's scores are final: the month is over and every member active in it has a
@@ -138,18 +150,7 @@ class MonthSettled(Event):
 
     event_type: ClassVar[str] = "performance.month.settled"
     event_name: ClassVar[str] = "MonthSettled"
-    model_config = examples(
-        {
-            "month": "2026-03",
-            "revision": 1,
-            "settled_at": "2026-04-02T09:00:00Z",
-            "settled_by": "m-hr",
-            "reason": None,
-            "scores": [
-                {"member_id": "m1", "score": "87.5000", "template_id": "t-1", "template_version": 2}
-            ],
-        }
-    )
+    model_config = examples(SETTLEMENT_EXAMPLE)
 
     month: str
     revision: int

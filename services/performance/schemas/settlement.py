@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, StringConstraints
 
-from performance.events import SettledScore
+from performance.events import SETTLEMENT_EXAMPLE, SettledScore
 from shared.api import RequestModel, examples
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
@@ -24,18 +24,7 @@ class SettleRequest(RequestModel):
 class SettlementRead(BaseModel):
     """The newest settlement of a month: what ``MonthSettled`` published."""
 
-    model_config = examples(
-        {
-            "month": "2026-03",
-            "revision": 1,
-            "settled_at": "2026-04-02T09:00:00Z",
-            "settled_by": "m-hr",
-            "reason": None,
-            "scores": [
-                {"member_id": "m1", "score": "87.5000", "template_id": "t-1", "template_version": 2}
-            ],
-        }
-    )
+    model_config = examples(SETTLEMENT_EXAMPLE)
 
     month: str
     revision: int
