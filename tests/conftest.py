@@ -70,6 +70,10 @@ def test_environment(database_url: str) -> Iterator[None]:
             # tests of the limits themselves set their own (tests/security).
             "GATEWAY_RATE_LIMIT_PER_PRINCIPAL": "1000000/minute",
             "GATEWAY_RATE_LIMIT_PER_ADDRESS": "1000000/minute",
+            # Goals' periodic risk pass judges goals by the real date; tests pin their days
+            # and count risk events exactly, so it runs only at start-up (on an empty
+            # database) unless a test calls it (tests/goals/test_rollup_axes_and_risk.py).
+            "GOALS_RISK_EVALUATION_INTERVAL_S": "86400",
         }
     )
     yield

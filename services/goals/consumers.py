@@ -1,14 +1,20 @@
-"""Events the goals service consumes. It is the source of the organisation; what it learns
-from others is which units collab's data grants let read each other's KPI figures."""
+"""Events the goals service consumes, and the job it runs on a timer. It is the source of
+the organisation; what it learns from others is which units collab's data grants let read
+each other's KPI figures."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals import repository
 from goals.schemas.contracts import DataGrantChangedV1
+from goals.service import risk
+from shared.db import Database
 from shared.events import Envelope
 from shared.inbox import Subscription
+from shared.runtime import PeriodicJob
 
 subscription = Subscription(consumer="goals")
 
@@ -30,4 +36,16 @@ async def on_data_grant_changed(session: AsyncSession, event: Envelope) -> None:
     )
 
 
+async def run_risk_evaluation(db: Database, settings: Any) -> None:
+    """Evaluate every live goal's risk state, publishing each change."""
+    await risk.evaluate_on_timer(db, settings)
+
+
 subscriptions = [subscription]
+jobs = [
+    PeriodicJob(
+        name="risk-evaluation",
+        run=run_risk_evaluation,
+        interval_s=lambda settings: float(settings.risk_evaluation_interval_s),
+    )
+]

@@ -27,6 +27,14 @@ class Settings(ServiceSettings):
         default=Decimal("0.25"),
         description="Off track when progress trails the elapsed share by this",
     )
+    risk_evaluation_interval_s: float = Field(
+        default=900,
+        gt=0,
+        description=(
+            "Seconds between two evaluations of every live goal's risk state (each change "
+            "published as GoalAtRisk, GoalOffTrack or GoalBackOnTrack)"
+        ),
+    )
     max_upload_rows: int = Field(default=100_000, description="Most rows in one CSV upload")
     dashboard_result_kpi: str = Field(
         default="revenue",

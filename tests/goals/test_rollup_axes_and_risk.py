@@ -15,6 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from goals.service import risk
 from tests.helpers import auth, post_ok
 from tests.system import settled
 
@@ -410,6 +411,13 @@ async def test_alerts_follow_the_progress_shown_and_publish_each_change_once(
     assert objective["id"] not in await _alerts(client, ADMIN)
 
     # At the end of March the whole quarter's share is expected: 1 - 0.816667 = 0.183333.
+    # The service's own periodic pass sees that first, with nobody reading: four changes.
+    goals_app = client._transport.app.state.service_apps["goals"]  # type: ignore[attr-defined]
+    changed = await risk.evaluate_on_timer(
+        goals_app.state.database, goals_app.state.settings, today=date(2026, 3, 31)
+    )
+    assert changed == 4
+    assert len(await _risk_events(client)) == len(before) + 11
     set_today(date(2026, 3, 31))
     alerts = await _alerts(client, ADMIN)
     assert (alerts[objective["id"]]["status"], alerts[objective["id"]]["gap"]) == (

@@ -4,15 +4,17 @@ correction the numbers suggest, and the correction taken.
 An alert is judged on exactly the progress the goal shows on ``/progress`` (rolled up,
 measured or checked in, see ``goals.service.progress``) and says which. A live goal's risk
 state is evaluated whenever its alerts are computed: the alerts list, a check-in (the goal
-and the goals it rolls up into), and ``POST /goals/risk-alerts/evaluate`` for a scheduler
-(new actuals are seen at the next of these); each change is published
+and the goals it rolls up into), ``POST /goals/risk-alerts/evaluate`` for an outside
+scheduler, and the service's own periodic job (``risk_evaluation_interval_s``, 15 minutes by
+default; new actuals are seen at the next of these); each change is published
 (``goals.service.risk_states``)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,7 +27,7 @@ from goals.service.access import Scope, require_owner
 from goals.service.progress import AXIS_ZH, Standing, standings
 from goals.service.targets import get_goal, visible_owners
 from goals.settings import Settings
-from shared.db import Transaction
+from shared.db import Database, Transaction
 from shared.errors import Forbidden
 from shared.paging import PageQuery
 from shared.periods import Period
@@ -205,6 +207,17 @@ async def evaluate_live(
         off_track=sum(1 for a in found if a.status == RiskStatus.off_track),
         changed=changed,
     )
+
+
+async def evaluate_on_timer(db: Database, settings: Settings, *, today: date | None = None) -> int:
+    """One pass of the periodic evaluation: every goal whose period contains ``today`` (the
+    organisation's, by default), each change of risk state published; returns how many
+    changed. So the events follow new actuals and the passing days without anyone reading."""
+    day = today or datetime.now(ZoneInfo(settings.timezone)).date()
+    async with db.transaction() as session:
+        goals = await repository.live_goals(session, today=day)
+        _alerts, changed = await evaluate(session, goals=goals, today=day, settings=settings)
+    return changed
 
 
 async def evaluate_with_ancestors(
