@@ -288,8 +288,8 @@ async def _approved(session: AsyncSession) -> list[Drift]:
 
 
 async def copies(session: AsyncSession) -> list[Copy]:
-    """Incentives' copies: KPI figures and members (goals), live scores and closed reviews
-    (performance), each with the owner's API that states it."""
+    """Incentives' copies: KPI figures, KPI definitions and members (goals), live scores and
+    closed reviews (performance), each with the owner's API that states it."""
     found = [
         Copy(
             service=SERVICE,
@@ -316,6 +316,21 @@ async def copies(session: AsyncSession) -> list[Copy]:
             ("name", "home_unit_id", "layer", "tier", "manager_id", "hired_on", "left_on"),
         )
         for m in await repository.members(session)
+    ]
+    found += [
+        Copy(
+            service=SERVICE,
+            kind="kpi-definition",
+            key=k.code,
+            path=f"/goals/kpi-definitions/{k.code}",
+            values={
+                "name": k.name,
+                "unit": k.unit,
+                "active": text_of(k.active),
+                "version": str(k.source_version),
+            },
+        )
+        for k in await repository.kpi_definition_copies(session)
     ]
     found += [
         Copy(

@@ -566,12 +566,19 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
     assert [a["month"] for a in listed["items"]] == ["2026-01", "2026-02", "2026-03"]
 
     # The invariant checker finds every derived amount consistent with its inputs, and every
-    # copy incentives keeps (figures, members, scores, reviews) what its owner's API says.
+    # copy incentives keeps (figures, KPI definitions, members, scores, reviews) what its
+    # owner's API says.
     app = client._transport.app  # type: ignore[attr-defined]
     database = app.state.service_apps["incentives"].state.database
     async with database.sessions() as session:
         drifted = await incentives_verify.drift(session)
         copies = await incentives_verify.copies(session)
     assert drifted == []
-    assert {c.kind for c in copies} == {"kpi-figure", "member", "score", "review"}
+    assert {c.kind for c in copies} == {
+        "kpi-figure",
+        "kpi-definition",
+        "member",
+        "score",
+        "review",
+    }
     assert await check_copies(client, copies, headers=auth("verify", ["admin"])) == []

@@ -180,6 +180,13 @@ async def test_copies_name_the_owners_apis(world: World) -> None:
         pick={"kpi": "revenue", "period": "2026-Q1"},
         values={"attainment": "1.050000", "actual": "105000.000000", "target": "100000.000000"},
     )
+    assert found[("kpi-definition", "revenue")] == Copy(
+        service="incentives",
+        kind="kpi-definition",
+        key="revenue",
+        path="/goals/kpi-definitions/revenue",
+        values={"name": "revenue", "unit": "CNY", "active": "True", "version": "1"},
+    )
     member = found[("member", "m00")]
     assert (member.path, member.values["layer"], member.values["version"]) == (
         "/goals/members/m00",

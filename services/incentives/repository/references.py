@@ -16,6 +16,7 @@ __all__ = [
     "equity_grants_page",
     "get_equity_grant",
     "get_settlement",
+    "kpi_definition_copies",
     "kpi_definitions",
     "member_equity_grants",
     "member_reviews",
@@ -42,6 +43,12 @@ async def kpi_definitions(
 ) -> dict[str, KpiDefinitionCopy]:
     rows = await session.scalars(select(KpiDefinitionCopy).where(KpiDefinitionCopy.code.in_(codes)))
     return {row.code: row for row in rows}
+
+
+async def kpi_definition_copies(session: AsyncSession) -> list[KpiDefinitionCopy]:
+    """Every KPI definition incentives holds, by code."""
+    rows = await session.scalars(select(KpiDefinitionCopy).order_by(KpiDefinitionCopy.code))
+    return list(rows.all())
 
 
 async def save_settlement(session: AsyncSession, *, values: dict[str, Any]) -> bool:
