@@ -33,12 +33,20 @@ async def _consumers_caught_up(cluster: Cluster) -> None:
     def applied(schema: str) -> str:
         return f"SELECT count(*) FROM {schema}.inbox WHERE event_type = 'goals.kpi.updated'"
 
+    last: dict[str, object] = {}
+
     async def caught_up() -> bool:
         published = await cluster.scalar(published_query)
         seen = [await cluster.scalar(applied(s)) for s in ("performance", "incentives")]
+        last.update(published=published, performance=seen[0], incentives=seen[1])
         return seen == [published, published]
 
-    await eventually(caught_up, timeout_s=300)
+    # Within the test's own 300 s limit, so that a consumer that lags says which and by how
+    # much (pytest's timeout would only show the event loop waiting).
+    try:
+        await eventually(caught_up, timeout_s=180)
+    except AssertionError as exc:
+        raise AssertionError(f"consumers behind goals' KPIUpdated: {last}") from exc
 
 
 async def _run(
