@@ -11,7 +11,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from collab.service.sla import fire_due_deadlines
-from shared.events import Envelope
 from tests.collab.conftest import Collab, know_members
 from tests.helpers import auth, post_ok
 
@@ -53,33 +52,11 @@ async def test_a_meeting_without_agenda_or_goal_is_refused(collab: Collab) -> No
     assert created.headers["location"] == f"/collab/meetings/{created.json()['id']}"
 
 
-async def _member(collab: Collab, member_id: str, manager_id: str | None, version: int = 1) -> None:
-    processor = collab.app.state.runtime.processors[0]
-    envelope = Envelope(
-        source="goals",
-        type="goals.member.changed",
-        subject=member_id,
-        correlationid="test",
-        data={
-            "member_id": member_id,
-            "name": member_id,
-            "home_unit_id": "u-x",
-            "unit_path": ["u-x"],
-            "manager_id": manager_id,
-            "layer": "execution",
-            "tier": "backbone",
-            "hired_on": "2025-01-01",
-            "version": version,
-        },
-    )
-    await processor.handle(envelope.model_dump_json().encode())
-
-
 async def test_minutes_for_attendees_and_their_managers_and_actions_to_done(
     collab: Collab,
 ) -> None:
     await know_members(collab, "host-1", "rec-1", "spk-1")
-    await _member(collab, "att-1", "boss-of-att", version=2)
+    await know_members(collab, "att-1", manager_id="boss-of-att", version=2)
     meeting = await post_ok(
         collab.client, "/collab/meetings", MEETING, headers=auth("host-1", ["member"])
     )
@@ -322,9 +299,9 @@ async def test_retros_fall_overdue_and_file_into_the_knowledge_base(collab: Coll
 
 async def test_a_late_older_member_copy_does_not_move_the_manager_back(collab: Collab) -> None:
     await know_members(collab, "host-1", "rec-1", "spk-1", "att-1")
-    await _member(collab, "att-9", "boss-old", version=1)
-    await _member(collab, "att-9", "boss-new", version=2)
-    await _member(collab, "att-9", "boss-old", version=1)  # redelivered late
+    await know_members(collab, "att-9", manager_id="boss-old", version=1)
+    await know_members(collab, "att-9", manager_id="boss-new", version=2)
+    await know_members(collab, "att-9", manager_id="boss-old", version=1)  # redelivered late
     meeting = await post_ok(
         collab.client,
         "/collab/meetings",

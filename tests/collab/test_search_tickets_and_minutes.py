@@ -21,7 +21,6 @@ from collab.main import definition
 from collab.models import Meeting, Ticket
 from collab.service import search_tokens
 from collab.service.searching import index_meeting, index_ticket
-from shared.events import Envelope
 from shared.migrations import upgrade
 from shared.paging import PageQuery
 from tests.collab.conftest import Collab, know_members, running_collab
@@ -133,29 +132,6 @@ async def test_editing_a_ticket_re_tokenises_it(collab: Collab) -> None:
     assert await tickets("渠道合作") == [ticket]
 
 
-async def _member(collab: Collab, member_id: str, manager_id: str | None) -> None:
-    """Collab's copy of a member, as goals' ``MemberChanged`` keeps it."""
-    processor = collab.app.state.runtime.processors[0]
-    envelope = Envelope(
-        source="goals",
-        type="goals.member.changed",
-        subject=member_id,
-        correlationid="test",
-        data={
-            "member_id": member_id,
-            "name": member_id,
-            "home_unit_id": "u-x",
-            "unit_path": ["u-x"],
-            "manager_id": manager_id,
-            "layer": "execution",
-            "tier": "backbone",
-            "hired_on": "2025-01-01",
-            "version": 1,
-        },
-    )
-    await processor.handle(envelope.model_dump_json().encode())
-
-
 def _meeting(suffix: str, title: str, goal: str) -> dict[str, Any]:
     return {
         "title": title,
@@ -174,7 +150,7 @@ async def test_minutes_are_found_through_the_meeting_list_by_those_who_may_see_t
 ) -> None:
     suffix = uuid.uuid4().hex[:6]
     collab.at(START)
-    await _member(collab, f"att-{suffix}", f"boss-{suffix}")
+    await know_members(collab, f"att-{suffix}", manager_id=f"boss-{suffix}")
     await know_members(collab, f"host-{suffix}", f"rec-{suffix}", f"spk-{suffix}")
     host = auth(f"host-{suffix}", ["member"])
     meeting = await post_ok(
