@@ -70,6 +70,8 @@ class MemberCopy(Base):
     manager_id: Mapped[str | None] = mapped_column(String(36))
     hired_on: Mapped[date] = mapped_column(Date)
     left_on: Mapped[date | None] = mapped_column(Date)
+    position_id: Mapped[str | None] = mapped_column(String(36))
+    mentor_id: Mapped[str | None] = mapped_column(String(36))
     source_version: Mapped[int] = mapped_column(Integer)
 
 

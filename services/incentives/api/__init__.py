@@ -3,9 +3,9 @@ return. Every route needs a bearer token."""
 
 from fastapi import APIRouter, Depends
 
-from incentives.api import dashboard, equity, payouts, plans, rewards
+from incentives.api import dashboard, equity, members, payouts, plans, rewards
 from shared.auth import current_principal
 
 router = APIRouter(prefix="/incentives", dependencies=[Depends(current_principal)])
-for module in (plans, payouts, rewards, equity, dashboard):
+for module in (plans, payouts, rewards, equity, members, dashboard):
     router.include_router(module.router)

@@ -40,6 +40,8 @@ class MemberChangedV1(Consumed):
     manager_id: str | None = None
     hired_on: date
     left_on: date | None = None
+    position_id: str | None = None
+    mentor_id: str | None = None
     version: int
 
 

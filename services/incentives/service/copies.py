@@ -70,6 +70,8 @@ async def member_changed(session: AsyncSession, *, change: MemberChangedV1) -> N
             "manager_id": change.manager_id,
             "hired_on": change.hired_on,
             "left_on": change.left_on,
+            "position_id": change.position_id,
+            "mentor_id": change.mentor_id,
             "source_version": change.version,
         },
     )
