@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from goals.models import outbox as outbox_table
 from goals.schemas.common import KpiValueOut
@@ -70,6 +70,8 @@ class MemberChanged(Event):
             "hired_on": "2026-01-05",
             "left_on": None,
             "leave_reason": None,
+            "position_id": "pos-analyst",
+            "mentor_id": "m-mentor",
             "version": 1,
         }
     )
@@ -85,10 +87,68 @@ class MemberChanged(Event):
     hired_on: date
     left_on: date | None
     leave_reason: str | None
+    position_id: str | None = Field(default=None, description="The position the member holds")
+    mentor_id: str | None = Field(
+        default=None,
+        description="The mentor of the member's current mentorship as mentee (the one "
+        "covering today, else the latest started); null if none",
+    )
     version: int
 
     def key(self) -> str:
         return self.member_id
+
+
+class RequiredCompetencyOut(BaseModel):
+    """A competency a position requires, at a level from 1 to 5."""
+
+    model_config = examples({"competency": "data_analysis", "level": 3, "name": "数据分析"})
+
+    competency: str
+    level: int
+    name: str | None = None
+
+
+@catalog.register
+class PositionChanged(Event):
+    """A position was created or changed; keyed by its id. ``version`` is one more at every
+    change (a copy keeps the newest); ``jd_version`` only when the job description or the
+    required competencies change."""
+
+    event_type: ClassVar[str] = "goals.position.changed"
+    event_name: ClassVar[str] = "PositionChanged"
+    model_config = examples(
+        {
+            "position_id": "pos-analyst",
+            "unit_id": "u-growth",
+            "title": "增长分析师 Growth analyst",
+            "function": "analytics",
+            "layer": "execution",
+            "core": True,
+            "jd_version": 2,
+            "required_competencies": [
+                {"competency": "data_analysis", "level": 3, "name": "数据分析"}
+            ],
+            "review_due_on": "2027-06-30",
+            "active": True,
+            "version": 3,
+        }
+    )
+
+    position_id: str
+    unit_id: str
+    title: str
+    function: str
+    layer: str
+    core: bool
+    jd_version: int
+    required_competencies: list[RequiredCompetencyOut]
+    review_due_on: date
+    active: bool
+    version: int
+
+    def key(self) -> str:
+        return self.position_id
 
 
 @catalog.register

@@ -83,7 +83,73 @@ class Member(Timestamps, Base):
     left_on: Mapped[date | None] = mapped_column(Date)
     leave_reason: Mapped[str | None] = mapped_column(String(30))
     leave_note: Mapped[str | None] = mapped_column(Text)
+    # The position the member holds (in their home unit); see ``Position``.
+    position_id: Mapped[str | None] = mapped_column(
+        ForeignKey(f"{SCHEMA}.positions.id"), index=True
+    )
+    # Personal data: shown only to HR/admin and the member, never in events; composition
+    # uses them only as aggregates over large enough groups.
+    gender: Mapped[str | None] = mapped_column(String(10))  # female | male | other
+    birth_date: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Position(Timestamps, Base):
+    """A position in a unit with its job description (summary, duties, authority,
+    deliverables) and required competencies. ``jd_version`` is one more whenever the job
+    description or the requirements change (the earlier one is kept in
+    ``position_versions``); ``version`` is one more at every change (``PositionChanged``)."""
+
+    __tablename__ = "positions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey(f"{SCHEMA}.org_units.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    function: Mapped[str] = mapped_column(String(40))
+    layer: Mapped[str] = mapped_column(String(20))
+    core: Mapped[bool] = mapped_column(Boolean, default=False)
+    # {"summary": str, "duties": [str], "authority": [str], "deliverables": [str]}
+    job_description: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # [{"competency": code, "level": 1..5, "name": str | None}]
+    required_competencies: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    jd_version: Mapped[int] = mapped_column(Integer, default=1)
+    review_every_months: Mapped[int] = mapped_column(Integer, default=12)
+    review_due_on: Mapped[date] = mapped_column(Date, index=True)
+    reviewed_on: Mapped[date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class PositionVersion(Base):
+    """A job description and its requirements as they were in one ``jd_version``."""
+
+    __tablename__ = "position_versions"
+
+    position_id: Mapped[str] = mapped_column(ForeignKey(f"{SCHEMA}.positions.id"), primary_key=True)
+    jd_version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    job_description: Mapped[dict[str, Any]] = mapped_column(JSON)
+    required_competencies: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    changed_by: Mapped[str] = mapped_column(String(100))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class PositionReview(Base):
+    """A periodic review of a position: who, on which day, what was noted, next due date."""
+
+    __tablename__ = "position_reviews"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    position_id: Mapped[str] = mapped_column(ForeignKey(f"{SCHEMA}.positions.id"), index=True)
+    reviewed_on: Mapped[date] = mapped_column(Date)
+    reviewed_by: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    jd_version: Mapped[int] = mapped_column(Integer)
+    next_due_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
 
 
 class SquadMembership(Base):
