@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
 
 from pydantic import BaseModel, Field
@@ -363,3 +363,72 @@ class GoalBackOnTrack(_GoalRiskChanged):
             "suggested_correction": "无需纠偏 (none needed)",
         }
     )
+
+
+@catalog.register
+class RequisitionApproved(Event):
+    """A headcount requisition was approved (by someone other than its proposer and hiring
+    manager); candidates may now be added to it. Keyed by the requisition's id."""
+
+    event_type: ClassVar[str] = "goals.requisition.approved"
+    event_name: ClassVar[str] = "RequisitionApproved"
+    model_config = examples(
+        {
+            "requisition_id": "7c6b5a4f-3e2d-4c1b-8a9f-0e1d2c3b4a59",
+            "unit_id": "u-growth",
+            "position_id": "pos-analyst",
+            "period": "2026-Q3",
+            "headcount": 2,
+            "channels": ["campus", "referral"],
+            "proposed_by": "m-lead",
+            "approved_by": "m-hr",
+            "approved_at": "2026-06-02T09:30:00+00:00",
+        }
+    )
+
+    requisition_id: str
+    unit_id: str
+    position_id: str
+    period: str
+    headcount: int
+    channels: list[str]
+    proposed_by: str
+    approved_by: str
+    approved_at: datetime
+
+    def key(self) -> str:
+        return self.requisition_id
+
+
+@catalog.register
+class CandidateHired(Event):
+    """A candidate was hired: the member was created (its ``MemberChanged`` carries the
+    position and the mentor) in the same transaction. No personal data; keyed by the new
+    member's id."""
+
+    event_type: ClassVar[str] = "goals.candidate.hired"
+    event_name: ClassVar[str] = "CandidateHired"
+    model_config = examples(
+        {
+            "candidate_id": "c1d2e3f4-0000-4000-8000-000000000001",
+            "requisition_id": "7c6b5a4f-3e2d-4c1b-8a9f-0e1d2c3b4a59",
+            "position_id": "pos-analyst",
+            "unit_id": "u-growth",
+            "member_id": "m-new-analyst",
+            "hired_on": "2026-07-01",
+            "mentor_id": "m-mentor",
+            "core": True,
+        }
+    )
+
+    candidate_id: str
+    requisition_id: str
+    position_id: str
+    unit_id: str
+    member_id: str
+    hired_on: date
+    mentor_id: str
+    core: bool
+
+    def key(self) -> str:
+        return self.member_id

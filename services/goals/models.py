@@ -387,3 +387,93 @@ class GoalRiskState(Base):
     changed_on: Mapped[date] = mapped_column(Date)
     # One more at every change, that is at every risk event published.
     changes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class Requisition(Timestamps, Base):
+    """A headcount requisition: hire ``headcount`` people into a position in a period,
+    through the given channels, along the requisition's pipeline (``stages``). Proposed by
+    a manager of the unit (or HR), decided by someone else (``service/recruitment.py``)."""
+
+    __tablename__ = "requisitions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey(f"{SCHEMA}.org_units.id"), index=True)
+    position_id: Mapped[str] = mapped_column(ForeignKey(f"{SCHEMA}.positions.id"), index=True)
+    period: Mapped[str] = mapped_column(String(7))
+    headcount: Mapped[int] = mapped_column(Integer)
+    channels: Mapped[list[str]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text)
+    # The pipeline's stage codes in order (applied ... offer).
+    stages: Mapped[list[str]] = mapped_column(JSON)
+    hiring_manager_id: Mapped[str] = mapped_column(String(100))
+    proposed_by: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))  # proposed|approved|rejected|filled|closed
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    hires: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Candidate(Timestamps, Base):
+    """A candidate for a requisition. Name, email, phone, resume note, the closing note and
+    the steps' notes are personal data: read only by HR, admins, the requisition's hiring
+    manager and proposer, and erased (``erased_at``) once a candidate who was not hired has
+    been closed longer than the retention period; the rest stays for the statistics."""
+
+    __tablename__ = "candidates"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    requisition_id: Mapped[str] = mapped_column(ForeignKey(f"{SCHEMA}.requisitions.id"), index=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    resume_note: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(30))
+    stage: Mapped[str] = mapped_column(String(30))  # the last stage reached
+    # active|offered|accepted|declined|hired|withdrawn|rejected
+    status: Mapped[str] = mapped_column(String(20))
+    close_note: Mapped[str | None] = mapped_column(Text)
+    closed_on: Mapped[date | None] = mapped_column(Date, index=True)
+    member_id: Mapped[str | None] = mapped_column(String(36))
+    added_by: Mapped[str] = mapped_column(String(100))
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class CandidateStep(Base):
+    """One step of a candidate's pipeline: the stage, passed/failed/skipped (or final for
+    the answer to the offer, the hire, a withdrawal or a rejection), who, when, the
+    criteria and the scores against the position's competencies."""
+
+    __tablename__ = "candidate_steps"
+    __table_args__ = (UniqueConstraint("candidate_id", "seq"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    candidate_id: Mapped[str] = mapped_column(ForeignKey(f"{SCHEMA}.candidates.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(30))
+    outcome: Mapped[str] = mapped_column(String(20))
+    criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # [{"competency": code, "level": 1..5, "note": str | None}]
+    scores: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class CandidateErasure(Base):
+    """The record that a candidate's personal data was erased, and under which rule."""
+
+    __tablename__ = "candidate_erasures"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    candidate_id: Mapped[str] = mapped_column(ForeignKey(f"{SCHEMA}.candidates.id"), index=True)
+    requisition_id: Mapped[str] = mapped_column(String(36))
+    closed_on: Mapped[date] = mapped_column(Date)
+    erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    retention_days: Mapped[int] = mapped_column(Integer)
+    fields: Mapped[list[str]] = mapped_column(JSON)
+    erased_by: Mapped[str] = mapped_column(String(100))
