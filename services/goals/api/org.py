@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
 
-from goals.api.deps import ScopeDep
+from goals.api.deps import ScopeDep, TodayDep
 from goals.schemas.org import (
     MemberCreate,
     MemberRead,
@@ -21,11 +21,21 @@ from goals.schemas.org import (
 )
 from goals.service import org
 from shared.api import Page, etag_of
-from shared.auth import CurrentPrincipal
+from shared.auth import CurrentPrincipal, Principal, Role
 from shared.db import SessionDep
 from shared.paging import DEFAULT_PAGE_SIZE, Cursor, Limit, PageQuery, page_query
 
 router = APIRouter()
+
+
+def member_read(member: object, principal: Principal) -> MemberRead:
+    """A member as ``principal`` may see them: gender and birth date only for HR, admins
+    and the member themself (null for everyone else)."""
+    read = MemberRead.model_validate(member)
+    if principal.has(Role.hr, Role.admin) or read.id == principal.member_id:
+        return read
+    return read.model_copy(update={"gender": None, "birth_date": None})
+
 
 UnitsPage = Annotated[
     PageQuery,
@@ -86,13 +96,18 @@ async def add_squad_member(
 
 @router.post("/members", status_code=201, tags=["members"], response_model=MemberRead)
 async def create_member(
-    body: MemberCreate, session: SessionDep, principal: CurrentPrincipal, response: Response
+    body: MemberCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    today: TodayDep,
 ) -> MemberRead:
-    """Add a member (HR and admins); publishes ``MemberChanged``."""
-    member = await org.create_member(session, principal=principal, body=body)
+    """Add a member (HR and admins), with an active position of their home unit;
+    publishes ``MemberChanged``."""
+    member = await org.create_member(session, principal=principal, body=body, today=today)
     response.headers["Location"] = f"/goals/members/{member.id}"
     response.headers["ETag"] = etag_of(member.id, member.version)
-    return MemberRead.model_validate(member)
+    return member_read(member, principal)
 
 
 @router.get("/members/{member_id}", tags=["members"], response_model=MemberRead)
@@ -102,7 +117,7 @@ async def get_member(
     """Read a member: yourself, your units' subtree as a manager, anyone as HR or admin."""
     member = await org.get_member(session, scope=scope, member_id=member_id)
     response.headers["ETag"] = etag_of(member.id, member.version)
-    return MemberRead.model_validate(member)
+    return member_read(member, scope.principal)
 
 
 @router.get("/members", tags=["members"], response_model=Page[MemberRead])
@@ -118,7 +133,7 @@ async def list_members(
         session, principal=principal, unit_id=unit_id, cursor=cursor, limit=limit
     )
     return Page[MemberRead](
-        items=[MemberRead.model_validate(m) for m in members], next_cursor=next_cursor
+        items=[member_read(m, principal) for m in members], next_cursor=next_cursor
     )
 
 
@@ -129,23 +144,31 @@ async def update_member(
     session: SessionDep,
     principal: CurrentPrincipal,
     response: Response,
+    today: TodayDep,
     if_match: Annotated[str | None, Header()] = None,
 ) -> MemberRead:
-    """Change a member (move, promote, leave with a reason); guarded by If-Match."""
+    """Change a member (move, promote, leave with a reason, hold a position); guarded by
+    If-Match."""
     member = await org.update_member(
-        session, principal=principal, member_id=member_id, body=body, if_match=if_match
+        session,
+        principal=principal,
+        member_id=member_id,
+        body=body,
+        if_match=if_match,
+        today=today,
     )
     response.headers["ETag"] = etag_of(member.id, member.version)
-    return MemberRead.model_validate(member)
+    return member_read(member, principal)
 
 
 @router.post("/mentorships", status_code=201, tags=["members"], response_model=MentorshipRead)
 async def create_mentorship(
-    body: MentorshipCreate, session: SessionDep, principal: CurrentPrincipal
+    body: MentorshipCreate, session: SessionDep, principal: CurrentPrincipal, today: TodayDep
 ) -> MentorshipRead:
-    """Assign a mentor to a newcomer (3 months unless said otherwise)."""
+    """Assign a mentor to a newcomer (3 months unless said otherwise); re-publishes the
+    mentee's ``MemberChanged`` with the mentor."""
     return MentorshipRead.model_validate(
-        await org.create_mentorship(session, principal=principal, body=body)
+        await org.create_mentorship(session, principal=principal, body=body, today=today)
     )
 
 

@@ -35,6 +35,16 @@ class Tier(StrEnum):
     management_reserve = "management_reserve"
 
 
+class Gender(StrEnum):
+    female = "female"
+    male = "male"
+    other = "other"
+
+
+_PERSONAL = "Personal data: shown only to HR, admins and the member; never in events"
+BirthDate = Annotated[date, Field(ge=date(1900, 1, 1), description=_PERSONAL)]
+
+
 class LeaveReason(StrEnum):
     voluntary = "voluntary"
     involuntary = "involuntary"
@@ -108,6 +118,11 @@ class MemberCreate(RequestModel):
     manager_id: Ident | None = None
     tier: Tier = Tier.newcomer
     hired_on: date
+    position_id: Ident | None = Field(
+        default=None, description="An active position of the member's home unit"
+    )
+    gender: Gender | None = Field(default=None, description=_PERSONAL)
+    birth_date: BirthDate | None = None
 
 
 class MemberUpdate(RequestModel):
@@ -131,6 +146,11 @@ class MemberUpdate(RequestModel):
     left_on: date | None = None
     leave_reason: LeaveReason | None = None
     leave_note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    position_id: Ident | None = Field(
+        default=None, description="An active position of the member's home unit; null: none"
+    )
+    gender: Gender | None = Field(default=None, description=_PERSONAL)
+    birth_date: BirthDate | None = None
     reason: Annotated[str, StringConstraints(min_length=3, max_length=2000)] | None = Field(
         default=None,
         description="Why the tier changes; needed for a promotion past the next tier",
@@ -153,6 +173,9 @@ class MemberRead(ReadModel):
             "left_on": None,
             "leave_reason": None,
             "leave_note": None,
+            "position_id": "pos-account-manager",
+            "gender": "female",
+            "birth_date": "1994-05-17",
             "version": 1,
         }
     )
@@ -170,6 +193,9 @@ class MemberRead(ReadModel):
     left_on: date | None
     leave_reason: LeaveReason | None
     leave_note: str | None
+    position_id: str | None = None
+    gender: Gender | None = Field(default=None, description=_PERSONAL + "; else null")
+    birth_date: date | None = Field(default=None, description=_PERSONAL + "; else null")
     version: int
 
 

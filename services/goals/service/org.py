@@ -88,8 +88,18 @@ async def list_org_units(
     return await repository.list_org_units(session, parent_id=parent_id, kind=kind, page=page)
 
 
-async def _publish_member(session: AsyncSession, member: Member) -> None:
+def current_mentor(mentorships: list[Mentorship], today: date) -> str | None:
+    """The mentor of the mentorship covering ``today``, else of the latest started one."""
+    covering = [m for m in mentorships if m.starts_on <= today <= m.ends_on]
+    chosen = covering or sorted(mentorships, key=lambda m: (m.starts_on, m.id))[-1:]
+    return chosen[-1].mentor_id if chosen else None
+
+
+async def publish_member(session: AsyncSession, member: Member, *, today: date) -> None:
+    """``MemberChanged`` through the outbox (position and current mentor included; gender
+    and birth date never: they are personal data)."""
     tree = await repository.unit_tree(session)
+    mentorships = await repository.mentorships_of_mentee(session, mentee_id=member.id)
     await outbox.publish(
         session,
         MemberChanged(
@@ -104,9 +114,35 @@ async def _publish_member(session: AsyncSession, member: Member) -> None:
             hired_on=member.hired_on,
             left_on=member.left_on,
             leave_reason=member.leave_reason,
+            position_id=member.position_id,
+            mentor_id=current_mentor(mentorships, today),
             version=member.version,
         ),
     )
+
+
+async def check_member_position(
+    session: AsyncSession, *, position_id: str | None, home_unit_id: str
+) -> None:
+    """A member holds an existing, active position of their home unit (422 on position_id)."""
+    if position_id is None:
+        return
+    position = await repository.get_position(session, position_id=position_id)
+    if position is None:
+        raise invalid("position_id", f"position {position_id} does not exist")
+    if not position.active:
+        raise invalid("position_id", f"position {position_id} is retired")
+    if position.unit_id != home_unit_id:
+        raise invalid(
+            "position_id",
+            f"position {position_id} belongs to unit {position.unit_id}, not to the member's "
+            f"home unit {home_unit_id}",
+        )
+
+
+def check_birth_date(birth_date: date | None, hired_on: date) -> None:
+    if birth_date is not None and birth_date >= hired_on:
+        raise invalid("birth_date", "the birth date is before the day the member was hired")
 
 
 async def _check_member_refs(
@@ -129,15 +165,34 @@ async def _check_member_refs(
 
 
 async def create_member(
-    session: AsyncSession, *, principal: Principal, body: MemberCreate
+    session: AsyncSession, *, principal: Principal, body: MemberCreate, today: date
 ) -> Member:
+    """Add a member (HR and admins) and publish ``MemberChanged``."""
     require_admin(principal)
+    return await add_member(session, body=body, today=today)
+
+
+async def add_member(
+    session: AsyncSession,
+    *,
+    body: MemberCreate,
+    today: date,
+    mentor_id: str | None = None,
+    mentor_months: int = 3,
+) -> Member:
+    """Create a member with their position and, given ``mentor_id``, a mentorship from
+    their first day, in the caller's transaction, and publish one ``MemberChanged``
+    carrying both. No role check: for callers that checked theirs (hiring)."""
     member_id = body.id or str(uuid.uuid4())
     if await repository.get_member(session, member_id=member_id) is not None:
         raise Conflict(f"member {member_id} already exists")
     await _check_member_refs(
         session, home_unit_id=body.home_unit_id, manager_id=body.manager_id, member_id=member_id
     )
+    await check_member_position(
+        session, position_id=body.position_id, home_unit_id=body.home_unit_id
+    )
+    check_birth_date(body.birth_date, body.hired_on)
     member = await repository.add(
         session,
         row=Member(
@@ -150,10 +205,23 @@ async def create_member(
             manager_id=body.manager_id,
             tier=body.tier.value,
             hired_on=body.hired_on,
+            position_id=body.position_id,
+            gender=body.gender.value if body.gender else None,
+            birth_date=body.birth_date,
             version=1,
         ),
     )
-    await _publish_member(session, member)
+    if mentor_id is not None:
+        await _add_mentorship(
+            session,
+            body=MentorshipCreate(
+                mentor_id=mentor_id,
+                mentee_id=member.id,
+                starts_on=member.hired_on,
+                months=mentor_months,
+            ),
+        )
+    await publish_member(session, member, today=today)
     return member
 
 
@@ -207,6 +275,7 @@ async def update_member(
     member_id: str,
     body: MemberUpdate,
     if_match: str | None,
+    today: date,
 ) -> Member:
     require_admin(principal)
     member = await repository.get_member(session, member_id=member_id)
@@ -227,11 +296,19 @@ async def update_member(
         manager_id=changes.get("manager_id"),
         member_id=member.id,
     )
+    if "position_id" in changes or "home_unit_id" in changes:
+        position_id = changes.get("position_id", member.position_id)
+        home = changes.get("home_unit_id") or member.home_unit_id
+        await check_member_position(session, position_id=position_id, home_unit_id=home)
+    if "birth_date" in changes:
+        check_birth_date(changes["birth_date"], member.hired_on)
+    if changes.get("gender") is not None:
+        changes["gender"] = changes["gender"].value
     for field, value in changes.items():
         setattr(member, field, value)
     member.version += 1
     await session.flush()
-    await _publish_member(session, member)
+    await publish_member(session, member, today=today)
     return member
 
 
@@ -262,9 +339,28 @@ def add_months(start: date, months: int) -> date:
 
 
 async def create_mentorship(
-    session: AsyncSession, *, principal: Principal, body: MentorshipCreate
+    session: AsyncSession, *, principal: Principal, body: MentorshipCreate, today: date
 ) -> Mentorship:
+    """Assign a mentor (HR and admins); re-publishes the mentee's ``MemberChanged``."""
     require_admin(principal)
+    return await add_mentorship(session, body=body, today=today)
+
+
+async def add_mentorship(
+    session: AsyncSession, *, body: MentorshipCreate, today: date
+) -> Mentorship:
+    """Create a mentorship and re-publish the mentee's ``MemberChanged`` (version + 1), in
+    the caller's transaction. No role check: for callers that checked theirs."""
+    mentorship = await _add_mentorship(session, body=body)
+    mentee = await repository.get_member(session, member_id=body.mentee_id)
+    assert mentee is not None  # checked by check_mentorship
+    mentee.version += 1
+    await session.flush()
+    await publish_member(session, mentee, today=today)
+    return mentorship
+
+
+async def _add_mentorship(session: AsyncSession, *, body: MentorshipCreate) -> Mentorship:
     ends_on = add_months(body.starts_on, body.months)
     await check_mentorship(
         session,
