@@ -8,6 +8,7 @@ from performance.schemas import (
     KPIUpdatedV1,
     MemberChangedV1,
     OrgUnitChangedV1,
+    PositionChangedV1,
     TicketResolvedV1,
     TicketSLABreachedV1,
 )
@@ -28,6 +29,13 @@ async def on_org_unit_changed(session: AsyncSession, event: Envelope) -> None:
 @subscription.on(MemberChangedV1)
 async def on_member_changed(session: AsyncSession, event: Envelope) -> None:
     await copies.apply_member_changed(session, change=MemberChangedV1.model_validate(event.data))
+
+
+@subscription.on(PositionChangedV1)
+async def on_position_changed(session: AsyncSession, event: Envelope) -> None:
+    await copies.apply_position_changed(
+        session, change=PositionChangedV1.model_validate(event.data)
+    )
 
 
 @subscription.on_many(KPIUpdatedV1)

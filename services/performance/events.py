@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from pydantic import BaseModel
@@ -161,3 +161,41 @@ class MonthSettled(Event):
 
     def key(self) -> str:
         return self.month
+
+
+@catalog.register
+class CompetencyAssessed(Event):
+    """A member was assessed in a competency their position requires: the level, the level
+    the position required then (of its job description's ``jd_version``) and whether it was
+    met. Every assessment is one event; a re-assessment is another."""
+
+    event_type: ClassVar[str] = "performance.competency.assessed"
+    event_name: ClassVar[str] = "CompetencyAssessed"
+    model_config = examples(
+        {
+            "assessment_id": "ca-1",
+            "member_id": "s1",
+            "position_id": "pos-analyst",
+            "jd_version": 2,
+            "competency": "data_analysis",
+            "required_level": 3,
+            "level": 4,
+            "passed": True,
+            "assessed_by": "lead",
+            "assessed_on": "2026-05-10",
+        }
+    )
+
+    assessment_id: str
+    member_id: str
+    position_id: str
+    jd_version: int
+    competency: str
+    required_level: int
+    level: int
+    passed: bool
+    assessed_by: str
+    assessed_on: date
+
+    def key(self) -> str:
+        return self.member_id

@@ -70,7 +70,47 @@ class MemberCopy(Base):
     hired_on: Mapped[date] = mapped_column(Date)
     left_on: Mapped[date | None] = mapped_column(Date)
     leave_reason: Mapped[str | None] = mapped_column(String(30))
+    position_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    mentor_id: Mapped[str | None] = mapped_column(String(36))
     source_version: Mapped[int] = mapped_column(Integer)
+
+
+class PositionCopy(Base):
+    """Performance's own copy of a position, kept from goals' ``PositionChanged``: what its
+    holders' competencies are assessed against (``[{competency, level, name?}]``)."""
+
+    __tablename__ = "positions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(36))
+    title: Mapped[str] = mapped_column(String(200))
+    function: Mapped[str] = mapped_column(String(64))
+    layer: Mapped[str] = mapped_column(String(20))
+    core: Mapped[bool] = mapped_column(Boolean)
+    jd_version: Mapped[int] = mapped_column(Integer)
+    required_competencies: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean)
+    source_version: Mapped[int] = mapped_column(Integer)
+
+
+class CompetencyAssessment(Base):
+    """A member assessed in one competency their position requires: the level, the level
+    required then (and the job description's version), by whom and on which day."""
+
+    __tablename__ = "competency_assessments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(36), index=True)
+    position_id: Mapped[str] = mapped_column(String(64))
+    jd_version: Mapped[int] = mapped_column(Integer)
+    competency: Mapped[str] = mapped_column(String(64))
+    required_level: Mapped[int] = mapped_column(Integer)
+    level: Mapped[int] = mapped_column(Integer)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    assessed_by: Mapped[str] = mapped_column(String(100))
+    assessed_on: Mapped[date] = mapped_column(Date, index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class ScorecardTemplate(Base):

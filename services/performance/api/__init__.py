@@ -4,6 +4,7 @@ needs a bearer token except a customer's single-use feedback link."""
 from fastapi import APIRouter, Depends
 
 from performance.api import (
+    competencies,
     dashboard,
     development,
     months,
@@ -16,7 +17,7 @@ from shared.auth import current_principal
 
 router = APIRouter(prefix="/performance")
 authenticated = APIRouter(dependencies=[Depends(current_principal)])
-for module in (scores, reviews, nominations, development, dashboard, months):
+for module in (scores, reviews, nominations, development, competencies, dashboard, months):
     authenticated.include_router(module.router)
 router.include_router(authenticated)
 router.include_router(public.router)

@@ -1,5 +1,6 @@
 """The only place with queries on the performance schema, a module per kind of data:
-``scores`` (copies of goals' org, templates, inputs and live scores), ``reviews`` (cycles,
+``scores`` (copies of goals' org, templates, inputs and live scores), ``competencies``
+(position copies and competency assessments), ``reviews`` (cycles,
 reviews, nominations, feedback, calibrations), ``development`` (development and team
 health), ``dashboard`` (set-based reads over a unit's subtree) and ``verification`` (the
 checker's reads). Callers say ``repository.<query>``
@@ -11,6 +12,7 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from performance.repository.competencies import *  # noqa: F403
 from performance.repository.dashboard import *  # noqa: F403
 from performance.repository.development import *  # noqa: F403
 from performance.repository.reviews import *  # noqa: F403

@@ -1,10 +1,19 @@
 """Request and response bodies of the performance API, and the slim copies of the events it
 consumes (only the fields it needs, in ``contracts``), one module per part of the domain."""
 
+from performance.schemas.competencies import (
+    CompetencyAssessmentCreate,
+    CompetencyAssessmentRead,
+    CompetencyFit,
+    HolderFit,
+    UnitCompetencies,
+)
 from performance.schemas.contracts import (
     KPIUpdatedV1,
     MemberChangedV1,
     OrgUnitChangedV1,
+    PositionChangedV1,
+    RequiredCompetencyV1,
     TicketResolvedV1,
     TicketSLABreachedV1,
 )
@@ -83,6 +92,9 @@ __all__ = [
     "CalibrationView",
     "Category",
     "Checkpoint",
+    "CompetencyAssessmentCreate",
+    "CompetencyAssessmentRead",
+    "CompetencyFit",
     "Criterion",
     "Curve",
     "CurvePoint",
@@ -100,6 +112,7 @@ __all__ = [
     "FeedbackCreate",
     "FeedbackRead",
     "Fishbone",
+    "HolderFit",
     "ImprovementPlanCreate",
     "ImprovementPlanRead",
     "ImprovementPlanUpdate",
@@ -115,6 +128,7 @@ __all__ = [
     "OrgUnitChangedV1",
     "OrgUnitRead",
     "Population",
+    "PositionChangedV1",
     "PromotionReadiness",
     "PulseAnswerCreate",
     "PulseSurveyCreate",
@@ -122,6 +136,7 @@ __all__ = [
     "RatingBand",
     "RatingShare",
     "ReopenCreate",
+    "RequiredCompetencyV1",
     "RescoreCreate",
     "RescoreDone",
     "RescoreRead",
@@ -139,4 +154,5 @@ __all__ = [
     "TrainingCreate",
     "TrainingRead",
     "TrainingSummary",
+    "UnitCompetencies",
 ]

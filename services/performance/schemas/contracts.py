@@ -38,6 +38,35 @@ class MemberChangedV1(Consumed):
     hired_on: date
     left_on: date | None = None
     leave_reason: str | None = None
+    # The member's position and mentor (goals added them within version 1: null before).
+    position_id: str | None = None
+    mentor_id: str | None = None
+    version: int
+
+
+class RequiredCompetencyV1(Consumed):
+    """A competency a position requires, and the level (1-5)."""
+
+    competency: str
+    level: int
+    name: str | None = None
+
+
+class PositionChangedV1(Consumed):
+    """Performance's copy of goals' ``PositionChanged`` (version 1): what a position's holders
+    are assessed against."""
+
+    event_type: ClassVar[str] = "goals.position.changed"
+
+    position_id: str
+    unit_id: str
+    title: str
+    function: str
+    layer: str
+    core: bool
+    jd_version: int
+    required_competencies: list[RequiredCompetencyV1] = Field(default_factory=list)
+    active: bool = True
     version: int
 
 

@@ -1,4 +1,4 @@
-"""Performance's own copies of goals' members and org units.
+"""Performance's own copies of goals' members, org units and positions.
 
 Copies only move forward (a lower version arriving late changes nothing). A member's
 indicator inputs may arrive before the member does; their scores follow once it is known."""
@@ -8,8 +8,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from performance import repository
-from performance.models import MemberCopy, OrgUnitCopy
-from performance.schemas import MemberChangedV1, OrgUnitChangedV1
+from performance.models import MemberCopy, OrgUnitCopy, PositionCopy
+from performance.schemas import MemberChangedV1, OrgUnitChangedV1, PositionChangedV1
 from performance.service.scoring import lock_scoring, recompute_many
 from shared.db import upsert_newer
 from shared.errors import NotFound
@@ -50,6 +50,8 @@ async def apply_member_changed(session: AsyncSession, *, change: MemberChangedV1
             "hired_on": change.hired_on,
             "left_on": change.left_on,
             "leave_reason": change.leave_reason,
+            "position_id": change.position_id,
+            "mentor_id": change.mentor_id,
             "source_version": change.version,
         },
     )
@@ -62,6 +64,29 @@ async def apply_member_changed(session: AsyncSession, *, change: MemberChangedV1
         await recompute_many(
             session, await repository.months_with_inputs_of(session, [change.member_id])
         )
+
+
+async def apply_position_changed(session: AsyncSession, *, change: PositionChangedV1) -> None:
+    """The newest version of a position wins: its requirements are what its holders are
+    assessed against from then on."""
+    await upsert_newer(
+        session,
+        model=PositionCopy,
+        values={
+            "id": change.position_id,
+            "unit_id": change.unit_id,
+            "title": change.title,
+            "function": change.function,
+            "layer": change.layer,
+            "core": change.core,
+            "jd_version": change.jd_version,
+            "required_competencies": [
+                r.model_dump(mode="json") for r in change.required_competencies
+            ],
+            "active": change.active,
+            "source_version": change.version,
+        },
+    )
 
 
 async def get_org_unit(session: AsyncSession, *, unit_id: str) -> OrgUnitCopy:

@@ -1,6 +1,8 @@
 """Performance's part of the management dashboard: core-member retention, voluntary
-attrition, training coverage, training hours a member and satisfaction, for a unit's whole
-subtree and a year, against the organisation's targets.
+attrition, training coverage, training hours a member, satisfaction, the competency
+assessment pass rate and the role fit of core positions, for a unit's whole subtree and a
+year, against the organisation's targets (the last two are built in
+``service.competency_figures``).
 
 Every figure is the year to a date: the actual to today (to 31 December for a past year), and
 each point of the trend to the end of its month (to today in the current month), so the last
@@ -21,6 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from performance import repository
 from performance.models import MemberCopy, TrainingRecord, dashboard_targets
 from performance.service.access import require_unit_reader
+from performance.service.competencies import competency_facts
+from performance.service.competency_figures import (
+    COMPETENCY_PASS_RATE,
+    ROLE_FIT,
+    competency_figures,
+)
 from performance.service.health import (
     CORE_RETENTION,
     SATISFACTION,
@@ -72,6 +80,8 @@ SPECS: tuple[TargetSpec, ...] = (
     TRAINING_COVERAGE,
     TRAINING_HOURS,
     SATISFACTION,
+    COMPETENCY_PASS_RATE,
+    ROLE_FIT,
 )
 TARGETS = Targets(dashboard_targets, SPECS)
 
@@ -325,7 +335,7 @@ async def dashboard(
     today: date,
     settings: Settings,
 ) -> DashboardPart:
-    """The five figures of ``unit_id``'s subtree for ``year`` to ``today``."""
+    """The seven figures of ``unit_id``'s subtree for ``year`` to ``today``."""
     if await repository.get_org_unit(session, unit_id=unit_id) is None:
         raise NotFound(f"unit {unit_id} is not known to performance")
     await require_unit_reader(session, principal, unit_id, "dashboard")
@@ -355,6 +365,7 @@ async def dashboard(
         start=facts.start,
         end=as_of,
     )
+    competencies = await competency_facts(session, unit_id=unit_id, through=as_of)
     return DashboardPart(
         service="performance",
         unit_id=unit_id,
@@ -364,5 +375,6 @@ async def dashboard(
             _voluntary_attrition(facts, points, targets[VOLUNTARY_ATTRITION.key]),
             *_training_figures(facts, records, points, targets),
             _satisfaction(facts, points, targets[SATISFACTION.key]),
+            *competency_figures(competencies, points, targets),
         ],
     )
