@@ -1,4 +1,5 @@
-"""Events the goals service consumes, and the job it runs on a timer. It is the source of
+"""Events the goals service consumes, and the jobs it runs on a timer (risk evaluation,
+the erasure of expired candidate data). It is the source of
 the organisation; what it learns from others is which units collab's data grants let read
 each other's KPI figures."""
 
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals import repository
 from goals.schemas.contracts import DataGrantChangedV1
-from goals.service import risk
+from goals.service import retention, risk
 from shared.db import Database
 from shared.events import Envelope
 from shared.inbox import Subscription
@@ -41,11 +42,21 @@ async def run_risk_evaluation(db: Database, settings: Any) -> None:
     await risk.evaluate_on_timer(db, settings)
 
 
+async def run_candidate_erasure(db: Database, settings: Any) -> None:
+    """Erase the personal data of candidates not hired, closed past the retention period."""
+    await retention.erase_on_timer(db, settings)
+
+
 subscriptions = [subscription]
 jobs = [
     PeriodicJob(
         name="risk-evaluation",
         run=run_risk_evaluation,
         interval_s=lambda settings: float(settings.risk_evaluation_interval_s),
-    )
+    ),
+    PeriodicJob(
+        name="candidate-erasure",
+        run=run_candidate_erasure,
+        interval_s=lambda settings: float(settings.candidate_erasure_interval_s),
+    ),
 ]

@@ -35,6 +35,20 @@ class Settings(ServiceSettings):
             "published as GoalAtRisk, GoalOffTrack or GoalBackOnTrack)"
         ),
     )
+    candidate_retention_days: int = Field(
+        default=180,
+        ge=1,
+        le=3650,
+        description=(
+            "Days a candidate who was not hired keeps their personal data after being closed "
+            "(rejected, withdrawn, declined); then it is erased and the erasure recorded"
+        ),
+    )
+    candidate_erasure_interval_s: float = Field(
+        default=3600,
+        gt=0,
+        description="Seconds between two passes of the erasure of expired candidate data",
+    )
     max_upload_rows: int = Field(default=100_000, description="Most rows in one CSV upload")
     dashboard_result_kpi: str = Field(
         default="revenue",

@@ -3,9 +3,9 @@ bearer token; what the caller may see is decided in ``goals.service.access``."""
 
 from fastapi import APIRouter, Depends
 
-from goals.api import actuals, dashboard, kpis, org, positions, risk, targets, work
+from goals.api import actuals, dashboard, kpis, org, positions, recruitment, risk, targets, work
 from shared.auth import current_principal
 
 router = APIRouter(prefix="/goals", dependencies=[Depends(current_principal)])
-for module in (org, positions, kpis, targets, risk, actuals, work, dashboard):
+for module in (org, positions, kpis, targets, risk, actuals, work, dashboard, recruitment):
     router.include_router(module.router)
