@@ -238,7 +238,14 @@ async def test_performance_dashboard(
         "training_coverage",
         "training_hours",
         "satisfaction",
+        "competency_pass_rate",
+        "role_fit",
     ]
+    # No position and no assessment in this world: both competency figures have no data
+    # (test_competencies has the numbers).
+    for key in ("competency_pass_rate", "role_fit"):
+        assert summary(dept[key])[:2] == (None, "no_data")
+        assert trend(dept[key]) == [(m, None) for m in MONTHS]
 
     # Core retention, department: 11 at the start, 30% of 11 = 3.3 -> 3 core members.
     # Jan: a1 120, a2 110, b1 98 -> all active on 01-31: 3 / 3.
@@ -366,6 +373,8 @@ async def test_performance_dashboard(
         "training_coverage": (Decimal("0.5"), "missed"),
         "training_hours": (Decimal("11.333333"), "missed"),
         "satisfaction": (Decimal("0.666667"), "missed"),
+        "competency_pass_rate": (None, "no_data"),
+        "role_fit": (None, "no_data"),
     }
     assert trend(team_a["core_retention"]) == [
         ("2026-01", Decimal(1)),
@@ -385,6 +394,8 @@ async def test_performance_dashboard(
         "training_coverage": (Decimal("0.4"), "missed"),
         "training_hours": (Decimal("10.4"), "missed"),
         "satisfaction": (Decimal(1), "met"),
+        "competency_pass_rate": (None, "no_data"),
+        "role_fit": (None, "no_data"),
     }
     assert trend(team_b["satisfaction"]) == [
         ("2026-01", None),
@@ -465,6 +476,8 @@ async def test_performance_dashboard(
         ("training_coverage", Decimal(1), Decimal("0.05"), 0),
         ("training_hours", Decimal(40), Decimal(5), 0),
         ("satisfaction", Decimal("0.85"), Decimal("0.05"), 0),
+        ("competency_pass_rate", Decimal("0.9"), Decimal("0.05"), 0),
+        ("role_fit", Decimal("0.95"), Decimal("0.03"), 0),
     ]
     body = {"target": "0.100000", "at_risk_margin": "0.020000"}
     refused = await client.put(
