@@ -49,6 +49,15 @@ class Settings(ServiceSettings):
         gt=0,
         description="Seconds between two passes of the erasure of expired candidate data",
     )
+    composition_min_group: int = Field(
+        default=5,
+        ge=2,
+        le=100,
+        description=(
+            "Fewest members a team or squad needs for HR's composition to show its age bands "
+            "and genders; smaller groups are withheld"
+        ),
+    )
     max_upload_rows: int = Field(default=100_000, description="Most rows in one CSV upload")
     dashboard_result_kpi: str = Field(
         default="revenue",

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from goals.models import Member, Position, PositionVersion, SquadMembership
+from goals.models import Member, OrgUnit, Position, PositionVersion, SquadMembership
 from shared.paging import PageQuery
 
 
@@ -97,3 +97,8 @@ async def positions_by_id(
 ) -> dict[str, Position]:
     found = await session.scalars(select(Position).where(Position.id.in_(list(position_ids))))
     return {p.id: p for p in found.all()}
+
+
+async def org_units_in(session: AsyncSession, *, unit_ids: Iterable[str]) -> list[OrgUnit]:
+    found = await session.scalars(select(OrgUnit).where(OrgUnit.id.in_(list(unit_ids))))
+    return list(found.all())
