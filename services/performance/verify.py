@@ -11,8 +11,9 @@ answered nomination of its author, and every answered nomination against its rat
 Not checked: a review's results, a snapshot of the live scores taken when it was scored
 (they may move on afterwards).
 
-Copies: the KPI attainments taken from goals' ``KPIUpdated``, the members and the org units,
-against goals' API. Left out: a member's unit path (goals' API states no path), and the
+Copies: the KPI attainments taken from goals' ``KPIUpdated``, the members, the org units and
+the positions, against goals' API. Left out: a member's unit path (goals' API states no
+path) and mentor (goals states it on the mentorship, not the member), and the
 collab requests (collab's ticket states neither the member credited first nor whether a
 breach reached performance)."""
 
@@ -290,9 +291,20 @@ async def copies(session: AsyncSession) -> list[Copy]:
                     "hired_on",
                     "left_on",
                     "leave_reason",
+                    "position_id",
                 ),
             )
             for m in await repository.members(session)
+        ],
+        *[
+            copy_of(
+                SERVICE,
+                "position",
+                "/goals/positions/{id}",
+                p,
+                ("unit_id", "title", "function", "layer", "core", "jd_version", "active"),
+            )
+            for p in await repository.position_copies(session)
         ],
         *[
             copy_of(SERVICE, "org-unit", "/goals/org-units/{id}", u, ("name", "kind", "parent_id"))

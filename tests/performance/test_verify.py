@@ -278,6 +278,21 @@ async def test_the_copies_of_goals_data_agree_with_goals(
     )
     await post_ok(
         client,
+        "/goals/positions",
+        {
+            "id": "copy-pos",
+            "unit_id": team["id"],
+            "title": "分析师 Analyst",
+            "function": "analytics",
+            "layer": "execution",
+            "core": True,
+            "job_description": {"summary": "Analyses the funnel"},
+            "required_competencies": [{"competency": "data_analysis", "level": 3}],
+        },
+        headers=admin,
+    )
+    await post_ok(
+        client,
         "/goals/members",
         {
             "id": "copy-m",
@@ -285,6 +300,7 @@ async def test_the_copies_of_goals_data_agree_with_goals(
             "home_unit_id": team["id"],
             "layer": "execution",
             "hired_on": "2025-05-01",
+            "position_id": "copy-pos",
         },
         headers=admin,
     )
@@ -327,7 +343,14 @@ async def test_the_copies_of_goals_data_agree_with_goals(
     async with database.sessions() as session:
         copies = await verify.copies(session)
     kinds = {(c.kind, c.key) for c in copies}
-    assert {("member", "copy-m"), ("org-unit", team["id"]), ("org-unit", company["id"])} <= kinds
+    assert {
+        ("member", "copy-m"),
+        ("org-unit", team["id"]),
+        ("org-unit", company["id"]),
+        ("position", "copy-pos"),
+    } <= kinds
+    member = next(c for c in copies if (c.kind, c.key) == ("member", "copy-m"))
+    assert member.values["position_id"] == "copy-pos"
     assert ("kpi-attainment", f"copy-m/{MONTH}/deals") in kinds
     assert await check_copies(client, copies, headers=admin) == []
 

@@ -18,6 +18,7 @@ __all__ = [
     "assessments_page",
     "get_assessment",
     "get_position",
+    "position_copies",
     "positions_by_ids",
 ]
 
@@ -32,6 +33,10 @@ ASSESSMENT_SORTS = tuple(ASSESSMENT_COLUMNS)
 
 async def get_position(session: AsyncSession, *, position_id: str) -> PositionCopy | None:
     return await session.get(PositionCopy, position_id)
+
+
+async def position_copies(session: AsyncSession) -> list[PositionCopy]:
+    return list((await session.scalars(select(PositionCopy).order_by(PositionCopy.id))).all())
 
 
 async def positions_by_ids(
