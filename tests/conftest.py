@@ -74,6 +74,9 @@ def test_environment(database_url: str) -> Iterator[None]:
             # and count risk events exactly, so it runs only at start-up (on an empty
             # database) unless a test calls it (tests/goals/test_rollup_axes_and_risk.py).
             "GOALS_RISK_EVALUATION_INTERVAL_S": "86400",
+            # Likewise the erasure of expired candidate data: tests pin the day and call it
+            # (tests/goals/test_recruitment.py).
+            "GOALS_CANDIDATE_ERASURE_INTERVAL_S": "86400",
         }
     )
     yield
