@@ -31,7 +31,9 @@ async def get_requisition(
     session: AsyncSession, *, requisition_id: str, lock: bool = False
 ) -> Requisition | None:
     if lock:
-        return await session.get(Requisition, requisition_id, with_for_update=True)
+        return await session.get(
+            Requisition, requisition_id, with_for_update=True, populate_existing=True
+        )
     return await session.get(Requisition, requisition_id)
 
 
@@ -63,7 +65,9 @@ async def get_candidate(
     session: AsyncSession, *, candidate_id: str, lock: bool = False
 ) -> Candidate | None:
     if lock:
-        return await session.get(Candidate, candidate_id, with_for_update=True)
+        return await session.get(
+            Candidate, candidate_id, with_for_update=True, populate_existing=True
+        )
     return await session.get(Candidate, candidate_id)
 
 

@@ -36,10 +36,9 @@ async def hire(
         raise Forbidden("HR and admins hire")
     if candidate.status != CandidateStatus.accepted:
         raise Conflict(f"the candidate is {candidate.status}; only an accepted offer is hired")
-    requisition = (
-        await repository.get_requisition(session, requisition_id=requisition.id, lock=True)
-        or requisition
-    )
+    locked = await repository.get_requisition(session, requisition_id=requisition.id, lock=True)
+    assert locked is not None  # a foreign key
+    requisition = locked
     if requisition.hires >= requisition.headcount:
         raise Conflict(
             f"the requisition is filled: {requisition.hires} of {requisition.headcount} hired"
