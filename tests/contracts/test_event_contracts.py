@@ -45,6 +45,7 @@ def test_every_copy_reads_every_example_its_producer_gives() -> None:
             ("performance", "goals.kpi.updated"),
             ("performance", "collab.ticket.resolved"),
             ("performance", "collab.ticket.sla-breached"),
+            ("performance", "goals.position.changed"),
             ("incentives", "goals.org-unit.changed"),
             ("incentives", "goals.member.changed"),
             ("incentives", "goals.kpi.updated"),
