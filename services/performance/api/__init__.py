@@ -7,6 +7,7 @@ from performance.api import (
     competencies,
     dashboard,
     development,
+    members,
     months,
     nominations,
     public,
@@ -17,7 +18,16 @@ from shared.auth import current_principal
 
 router = APIRouter(prefix="/performance")
 authenticated = APIRouter(dependencies=[Depends(current_principal)])
-for module in (scores, reviews, nominations, development, competencies, dashboard, months):
+for module in (
+    scores,
+    members,
+    reviews,
+    nominations,
+    development,
+    competencies,
+    dashboard,
+    months,
+):
     authenticated.include_router(module.router)
 router.include_router(authenticated)
 router.include_router(public.router)
