@@ -468,12 +468,18 @@ async def test_both_figures_on_the_dashboard_against_their_targets(
     assert fit["inputs"] == {
         "holders": ["h1", "h2", "h3", "h4"],
         "fitting_holders": ["h1", "h2", "h3"],
+        "not_fitting_holders": ["h4"],
     }
     assert rate["explanation"][0].startswith(
         "2026-01-01 至 2026-03-31 本单位及下级单位成员的能力测评 9 次,达到岗位要求等级 7 次"
     )
     assert fit["explanation"][0].startswith("2026-03-31 在岗的核心岗位任职者 4 人")
-    assert fit["explanation"][5].startswith("h4(pos-b 岗位)不匹配 (does not fit):campaign_planning")
+    # Only the holders who do not fit are named on the dashboard.
+    assert len(fit["explanation"]) == 4
+    assert fit["explanation"][2] == (
+        "h4(pos-b 岗位)不匹配 (does not fit):campaign_planning: 2026-03-10 测评 2 < 要求 3 "
+        "(assessed 2 on 2026-03-10, < required 3)"
+    )
 
     for key, target, margin in (
         ("competency_pass_rate", "0.80", "0.05"),

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -248,9 +249,9 @@ def _active_on(member: MemberCopy, day: date) -> bool:
 
 
 def _competency_fit(
-    required: dict[str, object], latest: CompetencyAssessment | None, day: date
+    required: dict[str, Any], latest: CompetencyAssessment | None, day: date
 ) -> CompetencyFit:
-    competency, level = str(required["competency"]), int(str(required["level"]))
+    competency, level = str(required["competency"]), int(required["level"])
     if latest is None:
         return CompetencyFit(
             competency=competency,

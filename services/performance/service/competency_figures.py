@@ -64,7 +64,9 @@ def pass_rate_lines(rate: PassRate) -> list[str]:
     ]
 
 
-def role_fit_lines(fit: RoleFit) -> list[str]:
+def role_fit_lines(fit: RoleFit, *, every_holder: bool = True) -> list[str]:
+    """The count, the ratio and a line per holder (only those who do not fit, unless
+    ``every_holder``): which competency, which level, and why."""
     count, fitting = len(fit.holders), len(fit.fitting)
     lines = [
         f"{fit.day} 在岗的核心岗位任职者 {count} 人,全部要求能力的最近一次测评均达到要求等级的 "
@@ -74,6 +76,8 @@ def role_fit_lines(fit: RoleFit) -> list[str]:
         f"{_shown(ratio(fitting, count))} (role fit = fitting holders / holders)",
     ]
     for holder in fit.holders:
+        if holder.fits and not every_holder:
+            continue
         verdict = "匹配 (fits)" if holder.fits else "不匹配 (does not fit)"
         details = ";".join(f"{c.competency}: {c.reason}" for c in holder.competencies)
         lines.append(f"{holder.member_id}({holder.position_title}){verdict}:{details or '无要求'}")
@@ -111,11 +115,14 @@ async def unit_competencies(
 
 
 def competency_figures(
-    facts: CompetencyFacts, points: Sequence[TrendMonth], targets: dict[str, TargetRead]
+    facts: CompetencyFacts,
+    start: date,
+    points: Sequence[TrendMonth],
+    targets: dict[str, TargetRead],
 ) -> list[Figure]:
-    """The dashboard's pass rate (the year to each point) and role fit (on each point)."""
+    """The dashboard's pass rate (from ``start``, the first day of the year, to each point)
+    and role fit (on each point); the explanation names the holders who do not fit."""
     as_of = points[-1].as_of
-    start = date(int(points[0].month[:4]), 1, 1)
     rate, fit = pass_rate(facts, start, as_of), role_fit(facts, as_of)
 
     def rate_on(day: date) -> Decimal | None:
@@ -149,10 +156,14 @@ def competency_figures(
             actual=fit_on(as_of),
             trend=[(p.month, fit_on(p.as_of)) for p in points],
             explanation=[
-                *role_fit_lines(fit),
+                *role_fit_lines(fit, every_holder=False),
                 "趋势:每月为该月末(当月为今天)的匹配度,按当时在岗的任职者与当时的最近测评 "
                 "(trend: role fit on each month's last day, today in the current month)",
             ],
-            inputs={"holders": [h.member_id for h in fit.holders], "fitting_holders": fit.fitting},
+            inputs={
+                "holders": [h.member_id for h in fit.holders],
+                "fitting_holders": fit.fitting,
+                "not_fitting_holders": fit.not_fitting,
+            },
         ),
     ]

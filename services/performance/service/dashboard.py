@@ -375,6 +375,6 @@ async def dashboard(
             _voluntary_attrition(facts, points, targets[VOLUNTARY_ATTRITION.key]),
             *_training_figures(facts, records, points, targets),
             _satisfaction(facts, points, targets[SATISFACTION.key]),
-            *competency_figures(competencies, points, targets),
+            *competency_figures(competencies, facts.start, points, targets),
         ],
     )
