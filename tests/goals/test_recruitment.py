@@ -353,7 +353,15 @@ async def test_a_core_role_candidate_goes_through_every_stage_to_a_hire(
     )
     assert past.status_code == 409, past.text
     world["hired"], world["hired_requisition"] = first, requisition
+    # Performance's and incentives' copies of the new member hold the position and mentor.
     await settled(client)
+    for service in ("performance", "incentives"):
+        copy = await client.get(f"/{service}/members/rc-new-analyst", headers=HR)
+        assert copy.status_code == 200, copy.text
+        assert (copy.json()["position_id"], copy.json()["mentor_id"]) == (
+            "pos-rc-analyst",
+            "rc-mentor",
+        ), service
 
 
 async def test_a_core_roles_background_check_is_neither_skipped_nor_configured_out(
