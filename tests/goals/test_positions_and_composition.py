@@ -226,6 +226,10 @@ async def test_positions_versions_reviews_and_the_overdue_list(
         "next_due_on": "2027-03-31",
     }
     assert await overdue() == []
+    reviews = (await client.get(f"{path}/reviews", headers=member)).json()["items"]
+    assert [(r["reviewed_by"], r["note"], r["next_due_on"]) for r in reviews] == [
+        ("pc-t1-lead", "still right", "2027-03-31")
+    ]
     after = (await client.get(path, headers=member)).json()
     assert (after["reviewed_on"], after["review_due_on"], after["version"]) == (
         "2026-03-31",

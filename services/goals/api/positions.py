@@ -117,6 +117,22 @@ async def list_position_versions(
     )
 
 
+ReviewsPage = Annotated[
+    PageQuery, Depends(page_query(sortable=["reviewed_on"], default="reviewed_on"))
+]
+
+
+@router.get("/positions/{position_id}/reviews", response_model=Page[PositionReviewRead])
+async def list_position_reviews(
+    position_id: str, session: SessionDep, page: ReviewsPage
+) -> Page[PositionReviewRead]:
+    """The position's reviews on record: who, on which day, the note, the next due date."""
+    found, next_cursor = await positions.list_reviews(session, position_id=position_id, page=page)
+    return Page[PositionReviewRead](
+        items=[PositionReviewRead.model_validate(r) for r in found], next_cursor=next_cursor
+    )
+
+
 @router.post("/positions/{position_id}/reviews", status_code=201, response_model=PositionReviewRead)
 async def review_position(
     position_id: str,

@@ -9,7 +9,14 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from goals.models import Member, OrgUnit, Position, PositionVersion, SquadMembership
+from goals.models import (
+    Member,
+    OrgUnit,
+    Position,
+    PositionReview,
+    PositionVersion,
+    SquadMembership,
+)
 from shared.paging import PageQuery
 
 
@@ -54,6 +61,18 @@ async def list_position_versions(
         session,
         select(PositionVersion).where(PositionVersion.position_id == position_id),
         {"jd_version": PositionVersion.jd_version},
+    )
+
+
+async def list_position_reviews(
+    session: AsyncSession, *, position_id: str, page: PageQuery
+) -> tuple[list[PositionReview], str | None]:
+    return await page.fetch(
+        session,
+        select(PositionReview).where(PositionReview.position_id == position_id),
+        {"reviewed_on": PositionReview.reviewed_on},
+        PositionReview.recorded_at,
+        PositionReview.id,
     )
 
 

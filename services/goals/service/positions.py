@@ -278,6 +278,13 @@ async def list_versions(
     return await repository.list_position_versions(session, position_id=position_id, page=page)
 
 
+async def list_reviews(
+    session: AsyncSession, *, position_id: str, page: PageQuery
+) -> tuple[list[PositionReview], str | None]:
+    await get_position(session, position_id=position_id)
+    return await repository.list_position_reviews(session, position_id=position_id, page=page)
+
+
 async def review_position(
     session: AsyncSession,
     *,
