@@ -49,6 +49,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ("performance", "training_coverage", "培训覆盖率", "Training coverage"),
     ("performance", "training_hours", "人均培训学时", "Training hours per member"),
     ("performance", "satisfaction", "满意度", "Satisfaction"),
+    ("performance", "role_fit", "核心岗位专业匹配度", "Role fit of core positions"),
+    ("performance", "competency_pass_rate", "能力测评通过率", "Competency assessment pass rate"),
     ("collab", "first_response_hours", "跨部门首次响应时长", "Cross-department first response"),
 )
 ORDER = {key: i for i, (_service, key, _label, _en) in enumerate(CATALOGUE)}

@@ -1,6 +1,6 @@
 """The management dashboard through the gateway (issue 15): a marketing department with two
 teams and a quarter of data (January to March 2026, every service's "today" pinned to
-2026-03-31), the nine figures with every number worked out by hand, who sees which unit,
+2026-03-31), the eleven figures with every number worked out by hand, who sees which unit,
 a service that is down, and the same answer as CSV.
 
 The world, made through the gateway only (goals' events reach the other services):
@@ -79,6 +79,8 @@ ORDER = [
     "training_coverage",
     "training_hours",
     "satisfaction",
+    "role_fit",
+    "competency_pass_rate",
     "first_response_hours",
 ]
 MONTHS = ["2026-01", "2026-02", "2026-03"]
@@ -579,6 +581,15 @@ DEPARTMENT: dict[str, tuple[str, str | None, str, str, list[dict[str, str | None
         "0.850000",
         _points("0.666667", "0.714286", "0.800000"),
     ),
+    # No position in this world is held and nobody was assessed: nothing to compute from.
+    "role_fit": ("performance", None, "no_data", "0.950000", _points(None, None, None)),
+    "competency_pass_rate": (
+        "performance",
+        None,
+        "no_data",
+        "0.900000",
+        _points(None, None, None),
+    ),
     # (3 + 5 + 12 + 1.5 + 24 + 12) / 6 = 57.5 / 6 = 9.583333 hours, under 24: met.
     # Jan (3 + 5) / 2 = 4; Feb (3 + 5 + 12) / 3 = 6.666667.
     "first_response_hours": (
@@ -607,7 +618,7 @@ def _explained(figure: dict[str, Any], text: str) -> bool:
     return any(text in line for line in figure["explanation"])
 
 
-async def test_the_director_sees_the_departments_nine_figures(world: World) -> None:
+async def test_the_director_sees_the_departments_eleven_figures(world: World) -> None:
     body = await world.figures("dept", world.director())
     assert body["services"] == {
         name: {"status": "ok", "detail": None}
@@ -726,6 +737,8 @@ async def test_a_team_lead_sees_their_own_team_only(world: World) -> None:
         "training_hours": ("17.000000", "missed"),
         # S1 only (the department's S2 is not the team's): 2 / 3.
         "satisfaction": ("0.666667", "missed"),
+        "role_fit": (None, "no_data"),
+        "competency_pass_rate": (None, "no_data"),
         # T1 3, T3 12, T6 12 so far: 27 / 3 = 9.
         "first_response_hours": ("9.000000", "met"),
     }
@@ -822,7 +835,7 @@ async def test_the_dashboard_as_csv(world: World) -> None:
         columns = dict(zip(header, line, strict=True))
         assert (columns["service"], columns["actual"], columns["target"], columns["status"]) == (
             service,
-            actual,
+            actual or "",
             target,
             status,
         )
