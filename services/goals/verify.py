@@ -1,6 +1,7 @@
 """Goals' part of the invariant checker (see ``shared.verify``): every KPI figure against the
 measurements and targets it is computed from, every figure against the last ``KPIUpdated``
-that published it, and goals' copies of collab's data grants against collab's API."""
+that published it, recruitment's counts and erasures (``verify_recruitment``), and goals'
+copies of collab's data grants against collab's API."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from goals import repository, verify_reads
+from goals import repository, verify_reads, verify_recruitment
 from goals.service.figures import FigureEngine, Key
 from goals.service.kpis import at_scale
 from shared.verify import Copy, Drift, same, text_of
@@ -64,6 +65,7 @@ async def drift(session: AsyncSession) -> list[Drift]:
                         )
                     )
     found += await _published(session)
+    found += await verify_recruitment.drift(session)
     return found
 
 

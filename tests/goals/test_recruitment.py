@@ -4,7 +4,8 @@ through every stage, the background check included, to a hire that creates the m
 with a mentor (MemberChanged with position and mentor, one CandidateHired); the background
 check of a core role neither skipped nor configured out; an offer declined; candidates
 unreadable to members and to managers not hiring; the erasure of a not-hired candidate's
-personal data after the retention period, on record, the hired one untouched."""
+personal data after the retention period, on record, the hired one untouched; the
+invariant checker's hold on both."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.helpers import auth, post_ok
-from tests.system import settled
+from tests.system import settled, verified
 
 ADMIN = auth("rc-admin", ["admin"])
 HR = auth("rc-hr", ["hr"])
@@ -486,3 +487,39 @@ async def test_personal_data_of_candidates_not_hired_is_erased_after_the_retenti
     hired = (await client.get(f"/goals/candidates/{world['hired']}", headers=HR)).json()
     assert (hired["name"], hired["erased_at"]) == ("Li", None)
     assert (await client.get("/goals/candidate-erasures", headers=world["LEAD"])).status_code == 403
+
+
+async def test_the_invariant_checker_holds_hires_and_erasures(
+    system: System, world: dict[str, Any]
+) -> None:
+    client, _ = system
+    kinds = ("requisition-hires", "candidate-erasure")
+    report = await verified(client)
+    assert [d for d in report.drift if d.kind in kinds] == []
+    async with _database(client).transaction() as session:
+        await session.execute(
+            text("UPDATE goals.requisitions SET hires = 2 WHERE id = :id"),
+            {"id": world["hired_requisition"]},
+        )
+        await session.execute(
+            text("UPDATE goals.candidates SET phone = '110' WHERE id = :id"),
+            {"id": world["failed"]},
+        )
+    try:
+        report = await verified(client, settle_s=0)
+        assert sorted(
+            (d.kind, d.key, d.stored, d.expected) for d in report.drift if d.kind in kinds
+        ) == [
+            ("candidate-erasure", world["failed"], "personal data", None),
+            ("requisition-hires", world["hired_requisition"], "2", "1"),
+        ]
+    finally:
+        async with _database(client).transaction() as session:
+            await session.execute(
+                text("UPDATE goals.requisitions SET hires = 1 WHERE id = :id"),
+                {"id": world["hired_requisition"]},
+            )
+            await session.execute(
+                text("UPDATE goals.candidates SET phone = NULL WHERE id = :id"),
+                {"id": world["failed"]},
+            )

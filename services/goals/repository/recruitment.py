@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals.models import Candidate, CandidateErasure, CandidateStep, Position, Requisition
@@ -120,3 +120,36 @@ async def list_erasures(
         {"erased_at": CandidateErasure.erased_at, "closed_on": CandidateErasure.closed_on},
         CandidateErasure.id,
     )
+
+
+async def hires_against_hired(session: AsyncSession) -> list[tuple[str, int, int]]:
+    """Each requisition's ``hires`` beside the number of its candidates hired, where they
+    differ (the invariant checker)."""
+    hired = func.count(Candidate.id).filter(Candidate.status == "hired")
+    rows = await session.execute(
+        select(Requisition.id, Requisition.hires, hired)
+        .outerjoin(Candidate, Candidate.requisition_id == Requisition.id)
+        .group_by(Requisition.id, Requisition.hires)
+        .having(Requisition.hires != hired)
+    )
+    return [(row[0], row[1], row[2]) for row in rows.all()]
+
+
+async def erased_but_personal(session: AsyncSession) -> list[str]:
+    """Candidates marked erased that still hold personal data (the invariant checker)."""
+    rows = await session.scalars(
+        select(Candidate.id).where(
+            Candidate.erased_at.is_not(None),
+            or_(
+                Candidate.name.is_not(None),
+                Candidate.email.is_not(None),
+                Candidate.phone.is_not(None),
+                Candidate.resume_note.is_not(None),
+                Candidate.close_note.is_not(None),
+                Candidate.id.in_(
+                    select(CandidateStep.candidate_id).where(CandidateStep.note.is_not(None))
+                ),
+            ),
+        )
+    )
+    return list(rows.all())
