@@ -176,13 +176,15 @@ async def record_step(
     )
     if candidate.status != CandidateStatus.active:
         raise Conflict(f"the candidate is {candidate.status}; steps are recorded while active")
+    position = await position_of(session, requisition)
     stages, stage = list(requisition.stages), body.stage.value
+    if position.core and BACKGROUND_CHECK not in stages:  # the position became core since
+        stages = sorted([*stages, BACKGROUND_CHECK], key=STAGE_ORDER.index)
     if stage not in stages:
         raise invalid("stage", f"{stage} is not in this requisition's pipeline: {stages}")
     current = stages.index(candidate.stage)
     if stages.index(stage) <= current:
         raise invalid("stage", f"{stage} does not come after the current stage {candidate.stage}")
-    position = await position_of(session, requisition)
     passed = await steps_of(session, candidate)
     skipped = stages[current + 1 : stages.index(stage)]
     for code in skipped:
