@@ -7,6 +7,9 @@ import pytest
 
 from gateway.main import create_app
 from gateway.settings import GatewayMode, Settings
+from tests.system import monkeypatch_module, system
+
+__all__ = ["embedded", "monkeypatch_module", "system"]
 
 
 @pytest.fixture(scope="module")
