@@ -12,10 +12,12 @@ from goals.models import Candidate, CandidateStep
 from goals.schemas.recruitment import (
     CandidateClose,
     CandidateCreate,
+    CandidateErasureRead,
+    CandidateErasureRun,
     CandidateRead,
     CandidateStatus,
-    ErasureRead,
-    ErasureRun,
+    CandidateStepCreate,
+    CandidateStepRead,
     HireCreate,
     OfferAnswer,
     RequisitionApprove,
@@ -23,8 +25,6 @@ from goals.schemas.recruitment import (
     RequisitionRead,
     RequisitionReject,
     RequisitionStatus,
-    StepCreate,
-    StepRead,
 )
 from goals.service import candidates, hiring, recruitment, retention
 from shared.api import Page
@@ -48,7 +48,7 @@ ErasuresPage = Annotated[
 
 def _candidate(candidate: Candidate, steps: list[CandidateStep]) -> CandidateRead:
     read = CandidateRead.model_validate(candidate)
-    read.steps = [StepRead.model_validate(s) for s in steps]
+    read.steps = [CandidateStepRead.model_validate(s) for s in steps]
     return read
 
 
@@ -154,23 +154,23 @@ async def list_candidates(
     )
 
 
-@router.post("/candidates/erase-expired", response_model=ErasureRun)
+@router.post("/candidates/erase-expired", response_model=CandidateErasureRun)
 async def erase_expired_candidates(
     session: SessionDep, scope: ScopeDep, settings: SettingsDep, today: TodayDep
-) -> ErasureRun:
+) -> CandidateErasureRun:
     """Erase the personal data of candidates not hired and closed longer than the retention
     period (HR and admins; for an outside scheduler); each erasure is recorded."""
     return await retention.erase_on_request(session, scope=scope, today=today, settings=settings)
 
 
-@router.get("/candidate-erasures", response_model=Page[ErasureRead])
+@router.get("/candidate-erasures", response_model=Page[CandidateErasureRead])
 async def list_candidate_erasures(
     session: SessionDep, scope: ScopeDep, page: ErasuresPage
-) -> Page[ErasureRead]:
+) -> Page[CandidateErasureRead]:
     """The record of erasures of candidates' personal data (HR and admins)."""
     found, next_cursor = await retention.list_erasures(session, scope=scope, page=page)
-    return Page[ErasureRead](
-        items=[ErasureRead.model_validate(e) for e in found], next_cursor=next_cursor
+    return Page[CandidateErasureRead](
+        items=[CandidateErasureRead.model_validate(e) for e in found], next_cursor=next_cursor
     )
 
 
@@ -186,7 +186,11 @@ async def get_candidate(candidate_id: str, session: SessionDep, scope: ScopeDep)
 
 @router.post("/candidates/{candidate_id}/steps", status_code=201, response_model=CandidateRead)
 async def record_step(
-    candidate_id: str, body: StepCreate, session: SessionDep, scope: ScopeDep, today: TodayDep
+    candidate_id: str,
+    body: CandidateStepCreate,
+    session: SessionDep,
+    scope: ScopeDep,
+    today: TodayDep,
 ) -> CandidateRead:
     """Record a stage's outcome with criteria and scores against the position's
     competencies; optional stages passed over are recorded as skipped, a core role's

@@ -18,7 +18,7 @@ Note = Annotated[str, StringConstraints(max_length=4000)]
 Reason = Annotated[str, StringConstraints(min_length=3, max_length=2000)]
 
 
-class Channel(StrEnum):
+class RecruitmentChannel(StrEnum):
     campus = "campus"
     referral = "referral"
     job_board = "job_board"
@@ -30,7 +30,7 @@ class Channel(StrEnum):
     other = "other"
 
 
-class Stage(StrEnum):
+class PipelineStage(StrEnum):
     """The pipeline's stages in order; a requisition may leave out the optional ones."""
 
     applied = "applied"
@@ -65,14 +65,14 @@ class CandidateStatus(StrEnum):
     rejected = "rejected"
 
 
-class StepOutcome(StrEnum):
+class CandidateStepOutcome(StrEnum):
     passed = "passed"
     failed = "failed"
     skipped = "skipped"  # an optional stage left out on the way to a later one
     final = "final"  # the answer to the offer, the hire, a withdrawal or a rejection
 
 
-class RecordedOutcome(StrEnum):
+class CandidateStepResult(StrEnum):
     passed = "passed"
     failed = "failed"
 
@@ -108,10 +108,10 @@ class RequisitionCreate(RequestModel):
         description="The hiring period: 2026, 2026-Q3 or 2026-07"
     )
     headcount: int = Field(ge=1, le=1000)
-    channels: list[Channel] = Field(min_length=1, max_length=len(Channel))
+    channels: list[RecruitmentChannel] = Field(min_length=1, max_length=len(RecruitmentChannel))
     reason: Reason
     hiring_manager_id: Ident | None = Field(default=None, description="Default: the proposer")
-    stages: list[Stage] | None = Field(
+    stages: list[PipelineStage] | None = Field(
         default=None,
         description=(
             "The pipeline in order. applied, screened, interview_1, competency_test and offer "
@@ -157,7 +157,7 @@ class RequisitionRead(ReadModel):
     headcount: int
     channels: list[str]
     reason: str
-    stages: list[Stage]
+    stages: list[PipelineStage]
     hiring_manager_id: str
     proposed_by: str
     status: RequisitionStatus
@@ -183,11 +183,11 @@ class CandidateCreate(RequestModel):
     name: Text200
     email: Annotated[str, StringConstraints(max_length=320)] | None = None
     phone: Annotated[str, StringConstraints(max_length=50)] | None = None
-    channel: Channel
+    channel: RecruitmentChannel
     resume_note: Note | None = None
 
 
-class ScoreIn(RequestModel):
+class CandidateScoreIn(RequestModel):
     model_config = examples({"competency": "data_analysis", "level": 4, "note": "solid SQL"})
 
     competency: CompetencyCode
@@ -195,7 +195,7 @@ class ScoreIn(RequestModel):
     note: Annotated[str, StringConstraints(max_length=1000)] | None = None
 
 
-class StepCreate(RequestModel):
+class CandidateStepCreate(RequestModel):
     model_config = examples(
         {
             "stage": "interview_1",
@@ -206,12 +206,12 @@ class StepCreate(RequestModel):
         }
     )
 
-    stage: Stage
-    outcome: RecordedOutcome
+    stage: PipelineStage
+    outcome: CandidateStepResult
     criteria: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
         default_factory=list, max_length=50
     )
-    scores: list[ScoreIn] = Field(default_factory=list, max_length=50)
+    scores: list[CandidateScoreIn] = Field(default_factory=list, max_length=50)
     note: Note | None = Field(default=None, description="Needed when the outcome is failed")
 
 
@@ -250,7 +250,7 @@ class HireCreate(RequestModel):
     )
 
 
-class ScoreRead(ReadModel):
+class CandidateScoreRead(ReadModel):
     model_config = examples({"competency": "data_analysis", "level": 4, "note": None})
 
     competency: str
@@ -258,7 +258,7 @@ class ScoreRead(ReadModel):
     note: str | None = None
 
 
-class StepRead(ReadModel):
+class CandidateStepRead(ReadModel):
     model_config = examples(
         {
             "seq": 3,
@@ -274,9 +274,9 @@ class StepRead(ReadModel):
 
     seq: int
     stage: str
-    outcome: StepOutcome
+    outcome: CandidateStepOutcome
     criteria: list[str]
-    scores: list[ScoreRead]
+    scores: list[CandidateScoreRead]
     note: str | None
     recorded_by: str
     recorded_at: datetime
@@ -312,7 +312,7 @@ class CandidateRead(ReadModel):
     phone: str | None
     resume_note: str | None
     channel: str
-    stage: Stage
+    stage: PipelineStage
     status: CandidateStatus
     close_note: str | None
     closed_on: date | None
@@ -320,11 +320,11 @@ class CandidateRead(ReadModel):
     added_by: str
     erased_at: datetime | None
     version: int
-    steps: list[StepRead] = Field(default_factory=list)
+    steps: list[CandidateStepRead] = Field(default_factory=list)
     created_at: datetime
 
 
-class ErasureRead(ReadModel):
+class CandidateErasureRead(ReadModel):
     model_config = examples(
         {
             "id": "e1e2e3e4-0000-4000-8000-000000000001",
@@ -348,7 +348,7 @@ class ErasureRead(ReadModel):
     erased_by: str
 
 
-class ErasureRun(ReadModel):
+class CandidateErasureRun(ReadModel):
     model_config = examples(
         {
             "erased": 1,

@@ -20,10 +20,10 @@ from goals.schemas.recruitment import (
     CandidateClose,
     CandidateCreate,
     CandidateStatus,
+    CandidateStepCreate,
+    CandidateStepOutcome,
     OfferAnswer,
     RequisitionStatus,
-    StepCreate,
-    StepOutcome,
 )
 from goals.service.access import Scope
 from goals.service.recruitment import BACKGROUND_CHECK, REQUIRED_STAGES, STAGE_ORDER, position_of
@@ -132,7 +132,7 @@ async def append_step(
     steps: list[CandidateStep],
     *,
     stage: str,
-    outcome: StepOutcome,
+    outcome: CandidateStepOutcome,
     by: str,
     note: str | None = None,
     criteria: list[str] | None = None,
@@ -165,7 +165,12 @@ def _close(candidate: Candidate, status: CandidateStatus, note: str | None, toda
 
 
 async def record_step(
-    session: AsyncSession, *, scope: Scope, candidate_id: str, body: StepCreate, today: date
+    session: AsyncSession,
+    *,
+    scope: Scope,
+    candidate_id: str,
+    body: CandidateStepCreate,
+    today: date,
 ) -> tuple[Candidate, list[CandidateStep]]:
     """Record a stage's outcome. The stage comes after the candidate's current one; optional
     stages in between are recorded as skipped; a required stage, or the background check of
@@ -191,7 +196,7 @@ async def record_step(
         if code in REQUIRED_STAGES:
             raise invalid("stage", f"{code} cannot be skipped on the way to {stage}")
     background_done = any(
-        s.stage == BACKGROUND_CHECK and s.outcome == StepOutcome.passed for s in passed
+        s.stage == BACKGROUND_CHECK and s.outcome == CandidateStepOutcome.passed for s in passed
     )
     if (
         position.core
@@ -207,26 +212,26 @@ async def record_step(
     problem = _score_errors(scores, {str(c["competency"]) for c in position.required_competencies})
     if problem is not None:
         raise problem
-    if body.outcome.value == StepOutcome.failed and not body.note:
+    if body.outcome.value == CandidateStepOutcome.failed and not body.note:
         raise invalid("note", "a failed step rejects the candidate: the note gives the reason")
     me = scope.principal.member_id
     for code in skipped:
         await append_step(
-            session, candidate, passed, stage=code, outcome=StepOutcome.skipped, by=me
+            session, candidate, passed, stage=code, outcome=CandidateStepOutcome.skipped, by=me
         )
     await append_step(
         session,
         candidate,
         passed,
         stage=stage,
-        outcome=StepOutcome(body.outcome.value),
+        outcome=CandidateStepOutcome(body.outcome.value),
         by=me,
         note=body.note,
         criteria=list(body.criteria),
         scores=scores,
     )
     candidate.stage = stage
-    if body.outcome.value == StepOutcome.failed:
+    if body.outcome.value == CandidateStepOutcome.failed:
         _close(candidate, CandidateStatus.rejected, body.note, today)
     elif stage == STAGE_ORDER[-1]:
         candidate.status = CandidateStatus.offered.value
@@ -248,7 +253,7 @@ async def answer_offer(
         candidate,
         steps,
         stage=answer.value,
-        outcome=StepOutcome.final,
+        outcome=CandidateStepOutcome.final,
         by=scope.principal.member_id,
         note=body.note,
     )
@@ -280,7 +285,7 @@ async def end(
         candidate,
         steps,
         stage=status.value,
-        outcome=StepOutcome.final,
+        outcome=CandidateStepOutcome.final,
         by=scope.principal.member_id,
         note=body.reason,
     )

@@ -15,9 +15,9 @@ from goals.models import Candidate, CandidateStep, Member
 from goals.schemas.org import Layer, MemberCreate, Tier
 from goals.schemas.recruitment import (
     CandidateStatus,
+    CandidateStepOutcome,
     HireCreate,
     RequisitionStatus,
-    StepOutcome,
 )
 from goals.service.access import Scope
 from goals.service.candidates import append_step, candidate_for, steps_of
@@ -48,7 +48,7 @@ async def hire(
     position = await position_of(session, requisition)
     steps = await steps_of(session, candidate)
     if position.core and not any(
-        s.stage == BACKGROUND_CHECK and s.outcome == StepOutcome.passed for s in steps
+        s.stage == BACKGROUND_CHECK and s.outcome == CandidateStepOutcome.passed for s in steps
     ):
         raise Conflict(
             f"position {position.id} is a core role: hiring needs a passed background check"
@@ -77,7 +77,7 @@ async def hire(
         candidate,
         steps,
         stage=CandidateStatus.hired.value,
-        outcome=StepOutcome.final,
+        outcome=CandidateStepOutcome.final,
         by=scope.principal.member_id,
     )
     candidate.status = CandidateStatus.hired.value

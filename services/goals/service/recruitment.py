@@ -18,11 +18,11 @@ from goals import repository
 from goals.events import RequisitionApproved, outbox
 from goals.models import Position, Requisition
 from goals.schemas.recruitment import (
+    PipelineStage,
     RequisitionApprove,
     RequisitionCreate,
     RequisitionReject,
     RequisitionStatus,
-    Stage,
 )
 from goals.service.access import Scope, ancestors
 from shared.auth import Role
@@ -30,13 +30,13 @@ from shared.errors import SELF_DECISION, Conflict, DecisionRefused, Forbidden, N
 from shared.paging import PageQuery
 from shared.periods import Period
 
-STAGE_ORDER = [stage.value for stage in Stage]
+STAGE_ORDER = [stage.value for stage in PipelineStage]
 REQUIRED_STAGES = {"applied", "screened", "interview_1", "competency_test", "offer"}
-BACKGROUND_CHECK = Stage.background_check.value
+BACKGROUND_CHECK = PipelineStage.background_check.value
 DEFAULT_STAGES = [s for s in STAGE_ORDER if s not in {"interview_3", "interview_4", "interview_5"}]
 
 
-def pipeline(stages: list[Stage] | None, *, core: bool) -> list[str]:
+def pipeline(stages: list[PipelineStage] | None, *, core: bool) -> list[str]:
     """The requisition's stage codes after checking them (a 422 on ``stages``): in
     pipeline order without repeats, the required stages present, interview rounds counted
     from 1 without gaps, and the background check kept for a core position."""

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals import repository
 from goals.models import CandidateErasure
-from goals.schemas.recruitment import CandidateStatus, ErasureRun
+from goals.schemas.recruitment import CandidateErasureRun, CandidateStatus
 from goals.service.access import Scope, require_admin
 from goals.settings import Settings
 from shared.db import Database
@@ -30,7 +30,7 @@ JOB = "system:candidate-erasure"
 
 async def erase_expired(
     session: AsyncSession, *, today: date, retention_days: int, by: str
-) -> ErasureRun:
+) -> CandidateErasureRun:
     """Erase the personal data of every candidate not hired and closed more than
     ``retention_days`` before ``today``; record each erasure."""
     found = await repository.erasable_candidates(
@@ -62,12 +62,12 @@ async def erase_expired(
             )
         )
     await session.flush()
-    return ErasureRun(erased=len(found), candidate_ids=[c.id for c in found], today=today)
+    return CandidateErasureRun(erased=len(found), candidate_ids=[c.id for c in found], today=today)
 
 
 async def erase_on_request(
     session: AsyncSession, *, scope: Scope, today: date, settings: Settings
-) -> ErasureRun:
+) -> CandidateErasureRun:
     """The erasure for an outside scheduler (HR and admins)."""
     require_admin(scope.principal)
     return await erase_expired(
