@@ -1,4 +1,6 @@
-"""Tables of the ``goals`` schema."""
+"""Tables of the ``goals`` schema: the organisation, KPIs, goals, figures and work here; the
+talent tables (positions, recruitment) in ``talent``; the schema's metadata and shared tables
+in ``base``."""
 
 from __future__ import annotations
 
@@ -14,39 +16,34 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    Numeric,
     String,
     Text,
     UniqueConstraint,
     func,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.dashboard import dashboard_targets_table
-from shared.db import schema_metadata
-from shared.inbox import inbox_table
-from shared.outbox import outbox_table
-
-SCHEMA = "goals"
-metadata = schema_metadata(SCHEMA)
-outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
-dashboard_targets = dashboard_targets_table(metadata)
-
-VALUE = Numeric(20, 6)  # measured values and targets: exact decimals
-RATIO = Numeric(12, 6)  # attainment, weights, progress ("1.20" is 120%)
-
-
-class Base(DeclarativeBase):
-    metadata = metadata
-
-
-class Timestamps:
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
-    )
+from goals.models.base import (
+    RATIO,
+    SCHEMA,
+    VALUE,
+    Base,
+    Timestamps,
+    dashboard_targets,
+    inbox,
+    metadata,
+    outbox,
+)
+from goals.models.talent import (
+    Candidate,
+    CandidateErasure,
+    CandidateStep,
+    Position,
+    PositionReview,
+    PositionVersion,
+    Requisition,
+)
 
 
 class OrgUnit(Timestamps, Base):
@@ -92,64 +89,6 @@ class Member(Timestamps, Base):
     gender: Mapped[str | None] = mapped_column(String(10))  # female | male | other
     birth_date: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
-
-
-class Position(Timestamps, Base):
-    """A position in a unit with its job description (summary, duties, authority,
-    deliverables) and required competencies. ``jd_version`` is one more whenever the job
-    description or the requirements change (the earlier one is kept in
-    ``position_versions``); ``version`` is one more at every change (``PositionChanged``)."""
-
-    __tablename__ = "positions"
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    unit_id: Mapped[str] = mapped_column(ForeignKey(f"{SCHEMA}.org_units.id"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
-    function: Mapped[str] = mapped_column(String(40))
-    layer: Mapped[str] = mapped_column(String(20))
-    core: Mapped[bool] = mapped_column(Boolean, default=False)
-    # {"summary": str, "duties": [str], "authority": [str], "deliverables": [str]}
-    job_description: Mapped[dict[str, Any]] = mapped_column(JSON)
-    # [{"competency": code, "level": 1..5, "name": str | None}]
-    required_competencies: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    jd_version: Mapped[int] = mapped_column(Integer, default=1)
-    review_every_months: Mapped[int] = mapped_column(Integer, default=12)
-    review_due_on: Mapped[date] = mapped_column(Date, index=True)
-    reviewed_on: Mapped[date | None] = mapped_column(Date)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-
-class PositionVersion(Base):
-    """A job description and its requirements as they were in one ``jd_version``."""
-
-    __tablename__ = "position_versions"
-
-    position_id: Mapped[str] = mapped_column(ForeignKey(f"{SCHEMA}.positions.id"), primary_key=True)
-    jd_version: Mapped[int] = mapped_column(Integer, primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
-    job_description: Mapped[dict[str, Any]] = mapped_column(JSON)
-    required_competencies: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    changed_by: Mapped[str] = mapped_column(String(100))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    reason: Mapped[str | None] = mapped_column(Text)
-
-
-class PositionReview(Base):
-    """A periodic review of a position: who, on which day, what was noted, next due date."""
-
-    __tablename__ = "position_reviews"
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    position_id: Mapped[str] = mapped_column(ForeignKey(f"{SCHEMA}.positions.id"), index=True)
-    reviewed_on: Mapped[date] = mapped_column(Date)
-    reviewed_by: Mapped[str] = mapped_column(String(100))
-    note: Mapped[str | None] = mapped_column(Text)
-    jd_version: Mapped[int] = mapped_column(Integer)
-    next_due_on: Mapped[date] = mapped_column(Date)
-    recorded_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
 
 
 class SquadMembership(Base):
@@ -389,91 +328,36 @@ class GoalRiskState(Base):
     changes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
-class Requisition(Timestamps, Base):
-    """A headcount requisition: hire ``headcount`` people into a position in a period,
-    through the given channels, along the requisition's pipeline (``stages``). Proposed by
-    a manager of the unit (or HR), decided by someone else (``service/recruitment.py``)."""
-
-    __tablename__ = "requisitions"
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    unit_id: Mapped[str] = mapped_column(ForeignKey(f"{SCHEMA}.org_units.id"), index=True)
-    position_id: Mapped[str] = mapped_column(ForeignKey(f"{SCHEMA}.positions.id"), index=True)
-    period: Mapped[str] = mapped_column(String(7))
-    headcount: Mapped[int] = mapped_column(Integer)
-    channels: Mapped[list[str]] = mapped_column(JSON)
-    reason: Mapped[str] = mapped_column(Text)
-    # The pipeline's stage codes in order (applied ... offer).
-    stages: Mapped[list[str]] = mapped_column(JSON)
-    hiring_manager_id: Mapped[str] = mapped_column(String(100))
-    proposed_by: Mapped[str] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(20))  # proposed|approved|rejected|filled|closed
-    decided_by: Mapped[str | None] = mapped_column(String(100))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    decision_reason: Mapped[str | None] = mapped_column(Text)
-    hires: Mapped[int] = mapped_column(Integer, default=0)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-
-class Candidate(Timestamps, Base):
-    """A candidate for a requisition. Name, email, phone, resume note, the closing note and
-    the steps' notes are personal data: read only by HR, admins, the requisition's hiring
-    manager and proposer, and erased (``erased_at``) once a candidate who was not hired has
-    been closed longer than the retention period; the rest stays for the statistics."""
-
-    __tablename__ = "candidates"
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    requisition_id: Mapped[str] = mapped_column(ForeignKey(f"{SCHEMA}.requisitions.id"), index=True)
-    name: Mapped[str | None] = mapped_column(String(200))
-    email: Mapped[str | None] = mapped_column(String(320))
-    phone: Mapped[str | None] = mapped_column(String(50))
-    resume_note: Mapped[str | None] = mapped_column(Text)
-    channel: Mapped[str] = mapped_column(String(30))
-    stage: Mapped[str] = mapped_column(String(30))  # the last stage reached
-    # active|offered|accepted|declined|hired|withdrawn|rejected
-    status: Mapped[str] = mapped_column(String(20))
-    close_note: Mapped[str | None] = mapped_column(Text)
-    closed_on: Mapped[date | None] = mapped_column(Date, index=True)
-    member_id: Mapped[str | None] = mapped_column(String(36))
-    added_by: Mapped[str] = mapped_column(String(100))
-    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-
-class CandidateStep(Base):
-    """One step of a candidate's pipeline: the stage, passed/failed/skipped (or final for
-    the answer to the offer, the hire, a withdrawal or a rejection), who, when, the
-    criteria and the scores against the position's competencies."""
-
-    __tablename__ = "candidate_steps"
-    __table_args__ = (UniqueConstraint("candidate_id", "seq"),)
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    candidate_id: Mapped[str] = mapped_column(ForeignKey(f"{SCHEMA}.candidates.id"), index=True)
-    seq: Mapped[int] = mapped_column(Integer)
-    stage: Mapped[str] = mapped_column(String(30))
-    outcome: Mapped[str] = mapped_column(String(20))
-    criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # [{"competency": code, "level": 1..5, "note": str | None}]
-    scores: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    note: Mapped[str | None] = mapped_column(Text)
-    recorded_by: Mapped[str] = mapped_column(String(100))
-    recorded_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
-
-
-class CandidateErasure(Base):
-    """The record that a candidate's personal data was erased, and under which rule."""
-
-    __tablename__ = "candidate_erasures"
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    candidate_id: Mapped[str] = mapped_column(ForeignKey(f"{SCHEMA}.candidates.id"), index=True)
-    requisition_id: Mapped[str] = mapped_column(String(36))
-    closed_on: Mapped[date] = mapped_column(Date)
-    erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    retention_days: Mapped[int] = mapped_column(Integer)
-    fields: Mapped[list[str]] = mapped_column(JSON)
-    erased_by: Mapped[str] = mapped_column(String(100))
+__all__ = [
+    "RATIO",
+    "SCHEMA",
+    "VALUE",
+    "Base",
+    "Candidate",
+    "CandidateErasure",
+    "CandidateStep",
+    "CheckIn",
+    "DataGrantCopy",
+    "Goal",
+    "GoalRiskState",
+    "GoalTemplate",
+    "KpiDefinition",
+    "KpiFigure",
+    "Measurement",
+    "Member",
+    "Mentorship",
+    "OrgUnit",
+    "Position",
+    "PositionReview",
+    "PositionVersion",
+    "Requisition",
+    "RiskCorrection",
+    "SquadMembership",
+    "TargetAdjustment",
+    "Task",
+    "Timestamps",
+    "dashboard_targets",
+    "inbox",
+    "metadata",
+    "outbox",
+]
