@@ -97,6 +97,10 @@ class Story:
         return self.as_("story-finance", ["finance"])
 
     @property
+    def director(self) -> dict[str, str]:
+        return self.as_("dir", ["manager"], [self.ids["marketing"]])
+
+    @property
     def lead(self) -> dict[str, str]:
         return self.as_("lead", ["manager"], [self.ids["sales"]])
 
@@ -648,6 +652,10 @@ async def tell(url: str, prefix: str) -> None:
         print(f"  payout run {approved['id']} approved: {totals}")
         stars = await story.stars("2026-03")
         print(f"  March's stars: {[s['name'] for s in stars['stars']]}")
+        from deploy.demo_talent import talent  # the chapter builds on this module's Story
+
+        hired = await talent(story)
+        print(f"  talent: positions, a requisition, {prefix}s3 hired ({hired['hired']})")
         print(f"Done. Explore it at {url}/docs (a token: make token MEMBER={prefix}s1)")
 
 

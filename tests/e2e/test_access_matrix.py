@@ -16,6 +16,7 @@ import jwt
 import pytest
 
 from deploy.demo import MONTHS, Story
+from deploy.demo_talent import talent
 from shared.auth import mint_token
 from shared.settings import ServiceSettings
 from tests.cluster import Cluster, verified
@@ -148,6 +149,53 @@ ROUTES = [
         },
         hides=False,
     ),
+    # Talent (issue 17): a job description is for everyone; a candidate and the requisition
+    # for HR and the hiring manager; composition for HR only; assessments like reviews.
+    Route("goals: positions", "GET", "/goals/positions", _allowed(*ROLES)),
+    Route(
+        "goals: a requisition",
+        "GET",
+        "/goals/requisitions/{requisition}",
+        _allowed("manager", "hr", "admin"),
+    ),
+    Route(
+        "goals: a candidate",
+        "GET",
+        "/goals/candidates/{hired}",
+        _allowed("manager", "hr", "admin"),
+    ),
+    Route(
+        "goals: team composition",
+        "GET",
+        "/goals/units/{marketing}/composition",
+        _allowed("hr", "admin"),
+        hides=False,
+    ),
+    Route(
+        "performance: a member's competency assessment",
+        "GET",
+        "/performance/competency-assessments/{assessment_s1}",
+        _allowed("self", "manager", "hr", "admin"),
+    ),
+    Route(
+        "performance: a unit's competencies",
+        "GET",
+        "/performance/units/{sales}/competencies",
+        _allowed("manager", "hr", "admin"),
+        hides=False,
+    ),
+    Route(
+        "performance: its copy of a member",
+        "GET",
+        "/performance/members/{s1}",
+        _allowed("self", "manager", "hr", "admin"),
+    ),
+    Route(
+        "incentives: its copy of a member",
+        "GET",
+        "/incentives/members/{s1}",
+        _allowed("self", "manager", "hr", "finance", "admin"),
+    ),
 ]
 
 
@@ -177,6 +225,7 @@ async def test_every_role_against_every_route_family(cluster: Cluster) -> None:
         tickets = await story.tickets()
         review = await story.review()
         run = await story.payout_run()
+        await talent(story)
         ids = {
             **story.ids,
             "s1": story.member("s1"),
