@@ -256,6 +256,29 @@ async def test_requisitions_are_proposed_by_a_units_manager_and_decided_by_someo
         status=200,
     )
     assert (rejected["status"], rejected["decision_reason"]) == ("rejected", "本季度冻结 Freeze")
+    # Stopping an approved requisition keeps the approval as it was and says who closed it.
+    spare = await post_ok(client, "/goals/requisitions", body, headers=world["LEAD"])
+    await post_ok(
+        client,
+        f"/goals/requisitions/{spare['id']}/approve",
+        {"reason": "In budget"},
+        headers=HR,
+        status=200,
+    )
+    closed = await post_ok(
+        client,
+        f"/goals/requisitions/{spare['id']}/close",
+        {"reason": "预算削减 Budget cut"},
+        headers=world["LEAD"],
+        status=200,
+    )
+    assert {k: closed[k] for k in ("status", "decided_by", "decision_reason")} == {
+        "status": "closed",
+        "decided_by": "rc-hr",
+        "decision_reason": "In budget",
+    }
+    assert (closed["closed_by"], closed["close_reason"]) == ("rc-lead", "预算削减 Budget cut")
+    assert closed["closed_at"] is not None
     listed = await client.get("/goals/requisitions", headers=world["MEMBER"])
     assert listed.json()["items"] == []
 

@@ -144,6 +144,9 @@ class RequisitionRead(ReadModel):
             "decided_by": "m-hr",
             "decided_at": "2026-06-02T09:30:00+00:00",
             "decision_reason": None,
+            "closed_by": None,
+            "closed_at": None,
+            "close_reason": None,
             "hires": 0,
             "version": 2,
             "created_at": "2026-06-01T09:00:00+00:00",
@@ -164,6 +167,9 @@ class RequisitionRead(ReadModel):
     decided_by: str | None
     decided_at: datetime | None
     decision_reason: str | None
+    closed_by: str | None = Field(description="Who stopped it before it was filled")
+    closed_at: datetime | None
+    close_reason: str | None
     hires: int
     version: int
     created_at: datetime

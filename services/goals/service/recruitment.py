@@ -161,6 +161,21 @@ async def _decide(
     return requisition
 
 
+async def _record_decision(
+    session: AsyncSession,
+    requisition: Requisition,
+    status: RequisitionStatus,
+    by: str,
+    reason: str | None,
+) -> None:
+    requisition.status = status.value
+    requisition.decided_by = by
+    requisition.decided_at = datetime.now(UTC)
+    requisition.decision_reason = reason
+    requisition.version += 1
+    await session.flush()
+
+
 async def approve(
     session: AsyncSession, *, scope: Scope, requisition_id: str, body: RequisitionApprove
 ) -> Requisition:
@@ -168,12 +183,9 @@ async def approve(
     requisition = await _decide(
         session, scope=scope, requisition_id=requisition_id, action="approve-requisition"
     )
-    requisition.status = RequisitionStatus.approved.value
-    requisition.decided_by = scope.principal.member_id
-    requisition.decided_at = datetime.now(UTC)
-    requisition.decision_reason = body.reason
-    requisition.version += 1
-    await session.flush()
+    await _record_decision(
+        session, requisition, RequisitionStatus.approved, scope.principal.member_id, body.reason
+    )
     await outbox.publish(
         session,
         RequisitionApproved(
@@ -197,12 +209,9 @@ async def reject(
     requisition = await _decide(
         session, scope=scope, requisition_id=requisition_id, action="reject-requisition"
     )
-    requisition.status = RequisitionStatus.rejected.value
-    requisition.decided_by = scope.principal.member_id
-    requisition.decided_at = datetime.now(UTC)
-    requisition.decision_reason = body.reason
-    requisition.version += 1
-    await session.flush()
+    await _record_decision(
+        session, requisition, RequisitionStatus.rejected, scope.principal.member_id, body.reason
+    )
     return requisition
 
 
@@ -220,7 +229,9 @@ async def close(
     if requisition.status != RequisitionStatus.approved:
         raise Conflict(f"the requisition is {requisition.status}; only an approved one is closed")
     requisition.status = RequisitionStatus.closed.value
-    requisition.decision_reason = body.reason
+    requisition.closed_by = me
+    requisition.closed_at = datetime.now(UTC)
+    requisition.close_reason = body.reason
     requisition.version += 1
     await session.flush()
     return requisition
