@@ -111,15 +111,14 @@ async def department(system: System) -> dict[str, str]:
                 "required_competencies": [{"competency": c, "level": n} for c, n in required],
             },
         )
-    for member, (team, position, gender, born) in MEMBERS.items():
-        layer = POSITIONS[position][2] if position else "execution"
+    for member, (team, held, gender, born) in MEMBERS.items():
         body: dict[str, Any] = {
             "id": member,
             "name": f"Name of {member}",
             "home_unit_id": units[team],
-            "layer": layer,
+            "layer": POSITIONS[held][2] if held else "execution",
             "hired_on": "2025-01-02",
-            "position_id": position,
+            "position_id": held,
             "gender": gender,
             "birth_date": born,
         }

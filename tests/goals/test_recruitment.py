@@ -444,7 +444,25 @@ async def test_an_offer_declined_and_a_failed_step_close_the_candidate(
     assert (failed.json()["status"], failed.json()["close_note"]) == ("rejected", "no SQL")
     after = await _step(client, failing, "interview_1", HR)
     assert after.status_code == 409, after.text
+    # Withdrawn by the candidate, rejected by the hiring manager: each closes with its reason.
+    closing = {}
+    for action, status in (("withdraw", "withdrawn"), ("reject", "rejected")):
+        candidate = await _candidate(client, requisition, f"To {action}")
+        ended = await post_ok(
+            client,
+            f"/goals/candidates/{candidate}/{action}",
+            {"reason": f"{action} 的原因 reason"},
+            headers=world["LEAD"],
+            status=200,
+        )
+        assert (ended["status"], ended["close_note"], ended["closed_on"]) == (
+            status,
+            f"{action} 的原因 reason",
+            CLOSING_DAY.isoformat(),
+        )
+        closing[status] = candidate
     world["declined"], world["failed"] = declining, failing
+    world["withdrawn"], world["rejected"] = closing["withdrawn"], closing["rejected"]
 
 
 async def test_a_member_and_a_manager_not_hiring_cannot_read_a_candidate(
@@ -482,15 +500,17 @@ async def test_personal_data_of_candidates_not_hired_is_erased_after_the_retenti
         run = await post_ok(client, erase, {}, headers=HR, status=200)
     finally:
         set_today(CLOSING_DAY)
-    assert sorted(run["candidate_ids"]) == sorted([world["declined"], world["failed"]])
-    for candidate in (world["declined"], world["failed"]):
+    not_hired = [world[k] for k in ("declined", "failed", "withdrawn", "rejected")]
+    assert sorted(run["candidate_ids"]) == sorted(not_hired)
+    for candidate in not_hired:
         shown = (await client.get(f"/goals/candidates/{candidate}", headers=HR)).json()
         assert [shown[k] for k in ("name", "email", "phone", "resume_note", "close_note")] == [
             None
         ] * 5
         assert shown["erased_at"] is not None
         assert all(step["note"] is None for step in shown["steps"])
-        assert shown["status"] in ("declined", "rejected") and shown["channel"] == "campus"
+        assert shown["status"] in ("declined", "rejected", "withdrawn")
+        assert shown["channel"] == "campus"
     failed = (await client.get(f"/goals/candidates/{world['failed']}", headers=HR)).json()
     assert [(s["stage"], s["outcome"]) for s in failed["steps"]] == [("screened", "failed")]
     records = (await client.get("/goals/candidate-erasures", headers=HR)).json()["items"]
@@ -505,7 +525,7 @@ async def test_personal_data_of_candidates_not_hired_is_erased_after_the_retenti
             "rc-hr",
             ["name", "email", "phone", "resume_note", "close_note", "step_notes"],
         )
-        for c in (world["declined"], world["failed"])
+        for c in not_hired
     )
     hired = (await client.get(f"/goals/candidates/{world['hired']}", headers=HR)).json()
     assert (hired["name"], hired["erased_at"]) == ("Li", None)

@@ -3,9 +3,11 @@ pipeline, the hire, and the erasure of candidates' personal data."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals.api.deps import ScopeDep, SettingsDep, TodayDep
 from goals.models import Candidate, CandidateStep
@@ -27,6 +29,7 @@ from goals.schemas.recruitment import (
     RequisitionStatus,
 )
 from goals.service import candidates, hiring, recruitment, retention
+from goals.service.access import Scope
 from shared.api import Page
 from shared.db import SessionDep
 from shared.paging import PageQuery, page_query
@@ -221,15 +224,7 @@ async def withdraw_candidate(
     today: TodayDep,
 ) -> CandidateRead:
     """The candidate withdrew, with the reason."""
-    candidate, steps = await candidates.end(
-        session,
-        scope=scope,
-        candidate_id=candidate_id,
-        body=body,
-        status=CandidateStatus.withdrawn,
-        today=today,
-    )
-    return _candidate(candidate, steps)
+    return await _end(session, scope, candidate_id, body, CandidateStatus.withdrawn, today)
 
 
 @router.post("/candidates/{candidate_id}/reject", response_model=CandidateRead)
@@ -241,13 +236,19 @@ async def reject_candidate(
     today: TodayDep,
 ) -> CandidateRead:
     """Reject the candidate, with the reason."""
+    return await _end(session, scope, candidate_id, body, CandidateStatus.rejected, today)
+
+
+async def _end(
+    session: AsyncSession,
+    scope: Scope,
+    candidate_id: str,
+    body: CandidateClose,
+    status: CandidateStatus,
+    today: date,
+) -> CandidateRead:
     candidate, steps = await candidates.end(
-        session,
-        scope=scope,
-        candidate_id=candidate_id,
-        body=body,
-        status=CandidateStatus.rejected,
-        today=today,
+        session, scope=scope, candidate_id=candidate_id, body=body, status=status, today=today
     )
     return _candidate(candidate, steps)
 
