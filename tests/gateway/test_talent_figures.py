@@ -1,13 +1,14 @@
 """Issue 17 through the gateway: role fit and the competency pass rate on a constructed
 department equal the values worked out by hand, in performance's unit read and on the plan's
 dashboard; HR's team composition shows a group's age and gender only when it is large
-enough, and never to anyone else.
+enough, and when they cannot be had by subtracting shown groups, and never to anyone else.
 
 The department "mkt" has two teams. Positions (goals), each published to performance:
 - growth: ``an`` core analyst (data_analysis 3, sql 2), ``lead`` core lead (leadership 3);
 - brand: ``brand`` core marketer (campaign_design 3), ``design`` a designer, not core (visual 2).
 Members, hired 2025 (ages on goals' 2026-03-31):
-- growth: g1 an (male, 41), g2 an (female, 26), g3 lead (male, 55), g4 an (nothing recorded);
+- growth: g1 an (male, 41), g2 an (female, 26), g3 lead (male, 55), g4 an (nothing recorded),
+  g5 without a position (female, 37; hired 2026-03-01);
 - brand: b1 brand (female, 35), b2 design (male, 23), b3 design (female, 29),
   b4 no position (no gender, 46), b5 brand (female, no birth date).
 Assessments by the department's director, level against the required one:
@@ -47,6 +48,7 @@ MEMBERS: dict[str, tuple[str, str | None, str | None, str | None]] = {
     "g2": ("growth", "an", "female", "1999-12-31"),
     "g3": ("growth", "lead", "male", "1970-06-15"),
     "g4": ("growth", "an", None, None),
+    "g5": ("growth", None, "female", "1988-08-08"),
     "b1": ("brand", "brand", "female", "1990-05-01"),
     "b2": ("brand", "design", "male", "2003-01-10"),
     "b3": ("brand", "design", "female", "1996-07-01"),
@@ -117,7 +119,7 @@ async def department(system: System) -> dict[str, str]:
             "name": f"Name of {member}",
             "home_unit_id": units[team],
             "layer": POSITIONS[held][2] if held else "execution",
-            "hired_on": "2025-01-02",
+            "hired_on": "2026-03-01" if member == "g5" else "2025-01-02",
             "position_id": held,
             "gender": gender,
             "birth_date": born,
@@ -224,18 +226,31 @@ async def test_composition_withholds_small_groups(
     body = await _get(client, f"/goals/units/{department['mkt']}/composition", HR)
     assert (body["as_of"], body["min_group_size"]) == ("2026-03-31", 5)
     groups = {g["name"]: g for g in body["groups"]}
-    assert set(groups) == {"市场部", "growth", "brand", "618 launch"}
+    assert [g["name"] for g in body["groups"]] == ["市场部", "618 launch", "brand", "growth"]
     dept = groups["市场部"]
-    assert (dept["headcount"], dept["withheld"]) == (9, False)
-    assert dept["functions"] == {"analytics": 3, "marketing": 3, "design": 2, "unassigned": 1}
-    assert dept["genders"] == {"female": 4, "male": 3, "other": 0, "unrecorded": 2}
+    assert (dept["headcount"], dept["withheld"]) == (10, False)
+    assert dept["functions"] == {"analytics": 3, "marketing": 3, "design": 2, "unassigned": 2}
+    assert dept["genders"] == {"female": 5, "male": 3, "other": 0, "unrecorded": 2}
     assert dept["age_bands"] == {
         "under_25": 1,  # b2
         "age_25_34": 2,  # b3, g2
-        "age_35_44": 2,  # b1, g1
+        "age_35_44": 3,  # b1, g1, g5
         "age_45_54": 1,  # b4
         "age_55_plus": 1,  # g3
         "unrecorded": 2,  # b5, g4
+    }
+    growth = groups["growth"]
+    assert (growth["headcount"], growth["withheld"]) == (5, False)
+    assert growth["functions"] == {"analytics": 3, "marketing": 1, "unassigned": 1}
+    assert growth["layers"] == {"management": 1, "execution": 4, "support": 0}
+    assert growth["genders"] == {"female": 2, "male": 2, "other": 0, "unrecorded": 1}
+    assert growth["age_bands"] == {
+        "under_25": 0,
+        "age_25_34": 1,
+        "age_35_44": 2,
+        "age_45_54": 0,
+        "age_55_plus": 1,
+        "unrecorded": 1,
     }
     brand = groups["brand"]
     assert (brand["headcount"], brand["withheld"]) == (5, False)
@@ -248,13 +263,7 @@ async def test_composition_withholds_small_groups(
         "age_55_plus": 0,
         "unrecorded": 1,
     }
-    # Four members: their mix of functions and layers is shown, their ages and genders not.
-    growth = groups["growth"]
-    assert (growth["headcount"], growth["withheld"]) == (4, True)
-    assert growth["functions"] == {"analytics": 3, "marketing": 1}
-    assert growth["layers"]["management"] == 1 and growth["layers"]["execution"] == 3
-    assert "age_bands" not in growth and "genders" not in growth
-    assert "fewer than 5" in growth["withheld_reason"]
+    # Four in the squad: its mix of functions is shown, its ages and genders not.
     squad = groups["618 launch"]
     assert (squad["counted_by"], squad["headcount"], squad["withheld"]) == (
         "squad_membership",
@@ -263,6 +272,21 @@ async def test_composition_withholds_small_groups(
     )
     assert squad["functions"] == {"analytics": 1, "marketing": 1, "design": 2}
     assert "age_bands" not in squad and "genders" not in squad
+    assert "fewer than 5" in squad["withheld_reason"]
+    # Before g5 joined, growth had four: withheld; and the department too, or its numbers
+    # minus brand's would be growth's.
+    february = await _get(
+        client, f"/goals/units/{department['mkt']}/composition", HR, as_of="2026-02-15"
+    )
+    earlier = {g["name"]: g for g in february["groups"]}
+    assert [(g["headcount"], g["withheld"]) for g in february["groups"]] == [
+        (9, True),
+        (4, True),
+        (5, False),
+        (4, True),
+    ]
+    assert "outside its shown sub-units" in earlier["市场部"]["withheld_reason"]
+    assert "genders" not in earlier["市场部"] and "age_bands" not in earlier["growth"]
     # Nobody's id or name is in the answer.
     text = str(body)
     assert not any(f"'{member}'" in text or f"Name of {member}" in text for member in MEMBERS)

@@ -408,11 +408,16 @@ async def test_composition_withholds_small_groups(system: System, world: dict[st
         "functions": {"design": 4},
         "layers": {"management": 0, "execution": 4, "support": 0},
         "withheld": True,
-        "withheld_reason": "4 members, fewer than 5: age and gender are not shown",
+        "withheld_reason": "4 人,少于 5 人,不显示年龄与性别 "
+        "(4 members, fewer than 5: age and gender are not shown)",
     }
     assert groups["PC Squad"]["counted_by"] == "squad_membership"
     assert (groups["PC Squad"]["headcount"], groups["PC Squad"]["withheld"]) == (3, True)
     assert "age_bands" not in groups["PC Squad"] and "genders" not in groups["PC Squad"]
-    assert groups["PC Dept"]["headcount"] == 9
-    assert groups["PC Dept"]["genders"] == {"female": 6, "male": 1, "other": 1, "unrecorded": 1}
+    # The department has T1's five and T2's four: shown, its genders minus T1's would be T2's
+    # (all four women), so it is withheld as well.
+    dept = groups["PC Dept"]
+    assert (dept["headcount"], dept["withheld"]) == (9, True)
+    assert "age_bands" not in dept and "genders" not in dept
+    assert "only 4 members are outside its shown sub-units" in dept["withheld_reason"]
     assert "pc-" not in answer.text.replace("PC ", "")  # no member ids anywhere

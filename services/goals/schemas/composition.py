@@ -82,7 +82,8 @@ class CompositionGroup(ReadModel):
             "functions": {"design": 1, "marketing": 2},
             "layers": {"management": 0, "execution": 3, "support": 0},
             "withheld": True,
-            "withheld_reason": "3 members, fewer than 5: age and gender are not shown",
+            "withheld_reason": "3 人,少于 5 人,不显示年龄与性别 "
+            "(3 members, fewer than 5: age and gender are not shown)",
         },
     )
 
@@ -99,7 +100,11 @@ class CompositionGroup(ReadModel):
     )
     layers: dict[str, int]
     withheld: bool
-    withheld_reason: str | None = Field(default=None, description="Present only when withheld")
+    withheld_reason: str | None = Field(
+        default=None,
+        description="Present only when withheld: the group is too small, or showing it would "
+        "give a smaller group's numbers by subtraction",
+    )
     age_bands: AgeBands | None = Field(default=None, description="Absent when withheld")
     genders: GenderCounts | None = Field(default=None, description="Absent when withheld")
 

@@ -97,14 +97,16 @@ async def unit_composition(
             home_members.setdefault(ancestor, []).append(member)
     depth = {u: len(ancestors(tree, u)) for u in units}
     ordered = sorted(groups, key=lambda u: (u.id != unit_id, depth[u.id], u.name, u.id))
-    answer = []
+    members_of: dict[str, list[Member]] = {}
     for unit in ordered:
         if unit.kind == "squad":
-            members = [by_id[m] for m in in_squads.get(unit.id, []) if m in by_id]
-            counted_by = CountedBy.squad_membership
+            members_of[unit.id] = [by_id[m] for m in in_squads.get(unit.id, []) if m in by_id]
         else:
-            members = home_members.get(unit.id, [])
-            counted_by = CountedBy.home_unit_subtree
+            members_of[unit.id] = home_members.get(unit.id, [])
+    reasons = withheld_reasons(ordered, members_of, depth, min_group)
+    answer = []
+    for unit in ordered:
+        members = members_of[unit.id]
         functions = Counter(
             positions[m.position_id].function if m.position_id in positions else UNASSIGNED
             for m in members
@@ -115,18 +117,55 @@ async def unit_composition(
             unit_id=unit.id,
             name=unit.name,
             kind=unit.kind,
-            counted_by=counted_by,
+            counted_by=(
+                CountedBy.squad_membership if unit.kind == "squad" else CountedBy.home_unit_subtree
+            ),
             headcount=len(members),
             functions=dict(sorted(functions.items())),
             layers=layers,
-            withheld=len(members) < min_group,
+            withheld=unit.id in reasons,
+            withheld_reason=reasons.get(unit.id),
         )
-        if group.withheld:
-            group.withheld_reason = (
-                f"{len(members)} members, fewer than {min_group}: age and gender are not shown"
-            )
-        else:
+        if not group.withheld:
             group.age_bands = age_bands(members, as_of)
             group.genders = gender_counts(members)
         answer.append(group)
     return UnitComposition(unit_id=unit_id, as_of=as_of, min_group_size=min_group, groups=answer)
+
+
+def withheld_reasons(
+    groups: list[OrgUnit],
+    members_of: dict[str, list[Member]],
+    depth: dict[str, int],
+    min_group: int,
+) -> dict[str, str]:
+    """Why each withheld group is withheld. A group under ``min_group`` members is. So is a
+    unit whose members outside its shown sub-units are fewer than ``min_group`` (but some):
+    its numbers minus its shown sub-units' would give theirs by subtraction. Decided from the
+    deepest units up, so a unit counts a sub-unit withheld for either reason as not shown."""
+    reasons: dict[str, str] = {}
+    for unit in groups:
+        size = len(members_of[unit.id])
+        if size < min_group:
+            reasons[unit.id] = (
+                f"{size} 人,少于 {min_group} 人,不显示年龄与性别 "
+                f"({size} members, fewer than {min_group}: age and gender are not shown)"
+            )
+    units = [u for u in groups if u.kind != "squad"]
+    for unit in sorted(units, key=lambda u: -depth[u.id]):
+        if unit.id in reasons:
+            continue
+        shown_below = {
+            m.id
+            for child in units
+            if child.parent_id == unit.id and child.id not in reasons
+            for m in members_of[child.id]
+        }
+        rest = len({m.id for m in members_of[unit.id]} - shown_below)
+        if 0 < rest < min_group:
+            reasons[unit.id] = (
+                f"其下属单元之外只有 {rest} 人,少于 {min_group} 人:显示本单元会由减法暴露他们 "
+                f"(only {rest} members are outside its shown sub-units, fewer than {min_group}: "
+                "its age and gender minus theirs would show them)"
+            )
+    return reasons
