@@ -213,7 +213,7 @@ def _stateful(caller_name: str) -> Callable[..., None]:
 
         Sequences.run(
             settings=settings(
-                max_examples=50,
+                max_examples=150,
                 stateful_step_count=6,
                 derandomize=True,
                 # No shrinking: the API's state has moved on, so a replayed sequence is not
