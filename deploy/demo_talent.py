@@ -64,7 +64,8 @@ STAGES = [
     "offer",
 ]
 # (assessed, assessor, competency, level, on): s1 fits the rep's levels, s2 is short on
-# negotiation, the lead meets leadership: role fit 2 of 3, pass rate 4 of 5.
+# negotiation, the lead meets leadership, s3 (just hired) is not assessed yet: the marketing
+# department's role fit is 2 of 4 core holders, its pass rate 4 of 5.
 ASSESSMENTS = [
     ("s1", "lead", "negotiation", 4, "2026-03-20"),
     ("s1", "lead", "crm", 2, "2026-03-20"),
