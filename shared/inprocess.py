@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -32,6 +32,10 @@ class DeadLetter:
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
+Observer = Callable[[str, bytes], Awaitable[None]]
+"""Told ``(topic, value)`` of each message on its topics, after the subscribers handled it."""
+
+
 class InProcessBus:
     """Topic -> subscribed processors. One lock per consumer keeps per-consumer order."""
 
@@ -39,6 +43,7 @@ class InProcessBus:
         self._processors: dict[str, list[InboxProcessor]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self.dead_letters: list[DeadLetter] = []
+        self._observers: dict[str, list[Observer]] = {}
 
     def subscribe(self, processor: InboxProcessor) -> None:
         for topic in processor.subscription.topics:
@@ -50,6 +55,18 @@ class InProcessBus:
             if processor in processors:
                 processors.remove(processor)
 
+    def observe(self, topics: Iterable[str], observer: Observer) -> None:
+        """Tell ``observer`` of every message on ``topics`` once every subscribed processor
+        has handled it (applied or dead-lettered). It only watches: what it raises is logged,
+        and neither stops the delivery nor dead-letters the message."""
+        for topic in topics:
+            self._observers.setdefault(topic, []).append(observer)
+
+    def unobserve(self, observer: Observer) -> None:
+        for observers in self._observers.values():
+            if observer in observers:
+                observers.remove(observer)
+
     async def send_batch(self, messages: Sequence[OutgoingMessage]) -> None:
         for message in messages:
             for processor in list(self._processors.get(message.topic, ())):
@@ -58,6 +75,14 @@ class InProcessBus:
                         await processor.handle(message.value)
                     except PoisonMessage as poison:
                         self._dead_letter(message, processor.consumer, poison)
+            for observer in list(self._observers.get(message.topic, ())):
+                try:
+                    await observer(message.topic, message.value)
+                except Exception:
+                    log.exception(
+                        "observer failed",
+                        extra={"topic": message.topic, "event_id": message.event_id},
+                    )
 
     def _dead_letter(self, message: OutgoingMessage, consumer: str, poison: PoisonMessage) -> None:
         self.dead_letters.append(
