@@ -8,7 +8,8 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/services
 
 .DEFAULT_GOAL := help
 .PHONY: help install run up up-status down infra-up infra-down infra-status test test-fast lint typecheck \
-        format check migrate token demo bench kafka-fetch verify clean tools contracts clients
+        format check migrate token demo bench kafka-fetch verify clean tools contracts clients \
+        console console-dev
 
 help: ## List the workflows
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -22,7 +23,7 @@ $(VENV)/.installed: requirements.txt constraints.txt
 
 install: $(VENV)/.installed ## Create the virtualenv and install the pinned packages
 
-run: install ## Run everything in one process (embedded Postgres, in-process bus) on :$(PORT)
+run: install console ## Run everything in one process (embedded Postgres, in-process bus) on :$(PORT); console at /console
 	PORT=$(PORT) $(PY) -m deploy.run_embedded
 
 infra-up: install ## Start local Postgres and Kafka (no Docker needed) and print their addresses
@@ -43,10 +44,10 @@ up: install ## Run every service as its own process against `make infra-up`, res
 up-status: install ## What `make up` runs: each process, its pid and uptime
 	$(PY) -m deploy.run_distributed status
 
-test: install ## Run all tests: starts real Postgres and Kafka, stops them afterwards
+test: install console ## Run all tests (the console's in headless Chromium): starts real Postgres and Kafka, stops them afterwards
 	$(PY) -m pytest
 
-test-fast: install ## Run the tests that need no Kafka fault injection
+test-fast: install console ## Run the tests that need no Kafka fault injection
 	$(PY) -m pytest -m "not slow"
 
 lint: install ## ruff
@@ -61,6 +62,33 @@ typecheck: install ## mypy (strict)
 	$(VENV)/bin/mypy -p shared -p gateway -p goals -p performance -p incentives -p collab -p deploy -p bench -p tests -m contracts.check
 
 check: lint typecheck test ## Everything CI checks
+
+# The console (console/): its packages, its TypeScript client generated from the gateway's
+# published OpenAPI document, and its build. Each step runs only when what it uses changed.
+CONSOLE_SOURCES := $(shell find console/src console/index.html console/vite.config.ts console/tsconfig.json \
+	-type f -not -path 'console/src/api/generated/*' 2>/dev/null)
+API_SOURCES := $(shell find services shared -name '*.py' 2>/dev/null)
+CONSOLE_API := console/src/api/generated
+
+console/node_modules/.installed: console/package.json
+	cd console && npm install --no-package-lock --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CONSOLE_API)/openapi.json: $(API_SOURCES) $(VENV)/.installed
+	$(PY) -m gateway.export $@
+
+$(CONSOLE_API)/schema.d.ts: $(CONSOLE_API)/openapi.json console/node_modules/.installed
+	cd console && node_modules/.bin/openapi-typescript src/api/generated/openapi.json -o src/api/generated/schema.d.ts --silent
+	touch $@
+
+console/dist/index.html: $(CONSOLE_API)/schema.d.ts $(CONSOLE_SOURCES) console/node_modules/.installed
+	cd console && node_modules/.bin/vue-tsc --noEmit -p tsconfig.json && node_modules/.bin/vite build --logLevel warn
+	touch $@
+
+console: console/dist/index.html ## Build the console (console/ -> console/dist, served at /console) when it is missing or stale
+
+console-dev: console/node_modules/.installed $(CONSOLE_API)/schema.d.ts ## The console with hot reload on :5173, against `make run` on :8000
+	cd console && node_modules/.bin/vite
 
 contracts/node_modules/.installed: contracts/package.json
 	cd contracts && npm install --no-package-lock --no-audit --no-fund --loglevel=error

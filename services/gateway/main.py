@@ -13,7 +13,9 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 
+from gateway import live
 from gateway.api import dev, documents, readiness
+from gateway.console import install_console
 from gateway.dashboard import router as dashboard_router
 from gateway.proxy import AppUpstream, HttpUpstream, Upstream
 from gateway.ratelimit import RateLimits
@@ -106,8 +108,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     configure_logging(settings.log_level)
     service_apps: dict[str, FastAPI] = {}
+    bus: InProcessBus | None = None
     if settings.mode == GatewayMode.embedded:
-        service_apps = _embedded_apps(InProcessBus())
+        bus = InProcessBus()
+        service_apps = _embedded_apps(bus)
     upstreams: dict[str, Upstream] = {
         name: AppUpstream(name, service_apps[name])
         if name in service_apps
@@ -122,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await stack.enter_async_context(service_app.router.lifespan_context(service_app))
             for upstream in upstreams.values():
                 stack.push_async_callback(upstream.close)
+            await stack.enter_async_context(live.running(_app))
             yield
 
     app = FastAPI(
@@ -141,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.upstreams = upstreams
     app.state.service_apps = service_apps
+    app.state.bus = bus
     app.state.docs_cache = {}
     app.state.token_verifier = TokenVerifier(settings)
     app.state.rate_limits = RateLimits(
@@ -154,6 +160,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(documents, dependencies=[Depends(limit_by_address)])
     app.include_router(operations_router())
     app.include_router(dashboard_router, responses=PROBLEM_RESPONSES)
+    app.include_router(live.router, responses=PROBLEM_RESPONSES)
+    install_console(app)
     if not settings.is_production:
         app.include_router(
             dev, responses=PROBLEM_RESPONSES, dependencies=[Depends(limit_by_address)]

@@ -38,3 +38,45 @@ class DevToken(BaseModel):
 
     access_token: str
     token_type: str = "bearer"
+
+
+class SignInConfig(BaseModel):
+    """How the console signs people in: the development picker, or OpenID Connect."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "method": "oidc",
+                "issuer": "https://id.example.com/realms/spark",
+                "client_id": "spearhead-console",
+                "scope": "openid profile",
+            }
+        }
+    )
+
+    method: str = Field(description="`development` (a picker of demo users) or `oidc`")
+    issuer: str | None = Field(default=None, description="The OpenID Connect issuer (oidc only)")
+    client_id: str | None = Field(default=None, description="The console's client id (oidc only)")
+    scope: str = "openid profile"
+
+
+class DevUser(BaseModel):
+    """Someone the development picker offers, with the claims their token will carry."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "member_id": "s1",
+                "name": "王芳 Wang Fang",
+                "roles": ["member"],
+                "units": ["9b1c8f2e-0d7a-4d8e-9a51-2f6c3b7d1e04"],
+                "title": "销售代表 Sales rep",
+            }
+        }
+    )
+
+    member_id: str
+    name: str
+    roles: list[Role]
+    units: list[str]
+    title: str

@@ -39,6 +39,12 @@ class Settings(ServiceSettings):
     rate_limit_per_principal: Annotated[str, AfterValidator(valid_limit)] = "1200/minute"
     rate_limit_per_address: Annotated[str, AfterValidator(valid_limit)] = "300/minute"
 
+    # The console (console/, built into console/dist): where its files are, and the client id
+    # it signs in with at the OpenID Connect issuer (``jwt_issuer``) when ``jwks_url`` is set.
+    console_dist: str = ""
+    console_client_id: str = "spearhead-console"
+    console_scope: str = "openid profile"
+
     def upstream_url(self, service: str) -> str:
         url: str = getattr(self, f"{service}_url")
         return url.rstrip("/")

@@ -1,0 +1,53 @@
+// Texts every screen shares. Chinese first; English has the same keys.
+export default {
+  "zh-CN": {
+    app: { title: "Spearhead 控制台", skip: "跳到主要内容", nav: "主导航", language: "语言", signOut: "退出登录" },
+    state: {
+      loading: "加载中…",
+      empty: "暂无数据",
+      error: "出错了",
+      retry: "重试",
+      forbidden: "您无权查看此内容",
+      unavailable: "服务暂不可用",
+    },
+    live: { connected: "实时更新已连接", offline: "实时更新已断开，正在重连…" },
+    signIn: {
+      title: "登录",
+      pick: "选择一位演示用户（仅开发环境）",
+      oidc: "使用企业账号登录",
+      expired: "登录已过期，请重新登录",
+      failed: "登录失败",
+      roles: "角色",
+      redirecting: "正在跳转到身份提供方…",
+    },
+    roles: { member: "成员", manager: "经理", hr: "人力资源", finance: "财务", admin: "管理员" },
+    areas: { rep: "我的工作", manager: "团队", director: "部门看板", finance: "财务", hr: "人才", dept: "协作" },
+    home: { title: "欢迎，{name}", pick: "请选择一个页面" },
+    notFound: "页面不存在",
+  },
+  en: {
+    app: { title: "Spearhead console", skip: "Skip to main content", nav: "Main navigation", language: "Language", signOut: "Sign out" },
+    state: {
+      loading: "Loading…",
+      empty: "Nothing here yet",
+      error: "Something went wrong",
+      retry: "Retry",
+      forbidden: "You may not see this",
+      unavailable: "The service is unavailable",
+    },
+    live: { connected: "Live updates on", offline: "Live updates lost, reconnecting…" },
+    signIn: {
+      title: "Sign in",
+      pick: "Pick a demo user (development only)",
+      oidc: "Sign in with your company account",
+      expired: "Your session expired; please sign in again",
+      failed: "Sign-in failed",
+      roles: "Roles",
+      redirecting: "Redirecting to the identity provider…",
+    },
+    roles: { member: "Member", manager: "Manager", hr: "HR", finance: "Finance", admin: "Admin" },
+    areas: { rep: "My work", manager: "Team", director: "Department dashboard", finance: "Finance", hr: "Talent", dept: "Collaboration" },
+    home: { title: "Welcome, {name}", pick: "Pick a page" },
+    notFound: "Page not found",
+  },
+};

@@ -1,0 +1,5 @@
+// The hr screens' texts: Chinese first, then English (same keys in both).
+export default {
+  "zh-CN": { hr: {} },
+  en: { hr: {} },
+};

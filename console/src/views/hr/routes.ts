@@ -1,0 +1,5 @@
+// The hr screens' client-side routes (under /console/).
+import type { RouteRecordRaw } from "vue-router";
+
+const routes: RouteRecordRaw[] = [];
+export default routes;

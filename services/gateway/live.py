@@ -1,0 +1,331 @@
+"""Server-Sent Events: each caller's own changes pushed as the events arrive.
+
+``GET /live`` keeps a stream open. The gateway keeps no data and decides no visibility: an
+event (from the in-process bus in the embedded mode, from Kafka otherwise) only says which
+reads may have changed (``gateway.live_sources``). For each subscriber the event names (their
+member id or one of their units), the gateway makes that read again through the service,
+with the subscriber's own token, and pushes the answer only when it is a 200: so a rep gets
+their own score, never a colleague's, exactly as when they read it themselves.
+
+Each subscriber has a bounded queue; a client too slow to take its pushes is disconnected
+(it reconnects and reads afresh) rather than let the gateway's memory grow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import StreamingResponse
+from pydantic import ValidationError
+
+from gateway.live_sources import TOPICS, KafkaSource, Read, mentions, projection_path, reads_for
+from gateway.proxy import Upstream
+from gateway.ratelimit import TooManyRequests
+from shared.app import ProblemDetails
+from shared.auth import CurrentPrincipal, Principal
+from shared.errors import ServiceUnavailable
+from shared.events import Envelope
+from shared.settings import BusKind
+
+log = logging.getLogger("spearhead.gateway.live")
+
+router = APIRouter(tags=["live"])
+
+QUEUE_SIZE = 100  # pushes waiting for one client; beyond, the client is too slow
+WORK_SIZE = 1000  # events waiting for one subscriber's reads, or for the dispatcher
+STREAMS_PER_PRINCIPAL = 5
+KEEP_ALIVE_S = 15.0
+READ_WITHIN_S = 10.0
+# A projection follows a score in incentives' own time: read again while it is unchanged.
+PROJECTION_BACKOFF_S = (0.3, 0.6, 1.2)
+_UNKNOWN = object()
+
+
+def sse(kind: str, data: Any, event_id: str | None = None) -> str:
+    """One Server-Sent Event (its JSON on one line)."""
+    head = f"id: {event_id}\n" if event_id else ""
+    return f"{head}event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@dataclass(eq=False)
+class Subscriber:
+    """One open stream: who, their token, what waits to be sent and what was sent last."""
+
+    principal: Principal
+    authorization: str
+    accept_language: str
+    queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE + 1))
+    work: asyncio.Queue[tuple[Envelope, list[Read]]] = field(
+        default_factory=lambda: asyncio.Queue(WORK_SIZE)
+    )
+    last: dict[str, Any] = field(default_factory=dict)  # path -> the body pushed last
+    again: dict[str, bool] = field(default_factory=dict)  # projection reads under way
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    closed: bool = False
+
+    def cares(self, named: frozenset[str]) -> bool:
+        return self.principal.member_id in named or not named.isdisjoint(self.principal.org_units)
+
+    def send(self, text: str) -> None:
+        if self.closed:
+            return
+        if self.queue.qsize() >= QUEUE_SIZE:
+            log.warning("live client too slow; disconnected", extra=self._who())
+            self.close()
+            return
+        self.queue.put_nowait(text)
+
+    def close(self) -> None:
+        """End the stream: what waits is dropped, the client reconnects and reads afresh."""
+        if self.closed:
+            return
+        self.closed = True
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.queue.put_nowait(None)
+
+    def _who(self) -> dict[str, str]:
+        return {"member_id": self.principal.member_id}
+
+
+class Hub:
+    """The open streams, and the events handed to those they may concern."""
+
+    def __init__(self, upstreams: dict[str, Upstream]) -> None:
+        self.upstreams = upstreams
+        self.subscribers: set[Subscriber] = set()
+        self.incoming: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue(WORK_SIZE)
+        self._workers: dict[Subscriber, asyncio.Task[None]] = {}
+
+    def subscribe(self, principal: Principal, authorization: str, language: str) -> Subscriber:
+        mine = sum(1 for s in self.subscribers if s.principal.member_id == principal.member_id)
+        if mine >= STREAMS_PER_PRINCIPAL:
+            raise TooManyRequests(
+                f"最多同时打开 {STREAMS_PER_PRINCIPAL} 个实时连接 "
+                f"(at most {STREAMS_PER_PRINCIPAL} live streams at once per account)",
+                headers={"Retry-After": "15"},
+            )
+        subscriber = Subscriber(principal, authorization, language)
+        self.subscribers.add(subscriber)
+        self._workers[subscriber] = asyncio.create_task(self._serve(subscriber))
+        return subscriber
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        subscriber.close()
+        self.subscribers.discard(subscriber)
+        worker = self._workers.pop(subscriber, None)
+        if worker is not None:
+            worker.cancel()
+        for task in subscriber.tasks:
+            task.cancel()
+
+    def close(self) -> None:
+        for subscriber in list(self.subscribers):
+            self.unsubscribe(subscriber)
+
+    async def observe(self, topic: str, value: bytes) -> None:
+        """An event arrived (the bus's observer): queued for the dispatcher, never waited on."""
+        try:
+            self.incoming.put_nowait((topic, value))
+        except asyncio.QueueFull:
+            log.warning("live updates behind; an event is not pushed", extra={"topic": topic})
+
+    async def run(self) -> None:
+        """Hand each event to the subscribers it names, in the order the events came."""
+        while True:
+            _topic, value = await self.incoming.get()
+            try:
+                envelope = Envelope.model_validate_json(value)
+            except ValidationError:
+                continue
+            reads = reads_for(envelope)
+            if not reads:
+                continue
+            named = mentions(envelope.data)
+            for subscriber in list(self.subscribers):
+                if subscriber.closed or not subscriber.cares(named):
+                    continue
+                try:
+                    subscriber.work.put_nowait((envelope, reads))
+                except asyncio.QueueFull:
+                    log.warning("live subscriber behind; disconnected", extra=subscriber._who())
+                    subscriber.close()
+
+    async def _serve(self, subscriber: Subscriber) -> None:
+        """One subscriber's reads, in the order of its events: first what its own projection
+        is now (so that a change is known as one), then ``ready``, then the events."""
+        own = projection_path(subscriber.principal.member_id)
+        body = await self._read(subscriber, Read("projection", "incentives", own))
+        if body is not None:
+            subscriber.last[own] = body
+        subscriber.send(sse("ready", {"member_id": subscriber.principal.member_id}))
+        while not subscriber.closed:
+            envelope, reads = await subscriber.work.get()
+            for read in reads:
+                if read.kind == "projection":
+                    self._projection(subscriber, envelope, read)
+                    continue
+                body = await self._read(subscriber, read)
+                if body is not None:
+                    self._push(subscriber, envelope, read, body)
+
+    def _projection(self, subscriber: Subscriber, envelope: Envelope, read: Read) -> None:
+        """Read a projection until it changes (a few times), without holding up the rest;
+        one read per path at a time, and once more when another event came meanwhile."""
+        if read.path in subscriber.again:
+            subscriber.again[read.path] = True
+            return
+        subscriber.again[read.path] = False
+        task = asyncio.create_task(self._projection_changes(subscriber, envelope, read))
+        subscriber.tasks.add(task)
+        task.add_done_callback(subscriber.tasks.discard)
+
+    async def _projection_changes(
+        self, subscriber: Subscriber, envelope: Envelope, read: Read
+    ) -> None:
+        try:
+            while True:
+                before = subscriber.last.get(read.path, _UNKNOWN)
+                body = await self._read(subscriber, read)
+                for wait_s in PROJECTION_BACKOFF_S:
+                    if body is None or body != before:
+                        break
+                    await asyncio.sleep(wait_s)
+                    body = await self._read(subscriber, read)
+                if body is not None and body != before:
+                    self._push(subscriber, envelope, read, body)
+                if not subscriber.again.get(read.path):
+                    return
+                subscriber.again[read.path] = False
+        finally:
+            subscriber.again.pop(read.path, None)
+
+    def _push(self, subscriber: Subscriber, envelope: Envelope, read: Read, body: Any) -> None:
+        subscriber.last[read.path] = body
+        message = {"kind": read.kind, "path": read.path, "body": body, "event_type": envelope.type}
+        subscriber.send(sse(read.kind, message, envelope.id))
+
+    async def _read(self, subscriber: Subscriber, read: Read) -> Any | None:
+        """The read as the subscriber makes it: its body when it is a 200, else None. A token
+        that no longer holds ends the stream (the client signs in and reconnects)."""
+        headers = {
+            "authorization": subscriber.authorization,
+            "accept-language": subscriber.accept_language,
+        }
+        answer = await self.upstreams[read.service].get_json(read.path, READ_WITHIN_S, headers)
+        if answer is None:
+            return None
+        status, body = answer
+        if status == 401:
+            subscriber.close()
+        return body if status == 200 else None
+
+
+async def _stream(hub: Hub, subscriber: Subscriber) -> AsyncIterator[str]:
+    try:
+        while True:
+            try:
+                async with asyncio.timeout(KEEP_ALIVE_S):
+                    text = await subscriber.queue.get()
+            except TimeoutError:
+                yield ": keep-alive\n\n"
+                continue
+            if text is None:
+                return
+            yield text
+    finally:
+        hub.unsubscribe(subscriber)
+
+
+EVENT_STREAM_EXAMPLE = (
+    'event: ready\ndata: {"member_id": "s1"}\n\n'
+    "id: 5f0c8a4e-2d3b-4e1f-8a9b-6c7d8e9f0a1b\nevent: score\n"
+    'data: {"kind": "score", "path": "/performance/members/s1/scores/2026-03", '
+    '"body": {"member_id": "s1", "month": "2026-03", "score": "62.4000"}, '
+    '"event_type": "performance.score.computed"}\n\n'
+    ": keep-alive\n\n"
+)
+
+
+@router.get(
+    "/live",
+    response_class=StreamingResponse,
+    operation_id="gateway-live",
+    summary="实时更新 (live updates of your own figures)",
+    responses={
+        200: {
+            "description": (
+                "事件流 (an event stream, `text/event-stream`): `ready` first, then `score`, "
+                "`projection` and `ticket` events; a `: keep-alive` comment every 15 s."
+            ),
+            "content": {
+                "text/event-stream": {
+                    "schema": {"type": "string"},
+                    "example": EVENT_STREAM_EXAMPLE,
+                }
+            },
+        },
+        429: {
+            "description": "已打开的实时连接太多 (too many live streams for this account)",
+            "model": ProblemDetails,
+            "content": {"application/problem+json": {}},
+        },
+    },
+)
+async def live(request: Request, principal: CurrentPrincipal) -> StreamingResponse:
+    """推送调用者自己的变化 (得分, 奖金预测, 工单的 SLA 状态), 随事件到达即时送达.
+    (Your own changes as the events arrive: your score, your pay projection, the tickets of
+    your units.) Each push is what the read at its `path` answers you at that moment, with
+    your own token, so it shows exactly what you may read: `id` is the event's id, `event`
+    its kind (`score`, `projection` or `ticket`), `data` a JSON object with `kind`, `path`,
+    `body` (that read's answer) and `event_type` (the event that caused it). The stream
+    opens with `ready` and carries a `: keep-alive` comment every 15 s; a client too slow
+    to take its pushes is disconnected and should reconnect. Read it with `fetch()` (an
+    `Authorization` header is needed, which `EventSource` cannot send)."""
+    request.app.state.rate_limits.principal(principal.member_id)
+    hub: Hub | None = getattr(request.app.state, "live", None)
+    if hub is None:
+        raise ServiceUnavailable("实时更新尚未启动 (live updates are not running yet)")
+    subscriber = hub.subscribe(
+        principal,
+        request.headers.get("authorization", ""),
+        request.headers.get("accept-language", "zh-CN"),
+    )
+    return StreamingResponse(
+        _stream(hub, subscriber),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@contextlib.asynccontextmanager
+async def running(app: FastAPI) -> AsyncIterator[None]:
+    """The hub for the app's lifetime, fed by the in-process bus or by Kafka."""
+    hub = Hub(app.state.upstreams)
+    app.state.live = hub
+    tasks = [asyncio.create_task(hub.run())]
+    bus = app.state.bus
+    if bus is not None:
+        bus.observe(TOPICS, hub.observe)
+    elif app.state.settings.bus == BusKind.kafka:
+        source = KafkaSource(app.state.settings.kafka_bootstrap, TOPICS, hub.observe)
+        tasks.append(asyncio.create_task(source.run()))
+    try:
+        yield
+    finally:
+        if bus is not None:
+            bus.unobserve(hub.observe)
+        hub.close()
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        app.state.live = None
