@@ -192,20 +192,31 @@ class Hub:
     ) -> None:
         try:
             while True:
-                before = subscriber.last.get(read.path, _UNKNOWN)
-                body = await self._read(subscriber, read)
-                for wait_s in PROJECTION_BACKOFF_S:
-                    if body is None or body != before:
-                        break
-                    await asyncio.sleep(wait_s)
-                    body = await self._read(subscriber, read)
-                if body is not None and body != before:
-                    self._push(subscriber, envelope, read, body)
+                await self._until_changed(subscriber, envelope, read)
                 if not subscriber.again.get(read.path):
                     return
                 subscriber.again[read.path] = False
         finally:
             subscriber.again.pop(read.path, None)
+
+    async def _until_changed(self, subscriber: Subscriber, envelope: Envelope, read: Read) -> None:
+        """Read again after each back-off while the answer is what was pushed last; push a
+        change, and read once more after it (a recalculation may come in two steps)."""
+        waits = iter(PROJECTION_BACKOFF_S)
+        changed = False
+        while True:
+            body = await self._read(subscriber, read)
+            if body is None:
+                return
+            if body != subscriber.last.get(read.path, _UNKNOWN):
+                self._push(subscriber, envelope, read, body)
+                changed = True
+            elif changed:
+                return
+            wait_s = next(waits, None)
+            if wait_s is None:
+                return
+            await asyncio.sleep(wait_s)
 
     def _push(self, subscriber: Subscriber, envelope: Envelope, read: Read, body: Any) -> None:
         subscriber.last[read.path] = body
