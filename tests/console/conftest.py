@@ -1,0 +1,203 @@
+"""The console in a real browser: Debian's Chromium (headless, driven by Playwright) against a
+real embedded Spearhead with `make demo`'s story loaded, every request to another host
+refused and recorded.
+
+``console`` is one Spearhead for the whole browser suite (a subprocess on a free port, its
+own database); ``page_as(member_id)`` signs in through the development picker as the console
+does, and ``api(member_id)`` reads the API with the very claims the picker gave that person,
+so a test compares what the screen shows with what the API answers for the same caller.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, Route, async_playwright
+
+from deploy.demo import tell
+from deploy.localinfra import free_port
+from shared.auth import mint_token
+from shared.settings import ServiceSettings
+from tests.conftest import create_database
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "console" / "node_modules" / "axe-core" / "axe.min.js"
+DIST = ROOT / "console" / "dist" / "index.html"
+# Screenshots of every screen the suite opens (linked from the README).
+SHOTS = ROOT / "build" / "test-output" / "console"
+
+
+@dataclass
+class Console:
+    url: str
+    people: dict[str, dict[str, Any]]
+    outside: list[str] = field(default_factory=list)
+
+    def token(self, member_id: str) -> str:
+        """A token with the claims the picker gives ``member_id``."""
+        person = self.people[member_id]
+        return mint_token(
+            ServiceSettings(),
+            member_id=member_id,
+            roles=person["roles"],
+            units=person["units"],
+            name=person["name"],
+        )
+
+    def api(self, member_id: str) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            base_url=self.url,
+            headers={"Authorization": f"Bearer {self.token(member_id)}"},
+            timeout=30,
+        )
+
+    async def get(self, member_id: str, path: str, **params: Any) -> Any:
+        """The API's answer to ``member_id`` (200 asserted)."""
+        async with self.api(member_id) as client:
+            response = await client.get(path, params=params)
+        assert response.status_code == 200, f"GET {path}: {response.status_code} {response.text}"
+        return response.json()
+
+
+@pytest.fixture(scope="session")
+def console_process(database_url: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    assert DIST.is_file(), "the console is not built: `make test` builds it (`make console`)"
+    import asyncio
+
+    name = f"console_{uuid.uuid4().hex[:8]}"
+    url_db = asyncio.run(create_database(database_url, name))
+    port = free_port()
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "SPEARHEAD_DATABASE_URL": url_db,
+        "SPEARHEAD_PUBLIC_URL": f"http://127.0.0.1:{port}",
+    }
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    log = (SHOTS / "spearhead.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "deploy.run_embedded"], env=env, stdout=log, stderr=log, cwd=ROOT
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert process.poll() is None, f"Spearhead stopped; see {SHOTS / 'spearhead.log'}"
+        assert time.monotonic() < deadline, "Spearhead did not become ready in 180 s"
+        time.sleep(0.5)
+    try:
+        yield url, process
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+async def console(console_process: tuple[str, subprocess.Popen[bytes]]) -> Console:
+    """Spearhead with the demo story loaded, and the people the picker offers."""
+    url = console_process[0]
+    await tell(url, "")
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        people = (await client.get("/auth/dev-users")).json()
+    return Console(url=url, people={p["member_id"]: p for p in people})
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    assert shutil.which(CHROMIUM), "Debian's chromium is not installed: run `make tools`"
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
+        yield chromium
+        await chromium.close()
+
+
+PageAs = Callable[..., Awaitable[Page]]
+
+
+@pytest.fixture
+async def page_as(browser: Browser, console: Console) -> AsyncIterator[PageAs]:
+    """``await page_as("s1")``: a fresh browser context signed in as s1 through the picker
+    (Chinese unless ``locale="en"``), on the console's home page."""
+    contexts: list[BrowserContext] = []
+    own = urlsplit(console.url).netloc
+
+    async def only_own_host(route: Route) -> None:
+        if urlsplit(route.request.url).netloc == own:
+            await route.continue_()
+        else:
+            console.outside.append(route.request.url)
+            await route.abort()
+
+    async def open_as(member_id: str, locale: str = "zh-CN") -> Page:
+        context = await browser.new_context(
+            locale=locale, timezone_id="Asia/Shanghai", viewport={"width": 1366, "height": 900}
+        )
+        contexts.append(context)
+        await context.add_init_script(
+            f"localStorage.setItem('spearhead.locale', {json.dumps(locale)})"
+        )
+        page = await context.new_page()
+        await page.route("**/*", only_own_host)
+        await page.goto(f"{console.url}/console/signin")
+        await page.locator(f'button[data-member="{member_id}"]').click()
+        await page.wait_for_url(lambda u: "/signin" not in u)
+        return page
+
+    yield open_as
+    for context in contexts:
+        await context.close()
+    assert console.outside == [], f"the console asked other hosts: {console.outside}"
+
+
+async def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's serious and critical findings on the page as it is now."""
+    await page.add_script_tag(path=str(AXE))
+    result: dict[str, Any] = await page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations']})"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+async def settled(page: Page) -> None:
+    """Every part of the screen has loaded (the live stream keeps the network busy, so
+    "network idle" never comes): no element is ``aria-busy`` any more."""
+    await page.wait_for_function(
+        "() => !document.querySelector('[aria-busy=true]')", timeout=30_000
+    )
+
+
+async def screen(page: Page, path: str, name: str, ready: str) -> Page:
+    """Open ``path`` (under /console), wait for ``ready`` (a selector) to show, check it with
+    axe-core (0 serious or critical findings) and save a screenshot as ``name``.png."""
+    await page.goto(page.url.split("/console/")[0] + "/console" + path)
+    await page.locator(ready).first.wait_for(state="visible", timeout=30_000)
+    await settled(page)
+    violations = await axe_violations(page)
+    assert violations == [], f"{path}: accessibility findings {violations}"
+    await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    return page
