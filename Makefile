@@ -94,8 +94,8 @@ contracts/node_modules/.installed: contracts/package.json
 	cd contracts && npm install --no-package-lock --no-audit --no-fund --loglevel=error
 	touch $@
 
-tools: install contracts/node_modules/.installed ## Install what the contract checks use beside Python: Debian's chromium, the pinned Node tools
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+tools: install contracts/node_modules/.installed console/node_modules/.installed ## Install what the browser and contract checks use beside Python: Debian's chromium and a Chinese font, the pinned Node tools
+	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
 contracts: tools ## The ecosystem's own checkers on a fresh instance: Spectral, AsyncAPI CLI, both client generators and smoke scripts, CloudEvents, headless Chromium
 	$(PY) -m contracts.check

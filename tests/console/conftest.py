@@ -36,7 +36,8 @@ from tests.conftest import create_database
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "console" / "node_modules" / "axe-core" / "axe.min.js"
-DIST = ROOT / "console" / "dist" / "index.html"
+# The built console the gateway serves (a helper building elsewhere sets GATEWAY_CONSOLE_DIST).
+DIST = Path(os.environ.get("GATEWAY_CONSOLE_DIST") or ROOT / "console" / "dist") / "index.html"
 # Screenshots of every screen the suite opens (linked from the README).
 SHOTS = ROOT / "build" / "test-output" / "console"
 
