@@ -327,6 +327,7 @@ async def running(app: FastAPI) -> AsyncIterator[None]:
         bus.observe(TOPICS, hub.observe)
     elif app.state.settings.bus == BusKind.kafka:
         source = KafkaSource(app.state.settings.kafka_bootstrap, TOPICS, hub.observe)
+        app.state.live_source = source
         tasks.append(asyncio.create_task(source.run()))
     try:
         yield

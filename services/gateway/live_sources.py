@@ -101,6 +101,8 @@ class KafkaSource:
         self.bootstrap = bootstrap
         self.topics = topics
         self.observer = observer
+        self.positioned = asyncio.Event()
+        """Set once the consumer reads from the end of every partition it was given."""
 
     def _consumer(self) -> AIOKafkaConsumer:
         consumer = AIOKafkaConsumer(
@@ -120,6 +122,9 @@ class KafkaSource:
             consumer = self._consumer()
             try:
                 await asyncio.wait_for(consumer.start(), 30)
+                for partition in consumer.assignment():
+                    await consumer.position(partition)
+                self.positioned.set()
                 wait_s = 1.0
                 log.info("live updates read from Kafka", extra={"topics": list(self.topics)})
                 async for record in consumer:
@@ -130,6 +135,7 @@ class KafkaSource:
             except (KafkaError, OSError, TimeoutError) as exc:
                 log.warning("live updates cannot read Kafka; retrying", extra={"error": repr(exc)})
             finally:
+                self.positioned.clear()
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(consumer.stop(), 5)
             await asyncio.sleep(wait_s)
