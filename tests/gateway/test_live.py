@@ -21,7 +21,7 @@ import uvicorn
 
 from deploy.demo import Story
 from deploy.localinfra import free_port
-from gateway.live import QUEUE_SIZE, STREAMS_PER_PRINCIPAL, Subscriber
+from gateway.live_hub import QUEUE_SIZE, STREAMS_PER_PRINCIPAL, Subscriber
 from shared.auth import Principal
 from shared.settings import ServiceSettings
 from tests.conftest import TEST_JWT_SECRET

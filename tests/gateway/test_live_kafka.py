@@ -11,7 +11,8 @@ import pytest
 from fastapi import FastAPI
 
 from deploy.localinfra import Kafka
-from gateway.live import Hub, running, sse
+from gateway.live import running
+from gateway.live_hub import Hub, sse
 from gateway.live_sources import TOPICS, KafkaSource
 from gateway.settings import Settings
 from shared.auth import Principal
@@ -92,9 +93,10 @@ async def test_events_from_kafka_are_pushed_as_each_subscriber_reads_them(kafka:
                 "ready", {"member_id": subscriber.principal.member_id}
             )
         events = [_ticket_opened(first, unit), _ticket_opened(second, unit)]
+        # One key, one partition: the two arrive in the order sent.
         await publisher.send_batch(
             [
-                OutgoingMessage("collab.ticket", e.subject, e.model_dump_json().encode(), e.id)
+                OutgoingMessage("collab.ticket", unit, e.model_dump_json().encode(), e.id)
                 for e in events
             ]
         )
