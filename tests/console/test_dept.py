@@ -271,7 +271,7 @@ async def test_meetings_and_action_items(console: Console, page_as: PageAs) -> N
     assert (await console.get("p1", "/collab/meetings"))["items"] == []
     other = await page_as("p1")
     await screen(other, "/dept/meetings", "dept-meetings-empty", "[data-test=empty]")
-    assert await other.locator("[data-test=empty]").all_inner_texts() == ["没有行动项", "暂无会议"]
+    assert await other.locator("[data-test=empty]").all_inner_texts() == ["暂无会议", "没有行动项"]
 
 
 async def test_overdue_retrospectives_and_one(console: Console, page_as: PageAs) -> None:
@@ -317,3 +317,36 @@ async def test_knowledge_search_finds_an_article_by_a_chinese_word(
     await page.locator("[data-test=search]").click()
     await page.locator("[data-test=empty]").wait_for()
     assert await text(page, "[data-test=empty]") == "没有找到文章"
+
+
+async def test_inbox_follows_ticket_pushes(console: Console, page_as: PageAs) -> None:
+    """A ticket opened to sales appears in a rep's open inbox, and its resolution shows, as
+    the gateway pushes them (no reload)."""
+    page = await page_as("s1")
+    await screen(page, "/dept/tickets?dir=to", "dept-tickets-live", "[data-ticket]")
+    await page.locator("[data-test=live-state]", has_text="实时更新已连接").wait_for()
+    async with console.api("p1") as client:
+        opened = await client.post(
+            "/collab/tickets",
+            json={
+                "title": "实时推送 Live price check",
+                "description": "请确认价格 / please confirm the price",
+                "category": "sales_data",
+                "priority": "high",
+                "requester_unit_id": console.people["p1"]["units"][0],
+                "owner_unit_id": console.people["s1"]["units"][0],
+                "assignee_id": "s1",
+            },
+        )
+    assert opened.status_code == 201, opened.text
+    ticket = opened.json()
+    row = page.locator(f'tr[data-ticket="{ticket["id"]}"]')
+    await row.wait_for(timeout=20_000)
+    assert await row.locator("[data-test=status]").inner_text() == "待处理"
+    async with console.api("s1") as client:
+        resolved = await client.post(
+            f"/collab/tickets/{ticket['id']}/transition", json={"to": "resolved", "note": "已确认"}
+        )
+    assert resolved.status_code == 200, resolved.text
+    await row.locator("[data-test=status]", has_text="已解决").wait_for(timeout=20_000)
+    assert await row.locator("[data-clock=response]").get_attribute("data-state") == "met"

@@ -90,7 +90,7 @@ export default {
       actions: {
         title: "行动项",
         state: "状态",
-        open: "未完成（默认）",
+        all: "全部",
         owner: "负责人",
         me: "我",
         item: "行动项",
@@ -229,7 +229,7 @@ export default {
       actions: {
         title: "Action items",
         state: "State",
-        open: "Open (default)",
+        all: "All",
         owner: "Owner",
         me: "me",
         item: "Action item",
