@@ -73,8 +73,8 @@ async def test_goals_equal_the_api_and_a_check_in_is_added(
     await screen(page, "/rep/goals", "rep-goals", "[data-test=goals]")
     assert await page.locator("h1").inner_text() == "我的目标"
     goals = await goals_of(console, "s1")
-    assert len(goals) == 4
-    assert await page.locator("[data-test=goals] tbody tr").count() == 4
+    assert {g["period"] for g in goals} >= {"2026-Q1", "2026-01", "2026-02", "2026-03"}
+    assert await page.locator("[data-test=goals] tbody tr").count() == len(goals)
     for goal in goals:
         progress = await console.get("s1", f"/goals/goals/{goal['id']}/progress")
         row = page.locator(f'tr[data-goal="{goal["id"]}"]')
@@ -92,7 +92,7 @@ async def test_goals_equal_the_api_and_a_check_in_is_added(
     assert await row.locator("[data-test=attainment]").inner_text() == "120%"
 
     # The latest period's goal is picked; it has no check-in yet (the empty state).
-    march = next(g for g in goals if g["period"] == "2026-03")
+    march = next(g for g in goals if g["period"] == "2026-03" and g["kpi"] == "revenue")
     assert await page.locator("[data-test=pick-goal]").input_value() == march["id"]
     await expect(page.locator(".check-ins [data-test=empty]")).to_have_text("该目标还没有打卡记录")
     # Without a progress the API refuses, naming the field.
@@ -145,13 +145,23 @@ async def test_tasks_board_files_each_task_in_its_quadrant(
     page = await page_as("s1")
     await screen(page, "/rep/tasks", "rep-tasks", "[data-test=board]")
     for quadrant, (title, _urgent, _important, due) in wanted.items():
+        # Each quadrant holds the API's tasks of that quadrant (other chapters may add some,
+        # like a meeting's action item), the one made here among them.
         mine = [t for t in tasks if t["quadrant"] == quadrant]
-        assert [t["title"] for t in mine] == [title]
+        assert title in [t["title"] for t in mine]
         section = page.locator(f'section[data-quadrant="{quadrant}"]')
-        assert await texts(page, f'[data-quadrant="{quadrant}"] [data-test=task-title]') == [title]
-        assert await section.locator("[data-test=count]").inner_text() == "1 项"
-        assert await section.locator("[data-test=task-due]").inner_text() == day(due)
-        assert await section.locator("[data-test=task-status]").inner_text() == "待办"
+        assert await texts(page, f'[data-quadrant="{quadrant}"] [data-test=task-title]') == [
+            t["title"] for t in mine
+        ]
+        assert await texts(page, f'[data-quadrant="{quadrant}"] [data-test=task-due]') == [
+            day(t["due_on"]) for t in mine
+        ]
+        assert await section.locator("[data-test=count]").inner_text() == f"{len(mine)} 项"
+        made = section.locator(
+            f'[data-task="{next(t["id"] for t in mine if t["title"] == title)}"]'
+        )
+        assert await made.locator("[data-test=task-due]").inner_text() == day(due)
+        assert await made.locator("[data-test=task-status]").inner_text() == "待办"
 
 
 async def test_weekly_report_in_english(console: Console, page_as: PageAs) -> None:
