@@ -10,7 +10,7 @@ from typing import Any
 
 from playwright.async_api import Locator, Page, Route
 
-from tests.console.conftest import Console, PageAs, screen
+from tests.console.conftest import SHOTS, Console, PageAs, screen
 
 SYMBOL = {"zh-CN": {"CNY": "¥", "USD": "US$"}, "en": {"CNY": "CN¥", "USD": "$"}}
 
@@ -98,6 +98,13 @@ async def test_approval_refused_shows_the_rules_and_the_apis_detail(
     await detail.wait_for()
     assert await detail.inner_text() == f"403 {problem['title']}: {problem['detail']}"
     assert "finance" in problem["detail"]
+    await page.screenshot(path=str(SHOTS / "finance-run-refused.png"), full_page=True)
+    if run["lines"] == 0:
+        assert await page.locator("[data-test=no-lines]").inner_text() == (
+            "这个批次没有明细行\uff08本期间没有计划覆盖的成员或待发调整\uff09"
+        )
+    else:
+        assert await page.locator("[data-test=line]").count() == run["lines"]
     after = await console.get("demo-finance", f"/incentives/payout-runs/{run['id']}")
     assert after["state"] == "draft"
 

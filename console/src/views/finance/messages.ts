@@ -57,6 +57,9 @@ export default {
         done: "操作已完成",
         refused: "操作被拒绝",
         rulesTitle: "审批规则（安全模型）",
+        paysYou: "本批次向您发放：您的审批只算第一次，须由另一位不在批次中的财务或管理员完成第二次审批。",
+        youFirst: "您已给出第一次审批：第二次审批须由另一位不在批次中的财务或管理员给出。",
+        noLines: "这个批次没有明细行（本期间没有计划覆盖的成员或待发调整）",
         rules: {
           r1: "审批、重新计算和导出需要财务或管理员角色；人力资源只能查看。",
           r2: "任何人不能独自审批给自己发钱的批次：审批人在批次中有明细行时，其审批只算第一次，批次进入“待第二人审批”。",
@@ -125,6 +128,9 @@ export default {
         done: "Done",
         refused: "Refused",
         rulesTitle: "Approval rules (security model)",
+        paysYou: "This run pays you: your approval counts as the first; a different finance or admin person it does not pay gives the second.",
+        youFirst: "You gave the first approval: a different finance or admin person the run does not pay gives the second.",
+        noLines: "This run has no lines (no member a plan of the period covers, and no adjustment owed)",
         rules: {
           r1: "Approving, recalculating and exporting need the finance or admin role; HR may only read.",
           r2: "Nobody approves alone a run that pays them: an approver with a line in the run gives the first approval and the run awaits a second.",

@@ -93,7 +93,7 @@ export default {
         steps: "已记录 {n} 个环节",
         erased: "（已删除个人信息）",
         facts: "招聘需求信息",
-        board: "按阶段排列的候选人看板（可横向滚动）",
+        board: "按阶段排列的候选人看板（按流程顺序）",
       },
       competencies: {
         title: "能力与岗位匹配",
@@ -251,7 +251,7 @@ export default {
         steps: "{n} steps recorded",
         erased: "(personal data erased)",
         facts: "About the requisition",
-        board: "Candidates by stage (scrolls sideways)",
+        board: "Candidates by stage (in pipeline order)",
       },
       competencies: {
         title: "Competencies and role fit",
