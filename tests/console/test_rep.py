@@ -184,6 +184,17 @@ async def test_weekly_report_in_english(console: Console, page_as: PageAs) -> No
     assert await texts(page, "[data-test=weekly-check-ins] [data-test=check-in-progress]") == [
         pct(c["progress"]) for c in report["check_ins"]
     ]
+    # By default: the last week of the latest month s1 has goals in (March 2026 is over).
+    latest = await console.get("s1", "/goals/members/s1/weekly-report", week_of="2026-03-31")
+    chinese = await page_as("s1")
+    await screen(chinese, "/rep/weekly", "rep-weekly", "[data-test=week-range]")
+    assert await chinese.locator("[data-test=week-of]").input_value() == "2026-03-31"
+    assert await chinese.locator("[data-test=week-range]").inner_text() == (
+        f"{day(latest['week_start'])} 至 {day(latest['week_end'])}"
+    )
+    assert await texts(chinese, '[data-section="next"] [data-test=task-title]') == [
+        t["title"] for t in latest["next"]
+    ]
     # The previous week: the API's answer for it, on the same page.
     before = await console.get("s1", "/goals/members/s1/weekly-report", week_of="2026-03-11")
     await page.get_by_role("button", name="Previous week").click()
