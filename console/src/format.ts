@@ -41,9 +41,14 @@ export function day(value: string | null | undefined): string {
 /** An instant in the owner unit's time zone (default Asia/Shanghai), with the zone named. */
 export function dateTime(value: string | null | undefined, zone = "Asia/Shanghai"): string {
   if (!value) return "—";
+  // Fields spelled out: Intl refuses dateStyle/timeStyle beside timeZoneName.
   return new Intl.DateTimeFormat(locale(), {
-    dateStyle: "medium",
-    timeStyle: "short",
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
     timeZone: zone,
     timeZoneName: "short",
   }).format(new Date(value));

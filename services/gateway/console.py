@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from gateway.schemas import DevUser, SignInConfig
 from gateway.settings import Settings
+from shared.api import Page
 from shared.auth import Role, mint_token
 from shared.errors import NotFound, ServiceUnavailable
 
@@ -51,8 +52,8 @@ async def sign_in_config(request: Request) -> SignInConfig:
     return SignInConfig(method="development")
 
 
-@dev_users.get("/dev-users", response_model=list[DevUser], operation_id="auth-list-dev-users")
-async def list_dev_users(request: Request) -> list[DevUser]:
+@dev_users.get("/dev-users", response_model=Page[DevUser], operation_id="auth-list-dev-users")
+async def list_dev_users(request: Request) -> Page[DevUser]:
     """开发用户 The people the development sign-in offers (development only; absent in
     production): goals' members, each a manager of their home unit when someone reports to
     them, and an administrator, HR and finance."""
@@ -83,7 +84,7 @@ async def list_dev_users(request: Request) -> list[DevUser]:
         for m in members
         if not m.get("left_on")
     ]
-    return [*people, *STAFF]
+    return Page(items=[*people, *STAFF])
 
 
 def install_console(app: FastAPI) -> None:

@@ -20,6 +20,10 @@ GATEWAY_TAGS = [
         "name": "dashboard",
         "description": "The plan's nine targets for a unit, composed from the four services",
     },
+    {
+        "name": "live",
+        "description": "实时更新 (Server-Sent Events): the caller's own score, projection, tickets",
+    },
 ]
 
 

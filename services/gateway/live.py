@@ -127,8 +127,11 @@ async def running(app: FastAPI) -> AsyncIterator[None]:
             bus.unobserve(hub.observe)
         hub.close()
         for task in tasks:
-            task.cancel()
-        for task in tasks:
+            # Again until it ends: a cancellation can be swallowed by a client library's own
+            # timeout (asyncio.wait_for before 3.12 loses one that races the inner result).
+            while not task.done():
+                task.cancel()
+                await asyncio.wait({task}, timeout=1)
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         app.state.live = None

@@ -10,6 +10,7 @@ so a test compares what the screen shows with what the API answers for the same 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -18,6 +19,8 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,51 +77,63 @@ class Console:
         return response.json()
 
 
-@pytest.fixture(scope="session")
-def console_process(database_url: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    assert DIST.is_file(), "the console is not built: `make test` builds it (`make console`)"
-    import asyncio
-
-    name = f"console_{uuid.uuid4().hex[:8]}"
-    url_db = asyncio.run(create_database(database_url, name))
+@contextmanager
+def spearhead(database_url: str, name: str, **env: str) -> Iterator[str]:
+    """An embedded Spearhead (``python -m deploy.run_embedded``) on a free port, on a new
+    database of the test server, with ``env`` added; stopped afterwards."""
+    database = f"{name}_{uuid.uuid4().hex[:8]}"
+    # A thread of its own: the caller may be a test already running in the event loop.
+    with ThreadPoolExecutor(1) as pool:
+        url_db = pool.submit(asyncio.run, create_database(database_url, database)).result()
     port = free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "SPEARHEAD_DATABASE_URL": url_db,
-        "SPEARHEAD_PUBLIC_URL": f"http://127.0.0.1:{port}",
-    }
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    log = (SHOTS / "spearhead.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "deploy.run_embedded"], env=env, stdout=log, stderr=log, cwd=ROOT
-    )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while True:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    log_path = SHOTS / f"spearhead-{name}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "deploy.run_embedded"],
+            env={
+                **os.environ,
+                "PORT": str(port),
+                "SPEARHEAD_DATABASE_URL": url_db,
+                "SPEARHEAD_PUBLIC_URL": url,
+                **env,
+            },
+            stdout=log,
+            stderr=log,
+            cwd=ROOT,
+        )
         try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert process.poll() is None, f"Spearhead stopped; see {SHOTS / 'spearhead.log'}"
-        assert time.monotonic() < deadline, "Spearhead did not become ready in 180 s"
-        time.sleep(0.5)
-    try:
-        yield url, process
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
-        log.close()
+            deadline = time.monotonic() + 180
+            while True:
+                try:
+                    if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert process.poll() is None, f"Spearhead stopped; see {log_path}"
+                assert time.monotonic() < deadline, "Spearhead did not become ready in 180 s"
+                time.sleep(0.5)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=60)
 
 
 @pytest.fixture(scope="session")
-async def console(console_process: tuple[str, subprocess.Popen[bytes]]) -> Console:
+def console_url(database_url: str) -> Iterator[str]:
+    assert DIST.is_file(), "the console is not built: `make test` builds it (`make console`)"
+    with spearhead(database_url, "console") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+async def console(console_url: str) -> Console:
     """Spearhead with the demo story loaded, and the people the picker offers."""
-    url = console_process[0]
+    url = console_url
     await tell(url, "")
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-        people = (await client.get("/auth/dev-users")).json()
+        people = (await client.get("/auth/dev-users")).json()["items"]
     return Console(url=url, people={p["member_id"]: p for p in people})
 
 
