@@ -108,16 +108,16 @@ async def test_approval_refused_shows_the_rules_and_the_apis_detail(
     after = await console.get("demo-finance", f"/incentives/payout-runs/{run['id']}")
     assert after["state"] == "draft" and after["version"] == run["version"]
 
-    finance = await page_as("demo-finance")
+    approver = await page_as("demo-finance")
     await screen(
-        finance, f"/finance/runs/{run['id']}", "finance-run-finance", "[data-test=approve]"
+        approver, f"/finance/runs/{run['id']}", "finance-run-finance", "[data-test=approve]"
     )
-    await finance.locator("[data-test=recalculate]").click()
-    await finance.locator("[data-test=done]").wait_for()
-    assert await finance.locator("[data-test=done]").inner_text() == "操作已完成: 重新计算"
+    await approver.locator("[data-test=recalculate]").click()
+    await approver.locator("[data-test=done]").wait_for()
+    assert await approver.locator("[data-test=done]").inner_text() == "操作已完成: 重新计算"
     recalculated = await console.get("demo-finance", f"/incentives/payout-runs/{run['id']}")
     assert recalculated["state"] == "draft"
-    assert await finance.locator("[data-test=state]").inner_text() == "草稿"
+    assert await approver.locator("[data-test=state]").inner_text() == "草稿"
 
 
 async def test_error_empty_and_no_access_states(console: Console, page_as: PageAs) -> None:
