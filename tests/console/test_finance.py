@@ -139,7 +139,9 @@ async def test_error_empty_and_no_access_states(console: Console, page_as: PageA
 
     await page.route("**/incentives/payout-runs?*", unavailable)
     await screen(page, "/finance/runs", "finance-runs-error", "[role=alert]")
-    assert await page.locator("[data-test=error-detail]").inner_text() == "服务暂不可用"
+    assert await page.locator("[data-test=error-detail]").inner_text() == (
+        "服务暂不可用: incentives is restarting"
+    )
     await page.unroute("**/incentives/payout-runs?*", unavailable)
     await page.get_by_role("button", name="重试").click()
     await page.locator("[data-run]").first.wait_for()
@@ -148,10 +150,13 @@ async def test_error_empty_and_no_access_states(console: Console, page_as: PageA
     assert await page.locator("[data-test=empty]").inner_text() == "该条件下没有发放批次"
 
     async with console.api("lead") as lead:
-        assert (await lead.get("/incentives/payout-runs")).status_code == 403
+        answer = await lead.get("/incentives/payout-runs")
+    assert answer.status_code == 403
     refused = await page_as("lead")
     await screen(refused, "/finance/runs", "finance-runs-refused", "[role=alert]")
-    assert await refused.locator("[data-test=error-detail]").inner_text() == "您无权查看此内容"
+    assert await refused.locator("[data-test=error-detail]").inner_text() == (
+        f"您无权查看此内容: {answer.json()['detail']}"
+    )
 
 
 async def test_a_run_in_english(console: Console, page_as: PageAs) -> None:

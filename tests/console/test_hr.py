@@ -195,11 +195,17 @@ async def test_team_health_and_composition(console: Console, page_as: PageAs) ->
 async def test_no_access_error_and_english(console: Console, page_as: PageAs) -> None:
     marketing = await unit_named(console, "市场部 Marketing")
     async with console.api("lead") as lead:
+        health = await lead.get(f"/performance/units/{marketing}/health", params={"year": 2026})
         refused = await lead.get(f"/goals/units/{marketing}/composition")
-    assert refused.status_code == 403
+    assert health.status_code == refused.status_code == 403
     page = await page_as("lead")
-    await screen(page, f"/hr/health?unit={marketing}", "hr-health-refused", "[role=alert]")
-    assert await texts(page, "[data-test=error-detail]") == ["您无权查看此内容", "您无权查看此内容"]
+    await screen(
+        page, f"/hr/health?unit={marketing}&year=2026", "hr-health-refused", "[role=alert]"
+    )
+    assert await texts(page, "[data-test=error-detail]") == [
+        f"您无权查看此内容: {health.json()['detail']}",
+        f"您无权查看此内容: {refused.json()['detail']}",
+    ]
 
     hr = await page_as("demo-hr")
 
@@ -214,7 +220,9 @@ async def test_no_access_error_and_english(console: Console, page_as: PageAs) ->
 
     await hr.route("**/goals/requisitions?*", unavailable)
     await screen(hr, "/hr/requisitions", "hr-requisitions-error", "[role=alert]")
-    assert await hr.locator("[data-test=error-detail]").inner_text() == "服务暂不可用"
+    assert (
+        await hr.locator("[data-test=error-detail]").inner_text() == "服务暂不可用: goals is down"
+    )
     await hr.unroute("**/goals/requisitions?*", unavailable)
     await hr.get_by_role("button", name="重试").click()
     await hr.locator("[data-test=requisition]").first.wait_for()
