@@ -219,3 +219,25 @@ async def test_risks_error_state_and_retry(console: Console, page_as: PageAs) ->
     await page.unroute("**/goals/risk-alerts*", unavailable)
     await page.get_by_role("button", name="重试").click()
     await page.locator("article.risk").first.wait_for()
+
+
+async def test_the_manager_records_a_correction(console: Console, page_as: PageAs) -> None:
+    march = (await console.get("lead", "/goals/risk-alerts", period="2026-03"))["items"]
+    own = next(a for a in march if a["owner_id"] == "lead")
+    card = f"article[data-goal='{own['goal_id']}']"
+    page = await page_as("lead")
+    await screen(page, "/team/risks?period=2026-03", "manager-risks-march", card)
+    # Too short: the API's 422 names the field.
+    await page.locator(f"{card} [data-test=action-input]").fill("no")
+    await page.locator(f"{card} [data-test=record]").click()
+    await page.locator(f"{card} [data-test=record-problem]").wait_for()
+    assert "action_taken" in await text(page, f"{card} [data-test=record-problem]")
+    action = "每周复盘线索 Weekly pipeline review with the lead"
+    await page.locator(f"{card} [data-test=action-input]").fill(action)
+    await page.locator(f"{card} [data-test=record]").click()
+    await page.locator(f"{card} [data-test=correction]").wait_for()
+    [recorded] = (await console.get("lead", f"/goals/goals/{own['goal_id']}/corrections"))["items"]
+    assert recorded["action_taken"] == action and recorded["recorded_by"] == "lead"
+    assert await text(page, f"{card} [data-test=action]") == action
+    assert await page.locator(f"{card} [data-test=record-problem]").count() == 0
+    assert await page.locator(f"{card} [data-test=no-corrections]").count() == 0
