@@ -224,7 +224,7 @@ async def test_inbox_error_state_and_retry(console: Console, page_as: PageAs) ->
 
     await page.route("**/collab/tickets?*", unavailable)
     await screen(page, "/dept/tickets", "dept-tickets-error", "[role=alert]")
-    assert await text(page, "[data-test=error-detail]") == "服务暂不可用"
+    assert await text(page, "[data-test=error-detail]") == "服务暂不可用: collab is restarting"
     await page.unroute("**/collab/tickets?*", unavailable)
     await page.get_by_role("button", name="重试").click()
     await page.locator("tr[data-ticket]").first.wait_for()

@@ -330,7 +330,10 @@ async def test_error_states_and_refusals(console: Console, page_as: PageAs) -> N
 
     await page.route("**/performance/members/s1/scores/**", unavailable)
     await screen(page, "/rep/score?month=2026-03", "rep-score-error", "[role=alert]")
-    assert await page.locator("[data-test=error-detail]").inner_text() == "服务暂不可用"
+    assert (
+        await page.locator("[data-test=error-detail]").inner_text()
+        == "服务暂不可用: performance is down"
+    )
     retry = page.get_by_role("button", name="重试")
     await expect(retry).to_be_visible()
     await page.unroute("**/performance/members/s1/scores/**")
