@@ -22,6 +22,15 @@ export function number(value: string | number | null | undefined, digits = 2): s
   return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(Number(value));
 }
 
+/** A decimal with exactly ``digits`` places as the locale writes it (scores, points: "96.00"). */
+export function fixed(value: string | number | null | undefined, digits = 2): string {
+  if (value === null || value === undefined || value === "") return "—";
+  return new Intl.NumberFormat(locale(), {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(Number(value));
+}
+
 /** A ratio (0.95) as a percentage (95%). */
 export function percent(value: string | number | null | undefined, digits = 1): string {
   if (value === null || value === undefined || value === "") return "—";

@@ -3,25 +3,12 @@
 // the built-in public days it follows).
 import { onBeforeUnmount, onMounted, ref, type Ref } from "vue";
 import type { Schemas } from "../../api/client";
-import { currentLocale } from "../../i18n";
+
+/** An instant in the owner unit's zone, the zone named ("2026年12月7日 GMT+8 01:24"). */
+export { dateTime as inZone } from "../../format";
 
 export type Calendar = Schemas["CalendarRead"];
 
-/** An instant as the reader's locale writes it in ``zone``, with the zone's offset named
- * ("2026年12月7日 GMT+8 01:24"; "Dec 7, 2026, 01:24 GMT+8"). */
-export function inZone(value: string | null | undefined, zone = "Asia/Shanghai"): string {
-  if (!value) return "—";
-  return new Intl.DateTimeFormat(currentLocale(), {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZone: zone,
-    timeZoneName: "short",
-  }).format(new Date(value));
-}
 
 interface Local {
   date: string; // YYYY-MM-DD

@@ -1,22 +1,10 @@
 // The org units HR's screens pick from, and the one a screen opens on: the `?unit=` in the
 // address, else the first unit the caller manages, else the top of the tree.
-import { api, ok, type Schemas } from "../../api/client";
+import { type Unit } from "../../api/units";
 import { session } from "../../session";
 
-export type Unit = Schemas["goals.OrgUnitRead"];
+export { allUnits, type Unit } from "../../api/units";
 
-export async function allUnits(): Promise<Unit[]> {
-  const units: Unit[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = ok(
-      await api.GET("/goals/org-units", { params: { query: { limit: 200, cursor } } }),
-    );
-    units.push(...page.items);
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor);
-  return units;
-}
 
 export function defaultUnit(units: Unit[], asked: unknown): string {
   if (typeof asked === "string" && units.some((u) => u.id === asked)) return asked;

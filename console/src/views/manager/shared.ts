@@ -1,17 +1,14 @@
 // What the manager's and director's screens share: the units and people the caller may see
 // (for names), the unit and period a screen starts on, and the words for statuses.
 import { api, ok, type Schemas } from "../../api/client";
-import { currentLocale } from "../../i18n";
 import { session } from "../../session";
 
 export type Unit = Schemas["goals.OrgUnitRead"];
 export type Member = Schemas["MemberRead"];
 export type Goal = Schemas["GoalRead"];
 
-/** The org units the caller may see (the first page of 200 is every unit of a demo). */
-export async function loadUnits(): Promise<Unit[]> {
-  return ok(await api.GET("/goals/org-units", { params: { query: { limit: 200 } } })).items;
-}
+/** Every org unit the caller may see. */
+export { allUnits as loadUnits } from "../../api/units";
 
 /** The members of a unit and the units below it that the caller may see. */
 export async function loadMembers(unitId: string): Promise<Member[]> {
@@ -104,10 +101,4 @@ export function found<T>(answer: { data?: T; error?: unknown; response: Response
 }
 
 /** Points and scores with two decimals ("96.00"), as the locale writes them. */
-export function points(value: string | number | null | undefined): string {
-  if (value === null || value === undefined || value === "") return "—";
-  return new Intl.NumberFormat(currentLocale(), {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  }).format(Number(value));
-}
+export { fixed as points } from "../../format";

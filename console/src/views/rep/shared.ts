@@ -2,7 +2,6 @@
 // by default (the latest one with goals that has begun, so the demo's Q1 2026 shows).
 import type { RouteLocationNormalizedLoaded } from "vue-router";
 import { api, ok, type Schemas } from "../../api/client";
-import { currentLocale } from "../../i18n";
 import { session } from "../../session";
 
 export type Goal = Schemas["GoalRead"];
@@ -59,27 +58,4 @@ export async function latestMonth(member: string = session.memberId): Promise<st
   return months.sort().at(-1) ?? now;
 }
 
-/** A decimal with exactly ``digits`` places as the locale writes it (scores, points). */
-export function fixed(value: string | number | null | undefined, digits = 2): string {
-  if (value === null || value === undefined || value === "") return "—";
-  return new Intl.NumberFormat(currentLocale(), {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(Number(value));
-}
-
-/** An instant in the owner unit's zone with the zone named. (format.dateTime combines
- * dateStyle with timeZoneName, which Intl refuses with a RangeError; this spells it out.) */
-export function when(value: string | null | undefined, zone = "Asia/Shanghai"): string {
-  if (!value) return "—";
-  return new Intl.DateTimeFormat(currentLocale(), {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZone: zone,
-    timeZoneName: "short",
-  }).format(new Date(value));
-}
+export { dateTime as when, fixed } from "../../format";
