@@ -14,9 +14,10 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from gateway.schemas import DevUser, SignInConfig
 from gateway.settings import Settings
-from shared.api import Page
+from shared.api import Page, decode_cursor, encode_cursor
 from shared.auth import Role, mint_token
-from shared.errors import NotFound, ServiceUnavailable
+from shared.errors import NotFound, ServiceUnavailable, Unprocessable
+from shared.paging import Cursor, Limit
 
 DIST = Path(__file__).resolve().parents[2] / "console" / "dist"
 # The demo accounts that are nobody's member record: an administrator, HR and finance.
@@ -53,24 +54,27 @@ async def sign_in_config(request: Request) -> SignInConfig:
 
 
 @dev_users.get("/dev-users", response_model=Page[DevUser], operation_id="auth-list-dev-users")
-async def list_dev_users(request: Request) -> Page[DevUser]:
+async def list_dev_users(
+    request: Request, limit: Limit = 50, cursor: Cursor = None
+) -> Page[DevUser]:
     """开发用户 The people the development sign-in offers (development only; absent in
     production): goals' members, each a manager of their home unit when someone reports to
     them, and an administrator, HR and finance."""
     settings: Settings = request.app.state.settings
     token = mint_token(settings, member_id="gateway-dev-users", roles=[Role.admin.value])
     members: list[dict[str, Any]] = []
-    cursor: str | None = None
+    start = _offset(cursor)  # checked before goals is asked
+    after: str | None = None
     for _ in range(20):  # at most 2,000 members: a demo, not a directory
-        query = "/goals/members?limit=100" + (f"&cursor={cursor}" if cursor else "")
+        query = "/goals/members?limit=100" + (f"&cursor={after}" if after else "")
         answer = await request.app.state.upstreams["goals"].get_json(
             query, within_s=10, headers={"Authorization": f"Bearer {token}"}
         )
         if answer is None or answer[0] != 200:
             raise ServiceUnavailable("the goals service does not answer: no members to offer")
         members.extend(answer[1]["items"])
-        cursor = answer[1].get("next_cursor")
-        if not cursor:
+        after = answer[1].get("next_cursor")
+        if not after:
             break
     managers = {m["manager_id"] for m in members if m.get("manager_id")}
     people = [
@@ -84,7 +88,23 @@ async def list_dev_users(request: Request) -> Page[DevUser]:
         for m in members
         if not m.get("left_on")
     ]
-    return Page(items=[*people, *STAFF])
+    everyone = [*people, *STAFF]
+    end = start + limit
+    return Page(
+        items=everyone[start:end], next_cursor=encode_cursor(end) if end < len(everyone) else None
+    )
+
+
+def _offset(cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    (value,) = decode_cursor(cursor, 1)
+    if not value.isdigit():
+        raise Unprocessable(
+            "the cursor is not one this API issued",
+            errors=[{"loc": ["query", "cursor"], "msg": "not issued here", "type": "value_error"}],
+        )
+    return int(value)
 
 
 def install_console(app: FastAPI) -> None:

@@ -133,7 +133,7 @@ async def console(console_url: str) -> Console:
     url = console_url
     await tell(url, "")
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-        people = (await client.get("/auth/dev-users")).json()["items"]
+        people = (await client.get("/auth/dev-users", params={"limit": 200})).json()["items"]
     return Console(url=url, people={p["member_id"]: p for p in people})
 
 
