@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from gateway.schemas import DevUser, SignInConfig
 from gateway.settings import Settings
 from shared.api import Page, decode_cursor, encode_cursor
+from shared.app import PROBLEM_RESPONSES
 from shared.auth import Role, mint_token
 from shared.errors import NotFound, ServiceUnavailable, Unprocessable
 from shared.paging import Cursor, Limit
@@ -110,9 +111,9 @@ def _offset(cursor: str | None) -> int:
 def install_console(app: FastAPI) -> None:
     """``/console`` and its client-side routes, and the sign-in routes."""
     settings: Settings = app.state.settings
-    app.include_router(sign_in)
+    app.include_router(sign_in, responses=PROBLEM_RESPONSES)
     if not settings.is_production:
-        app.include_router(dev_users)
+        app.include_router(dev_users, responses=PROBLEM_RESPONSES)
     dist = dist_folder(settings)
 
     async def console(path: str = "") -> Response:
