@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -106,15 +107,28 @@ class KafkaSource:
 
     def _consumer(self) -> AIOKafkaConsumer:
         consumer = AIOKafkaConsumer(
-            *self.topics,
             bootstrap_servers=self.bootstrap,
             group_id=None,
             client_id="gateway-live",
             enable_auto_commit=False,
             auto_offset_reset="latest",
-            metadata_max_age_ms=30_000,
+            # A topic its producer creates later is found within this.
+            metadata_max_age_ms=5_000,
         )
+        # By pattern, not by name: asking the broker for a named topic that does not exist
+        # yet creates it (auto.create.topics.enable) with the broker's default partitions,
+        # before the service that owns it creates it with its own.
+        consumer.subscribe(pattern="^(" + "|".join(re.escape(t) for t in self.topics) + ")$")
         return consumer
+
+    @staticmethod
+    async def _assigned(consumer: AIOKafkaConsumer, within_s: float = 5.0) -> None:
+        """Until the pattern has matched the topics there are (a topic not created yet is
+        taken when it appears, from its end like the rest)."""
+        for _ in range(round(within_s / 0.1)):
+            if consumer.assignment():
+                return
+            await asyncio.sleep(0.1)
 
     async def run(self) -> None:
         wait_s = 1.0
@@ -122,6 +136,7 @@ class KafkaSource:
             consumer = self._consumer()
             try:
                 await asyncio.wait_for(consumer.start(), 30)
+                await self._assigned(consumer)
                 for partition in consumer.assignment():
                     await consumer.position(partition)
                 self.positioned.set()

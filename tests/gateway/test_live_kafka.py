@@ -121,3 +121,37 @@ async def test_events_from_kafka_are_pushed_as_each_subscriber_reads_them(kafka:
             ]
         finally:
             await publisher.close()
+
+
+async def test_the_source_never_creates_a_topic(kafka: Kafka) -> None:
+    """The broker creates a topic a client asks for by name (auto.create.topics.enable),
+    with its default partitions: a gateway started before a service must not make that
+    service's topics. The source reads by pattern, so a topic not there stays not there."""
+    import asyncio
+
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    absent = f"live.absent-{uuid.uuid4().hex[:8]}"
+
+    async def observe(_topic: str, _value: bytes) -> None:
+        return None
+
+    source = KafkaSource(kafka.bootstrap, (absent,), observe)
+    task = asyncio.create_task(source.run())
+
+    async def positioned() -> bool:
+        return source.positioned.is_set()
+
+    try:
+        await eventually(positioned, timeout_s=60)
+        await asyncio.sleep(1)  # past its first metadata refreshes
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka.bootstrap)
+    await admin.start()
+    try:
+        topics = await admin.list_topics()
+    finally:
+        await admin.close()
+    assert absent not in topics
