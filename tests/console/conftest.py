@@ -186,6 +186,27 @@ async def page_as(browser: Browser, console: Console) -> AsyncIterator[PageAs]:
     assert console.outside == [], f"the console asked other hosts: {console.outside}"
 
 
+def answered_503(detail: str) -> Callable[[Route], Awaitable[None]]:
+    """A route handler answering 503 problem+json with ``detail``: a service that is down, for
+    a screen's error state (``await page.route(pattern, answered_503("goals is down"))``)."""
+
+    async def fulfil(route: Route) -> None:
+        await route.fulfill(
+            status=503,
+            content_type="application/problem+json",
+            body=json.dumps(
+                {
+                    "type": "about:blank",
+                    "title": "Service Unavailable",
+                    "status": 503,
+                    "detail": detail,
+                }
+            ),
+        )
+
+    return fulfil
+
+
 async def axe_violations(page: Page) -> list[dict[str, Any]]:
     """axe-core's serious and critical findings on the page as it is now."""
     await page.add_script_tag(path=str(AXE))

@@ -7,15 +7,14 @@ the knowledge base found by a Chinese word; error, empty and refused states, and
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from playwright.async_api import Page, Route
+from playwright.async_api import Page
 
-from tests.console.conftest import Console, PageAs, screen
+from tests.console.conftest import Console, PageAs, answered_503, screen
 
 # What the tests add to the demo through the API (the demo has no meeting, retrospective or
 # article): made once for the whole file, by the sales lead.
@@ -208,19 +207,7 @@ async def test_answered_ticket_in_english(console: Console, page_as: PageAs) -> 
 async def test_inbox_error_state_and_retry(console: Console, page_as: PageAs) -> None:
     page = await page_as("s1")
 
-    async def unavailable(route: Route) -> None:
-        await route.fulfill(
-            status=503,
-            content_type="application/problem+json",
-            body=json.dumps(
-                {
-                    "type": "about:blank",
-                    "title": "Service Unavailable",
-                    "status": 503,
-                    "detail": "collab is restarting",
-                }
-            ),
-        )
+    unavailable = answered_503("collab is restarting")
 
     await page.route("**/collab/tickets?*", unavailable)
     await screen(page, "/dept/tickets", "dept-tickets-error", "[role=alert]")

@@ -4,13 +4,12 @@ shown word for word, and the error, empty and no-access states."""
 
 from __future__ import annotations
 
-import json
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from playwright.async_api import Locator, Page, Route
+from playwright.async_api import Locator, Page
 
-from tests.console.conftest import SHOTS, Console, PageAs, screen
+from tests.console.conftest import SHOTS, Console, PageAs, answered_503, screen
 
 SYMBOL = {"zh-CN": {"CNY": "¥", "USD": "US$"}, "en": {"CNY": "CN¥", "USD": "$"}}
 
@@ -123,19 +122,7 @@ async def test_approval_refused_shows_the_rules_and_the_apis_detail(
 async def test_error_empty_and_no_access_states(console: Console, page_as: PageAs) -> None:
     page = await page_as("demo-finance")
 
-    async def unavailable(route: Route) -> None:
-        await route.fulfill(
-            status=503,
-            content_type="application/problem+json",
-            body=json.dumps(
-                {
-                    "type": "about:blank",
-                    "title": "Service Unavailable",
-                    "status": 503,
-                    "detail": "incentives is restarting",
-                }
-            ),
-        )
+    unavailable = answered_503("incentives is restarting")
 
     await page.route("**/incentives/payout-runs?*", unavailable)
     await screen(page, "/finance/runs", "finance-runs-error", "[role=alert]")

@@ -5,14 +5,13 @@ and figure equal to the API's for the same caller, with error, empty, no-access 
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
-from playwright.async_api import Page, Route
+from playwright.async_api import Page
 
-from tests.console.conftest import Console, PageAs, screen
+from tests.console.conftest import Console, PageAs, answered_503, screen
 
 GENDERS = {"female": "女", "male": "男", "other": "其他", "unrecorded": "未记录"}
 
@@ -209,14 +208,7 @@ async def test_no_access_error_and_english(console: Console, page_as: PageAs) ->
 
     hr = await page_as("demo-hr")
 
-    async def unavailable(route: Route) -> None:
-        await route.fulfill(
-            status=503,
-            content_type="application/problem+json",
-            body=json.dumps(
-                {"title": "Service Unavailable", "status": 503, "detail": "goals is down"}
-            ),
-        )
+    unavailable = answered_503("goals is down")
 
     await hr.route("**/goals/requisitions?*", unavailable)
     await screen(hr, "/hr/requisitions", "hr-requisitions-error", "[role=alert]")

@@ -5,13 +5,12 @@ Every number shown is compared with the API's answer to the same caller."""
 
 from __future__ import annotations
 
-import json
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from playwright.async_api import Page, Route
+from playwright.async_api import Page
 
-from tests.console.conftest import Console, PageAs, screen
+from tests.console.conftest import Console, PageAs, answered_503, screen
 
 
 def pct(value: str | None) -> str:
@@ -199,19 +198,7 @@ async def test_at_risk_goals_with_suggested_corrections(console: Console, page_a
 async def test_risks_error_state_and_retry(console: Console, page_as: PageAs) -> None:
     page = await page_as("lead")
 
-    async def unavailable(route: Route) -> None:
-        await route.fulfill(
-            status=503,
-            content_type="application/problem+json",
-            body=json.dumps(
-                {
-                    "type": "about:blank",
-                    "title": "Service Unavailable",
-                    "status": 503,
-                    "detail": "goals did not answer",
-                }
-            ),
-        )
+    unavailable = answered_503("goals did not answer")
 
     await page.route("**/goals/risk-alerts*", unavailable)
     await screen(page, "/team/risks", "manager-risks-error", "[role=alert]")

@@ -15,7 +15,7 @@ from typing import Any
 
 from playwright.async_api import Page, expect
 
-from tests.console.conftest import Console, PageAs, screen
+from tests.console.conftest import Console, PageAs, answered_503, screen
 
 CNY = {"zh-CN": "¥", "en": "CN¥"}
 MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -319,14 +319,7 @@ async def test_pay_projection_statement_and_what_if_equal_the_api(
 async def test_error_states_and_refusals(console: Console, page_as: PageAs) -> None:
     page = await page_as("s1")
 
-    async def unavailable(route: Any) -> None:
-        await route.fulfill(
-            status=503,
-            content_type="application/problem+json",
-            body=json.dumps(
-                {"title": "Service Unavailable", "status": 503, "detail": "performance is down"}
-            ),
-        )
+    unavailable = answered_503("performance is down")
 
     await page.route("**/performance/members/s1/scores/**", unavailable)
     await screen(page, "/rep/score?month=2026-03", "rep-score-error", "[role=alert]")
