@@ -7,7 +7,7 @@ PORT ?= 8000
 export PYTHONPATH := $(CURDIR):$(CURDIR)/services
 
 .DEFAULT_GOAL := help
-.PHONY: help install run up up-status down infra-up infra-down infra-status test test-fast lint typecheck \
+.PHONY: help install run up up-status down infra-up infra-down infra-status test test-unit test-fast lint typecheck \
         format check migrate token demo bench kafka-fetch verify clean tools contracts clients \
         console console-dev
 
@@ -46,6 +46,9 @@ up-status: install ## What `make up` runs: each process, its pid and uptime
 
 test: install console ## Run all tests (the console's in headless Chromium): starts real Postgres and Kafka, stops them afterwards
 	$(PY) -m pytest
+
+test-unit: install ## The unit tier (tests/unit): arithmetic and rules, no Postgres or Kafka, seconds
+	$(PY) -m pytest tests/unit -q -p no:cacheprovider
 
 test-fast: install console ## Run the tests that need no Kafka fault injection
 	$(PY) -m pytest -m "not slow"
