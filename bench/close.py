@@ -20,11 +20,11 @@ from bench.infra import (
     scalar,
     send,
     services,
-    until,
 )
 from bench.profile import profiled
 from bench.report import Result, ratio_of, rounded
 from shared.kafka import KafkaPublisher
+from shared.polling import until
 
 # What would close a missed target, given where the profile puts the time.
 LEVER = (
@@ -54,11 +54,15 @@ async def bench_close(infra: Infra, members_count: int) -> Result:
         await publisher.close()
         await until(
             lambda: counts(dsn, ["performance.members", "incentives.members"], members_count),
-            600,
-            "the members to arrive",
+            timeout_s=600,
+            every_s=0.1,
+            what="the members to arrive",
         )
         await until(
-            lambda: counts(dsn, ["incentives.kpi_definitions"], 1), 600, "the KPI definition"
+            lambda: counts(dsn, ["incentives.kpi_definitions"], 1),
+            timeout_s=600,
+            every_s=0.1,
+            what="the KPI definition",
         )
         async with httpx.AsyncClient(timeout=600) as client:
             plan = {
@@ -72,7 +76,10 @@ async def bench_close(infra: Infra, members_count: int) -> Result:
             response = await client.post(f"{incentives}/incentives/plans", json=plan, headers=AUTH)
             response.raise_for_status()
             await until(
-                lambda: queue_empty(dsn), 600, "incentives to project the new plan for everyone"
+                lambda: queue_empty(dsn),
+                timeout_s=600,
+                every_s=0.1,
+                what="incentives to project the new plan for everyone",
             )
             cycle = await client.post(
                 f"{performance}/performance/review-cycles",
@@ -93,7 +100,12 @@ async def bench_close(infra: Infra, members_count: int) -> Result:
                 )
                 closed.raise_for_status()
                 close_request_s = time.perf_counter() - began
-                await until(lambda: _paid_with_reviews(dsn, members_count), 900, "the payout run")
+                await until(
+                    lambda: _paid_with_reviews(dsn, members_count),
+                    timeout_s=900,
+                    every_s=0.1,
+                    what="the payout run",
+                )
                 wall_s = time.perf_counter() - began
         peak = {name: peak_rss_mb(p.pid) for name, (_port, p) in running.items()}
     floor_s = await _close_in_sql(dsn)

@@ -3,13 +3,12 @@ processes on them, and small helpers (waiting, counting, memory, sending events)
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -36,6 +35,7 @@ from shared.auth import mint_token
 from shared.events import Envelope
 from shared.kafka import KafkaPublisher
 from shared.outbox import OutgoingMessage
+from shared.polling import until, until_sync
 from shared.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,11 +91,11 @@ async def fresh_topics(infra: Infra, timeout_s: float = 60) -> None:
         found = [t for t in await admin.list_topics() if not t.startswith("__")]
         if found:
             await admin.delete_topics(found)
-        deadline = time.monotonic() + timeout_s
-        while set(found) & set(await admin.list_topics()):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"topics not deleted within {timeout_s}s: {found}")
-            await asyncio.sleep(0.5)
+
+        async def deleted() -> bool:
+            return not set(found) & set(await admin.list_topics())
+
+        await until(deleted, timeout_s=timeout_s, every_s=0.5, what=f"topics deleted: {found}")
     finally:
         await admin.close()
 
@@ -137,23 +137,15 @@ def log(message: str) -> None:
 
 
 def wait_up(url: str, timeout_s: float = 90) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+    """Until ``url`` answers 200."""
+
+    def up() -> bool:
         try:
-            if httpx.get(url, timeout=3).status_code == 200:
-                return
+            return httpx.get(url, timeout=3).status_code == 200
         except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{url} did not come up")
+            return False
 
-
-async def until(check: Callable[[], Awaitable[bool]], timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not await check():
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.1)
+    until_sync(up, timeout_s=timeout_s, every_s=0.3, what=f"{url} to come up")
 
 
 async def scalar(dsn: str, query: str, *args: Any) -> Any:

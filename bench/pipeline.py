@@ -29,7 +29,6 @@ from bench.infra import (
     member_changed,
     queue_empty,
     services,
-    until,
 )
 from bench.infra import send as send_envelopes
 from bench.profile import profiled
@@ -39,6 +38,7 @@ from goals.events import KPIUpdated
 from goals.events import catalog as goals_catalog
 from shared.events import Envelope
 from shared.kafka import KafkaPublisher
+from shared.polling import until
 
 MONTH = "2026-03"
 MEMBERS = [f"p-{i:03d}" for i in range(200)]
@@ -52,10 +52,16 @@ async def prepare(infra: Infra, dsn: str, running: Running) -> None:
     await publisher.close()
     await until(
         lambda: counts(dsn, ["performance.members", "incentives.members"], len(MEMBERS)),
-        120,
-        "the members to arrive",
+        timeout_s=120,
+        every_s=0.1,
+        what="the members to arrive",
     )
-    await until(lambda: counts(dsn, ["incentives.kpi_definitions"], 1), 120, "the KPI definition")
+    await until(
+        lambda: counts(dsn, ["incentives.kpi_definitions"], 1),
+        timeout_s=120,
+        every_s=0.1,
+        what="the KPI definition",
+    )
     async with httpx.AsyncClient(timeout=60) as client:
         template = {
             "key": "bench",
@@ -87,7 +93,7 @@ async def prepare(infra: Infra, dsn: str, running: Running) -> None:
             f"http://127.0.0.1:{port}/incentives/plans", json=plan, headers=AUTH
         )
         response.raise_for_status()
-    await until(lambda: queue_empty(dsn), 120, "the first projections")
+    await until(lambda: queue_empty(dsn), timeout_s=120, every_s=0.1, what="the first projections")
 
 
 async def _applied(dsn: str, since: datetime) -> dict[str, dict[str, Any]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -11,6 +10,7 @@ import httpx
 import jwt
 
 from shared.auth import mint_token
+from shared.polling import until
 from shared.settings import ServiceSettings
 from tests.conftest import TEST_JWT_SECRET
 
@@ -69,11 +69,4 @@ T = TypeVar("T")
 async def eventually(check: Callable[[], Awaitable[T | None]], timeout_s: float = 60) -> T:
     """Poll ``check`` until it returns something truthy (what the broker delivers arrives
     in its own time); fail after ``timeout_s``."""
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while True:
-        result = await check()
-        if result:
-            return result
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out after {timeout_s}s waiting for {check.__name__}")
-        await asyncio.sleep(0.2)
+    return await until(check, timeout_s=timeout_s, every_s=0.2, error=AssertionError)

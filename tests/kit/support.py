@@ -15,6 +15,7 @@ from shared.db import Database
 from shared.events import Consumed, Envelope, Event, EventCatalog
 from shared.inbox import InboxProcessor, Subscription, inbox_table
 from shared.outbox import Outbox, OutgoingMessage, outbox_table
+from shared.polling import until
 
 
 class ItemRecordedBase(Event):
@@ -168,10 +169,4 @@ def per_key_sequences(items: Sequence[tuple[str, int]]) -> dict[str, list[int]]:
 
 
 async def wait_until(predicate: Callable[[], Awaitable[bool]], timeout_s: float, what: str) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while True:
-        if await predicate():
-            return
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out after {timeout_s}s waiting for {what}")
-        await asyncio.sleep(0.1)
+    await until(predicate, timeout_s=timeout_s, every_s=0.1, what=what, error=AssertionError)
