@@ -19,6 +19,16 @@ from sqlalchemy import text
 
 from incentives import verify as incentives_verify
 from shared.verify import check_copies
+from tests.builders import (
+    actual_item,
+    actuals,
+    indicator,
+    kpi,
+    kpi_target,
+    org,
+    scorecard,
+)
+from tests.builders import plan as incentive_plan
 from tests.helpers import auth, post_ok
 from tests.system import settled
 
@@ -40,66 +50,24 @@ LEADS = {"s1": {"2026-01": "50", "2026-02": "40", "2026-03": "30"}, "s2": {"2026
 QUARTER_TARGETS = {"s1": ("300000", "150"), "s2": ("200000", "100")}
 
 
-async def _goal(client: httpx.AsyncClient, member: str, kpi: str, period: str, value: str) -> None:
-    await _hr(
-        client,
-        "/goals/goals",
-        {
-            "kind": "kpi_target",
-            "title": f"{kpi} {period}",
-            "description": f"The {kpi} plan for {period}",
-            "owner_type": "member",
-            "owner_id": member,
-            "period": period,
-            "kpi": kpi,
-            "target_value": value,
-        },
+async def _goal(client: httpx.AsyncClient, member: str, code: str, period: str, value: str) -> None:
+    await kpi_target(client, owner=member, kpi=code, period=period, target=value, headers=HR)
+
+
+async def step_1_a_sales_team_with_targets_and_actuals(client: httpx.AsyncClient) -> str:
+    """A sales team (a lead, s1, s2 from February), revenue and leads with monthly and
+    quarter targets, and the quarter's actuals; returns the team's id."""
+    units = await (
+        org(client, headers=HR)
+        .unit("company", "Co", kind="company")
+        .unit("team", "销售 Sales", parent="company")
+        .member("lead", unit="team", layer="management", manager=None)
+        .member("s1", unit="team", manager="lead")
+        .member("s2", unit="team", manager="lead", hired_on="2026-02-01")
     )
-
-
-async def _setup(client: httpx.AsyncClient) -> str:
-    company = (await _hr(client, "/goals/org-units", {"name": "Co", "kind": "company"}))["id"]
-    team = (
-        await _hr(
-            client, "/goals/org-units", {"name": "销售 Sales", "kind": "team", "parent_id": company}
-        )
-    )["id"]
-    for member, layer, manager, hired in (
-        ("lead", "management", None, "2025-05-01"),
-        ("s1", "execution", "lead", "2025-05-01"),
-        ("s2", "execution", "lead", "2026-02-01"),
-    ):
-        await _hr(
-            client,
-            "/goals/members",
-            {
-                "id": member,
-                "name": f"Name of {member}",
-                "home_unit_id": team,
-                "layer": layer,
-                "manager_id": manager,
-                "hired_on": hired,
-            },
-        )
     for code in ("revenue", "leads"):
-        await _hr(client, "/goals/kpi-definitions", {"code": code, "name": code, "unit": "x"})
-    await _hr(
-        client,
-        "/performance/scorecard-templates",
-        {
-            "key": "sales",
-            "name": "Sales scorecard",
-            "indicators": [
-                {
-                    "code": "revenue",
-                    "name": "Revenue",
-                    "category": "result",
-                    "source": "kpi:revenue",
-                    "weight": "1",
-                }
-            ],
-        },
-    )
+        await kpi(client, code, headers=HR)
+    await scorecard(client, "sales", "Sales scorecard", indicator("revenue", "Revenue"), headers=HR)
     for member, months in REVENUE.items():
         for month in months:
             await _goal(client, member, "revenue", month, "100000")
@@ -107,21 +75,14 @@ async def _setup(client: httpx.AsyncClient) -> str:
         await _goal(client, member, "revenue", "2026-Q1", revenue_target)
         await _goal(client, member, "leads", "2026-Q1", leads_target)
     items = [
-        {
-            "owner_id": member,
-            "kpi": kpi,
-            "date": f"{month}-15",
-            "value": value,
-            "idempotency_key": f"{member}-{kpi}-{month}",
-        }
-        for kpi, table in (("revenue", REVENUE), ("leads", LEADS))
+        actual_item(member, kpi_code, f"{month}-15", value, f"{member}-{kpi_code}-{month}")
+        for kpi_code, table in (("revenue", REVENUE), ("leads", LEADS))
         for member, months in table.items()
         for month, value in months.items()
     ]
-    report = await _hr(client, "/goals/actuals/bulk", {"items": items}, status=200)
-    assert report["accepted"] == len(items)
+    await actuals(client, items, headers=HR)
     await settled(client)
-    return str(team)
+    return units["team"]
 
 
 def cny(amount: str) -> dict[str, str]:
@@ -156,33 +117,23 @@ async def _count(client: httpx.AsyncClient, event_type: str) -> int:
     return int(found or 0)
 
 
-async def test_a_quarter_is_paid_exactly_as_the_plan_says(
-    system: tuple[httpx.AsyncClient, Callable[[date], None]],
-) -> None:
-    client, _set_today = system
-    team = await _setup(client)
-
-    plan = await _finance(
+async def step_2_finance_sets_the_plans(client: httpx.AsyncClient, team: str) -> str:
+    """The team's plan (ladders, commission tiers), the lead's own plan; a bad plan and a
+    member's plan are refused."""
+    plan = await incentive_plan(
         client,
-        "/incentives/plans",
-        {
-            "name": "Sales Q1",
-            "period": "2026-Q1",
-            "population": {"unit_id": team},
-            "base_pay": cny("30000"),
-            "performance_pay": cny("9000"),
-            "target_bonus": cny("20000"),
-            "bonus_kpis": [
-                {"kpi": "revenue", "weight": "0.6"},
-                {"kpi": "leads", "weight": "0.4", "ladder": "default"},
-            ],
-            "commission": {
-                "tiers": [
-                    {"from": cny("0"), "rate": "0.02"},
-                    {"from": cny("100000"), "rate": "0.03"},
-                ]
-            },
-        },
+        "Sales Q1",
+        period="2026-Q1",
+        population={"unit_id": team},
+        base_pay="30000",
+        performance_pay="9000",
+        target_bonus="20000",
+        bonus_kpis=[
+            {"kpi": "revenue", "weight": "0.6"},
+            {"kpi": "leads", "weight": "0.4", "ladder": "default"},
+        ],
+        commission=[("0", "0.02"), ("100000", "0.03")],
+        headers=FINANCE,
     )
     assert plan["currency"] == "CNY"
     assert plan["bonus_kpis"][0]["ladder"]["floor"] == "0.800000"
@@ -192,16 +143,14 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
         "rate": "0.030000",
     }
     # The lead has a plan of their own: more specific than the team's.
-    await _finance(
+    await incentive_plan(
         client,
-        "/incentives/plans",
-        {
-            "name": "Team lead Q1",
-            "period": "2026-Q1",
-            "population": {"member_ids": ["lead"]},
-            "base_pay": cny("45000"),
-            "performance_pay": cny("15000"),
-        },
+        "Team lead Q1",
+        period="2026-Q1",
+        population={"member_ids": ["lead"]},
+        base_pay="45000",
+        performance_pay="15000",
+        headers=FINANCE,
     )
     bad = await client.post(
         "/incentives/plans",
@@ -221,7 +170,11 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
         json={"name": "Mine", "period": "2026-Q1", "base_pay": cny("999999")},
     )
     assert as_member.status_code == 403
+    return str(plan["id"])
 
+
+async def step_3_the_live_projection_follows_the_figures(client: httpx.AsyncClient) -> Any:
+    """Returns the revision of s1's projection."""
     # The live projection at the current figures: performance pay at target until a review
     # closes. s1: 30000 + 9000 + 20000 x 0.6 x 125% + 20000 x 0.4 x 50% = 58000.
     [projection] = (await _get(client, "/incentives/members/s1/projection"))["items"]
@@ -242,7 +195,10 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
         "below the floor of 80%: nothing",
         {"amount": "0.00", "currency": "CNY"},
     )
+    return projection["revision"]
 
+
+async def step_4_a_what_if_stores_nothing(client: httpx.AsyncClient, revision: Any) -> None:
     # What-if: nothing stored, the projection unchanged.
     what_if = await _finance(
         client,
@@ -260,8 +216,10 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
     assert what_if["lines"][3]["tier"] == "capped at 200%"
     assert [
         p["revision"] for p in (await _get(client, "/incentives/members/s1/projection"))["items"]
-    ] == [projection["revision"]]
+    ] == [revision]
 
+
+async def step_5_deals_and_a_refund_earn_commission(client: httpx.AsyncClient) -> None:
     # Deals and a refund: tiers on the quarter's cumulative revenue; the refund reverses
     # at the rate that paid it (the top of deal d2 was paid at 3%).
     deal = {"member_id": "s1"}
@@ -318,21 +276,25 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
     [projection] = (await _get(client, "/incentives/members/s1/projection"))["items"]
     assert amount_of(projection["total"]) == D("58000.00") + 1600 + 1000 - 450
 
+
+async def step_6_the_target_bonus_changes_from_march(
+    client: httpx.AsyncClient, plan_id: str
+) -> None:
     # From March 1 the target bonus is 26000 (If-Match the plan's ETag).
-    etag = (await client.get(f"/incentives/plans/{plan['id']}", headers=FINANCE)).headers["ETag"]
+    etag = (await client.get(f"/incentives/plans/{plan_id}", headers=FINANCE)).headers["ETag"]
     change = {
         "effective_from": "2026-03-01",
         "target_bonus": cny("26000"),
         "reason": "新品上市 launch",
     }
     stale = await client.post(
-        f"/incentives/plans/{plan['id']}/terms",
+        f"/incentives/plans/{plan_id}/terms",
         headers={**FINANCE, "If-Match": '"stale"'},
         json=change,
     )
     assert stale.status_code == 412
     changed = await client.post(
-        f"/incentives/plans/{plan['id']}/terms", headers={**FINANCE, "If-Match": etag}, json=change
+        f"/incentives/plans/{plan_id}/terms", headers={**FINANCE, "If-Match": etag}, json=change
     )
     assert changed.status_code == 200, changed.text
     assert [t["target_bonus"] for t in changed.json()["terms"]] == [
@@ -341,6 +303,10 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
     ]
     await settled(client)
 
+
+async def step_7_a_project_bonus_is_marked_and_approved(
+    client: httpx.AsyncClient, team: str
+) -> None:
     # A special project: a manager marks it successful, another person (finance) approves.
     project = await post_ok(
         client,
@@ -362,6 +328,11 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
     )
     assert approved["state"] == "approved"
 
+
+async def step_8_the_quarterly_review_makes_the_payout_run(
+    client: httpx.AsyncClient, team: str
+) -> tuple[dict[str, Any], list[tuple[str, str | None, Decimal]]]:
+    """Returns the run and the lines s1 is paid, by hand."""
     # The quarterly review: ratings set in calibration; closing makes the payout run.
     cycle = (
         await _hr(
@@ -424,7 +395,15 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
         "lead": D("60000.00"),
     }
     assert run["totals"] == [cny(str(D("68913.33") + D("39226.67") + D("60000.00")))]
+    return run, s1_lines
 
+
+async def step_9_statements_are_read_by_whom_they_concern(
+    client: httpx.AsyncClient,
+    team: str,
+    run: dict[str, Any],
+    s1_lines: list[tuple[str, str | None, Decimal]],
+) -> None:
     # Statements: the member, their manager, finance and HR; never another member.
     statement = await _get(
         client, "/incentives/members/s1/statements/2026-Q1", auth("s1", ["member"], [team])
@@ -461,6 +440,10 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
         await client.get("/incentives/payout-runs", headers=auth("s1", ["member"]))
     ).status_code == 403
 
+
+async def step_10_finance_approves_once_and_exports(
+    client: httpx.AsyncClient, run: dict[str, Any]
+) -> None:
     # Approval: If-Match the run as reviewed; once, then immutable.
     response = await client.get(f"/incentives/payout-runs/{run['id']}", headers=FINANCE)
     run_etag = response.headers["ETag"]
@@ -493,6 +476,11 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
     assert rows["s2"]["base_pay"] == "19666.67"
     assert (await _get(client, f"/incentives/payout-runs/{run['id']}"))["state"] == "exported"
 
+
+async def step_11_a_later_refund_is_an_adjustment_in_the_next_run(
+    client: httpx.AsyncClient,
+) -> None:
+    deal = {"member_id": "s1"}
     # A refund after approval does not touch the approved run: it becomes an adjustment,
     # with its reason, paid in the next run.
     await _finance(
@@ -525,6 +513,8 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
         ("adjustment", "correction for 2026-Q1: cre")
     ]
 
+
+async def step_12_the_months_stars(client: httpx.AsyncClient, team: str) -> None:
     # The month's stars: the top 10% (rounded up) of members active the whole month, from
     # performance's settlement of the month (none yet: 409). Performance settles a month
     # once every member active in it has a score: the lead's monthly goals (no figures) give
@@ -565,6 +555,8 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
     listed = await _get(client, "/incentives/stars", auth("s2", ["member"], [team]))
     assert [a["month"] for a in listed["items"]] == ["2026-01", "2026-02", "2026-03"]
 
+
+async def step_13_every_amount_and_copy_is_consistent(client: httpx.AsyncClient) -> None:
     # The invariant checker finds every derived amount consistent with its inputs, and every
     # copy incentives keeps (figures, KPI definitions, members, scores, reviews) what its
     # owner's API says.
@@ -582,3 +574,22 @@ async def test_a_quarter_is_paid_exactly_as_the_plan_says(
         "review",
     }
     assert await check_copies(client, copies, headers=auth("verify", ["admin"])) == []
+
+
+async def test_a_quarter_is_paid_exactly_as_the_plan_says(
+    system: tuple[httpx.AsyncClient, Callable[[date], None]],
+) -> None:
+    client, _set_today = system
+    team = await step_1_a_sales_team_with_targets_and_actuals(client)
+    plan_id = await step_2_finance_sets_the_plans(client, team)
+    revision = await step_3_the_live_projection_follows_the_figures(client)
+    await step_4_a_what_if_stores_nothing(client, revision)
+    await step_5_deals_and_a_refund_earn_commission(client)
+    await step_6_the_target_bonus_changes_from_march(client, plan_id)
+    await step_7_a_project_bonus_is_marked_and_approved(client, team)
+    run, s1_lines = await step_8_the_quarterly_review_makes_the_payout_run(client, team)
+    await step_9_statements_are_read_by_whom_they_concern(client, team, run, s1_lines)
+    await step_10_finance_approves_once_and_exports(client, run)
+    await step_11_a_later_refund_is_an_adjustment_in_the_next_run(client)
+    await step_12_the_months_stars(client, team)
+    await step_13_every_amount_and_copy_is_consistent(client)
