@@ -1,4 +1,5 @@
-"""Principals from tokens: HS256 with the local secret, RS256 with keys from an issuer's JWKS."""
+"""Principals from tokens: RS256 with keys from an issuer's JWKS (served here from loopback).
+HS256 with the local secret is pinned in tests/unit/test_tokens.py."""
 
 from __future__ import annotations
 
@@ -65,15 +66,6 @@ def _rs256(key: rsa.RSAPrivateKey, **claims: Any) -> str:
         **claims,
     }
     return jwt.encode(payload, key, algorithm="RS256", headers={"kid": "k1"})
-
-
-async def test_hs256_token_gives_the_principal() -> None:
-    principal = await TokenVerifier(ServiceSettings()).verify(
-        token("m-7", ["hr", "finance"], ["u-1", "u-2"])
-    )
-    assert principal.member_id == "m-7"
-    assert principal.roles == frozenset({Role.hr, Role.finance})
-    assert principal.org_units == ("u-1", "u-2")
 
 
 async def test_rs256_token_verified_with_the_issuers_jwks(

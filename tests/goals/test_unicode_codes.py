@@ -10,9 +10,7 @@ from datetime import date
 from typing import Any
 
 import httpx
-import pytest
 
-from shared.text import Identifier
 from tests.helpers import auth, post_ok
 
 ADMIN = auth("admin-codes", ["admin"])
@@ -23,16 +21,6 @@ System = tuple[httpx.AsyncClient, Callable[[date], None]]
 def wide(text: str) -> str:
     """``text`` in full-width forms, as a Chinese input method may type it."""
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
-
-
-def test_an_identifier_is_a_lower_case_name_in_any_script_after_nfkc() -> None:
-    code = Identifier(64)
-    assert code("营收") == "营收"
-    assert code(wide("revenue")) == "revenue"
-    assert code("ﬁ" * 32) == "fi" * 32  # 32 typed, 64 after NFKC
-    for refused in ("Revenue", "1st", "营收 额", "营\u0007收", "ﬁ" * 33, "a-b"):
-        with pytest.raises(ValueError):
-            code(refused)
 
 
 async def _refused(client: httpx.AsyncClient, body: dict[str, Any], status: int = 422) -> Any:
