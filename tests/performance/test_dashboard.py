@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 import httpx
 
 from performance.api.deps import today as performance_today
+from tests.builders import actual, indicator, kpi, kpi_target, leave, org, scorecard
 from tests.helpers import auth, post_ok
 from tests.system import settled
 
@@ -75,89 +77,72 @@ def summary(figure: dict[str, Any]) -> tuple[Decimal | None, str, Decimal]:
     return actual, figure["status"], Decimal(figure["target"])
 
 
-async def _leave(client: httpx.AsyncClient, member: str, on: str, reason: str) -> None:
-    read = await client.get(f"/goals/members/{member}", headers=HR)
-    left = await client.patch(
-        f"/goals/members/{member}",
-        headers={**HR, "If-Match": read.headers["etag"]},
-        json={"left_on": on, "leave_reason": reason},
-    )
-    assert left.status_code == 200, left.text
+@dataclass
+class Dashboard:
+    """The department the dashboard reads, and the ids its figures name."""
 
+    client: httpx.AsyncClient
+    units: dict[str, str]
+    records: list[str]
+    surveys: list[str]
 
-async def _setup(client: httpx.AsyncClient, pin: Callable[[date], None]) -> dict[str, Any]:
-    dept = (
-        await _post(client, "/goals/org-units", {"name": "销售部 Sales", "kind": "department"})
-    )["id"]
-    units = {"dept": dept}
-    for key, name in (("a", "华东组 East"), ("b", "华南组 South")):
-        units[key] = (
-            await _post(
-                client, "/goals/org-units", {"name": name, "kind": "team", "parent_id": dept}
-            )
-        )["id"]
-    for member, (unit, layer, hired_on) in MEMBERS.items():
-        await _post(
-            client,
-            "/goals/members",
-            {
-                "id": member,
-                "name": member,
-                "home_unit_id": units[unit],
-                "layer": layer,
-                "hired_on": hired_on,
-            },
+    async def part(self, unit: str, headers: dict[str, str], query: str = "&year=2026") -> Any:
+        """Performance's part of the dashboard of ``unit`` (a key of ``units``, or an id)."""
+        response = await self.client.get(
+            f"/performance/dashboard?unit_id={self.units.get(unit, unit)}{query}", headers=headers
         )
-    await _post(
-        client, "/goals/kpi-definitions", {"code": "leads", "name": "Leads", "unit": "count"}
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    @property
+    def mgr_a(self) -> dict[str, str]:
+        return auth("mgr-a", ["manager"], [self.units["a"]])
+
+    @property
+    def director(self) -> dict[str, str]:
+        return auth("director", ["manager"], [self.units["dept"]])
+
+
+async def step_1_a_sales_department_and_its_quarter(
+    client: httpx.AsyncClient, pin: Callable[[date], None]
+) -> Dashboard:
+    """The department, its teams and members, live scores from leads, the leavers, the
+    training records and three pulse surveys answered on their days."""
+    builder = (
+        org(client, headers=HR)
+        .unit("dept", "销售部 Sales", kind="department")
+        .unit("a", "华东组 East", parent="dept")
+        .unit("b", "华南组 South", parent="dept")
     )
-    await _post(
-        client,
-        "/performance/scorecard-templates",
-        {
-            "key": "leads-only",
-            "name": "Leads",
-            "indicators": [
-                {
-                    "code": "leads",
-                    "name": "Leads",
-                    "category": "result",
-                    "source": "kpi:leads",
-                    "weight": "1",
-                }
-            ],
-        },
-    )
+    for member, (unit, layer, hired_on) in MEMBERS.items():
+        builder.member(member, name=member, unit=unit, layer=layer, hired_on=hired_on)
+    units = await builder
+    await kpi(client, "leads", name="Leads", unit="count", headers=HR)
+    await scorecard(client, "leads-only", "Leads", indicator("leads", "Leads"), headers=HR)
     for member, months in LEADS.items():
         for month, value in months.items():
-            await _post(
+            await kpi_target(
                 client,
-                "/goals/goals",
-                {
-                    "kind": "kpi_target",
-                    "title": "Leads",
-                    "description": "Monthly leads plan",
-                    "owner_type": "member",
-                    "owner_id": member,
-                    "period": month,
-                    "kpi": "leads",
-                    "target_value": "50",
-                },
+                owner=member,
+                kpi="leads",
+                period=month,
+                target="50",
+                title="Leads",
+                description="Monthly leads plan",
+                headers=HR,
             )
-            await _post(
+            await actual(
                 client,
-                "/goals/actuals",
-                {
-                    "owner_id": member,
-                    "kpi": "leads",
-                    "date": f"{month}-20",
-                    "value": value,
-                    "idempotency_key": f"{member}-{month}",
-                },
+                owner=member,
+                kpi="leads",
+                day=f"{month}-20",
+                value=value,
+                key=f"{member}-{month}",
+                headers=HR,
             )
     await settled(client)
     for member, on, reason in (*LEAVERS, LATER):
-        await _leave(client, member, on, reason)
+        await leave(client, member, on=on, reason=reason, headers=HR)
     await settled(client)
     records = []
     for member, hours, on in TRAINING:
@@ -167,6 +152,14 @@ async def _setup(client: httpx.AsyncClient, pin: Callable[[date], None]) -> dict
             {"member_id": member, "title": "销售培训", "hours": hours, "completed_on": on},
         )
         records.append(record["id"])
+    surveys = await _answer_surveys(client, units, pin)
+    pin(date(2026, 3, 31))
+    return Dashboard(client, units, records, surveys)
+
+
+async def _answer_surveys(
+    client: httpx.AsyncClient, units: dict[str, str], pin: Callable[[date], None]
+) -> list[str]:
     surveys = []
     for unit, opens_on, closes_on, answering_on, answers in (
         ("a", "2026-01-20", "2026-01-31", date(2026, 1, 25), (("a1", 5), ("a2", 4), ("a3", 2))),
@@ -198,37 +191,15 @@ async def _setup(client: httpx.AsyncClient, pin: Callable[[date], None]) -> dict
                 headers=auth(member, ["member"], [units[MEMBERS[member][0]]]),
             )
             assert answered.status_code == 204, answered.text
-    pin(date(2026, 3, 31))
-    return {"units": units, "records": records, "surveys": surveys}
+    return surveys
 
 
-async def test_performance_dashboard(
-    system: tuple[httpx.AsyncClient, Callable[[date], None]],
-) -> None:
-    client, _set_goals_today = system
-    app = client._transport.app  # type: ignore[attr-defined]
-    pinned = {"day": date(2026, 3, 31)}
-    app.state.service_apps["performance"].dependency_overrides[performance_today] = lambda: pinned[
-        "day"
-    ]
-
-    def pin(day: date) -> None:
-        pinned["day"] = day
-
-    data = await _setup(client, pin)
-    units, records, surveys = data["units"], data["records"], data["surveys"]
-
-    async def part(unit: str, headers: dict[str, str], query: str = "&year=2026") -> Any:
-        response = await client.get(
-            f"/performance/dashboard?unit_id={units.get(unit, unit)}{query}", headers=headers
-        )
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    whole = await part("dept", HR, "")  # the year defaults to today's: 2026
+async def step_2_the_department_shows_every_figure(world: Dashboard) -> dict[str, dict[str, Any]]:
+    """Returns the department's figures by key."""
+    whole = await world.part("dept", HR, "")  # the year defaults to today's: 2026
     assert (whole["service"], whole["unit_id"], whole["year"]) == (
         "performance",
-        units["dept"],
+        world.units["dept"],
         2026,
     )
     dept = figures(whole)
@@ -246,7 +217,10 @@ async def test_performance_dashboard(
     for key in ("competency_pass_rate", "role_fit"):
         assert summary(dept[key])[:2] == (None, "no_data")
         assert trend(dept[key]) == [(m, None) for m in MONTHS]
+    return dept
 
+
+async def step_3_core_retention(dept: dict[str, dict[str, Any]]) -> None:
     # Core retention, department: 11 at the start, 30% of 11 = 3.3 -> 3 core members.
     # Jan: a1 120, a2 110, b1 98 -> all active on 01-31: 3 / 3.
     # Feb: a1 120, a2 110, b1 98 (a3 90, b2 88) -> a1 gone on 02-15: 2 / 3.
@@ -284,6 +258,8 @@ async def test_performance_dashboard(
         "(retention = core members still active / core members)"
     )
 
+
+async def step_4_voluntary_attrition(dept: dict[str, dict[str, Any]]) -> None:
     # Voluntary attrition: a1 of 11 (b4 was let go; b5 leaves in June, not yet):
     # 1 / 11 = 0.090909, 0.010909 over 0.08 (margin 0.02): at risk.
     attrition = dept["voluntary_attrition"]
@@ -299,6 +275,10 @@ async def test_performance_dashboard(
         "主动离职率 = 主动离职人数 / 年初在岗人数 = 1 / 11 = 0.090909"
     )
 
+
+async def step_5_training_coverage_and_hours(
+    world: Dashboard, dept: dict[str, dict[str, Any]]
+) -> None:
     # Training coverage, members active in the period: Jan 11 (a6 not hired), then 12.
     # Jan: b1, a2 = 2 / 11 = 0.181818; Feb: + a3, d1 = 4 / 12 = 0.333333;
     # Mar: + a6, b2 = 6 / 12 = 0.5 (a4's record is of 2025): missed.
@@ -309,7 +289,7 @@ async def test_performance_dashboard(
         ("2026-02", Decimal("0.333333")),
         ("2026-03", Decimal("0.5")),
     ]
-    this_year = [records[i] for i in range(7)]
+    this_year = [world.records[i] for i in range(7)]
     assert coverage["inputs"] == {
         "members": ALL_2026,
         "trained_members": ["a2", "a3", "a6", "b1", "b2", "d1"],
@@ -344,6 +324,8 @@ async def test_performance_dashboard(
     )
     assert hours["explanation"][3] == "低于 40 学时的成员 10 人 (members below 40 hours: 10)"
 
+
+async def step_6_satisfaction(world: Dashboard, dept: dict[str, dict[str, Any]]) -> None:
     # Satisfaction, every survey of the subtree to date: Jan S1 2 / 3 = 0.666667;
     # Feb + S2 (4, 5, 4 of 4): 5 / 7 = 0.714286; Mar + S3 (3 of 3): 8 / 10 = 0.8,
     # 0.05 short of 0.85 (margin 0.05): at risk.
@@ -354,7 +336,7 @@ async def test_performance_dashboard(
         ("2026-02", Decimal("0.714286")),
         ("2026-03", Decimal("0.8")),
     ]
-    assert liked["inputs"] == {"survey_ids": surveys}
+    assert liked["inputs"] == {"survey_ids": world.surveys}
     assert liked["explanation"][0].startswith(
         "2026-01-01 至 2026-03-31 开启的脉搏调查(本单位及下级单位)3 次,匿名回答 10 份"
     )
@@ -362,11 +344,12 @@ async def test_performance_dashboard(
         "满意度 = 4 分或 5 分的回答 / 全部回答 = 8 / 10 = 0.800000"
     )
 
+
+async def step_7_each_team_has_figures_of_its_own(world: Dashboard) -> None:
     # Team A (a1-a5 at the start, a6 from February): core 30% of 5 = 1.5 -> 2: a1, a2;
     # a1 gone in February: 1, 0.5, 0.5. Attrition a1: 1 / 5 = 0.2. Training: a1-a6, trained
     # a2, a3, a6 = 3 / 6 = 0.5; 44 + 16 + 8 = 68 / 6 = 11.333333. Satisfaction: S1 only.
-    mgr_a = auth("mgr-a", ["manager"], [units["a"]])
-    team_a = figures(await part("a", mgr_a))
+    team_a = figures(await world.part("a", world.mgr_a))
     assert {key: summary(f)[:2] for key, f in team_a.items()} == {
         "core_retention": (Decimal("0.5"), "missed"),
         "voluntary_attrition": (Decimal("0.2"), "missed"),
@@ -386,8 +369,7 @@ async def test_performance_dashboard(
 
     # Team B (b1-b5): core b1, b2, both active: 1, met; no voluntary leaver yet: 0, met;
     # trained b1, b2 = 2 / 5 = 0.4; 52 / 5 = 10.4; satisfaction nothing until S3: 3 / 3.
-    director = auth("director", ["manager"], [units["dept"]])
-    team_b = figures(await part("b", director))
+    team_b = figures(await world.part("b", world.director))
     assert {key: summary(f)[:2] for key, f in team_b.items()} == {
         "core_retention": (Decimal(1), "met"),
         "voluntary_attrition": (Decimal(0), "met"),
@@ -403,30 +385,35 @@ async def test_performance_dashboard(
         ("2026-03", Decimal(1)),
     ]
 
-    missing = await client.get("/performance/dashboard?year=2026", headers=HR)
+
+async def step_8_who_reads_which_unit(world: Dashboard) -> None:
+    missing = await world.client.get("/performance/dashboard?year=2026", headers=HR)
     assert missing.status_code == 422, missing.text
     assert "unit_id" in missing.text
 
-    # Scope: a team's manager reads their team only; the director the department and its
+    # Scope: a team's manager reads their team only; the world.director the department and its
     # teams; a member nothing; a unit performance never heard of is 404.
     for unit, headers, status in (
-        ("b", mgr_a, 403),
-        ("dept", mgr_a, 403),
-        ("dept", director, 200),
-        ("a", director, 200),
-        ("a", auth("a2", ["member"], [units["a"]]), 403),
+        ("b", world.mgr_a, 403),
+        ("dept", world.mgr_a, 403),
+        ("dept", world.director, 200),
+        ("a", world.director, 200),
+        ("a", auth("a2", ["member"], [world.units["a"]]), 403),
         ("no-such-unit", HR, 404),
     ):
-        response = await client.get(
-            f"/performance/dashboard?unit_id={units.get(unit, unit)}&year=2026", headers=headers
+        response = await world.client.get(
+            f"/performance/dashboard?unit_id={world.units.get(unit, unit)}&year=2026",
+            headers=headers,
         )
         assert response.status_code == status, (unit, response.text)
         if status != 200:
             assert response.headers["content-type"].startswith("application/problem+json")
 
+
+async def step_9_past_and_future_years(world: Dashboard) -> None:
     # A past year has all twelve months: in 2025 nobody was there on 1 January (no data),
     # 11 were hired in May and a4 trained in December: coverage 0 from May, 1 / 11 = 0.090909.
-    past = figures(await part("dept", HR, "&year=2025"))
+    past = figures(await world.part("dept", HR, "&year=2025"))
     assert summary(past["core_retention"])[:2] == (None, "no_data")
     assert summary(past["voluntary_attrition"])[:2] == (None, "no_data")
     assert trend(past["training_coverage"]) == [
@@ -434,15 +421,19 @@ async def test_performance_dashboard(
         *((f"2025-{m:02d}", Decimal(0)) for m in range(5, 12)),
         ("2025-12", Decimal("0.090909")),
     ]
-    future = figures(await part("dept", HR, "&year=2027"))
+    future = figures(await world.part("dept", HR, "&year=2027"))
     assert {(f["status"], f["actual"], len(f["trend"])) for f in future.values()} == {
         ("no_data", None, 0)
     }
 
+
+async def step_10_team_health(world: Dashboard) -> None:
     # Team health (the whole year, the subtree): a leaving date in June counts there already,
     # so a1 and b5 of 11 leave by choice: 0.18; retention 2 / 3; satisfaction 8 / 10.
     health = (
-        await client.get(f"/performance/units/{units['dept']}/health?year=2026", headers=HR)
+        await world.client.get(
+            f"/performance/units/{world.units['dept']}/health?year=2026", headers=HR
+        )
     ).json()
     assert (
         Decimal(health["satisfaction"]),
@@ -464,8 +455,10 @@ async def test_performance_dashboard(
         Decimal("0.85"),
     )
 
+
+async def step_11_hr_changes_the_organisations_targets(world: Dashboard) -> None:
     # The organisation's targets: the plan's defaults until HR changes one.
-    listed = await client.get("/performance/dashboard/targets", headers=mgr_a)
+    listed = await world.client.get("/performance/dashboard/targets", headers=world.mgr_a)
     assert listed.status_code == 200
     assert [
         (t["key"], Decimal(t["target"]), Decimal(t["at_risk_margin"]), t["version"])
@@ -480,14 +473,14 @@ async def test_performance_dashboard(
         ("role_fit", Decimal("0.95"), Decimal("0.03"), 0),
     ]
     body = {"target": "0.100000", "at_risk_margin": "0.020000"}
-    refused = await client.put(
-        "/performance/dashboard/targets/voluntary_attrition", json=body, headers=director
+    refused = await world.client.put(
+        "/performance/dashboard/targets/voluntary_attrition", json=body, headers=world.director
     )
     assert refused.status_code == 403, refused.text
-    unknown = await client.put("/performance/dashboard/targets/nope", json=body, headers=HR)
+    unknown = await world.client.put("/performance/dashboard/targets/nope", json=body, headers=HR)
     assert unknown.status_code == 404, unknown.text
     for key, target in (("voluntary_attrition", "0.100000"), ("satisfaction", "0.800000")):
-        changed = await client.put(
+        changed = await world.client.put(
             f"/performance/dashboard/targets/{key}",
             json={"target": target, "at_risk_margin": "0.020000"},
             headers=HR,
@@ -495,13 +488,41 @@ async def test_performance_dashboard(
         assert changed.status_code == 200, changed.text
         assert (changed.json()["version"], changed.json()["updated_by"]) == (1, "hr-dash")
     # 0.090909 <= 0.10 and 0.8 >= 0.80: both met now; team health reads the same targets.
-    after = figures(await part("dept", HR))
+    after = figures(await world.part("dept", HR))
     assert summary(after["voluntary_attrition"]) == (Decimal("0.090909"), "met", Decimal("0.1"))
     assert summary(after["satisfaction"]) == (Decimal("0.8"), "met", Decimal("0.8"))
     health = (
-        await client.get(f"/performance/units/{units['dept']}/health?year=2026", headers=HR)
+        await world.client.get(
+            f"/performance/units/{world.units['dept']}/health?year=2026", headers=HR
+        )
     ).json()
     assert (health["satisfaction_target"], health["voluntary_attrition_target"]) == (
         "0.800000",
         "0.100000",
     )
+
+
+async def test_performance_dashboard(
+    system: tuple[httpx.AsyncClient, Callable[[date], None]],
+) -> None:
+    client, _set_goals_today = system
+    app = client._transport.app  # type: ignore[attr-defined]
+    pinned = {"day": date(2026, 3, 31)}
+    app.state.service_apps["performance"].dependency_overrides[performance_today] = lambda: pinned[
+        "day"
+    ]
+
+    def pin(day: date) -> None:
+        pinned["day"] = day
+
+    world = await step_1_a_sales_department_and_its_quarter(client, pin)
+    dept = await step_2_the_department_shows_every_figure(world)
+    await step_3_core_retention(dept)
+    await step_4_voluntary_attrition(dept)
+    await step_5_training_coverage_and_hours(world, dept)
+    await step_6_satisfaction(world, dept)
+    await step_7_each_team_has_figures_of_its_own(world)
+    await step_8_who_reads_which_unit(world)
+    await step_9_past_and_future_years(world)
+    await step_10_team_health(world)
+    await step_11_hr_changes_the_organisations_targets(world)
