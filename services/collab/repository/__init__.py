@@ -15,7 +15,6 @@ from collab.repository.copies import (
     managers_of,
     members_by_id,
     subtree,
-    upsert_newer,
 )
 from collab.repository.dashboard import (
     owned_tickets_opened,
@@ -85,6 +84,7 @@ from collab.repository.tickets import (
     ticket_search_statement,
     ticket_visibility,
 )
+from shared.db import upsert_newer
 
 __all__ = [
     "ACTION_SORTS",

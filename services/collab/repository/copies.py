@@ -1,30 +1,17 @@
-"""Queries on collab's copies of goals' org units and members."""
+"""Queries on collab's copies of goals' org units and members (written by
+``shared.db.upsert_newer``, reachable here as ``repository.upsert_newer``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from collab.models import (
     MemberCopy,
     OrgUnitCopy,
 )
-
-
-async def upsert_newer(session: AsyncSession, *, model: Any, values: dict[str, Any]) -> None:
-    """Insert or update a copy; an older ``source_version`` arriving late changes nothing."""
-    statement = insert(model).values(**values)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[model.id],
-            set_={k: statement.excluded[k] for k in values if k != "id"},
-            where=model.source_version < statement.excluded.source_version,
-        )
-    )
 
 
 async def get_member(session: AsyncSession, *, member_id: str) -> MemberCopy | None:

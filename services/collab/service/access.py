@@ -19,14 +19,11 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from collab import repository
 from collab.models import Meeting, Ticket
+from shared.access import hidden
+from shared.access import require_hr as require_hr
+from shared.access import sees_everything as sees_everything
 from shared.auth import Principal, Role
-from shared.errors import Forbidden, NotFound
-
-HIDDEN = "no such resource, or it is not yours to see"
-
-
-def sees_everything(principal: Principal) -> bool:
-    return principal.has(Role.hr, Role.admin)
+from shared.errors import Forbidden
 
 
 @dataclass(frozen=True)
@@ -86,7 +83,7 @@ def may_see_ticket(scope: Scope, ticket: Ticket) -> bool:
 
 def require_ticket_visible(scope: Scope, ticket: Ticket | None) -> Ticket:
     if ticket is None or not may_see_ticket(scope, ticket):
-        raise NotFound(HIDDEN)
+        raise hidden()
     return ticket
 
 
@@ -122,10 +119,6 @@ def require_unit_manager(scope: Scope, unit_id: str, what: str) -> None:
         raise Forbidden(f"a manager of the unit, HR or an admin may {what}")
 
 
-def require_hr(principal: Principal) -> None:
-    principal.require(Role.hr, Role.admin)
-
-
 def attendees_of(meeting: Meeting) -> set[str]:
     return {
         meeting.host_id,
@@ -146,5 +139,5 @@ async def require_meeting_visible(
     session: AsyncSession, principal: Principal, meeting: Meeting | None
 ) -> Meeting:
     if meeting is None or not await may_see_meeting(session, principal, meeting):
-        raise NotFound(HIDDEN)
+        raise hidden()
     return meeting

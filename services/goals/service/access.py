@@ -12,33 +12,11 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals import repository
+from shared.access import ancestors as ancestors
+from shared.access import descendants as descendants
+from shared.access import hidden, require_hr, sees_everything
 from shared.auth import Principal, Role
-from shared.errors import SELF_DECISION, DecisionRefused, Forbidden, NotFound
-
-
-def descendants(tree: dict[str, str | None], roots: set[str]) -> set[str]:
-    """The units in ``roots`` and everything below them."""
-    children: dict[str, list[str]] = {}
-    for unit, parent in tree.items():
-        if parent is not None:
-            children.setdefault(parent, []).append(unit)
-    found, stack = set(), [r for r in roots if r in tree]
-    while stack:
-        unit = stack.pop()
-        if unit not in found:
-            found.add(unit)
-            stack.extend(children.get(unit, []))
-    return found
-
-
-def ancestors(tree: dict[str, str | None], unit_id: str) -> list[str]:
-    """The unit and its ancestors, nearest first."""
-    chain: list[str] = []
-    current: str | None = unit_id
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = tree.get(current)
-    return chain
+from shared.errors import SELF_DECISION, DecisionRefused, Forbidden
 
 
 @dataclass
@@ -68,8 +46,7 @@ class Scope:
 
 
 async def scope_of(session: AsyncSession, principal: Principal) -> Scope:
-    everything = principal.has(Role.hr, Role.admin)
-    if everything:
+    if sees_everything(principal):
         return Scope(principal, True, set(), set())
     tree = await repository.unit_tree(session)
     managed = descendants(tree, set(principal.org_units)) if principal.has(Role.manager) else set()
@@ -117,7 +94,7 @@ async def require_owner(
         return
     if not write:
         if hide:
-            raise NotFound("no such resource, or it is not yours to see")
+            raise hidden()
         raise Forbidden("you may not read what this owner owns")
     raise Forbidden("you may not change what this owner owns")
 
@@ -163,4 +140,5 @@ async def require_kpi_reader(
 
 
 def require_admin(principal: Principal) -> None:
-    principal.require(Role.admin, Role.hr)
+    """The org tree and the members are HR's and admins' to change."""
+    require_hr(principal)

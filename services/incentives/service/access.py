@@ -1,7 +1,7 @@
 """Who may see what in incentives, and who may decide what about whom.
 
 Seeing: a member their own pay, a manager their units' members (by the member's unit path
-from goals), finance, HR and admins everything. Deciding (issue 12, "nobody decides about
+from goals), finance, HR and admins everything. Deciding ("nobody decides about
 themselves"): nobody takes a decision that pays themselves, whatever their roles; a manager
 decides only about the members of the units they manage and the units below them."""
 
@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incentives import repository
 from incentives.models import MemberCopy
+from shared import access
 from shared.auth import Principal, Role
-from shared.errors import OUT_OF_SCOPE, SELF_DECISION, DecisionRefused, NotFound
+from shared.errors import OUT_OF_SCOPE, SELF_DECISION, DecisionRefused
 
 # Roles that answer for every member; a manager answers for their units' subtrees only.
 COMPANY_WIDE = (Role.finance, Role.hr, Role.admin)
@@ -21,7 +22,7 @@ COMPANY_WIDE = (Role.finance, Role.hr, Role.admin)
 def in_subtree(principal: Principal, member: MemberCopy) -> bool:
     """The member's unit is one the principal manages, or below one (the copy's unit path
     holds the member's unit and its ancestors; the token's units are those managed)."""
-    return bool(set(member.unit_path) & set(principal.org_units))
+    return access.in_subtree(member.unit_path, principal.org_units)
 
 
 async def may_see_member(session: AsyncSession, principal: Principal, member_id: str) -> bool:
@@ -38,7 +39,7 @@ async def require_member_visible(
 ) -> None:
     """404 rather than 403: a member must not learn whose pay exists."""
     if not await may_see_member(session, principal, member_id):
-        raise NotFound("no such resource, or it is not yours to see")
+        raise access.hidden()
 
 
 def refuse_self_decision(principal: Principal, member_id: str, *, action: str) -> None:

@@ -6,17 +6,19 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from performance import repository
+from shared.access import ancestors_by, hidden, in_subtree, sees_everything
+from shared.access import require_hr as require_hr
 from shared.auth import Principal, Role
-from shared.errors import Forbidden, NotFound
+from shared.errors import Forbidden
 
 
 async def may_see_member(session: AsyncSession, principal: Principal, member_id: str) -> bool:
-    if principal.has(Role.hr, Role.admin) or principal.member_id == member_id:
+    if sees_everything(principal) or principal.member_id == member_id:
         return True
     if not principal.has(Role.manager):
         return False
     member = await repository.get_member(session, member_id=member_id)
-    return member is not None and bool(set(member.unit_path) & set(principal.org_units))
+    return member is not None and in_subtree(member.unit_path, principal.org_units)
 
 
 async def require_member_visible(
@@ -24,11 +26,7 @@ async def require_member_visible(
 ) -> None:
     """404 rather than 403: a member must not learn whose scores or reviews exist."""
     if not await may_see_member(session, principal, member_id):
-        raise NotFound("no such resource, or it is not yours to see")
-
-
-def require_hr(principal: Principal) -> None:
-    principal.require(Role.hr, Role.admin)
+        raise hidden()
 
 
 async def require_unit_reader(
@@ -36,16 +34,15 @@ async def require_unit_reader(
 ) -> None:
     """A unit's figures (training, health) are for HR and the managers of the unit or of a
     unit above it (a manager's scope is the subtree of the units in the token)."""
-    if principal.has(Role.hr, Role.admin):
+    if sees_everything(principal):
         return
-    if principal.has(Role.manager):
-        managed = set(principal.org_units)
-        current: str | None = unit_id
-        seen: set[str] = set()
-        while current is not None and current not in seen:
-            if current in managed:
-                return
-            seen.add(current)
-            unit = await repository.get_org_unit(session, unit_id=current)
-            current = unit.parent_id if unit is not None else None
+
+    async def parent_of(unit: str) -> str | None:
+        found = await repository.get_org_unit(session, unit_id=unit)
+        return found.parent_id if found is not None else None
+
+    if principal.has(Role.manager) and in_subtree(
+        await ancestors_by(unit_id, parent_of), principal.org_units
+    ):
+        return
     raise Forbidden(f"a unit's manager or HR reads its {what}")
