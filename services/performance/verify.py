@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from performance import repository
@@ -30,7 +29,6 @@ from performance.models import (
     IndicatorInput,
     LiveScore,
     MemberCopy,
-    Nomination,
     Review,
     ReviewCycle,
     ScorecardTemplate,
@@ -68,18 +66,8 @@ async def drift(session: AsyncSession) -> list[Drift]:
 
 async def _peer_answers(session: AsyncSession) -> list[Drift]:
     """A peer rating exists exactly where its author's nomination is answered."""
-    rated = {
-        (review_id, author)
-        for review_id, author in await session.execute(
-            select(Feedback.review_id, Feedback.author_id).where(Feedback.source == "peer")
-        )
-    }
-    answered = {
-        (review_id, member)
-        for review_id, member in await session.execute(
-            select(Nomination.review_id, Nomination.member_id).where(Nomination.state == "answered")
-        )
-    }
+    rated = await repository.peer_rating_authors(session)
+    answered = await repository.answered_nominations(session)
     return [
         *(
             _drift("peer-answer", f"{r} {a}", "rated", "not nominated", "no answered nomination")

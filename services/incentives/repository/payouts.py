@@ -26,6 +26,7 @@ from shared.paging import Column, PageQuery
 
 __all__ = [
     "PLAN_RULES",
+    "add_adjustments",
     "adjustments",
     "adjustments_page",
     "all_open_adjustments",
@@ -294,6 +295,12 @@ async def published(session: AsyncSession, *, event_type: str) -> list[dict[str,
 
 
 # ----------------------------------------------------------------------------- adjustments
+
+
+async def add_adjustments(session: AsyncSession, *, rows: list[Adjustment]) -> None:
+    """New adjustments, written now (flushed)."""
+    session.add_all(rows)
+    await session.flush()
 
 
 async def all_open_adjustments(

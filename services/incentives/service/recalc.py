@@ -186,6 +186,7 @@ async def _owe_differences(
 ) -> list[MemberCopy]:
     paid = await repository.paid_totals(session, period=period, member_ids={m.id for m in members})
     owed: list[MemberCopy] = []
+    adjustments: list[Adjustment] = []
     for member in members:
         plan = plan_for(data.plans, member)
         if plan is None:
@@ -195,7 +196,7 @@ async def _owe_differences(
         if now == before:
             continue
         change = changes[member.id]
-        session.add(
+        adjustments.append(
             Adjustment(
                 id=str(uuid.uuid4()),
                 member_id=member.id,
@@ -209,5 +210,5 @@ async def _owe_differences(
             )
         )
         owed.append(member)
-    await session.flush()
+    await repository.add_adjustments(session, rows=adjustments)
     return owed

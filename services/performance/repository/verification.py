@@ -13,8 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from performance.models import (
     CalibrationAdjustment,
     CollabRequest,
+    Feedback,
     IndicatorInput,
     LiveScore,
+    Nomination,
     OrgUnitCopy,
     Review,
     ReviewCycle,
@@ -101,3 +103,19 @@ async def last_adjustments(session: AsyncSession) -> dict[str, CalibrationAdjust
         .ext(distinct_on(CalibrationAdjustment.review_id))
     )
     return {row.review_id: row for row in rows}
+
+
+async def peer_rating_authors(session: AsyncSession) -> set[tuple[str, str | None]]:
+    """Every peer rating's (review, author)."""
+    rows = await session.execute(
+        select(Feedback.review_id, Feedback.author_id).where(Feedback.source == "peer")
+    )
+    return {(review_id, author) for review_id, author in rows}
+
+
+async def answered_nominations(session: AsyncSession) -> set[tuple[str, str]]:
+    """Every answered nomination's (review, nominated member)."""
+    rows = await session.execute(
+        select(Nomination.review_id, Nomination.member_id).where(Nomination.state == "answered")
+    )
+    return {(review_id, member) for review_id, member in rows}
