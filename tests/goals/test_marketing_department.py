@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.builders import kpi, org
 from tests.helpers import auth, post_ok
 
 ADMIN = auth("hr-admin", ["admin"])
@@ -62,67 +64,58 @@ def csv_upload() -> str:
 _post = functools.partial(post_ok, headers=ADMIN)
 
 
-async def _build_department(client: httpx.AsyncClient) -> dict[str, str]:
-    ids: dict[str, str] = {}
-    ids["company"] = (
-        await _post(client, "/goals/org-units", {"name": "星火集团 Spark Group", "kind": "company"})
-    )["id"]
-    ids["marketing"] = (
-        await _post(
-            client,
-            "/goals/org-units",
-            {"name": "市场部 Marketing", "kind": "department", "parent_id": ids["company"]},
-        )
-    )["id"]
+async def step_1_a_marketing_department_and_its_kpis(client: httpx.AsyncClient) -> dict[str, str]:
+    """The company, its marketing department of three teams of four (the first of each its
+    lead), the KPIs and a formula; a formula that refers to itself or to an unknown KPI is
+    refused. Returns the unit ids by key."""
+    department = (
+        org(client, headers=ADMIN)
+        .unit("company", "星火集团 Spark Group", kind="company")
+        .unit("marketing", "市场部 Marketing", kind="department", parent="company")
+    )
     for team, name in TEAMS.items():
-        ids[team] = (
-            await _post(
-                client,
-                "/goals/org-units",
-                {"name": name, "kind": "team", "parent_id": ids["marketing"]},
-            )
-        )["id"]
+        department.unit(team, name, parent="marketing")
     for team in TEAMS:
         lead = f"{PREFIX[team]}1"
         for n in range(1, 5):
-            member = f"{PREFIX[team]}{n}"
-            await _post(
-                client,
-                "/goals/members",
-                {
-                    "id": member,
-                    "name": f"Member {member}",
-                    "home_unit_id": ids[team],
-                    "layer": "management" if n == 1 else "execution",
-                    "tier": "backbone" if n == 1 else "newcomer",
-                    "hired_on": "2025-01-06",
-                    "manager_id": None if n == 1 else lead,
-                },
+            department.member(
+                f"{PREFIX[team]}{n}",
+                name=f"Member {PREFIX[team]}{n}",
+                unit=team,
+                layer="management" if n == 1 else "execution",
+                tier="backbone" if n == 1 else "newcomer",
+                hired_on="2025-01-06",
+                manager=None if n == 1 else lead,
             )
-    return ids
-
-
-async def _define_kpis(client: httpx.AsyncClient) -> None:
-    for body in (
-        {"code": "revenue", "name": "Revenue", "unit": "CNY"},
-        {"code": "leads", "name": "Leads", "unit": "count", "category": "process"},
-        {"code": "spend", "name": "Marketing spend", "unit": "CNY", "direction": "lower_is_better"},
-        {
-            "code": "acquisition_cost",
-            "name": "Customer acquisition cost",
-            "unit": "CNY",
-            "direction": "lower_is_better",
-            "aggregation": "average",
-        },
-        {
-            "code": "roi",
-            "name": "Return on spend",
-            "unit": "ratio",
-            "formula": "revenue / spend",
-            "scale": 6,
-        },
-    ):
-        await _post(client, "/goals/kpi-definitions", body)
+    ids = await department
+    await kpi(client, "revenue", name="Revenue", unit="CNY", headers=ADMIN)
+    await kpi(client, "leads", name="Leads", unit="count", category="process", headers=ADMIN)
+    await kpi(
+        client,
+        "spend",
+        name="Marketing spend",
+        unit="CNY",
+        direction="lower_is_better",
+        headers=ADMIN,
+    )
+    await kpi(
+        client,
+        "acquisition_cost",
+        name="Customer acquisition cost",
+        unit="CNY",
+        direction="lower_is_better",
+        aggregation="average",
+        headers=ADMIN,
+    )
+    await kpi(
+        client,
+        "roi",
+        name="Return on spend",
+        unit="ratio",
+        formula="revenue / spend",
+        scale=6,
+        headers=ADMIN,
+    )
     cycle = await client.post(
         "/goals/kpi-definitions",
         headers=ADMIN,
@@ -136,6 +129,7 @@ async def _define_kpis(client: httpx.AsyncClient) -> None:
         json={"code": "margin", "name": "Margin", "unit": "x", "formula": "profit / revenue"},
     )
     assert unknown.status_code == 422
+    return ids
 
 
 def _goal(
@@ -176,13 +170,22 @@ async def _progress(
     return body
 
 
-async def test_a_marketing_department_quarter(
-    system: tuple[httpx.AsyncClient, Callable[[date], None]],
-) -> None:
-    client, set_today = system
-    ids = await _build_department(client)
-    await _define_kpis(client)
+@dataclass
+class Cascade:
+    """The revenue goals of 2026, from the company's down to each member's March."""
 
+    company: dict[str, Any]
+    department: dict[str, Any]
+    quarters: list[dict[str, Any]]
+    march: dict[str, Any]
+    team_goal: dict[str, dict[str, Any]]
+    member_goal: dict[str, dict[str, Any]]
+
+
+async def step_2_the_annual_target_cascades_to_members(
+    client: httpx.AsyncClient, ids: dict[str, str]
+) -> Cascade:
+    """The year to quarters, Q1 to months, March to the teams by weight and to members."""
     company = await _post(
         client,
         "/goals/goals",
@@ -254,7 +257,10 @@ async def test_a_marketing_department_quarter(
             "/goals/goals",
             _goal("Acquisition cost", "member", member, "2026-03", "acquisition_cost", "200"),
         )
+    return Cascade(company, department, quarters, march, team_goal, member_goal)
 
+
+async def step_3_a_month_of_actuals_is_uploaded_twice(client: httpx.AsyncClient) -> None:
     # A month of actuals by CSV, twice.
     upload = csv_upload()
     headers = {**ADMIN, "content-type": "text/csv"}
@@ -282,6 +288,8 @@ async def test_a_marketing_department_quarter(
         second["figures_changed"],
     ) == (22, 0, 20, 2, 0)
 
+
+async def step_4_members_march_figures(client: httpx.AsyncClient, goals: Cascade) -> None:
     # Members' March figures.
     figures = {
         (f["kpi"]): f
@@ -318,24 +326,30 @@ async def test_a_marketing_department_quarter(
         "c3": "1.1",
     }
     for member, attainment in expected_member.items():
-        progress = await _progress(client, member_goal[member]["id"])
+        progress = await _progress(client, goals.member_goal[member]["id"])
         assert D(progress["attainment"]) == Decimal(attainment), member
-    assert (await _progress(client, member_goal["c4"]["id"]))["attainment"] is None
+    assert (await _progress(client, goals.member_goal["c4"]["id"]))["attainment"] is None
 
+
+async def step_5_teams_roll_up_their_members(client: httpx.AsyncClient, goals: Cascade) -> None:
     # Teams: own attainment (subtree actual / target) and roll-up of the members (weight 1).
-    sales = await _progress(client, team_goal["sales"]["id"])
+    sales = await _progress(client, goals.team_goal["sales"]["id"])
     assert D(sales["actual"]) == Decimal(445000)
     assert D(sales["attainment"]) == Decimal("0.89")
     assert D(sales["rolled_up_progress"]) == Decimal("0.89")  # (1.04+0.8+1+0.72)/4
-    promotion = await _progress(client, team_goal["promotion"]["id"])
+    promotion = await _progress(client, goals.team_goal["promotion"]["id"])
     assert D(promotion["attainment"]) == Decimal("0.816667")  # 245000 / 300000
     assert D(promotion["rolled_up_progress"]) == Decimal("0.816667")
-    service = await _progress(client, team_goal["service"]["id"])
+    service = await _progress(client, goals.team_goal["service"]["id"])
     assert D(service["attainment"]) == Decimal("0.75")  # 150000 / 200000
     assert D(service["rolled_up_progress"]) == Decimal("0.75")  # c4 counts as 0
 
+
+async def step_6_the_department_and_the_company(
+    client: httpx.AsyncClient, ids: dict[str, str], goals: Cascade
+) -> None:
     # The department in March, Q1 and the year; the company.
-    dept_march = await _progress(client, march["id"])
+    dept_march = await _progress(client, goals.march["id"])
     assert D(dept_march["actual"]) == Decimal(840000)
     assert D(dept_march["attainment"]) == Decimal("0.84")
     assert D(dept_march["rolled_up_progress"]) == Decimal("0.84")  # (3x.816667+5x.89+2x.75)/10
@@ -353,13 +367,13 @@ async def test_a_marketing_department_quarter(
     assert any(
         "(org roll-up) = sum(weight x progress)" in line for line in dept_march["explanation"]
     )
-    q1 = await _progress(client, quarters[0]["id"])
+    q1 = await _progress(client, goals.quarters[0]["id"])
     assert D(q1["attainment"]) == Decimal("0.28")
     assert D(q1["rolled_up_progress"]) == Decimal("0.28")  # (0 + 0 + 0.84) / 3
     assert (q1["progress_axis"], D(q1["time_axis"]["progress"])) == ("time", Decimal("0.28"))
-    year = await _progress(client, department["id"])
+    year = await _progress(client, goals.department["id"])
     assert D(year["attainment"]) == Decimal("0.07")
-    company_progress = await _progress(client, company["id"])
+    company_progress = await _progress(client, goals.company["id"])
     assert D(company_progress["actual"]) == Decimal(840000)
     assert D(company_progress["attainment"]) == Decimal("0.07")
     roi = {
@@ -373,64 +387,75 @@ async def test_a_marketing_department_quarter(
     }["roi"]
     assert D(roi["actual"]) == Decimal("18.260870")  # 840000 / 46000
 
+
+async def step_7_a_target_is_adjusted_with_a_reason(
+    client: httpx.AsyncClient, goals: Cascade
+) -> str:
+    """Returns the adjusted goal's ETag."""
     # Target adjustment: If-Match, reason, history, 412 when stale.
-    read = await client.get(f"/goals/goals/{march['id']}", headers=ADMIN)
+    read = await client.get(f"/goals/goals/{goals.march['id']}", headers=ADMIN)
     etag = read.headers["etag"]
     no_match = await client.patch(
-        f"/goals/goals/{march['id']}",
+        f"/goals/goals/{goals.march['id']}",
         headers=ADMIN,
         json={"target_value": "1100000", "reason": "New launch"},
     )
     assert no_match.status_code == 428
     no_reason = await client.patch(
-        f"/goals/goals/{march['id']}",
+        f"/goals/goals/{goals.march['id']}",
         headers={**ADMIN, "If-Match": etag},
         json={"target_value": "1100000"},
     )
     assert no_reason.status_code == 422
     adjusted = await client.patch(
-        f"/goals/goals/{march['id']}",
+        f"/goals/goals/{goals.march['id']}",
         headers={**ADMIN, "If-Match": etag},
         json={"target_value": "1100000", "reason": "New launch"},
     )
     assert adjusted.status_code == 200, adjusted.text
     assert adjusted.headers["etag"] != etag
     stale = await client.patch(
-        f"/goals/goals/{march['id']}",
+        f"/goals/goals/{goals.march['id']}",
         headers={**ADMIN, "If-Match": etag},
         json={"target_value": "900000", "reason": "Stale edit"},
     )
     assert stale.status_code == 412
     assert stale.headers["content-type"] == "application/problem+json"
-    history = (await client.get(f"/goals/goals/{march['id']}/adjustments", headers=ADMIN)).json()[
-        "items"
-    ]
+    history = (
+        await client.get(f"/goals/goals/{goals.march['id']}/adjustments", headers=ADMIN)
+    ).json()["items"]
     assert [
         (D(h["old_value"]), D(h["new_value"]), h["reason"], h["adjusted_by"], h["restated"])
         for h in history
     ] == [(Decimal(1000000), Decimal(1100000), "New launch", "hr-admin", False)]
-    assert D((await _progress(client, march["id"]))["attainment"]) == Decimal("0.763636")
+    assert D((await _progress(client, goals.march["id"]))["attainment"]) == Decimal("0.763636")
+    return str(adjusted.headers["etag"])
 
+
+async def step_8_an_ended_month_changes_only_by_restatement(
+    client: httpx.AsyncClient, set_today: Callable[[date], None], goals: Cascade, etag: str
+) -> None:
     # Once March has ended, its reported attainment changes only by an explicit restatement.
     set_today(date(2026, 4, 15))
-    etag = adjusted.headers["etag"]
     refused = await client.patch(
-        f"/goals/goals/{march['id']}",
+        f"/goals/goals/{goals.march['id']}",
         headers={**ADMIN, "If-Match": etag},
         json={"target_value": "1000000", "reason": "Back to plan"},
     )
     assert refused.status_code == 409
     restated = await client.patch(
-        f"/goals/goals/{march['id']}",
+        f"/goals/goals/{goals.march['id']}",
         headers={**ADMIN, "If-Match": etag},
         json={"target_value": "1000000", "reason": "Back to plan", "restate": True},
     )
     assert restated.status_code == 200, restated.text
-    history = (await client.get(f"/goals/goals/{march['id']}/adjustments", headers=ADMIN)).json()[
-        "items"
-    ]
+    history = (
+        await client.get(f"/goals/goals/{goals.march['id']}/adjustments", headers=ADMIN)
+    ).json()["items"]
     assert history[-1]["restated"] is True
 
+
+async def step_9_smart_checks_warn_and_refuse(client: httpx.AsyncClient, goals: Cascade) -> None:
     # SMART: a stretch far beyond the best recent month is a stored warning, no description
     # is an error.
     stretch = _goal(
@@ -440,7 +465,7 @@ async def test_a_marketing_department_quarter(
         "2026-04",
         "revenue",
         "500000",
-        parent_id=quarters[1]["id"],  # April lies in the department's Q2, not in March
+        parent_id=goals.quarters[1]["id"],  # April lies in the department's Q2, not in March
     )
     report_smart = (await client.post("/goals/smart-check", json=stretch, headers=ADMIN)).json()
     assert report_smart["errors"] == []
@@ -451,6 +476,10 @@ async def test_a_marketing_department_quarter(
     assert vague.status_code == 422
     assert any("specific" in e["msg"] for e in vague.json()["errors"])
 
+
+async def step_10_a_template_assigns_goals_in_bulk(
+    client: httpx.AsyncClient, set_today: Callable[[date], None], goals: Cascade
+) -> None:
     # Bulk assignment from a template.
     template = await _post(
         client,
@@ -470,13 +499,29 @@ async def test_a_marketing_department_quarter(
     assigned = await _post(
         client,
         f"/goals/goal-templates/{template['id']}/apply",
-        {"member_ids": ["c2", "c3"], "period": "2026-04", "parent_id": quarters[1]["id"]},
+        {"member_ids": ["c2", "c3"], "period": "2026-04", "parent_id": goals.quarters[1]["id"]},
     )
     assert [(g["owner_id"], g["kpi"], D(g["target_value"])) for g in assigned] == [
         ("c2", "leads", Decimal(40)),
         ("c3", "leads", Decimal(40)),
     ]
     set_today(date(2026, 3, 31))
+
+
+async def test_a_marketing_department_quarter(
+    system: tuple[httpx.AsyncClient, Callable[[date], None]],
+) -> None:
+    client, set_today = system
+    ids = await step_1_a_marketing_department_and_its_kpis(client)
+    goals = await step_2_the_annual_target_cascades_to_members(client, ids)
+    await step_3_a_month_of_actuals_is_uploaded_twice(client)
+    await step_4_members_march_figures(client, goals)
+    await step_5_teams_roll_up_their_members(client, goals)
+    await step_6_the_department_and_the_company(client, ids, goals)
+    etag = await step_7_a_target_is_adjusted_with_a_reason(client, goals)
+    await step_8_an_ended_month_changes_only_by_restatement(client, set_today, goals, etag)
+    await step_9_smart_checks_warn_and_refuse(client, goals)
+    await step_10_a_template_assigns_goals_in_bulk(client, set_today, goals)
 
 
 async def test_members_see_their_own_goals_and_managers_their_units(

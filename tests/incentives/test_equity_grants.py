@@ -23,6 +23,7 @@ from incentives.consumers import subscription
 from incentives.models import inbox
 from shared.events import Envelope
 from shared.inbox import InboxProcessor, Outcome
+from tests.builders import leave, org, plan
 from tests.helpers import auth, post_ok
 from tests.system import settled
 
@@ -60,49 +61,29 @@ async def _events(client: httpx.AsyncClient, event_type: str) -> list[dict[str, 
         return [row.envelope["data"] for row in rows]
 
 
-async def _setup(client: httpx.AsyncClient) -> tuple[str, dict[str, str]]:
-    company = (await _hr(client, "/goals/org-units", {"name": "Co", "kind": "company"}))["id"]
-    team = (
-        await _hr(
-            client, "/goals/org-units", {"name": "Team", "kind": "team", "parent_id": company}
-        )
-    )["id"]
-    for member, layer, manager, hired in (
-        ("lead", "management", None, "2024-01-01"),
-        ("s1", "execution", "lead", "2025-01-01"),
-        ("s2", "execution", "lead", "2025-06-01"),
-        ("s3", "execution", "lead", "2025-01-01"),
-        ("h1", "support", None, "2024-01-01"),
-    ):
-        await _hr(
-            client,
-            "/goals/members",
-            {
-                "id": member,
-                "name": f"Name of {member}",
-                "home_unit_id": team,
-                "layer": layer,
-                "manager_id": manager,
-                "hired_on": hired,
-            },
-        )
-    read = await client.get("/goals/members/s3", headers=HR)
-    left = await client.patch(
-        "/goals/members/s3",
-        json={"left_on": "2026-06-30", "leave_reason": "voluntary"},
-        headers={**HR, "If-Match": read.headers["etag"]},
+async def step_1_a_team_with_a_leaver(client: httpx.AsyncClient) -> tuple[str, dict[str, str]]:
+    """A team of a lead, s1, s2 and s3 (who leaves on 2026-06-30) and h1 of HR; returns the
+    team's id and the lead's headers."""
+    units = await (
+        org(client, headers=HR)
+        .unit("company", "Co", kind="company")
+        .unit("team", "Team", parent="company")
+        .member("lead", unit="team", layer="management", manager=None, hired_on="2024-01-01")
+        .member("s1", unit="team", manager="lead", hired_on="2025-01-01")
+        .member("s2", unit="team", manager="lead", hired_on="2025-06-01")
+        .member("s3", unit="team", manager="lead", hired_on="2025-01-01")
+        .member("h1", unit="team", layer="support", manager=None, hired_on="2024-01-01")
     )
-    assert left.status_code == 200, left.text
+    await leave(client, "s3", on="2026-06-30", reason="voluntary", headers=HR)
     await settled(client)
+    team = units["team"]
     return team, auth("lead", ["manager"], [team])
 
 
-async def test_equity_grants_are_approved_vest_and_stay_out_of_payroll(
-    system: tuple[httpx.AsyncClient, Callable[[date], None]],
-) -> None:
-    client, _ = system
-    _team, lead = await _setup(client)
-
+async def step_2_a_manager_drafts_a_grant_that_adds_up(
+    client: httpx.AsyncClient, lead: dict[str, str]
+) -> dict[str, Any]:
+    """Returns s1's draft grant."""
     # A manager drafts a grant for a member of their team; the schedule must add up.
     created = await post_ok(client, "/incentives/equity-grants", S1_GRANT, headers=lead)
     assert (created["state"], created["quantity"], created["vested_quantity"]) == (
@@ -143,7 +124,13 @@ async def test_equity_grants_are_approved_vest_and_stay_out_of_payroll(
     outsider = auth("other-lead", ["manager"], ["another-unit"])
     response = await client.post("/incentives/equity-grants", json=S1_GRANT, headers=outsider)
     assert (response.status_code, response.json()["rule"]) == (403, "out-of-scope")
+    return dict(created)
 
+
+async def step_3_hr_approves_under_the_conflict_rules(
+    client: httpx.AsyncClient, lead: dict[str, str], created: dict[str, Any]
+) -> dict[str, Any]:
+    """Returns h1's grant, left a draft."""
     # Approval: HR, not for themselves, not the grant they drafted.
     h1_grant = await post_ok(
         client,
@@ -161,7 +148,13 @@ async def test_equity_grants_are_approved_vest_and_stay_out_of_payroll(
     approved = await post_ok(client, f"{s1_path}/approve", {}, headers=HR, status=200)
     assert (approved["state"], approved["approved_by"]) == ("approved", "hr-1")
     assert (await client.post(f"{s1_path}/approve", headers=HR_2)).status_code == 409
+    return dict(h1_grant)
 
+
+async def step_4_approvals_publish_equity_granted(
+    client: httpx.AsyncClient, lead: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """s2's grant (a minimum score) and s3's, both approved; returns them."""
     s2_grant = await post_ok(
         client,
         "/incentives/equity-grants",
@@ -211,7 +204,17 @@ async def test_equity_grants_are_approved_vest_and_stay_out_of_payroll(
         {"number": 1, "vests_on": "2027-01-01", "quantity": "600.0000"},
         {"number": 2, "vests_on": "2028-01-01", "quantity": "600.0000"},
     ]
+    return s2_grant, s3_grant
 
+
+async def step_5_tranches_vest_by_the_organisations_today(
+    client: httpx.AsyncClient,
+    created: dict[str, Any],
+    h1_grant: dict[str, Any],
+    s2_grant: dict[str, Any],
+    s3_grant: dict[str, Any],
+) -> None:
+    s1_path = f"/incentives/equity-grants/{created['id']}"
     # Vesting on 2027-01-05 (the organisation's today): s1's first tranche (12 months of
     # tenure long met), s3's tranche of June (s3 left on June 30) but not December's, s2's
     # September tranche waits for a closed review (its minimum score).
@@ -251,6 +254,11 @@ async def test_equity_grants_are_approved_vest_and_stay_out_of_payroll(
         ("s3", 1, "100.0000", "100.0000"),
     ]
 
+
+async def step_6_a_closed_review_vests_the_waiting_tranche(
+    client: httpx.AsyncClient, s2_grant: dict[str, Any]
+) -> None:
+    incentives_app = client._transport.app.state.service_apps["incentives"]  # type: ignore[attr-defined]
     # s2's second-quarter review closes at 85 (performance's ReviewClosed, as the broker hands
     # it to incentives): the September tranche vests; March 2027's has not come yet.
     processor = InboxProcessor(incentives_app.state.database, inbox, subscription)
@@ -290,6 +298,11 @@ async def test_equity_grants_are_approved_vest_and_stay_out_of_payroll(
         ("s2", 1, "500.0000"),
     ]
 
+
+async def step_7_who_sees_which_grants(
+    client: httpx.AsyncClient, lead: dict[str, str], created: dict[str, Any]
+) -> None:
+    s1_path = f"/incentives/equity-grants/{created['id']}"
     # Who sees grants: the member their own, the manager their team's, HR all.
     listed = await client.get("/incentives/equity-grants", headers=auth("s1", ["member"]))
     assert [g["member_id"] for g in listed.json()["items"]] == ["s1"]
@@ -299,18 +312,19 @@ async def test_equity_grants_are_approved_vest_and_stay_out_of_payroll(
     assert sorted(g["member_id"] for g in by_hr["items"]) == ["h1", "s1", "s2", "s3"]
     assert (await client.get(s1_path, headers=auth("s2", ["member"]))).status_code == 404
 
+
+async def step_8_the_statement_shows_grants_and_payroll_pays_cash_only(
+    client: httpx.AsyncClient, lead: dict[str, str]
+) -> None:
     # A yearly plan pays s1 its base; the statement shows the grant beside it as non-cash,
     # and the payroll export pays the base only.
-    await post_ok(
+    await plan(
         client,
-        "/incentives/plans",
-        {
-            "name": "Year-end 2026",
-            "period": "2026",
-            "currency": "CNY",
-            "population": {"member_ids": ["s1"]},
-            "base_pay": {"amount": "100000.00", "currency": "CNY"},
-        },
+        "Year-end 2026",
+        period="2026",
+        currency="CNY",
+        population={"member_ids": ["s1"]},
+        base_pay="100000.00",
         headers=FINANCE,
     )
     await settled(client)
@@ -356,3 +370,19 @@ async def test_equity_grants_are_approved_vest_and_stay_out_of_payroll(
     assert [(r["member_id"], r["base_pay"], r["total"]) for r in rows] == [
         ("s1", "100000.00", "100000.00")
     ]
+
+
+async def test_equity_grants_are_approved_vest_and_stay_out_of_payroll(
+    system: tuple[httpx.AsyncClient, Callable[[date], None]],
+) -> None:
+    client, _ = system
+    _team, lead = await step_1_a_team_with_a_leaver(client)
+    created = await step_2_a_manager_drafts_a_grant_that_adds_up(client, lead)
+    h1_grant = await step_3_hr_approves_under_the_conflict_rules(client, lead, created)
+    s2_grant, s3_grant = await step_4_approvals_publish_equity_granted(client, lead)
+    await step_5_tranches_vest_by_the_organisations_today(
+        client, created, h1_grant, s2_grant, s3_grant
+    )
+    await step_6_a_closed_review_vests_the_waiting_tranche(client, s2_grant)
+    await step_7_who_sees_which_grants(client, lead, created)
+    await step_8_the_statement_shows_grants_and_payroll_pays_cash_only(client, lead)

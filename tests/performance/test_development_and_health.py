@@ -13,6 +13,7 @@ from sqlalchemy import inspect
 
 from performance.api.deps import today as performance_today
 from performance.models import PulseAnswer
+from tests.builders import actual, indicator, kpi, kpi_target, leave, org, scorecard
 from tests.helpers import auth, post_ok
 from tests.system import settled
 
@@ -25,93 +26,57 @@ LEADS = {
 }
 
 
-async def test_development_and_team_health(
-    system: tuple[httpx.AsyncClient, Callable[[date], None]],
-) -> None:
-    client, _set_today = system
-    app = client._transport.app  # type: ignore[attr-defined]
-    app.state.service_apps["performance"].dependency_overrides[performance_today] = lambda: date(
-        2026, 4, 30
+async def step_1_a_sales_team_scored_on_leads(client: httpx.AsyncClient) -> dict[str, str]:
+    """Marketing and product departments, a sales team of a lead and three members in
+    marketing, scored on leads against a monthly plan of 50. Returns the unit ids by key."""
+    builder = (
+        org(client, headers=HR)
+        .unit("marketing", "Marketing", kind="department")
+        .unit("product", "Product", kind="department")
+        .unit("team", "Sales", parent="marketing")
+        .member("lead", name="lead", unit="team", layer="management", manager=None)
     )
-    marketing = (
-        await _post(client, "/goals/org-units", {"name": "Marketing", "kind": "department"})
-    )["id"]
-    product = (await _post(client, "/goals/org-units", {"name": "Product", "kind": "department"}))[
-        "id"
-    ]
-    team = (
-        await _post(
-            client, "/goals/org-units", {"name": "Sales", "kind": "team", "parent_id": marketing}
-        )
-    )["id"]
-    for member, layer in (
-        ("lead", "management"),
-        ("s1", "execution"),
-        ("s2", "execution"),
-        ("s3", "execution"),
-    ):
-        await _post(
-            client,
-            "/goals/members",
-            {
-                "id": member,
-                "name": member,
-                "home_unit_id": team,
-                "layer": layer,
-                "manager_id": None if member == "lead" else "lead",
-                "hired_on": "2025-05-01",
-            },
-        )
-    await _post(
-        client, "/goals/kpi-definitions", {"code": "leads", "name": "Leads", "unit": "count"}
-    )
-    await _post(
+    for member in ("s1", "s2", "s3"):
+        builder.member(member, name=member, unit="team", manager="lead")
+    units = await builder
+    await kpi(client, "leads", name="Leads", unit="count", headers=HR)
+    await scorecard(
         client,
-        "/performance/scorecard-templates",
-        {
-            "key": "leads-only",
-            "name": "Leads",
-            "indicators": [
-                {
-                    "code": "leads",
-                    "name": "Leads",
-                    "category": "process",
-                    "source": "kpi:leads",
-                    "weight": "1",
-                }
-            ],
-        },
+        "leads-only",
+        "Leads",
+        indicator("leads", "Leads", category="process"),
+        headers=HR,
     )
     for member, months in LEADS.items():
         for month, value in months.items():
-            await _post(
+            await kpi_target(
                 client,
-                "/goals/goals",
-                {
-                    "kind": "kpi_target",
-                    "title": "Leads",
-                    "description": "Monthly leads plan",
-                    "owner_type": "member",
-                    "owner_id": member,
-                    "period": month,
-                    "kpi": "leads",
-                    "target_value": "50",
-                },
+                owner=member,
+                kpi="leads",
+                period=month,
+                target="50",
+                title="Leads",
+                description="Monthly leads plan",
+                headers=HR,
             )
-            await _post(
+            await actual(
                 client,
-                "/goals/actuals",
-                {
-                    "owner_id": member,
-                    "kpi": "leads",
-                    "date": f"{month}-20",
-                    "value": value,
-                    "idempotency_key": f"{member}-{month}",
-                },
+                owner=member,
+                kpi="leads",
+                day=f"{month}-20",
+                value=value,
+                key=f"{member}-{month}",
+                headers=HR,
             )
     await settled(client)
-    lead = auth("lead", ["manager"], [team])
+    return units
 
+
+async def step_2_a_trailing_member_is_diagnosed(
+    client: httpx.AsyncClient, units: dict[str, str]
+) -> None:
+    team = units["team"]
+    lead = auth("lead", ["manager"], [team])
     # s2 scores 40 and 50 against team medians of 100 and 80: trailing since February.
     await _post(
         client,
@@ -146,6 +111,13 @@ async def test_development_and_team_health(
         await client.get("/performance/members/s1/diagnosis/2026-03", headers=s2)
     ).status_code == 404
 
+
+async def step_3_an_improvement_plan_is_kept_and_closed(
+    client: httpx.AsyncClient, units: dict[str, str]
+) -> None:
+    team = units["team"]
+    lead = auth("lead", ["manager"], [team])
+    s2 = auth("s2", ["member"], [team])
     plan = await client.post(
         "/performance/improvement-plans",
         headers=lead,
@@ -200,6 +172,12 @@ async def test_development_and_team_health(
         assert own.status_code == 403, own.text
         assert own.json()["type"].endswith("/self-decision")
 
+
+async def step_4_training_development_and_promotion_readiness(
+    client: httpx.AsyncClient, units: dict[str, str]
+) -> None:
+    team = units["team"]
+    lead = auth("lead", ["manager"], [team])
     # Training in 2026: s1 24 + 20 hours, s2 8; coverage 2 of 4, 52 / 4 = 13 hours a member.
     for member, title, hours in (
         ("s1", "Key accounts", "24"),
@@ -247,6 +225,9 @@ async def test_development_and_team_health(
         "training": True,
     }
 
+
+async def step_5_an_anonymous_pulse(client: httpx.AsyncClient, units: dict[str, str]) -> None:
+    team = units["team"]
     # An anonymous pulse: 5, 3 and 4 -> two of three satisfied.
     survey = await _post(
         client,
@@ -273,14 +254,16 @@ async def test_development_and_team_health(
     assert twice.status_code == 409
     assert {c.key for c in inspect(PulseAnswer).columns} == {"id", "survey_id", "score", "comment"}
 
+
+async def step_6_team_health_counts_a_leaver_and_its_readers(
+    client: httpx.AsyncClient, units: dict[str, str]
+) -> None:
+    team = units["team"]
+    lead = auth("lead", ["manager"], [team])
+    s2 = auth("s2", ["member"], [team])
+    marketing, product = units["marketing"], units["product"]
     # s3 leaves by choice at the end of June.
-    read = await client.get("/goals/members/s3", headers=HR)
-    left = await client.patch(
-        "/goals/members/s3",
-        headers={**HR, "If-Match": read.headers["etag"]},
-        json={"left_on": "2026-06-30", "leave_reason": "voluntary"},
-    )
-    assert left.status_code == 200
+    await leave(client, "s3", on="2026-06-30", reason="voluntary", headers=HR)
     await settled(client)
     health = (await client.get(f"/performance/units/{team}/health?year=2026", headers=lead)).json()
     # Average 2026 scores: s1 (100+120)/2 = 110, s3 90, s2 45; the top 30% of 4 is 1: s1.
@@ -308,3 +291,19 @@ async def test_development_and_team_health(
     ):
         assert (await client.get(path, headers=head)).status_code == 200, path
         assert (await client.get(path, headers=other)).status_code == 403, path
+
+
+async def test_development_and_team_health(
+    system: tuple[httpx.AsyncClient, Callable[[date], None]],
+) -> None:
+    client, _set_today = system
+    app = client._transport.app  # type: ignore[attr-defined]
+    app.state.service_apps["performance"].dependency_overrides[performance_today] = lambda: date(
+        2026, 4, 30
+    )
+    units = await step_1_a_sales_team_scored_on_leads(client)
+    await step_2_a_trailing_member_is_diagnosed(client, units)
+    await step_3_an_improvement_plan_is_kept_and_closed(client, units)
+    await step_4_training_development_and_promotion_readiness(client, units)
+    await step_5_an_anonymous_pulse(client, units)
+    await step_6_team_health_counts_a_leaver_and_its_readers(client, units)
