@@ -4,10 +4,12 @@ the tests that need it; nothing is skipped."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -79,19 +81,70 @@ def test_environment(database_url: str) -> Iterator[None]:
             "GOALS_CANDIDATE_ERASURE_INTERVAL_S": "86400",
         }
     )
+    # Run in a thread of its own: the template is built with asyncio.run, outside any loop.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, _build_template(database_url)).result()
     yield
     os.environ.clear()
     os.environ.update(keep)
 
 
-async def create_database(server_url: str, name: str) -> str:
-    """A new empty database on the test server; returns its URL."""
+# Every service's migrations, run once per test process into this database; the databases
+# tests create are copies of it (CREATE DATABASE ... TEMPLATE: a file copy, about a second,
+# instead of running every migration again for each test module). The process id keeps
+# pytest-xdist workers that share an external server apart.
+TEMPLATE = f"spearhead_template_{os.getpid()}"
+SERVICES = ("goals", "performance", "incentives", "collab")
+
+
+def _dsn(server_url: str) -> str:
+    return server_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+def _url_of(server_url: str, name: str) -> str:
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+async def _build_template(server_url: str) -> None:
+    import importlib
+
     import asyncpg
 
-    dsn = server_url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    connection = await asyncpg.connect(dsn)
+    from shared.migrations import upgrade_async
+
+    connection = await asyncpg.connect(_dsn(server_url))
     try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
+        await connection.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}"')
+        await connection.execute(f'CREATE DATABASE "{TEMPLATE}"')
     finally:
         await connection.close()
-    return server_url.rsplit("/", 1)[0] + f"/{name}"
+    for service in SERVICES:
+        definition = importlib.import_module(f"{service}.main").definition
+        await upgrade_async(definition.migrations_dir, _url_of(server_url, TEMPLATE), service)
+
+
+async def create_database(server_url: str, name: str, *, migrated: bool = True) -> str:
+    """A new database on the test server; returns its URL. By default a copy of the
+    session's template, on which every service's migrations have run (the services' own
+    start-up still runs its upgrade: a no-op then, as on any restart); ``migrated=False``
+    gives an empty one, for the tests of the migrations themselves."""
+    import asyncpg
+
+    connection = await asyncpg.connect(_dsn(server_url))
+    try:
+        if not migrated:
+            await connection.execute(f'CREATE DATABASE "{name}"')
+        else:
+            # Two copies of one template at the same moment: Postgres refuses the second
+            # while the first reads the template ("being accessed by other users").
+            for attempt in range(50):
+                try:
+                    await connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
+                    break
+                except asyncpg.ObjectInUseError:
+                    if attempt == 49:
+                        raise
+                    await asyncio.sleep(0.1)
+    finally:
+        await connection.close()
+    return _url_of(server_url, name)

@@ -19,7 +19,9 @@ SERVICES = ["goals", "performance", "incentives", "collab"]
 
 @pytest.mark.parametrize("service", SERVICES)
 async def test_migrations_match_the_models(service: str, database_url: str) -> None:
-    url = await create_database(database_url, f"mig_{service}_{uuid.uuid4().hex[:6]}")
+    url = await create_database(
+        database_url, f"mig_{service}_{uuid.uuid4().hex[:6]}", migrated=False
+    )
     definition = importlib.import_module(f"{service}.main").definition
     await upgrade_async(definition.migrations_dir, url, service)
     await upgrade_async(definition.migrations_dir, url, service)  # a second run is a no-op

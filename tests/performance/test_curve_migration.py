@@ -26,7 +26,7 @@ LEGACY = [
 
 
 async def test_stored_curve_points_become_objects(database_url: str) -> None:
-    url = await create_database(database_url, f"mig_curve_{uuid.uuid4().hex[:6]}")
+    url = await create_database(database_url, f"mig_curve_{uuid.uuid4().hex[:6]}", migrated=False)
     directory = definition.migrations_dir
     await asyncio.to_thread(upgrade, directory, url, "performance", "0005")
     engine = create_async_engine(url)
