@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
+from tests.builders import actual_item, actuals, indicator, kpi, kpi_target, org, scorecard
 from tests.helpers import auth, post_ok
 from tests.system import settled
 
@@ -26,99 +27,65 @@ ACTUALS = {
     "s2": {"2026-01": ("80000", "40"), "2026-02": ("100000", "50"), "2026-03": ("100000", "25")},
     "lead": {"2026-01": ("100000", "50")},
 }
+LEADS_CURVE = {
+    "points": [
+        {"attainment": "0", "score": "0"},
+        {"attainment": "1", "score": "100"},
+    ],
+    "floor": "0.5",
+    "cap": "100",
+}
 
 
-async def _setup(client: httpx.AsyncClient) -> str:
-    company = (await _post(client, "/goals/org-units", {"name": "Co", "kind": "company"}))["id"]
-    team = (
-        await _post(
-            client, "/goals/org-units", {"name": "Sales", "kind": "team", "parent_id": company}
-        )
-    )["id"]
-    for member, layer, manager in (
-        ("lead", "management", None),
-        ("s1", "execution", "lead"),
-        ("s2", "execution", "lead"),
-    ):
-        await _post(
-            client,
-            "/goals/members",
-            {
-                "id": member,
-                "name": f"Name of {member}",
-                "home_unit_id": team,
-                "layer": layer,
-                "manager_id": manager,
-                "hired_on": "2025-05-01",
-            },
-        )
+async def step_1_a_sales_team_with_a_quarter_of_actuals(client: httpx.AsyncClient) -> str:
+    """A team of a lead, s1 and s2, a sales scorecard of revenue and leads, monthly targets
+    and the quarter's actuals; returns the team's id."""
+    units = await (
+        org(client, headers=HR)
+        .unit("company", "Co", kind="company")
+        .unit("team", "Sales", parent="company")
+        .member("lead", unit="team", layer="management", manager=None)
+        .member("s1", unit="team", manager="lead")
+        .member("s2", unit="team", manager="lead")
+    )
     for code in ("revenue", "leads"):
-        await _post(client, "/goals/kpi-definitions", {"code": code, "name": code, "unit": "x"})
-    await _post(
+        await kpi(client, code, headers=HR)
+    await scorecard(
         client,
-        "/performance/scorecard-templates",
-        {
-            "key": "sales",
-            "name": "Sales scorecard",
-            "indicators": [
-                {
-                    "code": "revenue",
-                    "name": "Revenue",
-                    "category": "result",
-                    "source": "kpi:revenue",
-                    "weight": "0.7",
-                },
-                {
-                    "code": "leads",
-                    "name": "Leads",
-                    "category": "process",
-                    "source": "kpi:leads",
-                    "weight": "0.3",
-                    "curve": {
-                        "points": [
-                            {"attainment": "0", "score": "0"},
-                            {"attainment": "1", "score": "100"},
-                        ],
-                        "floor": "0.5",
-                        "cap": "100",
-                    },
-                },
-            ],
-        },
+        "sales",
+        "Sales scorecard",
+        indicator("revenue", "Revenue", weight="0.7"),
+        indicator("leads", "Leads", category="process", weight="0.3", curve=LEADS_CURVE),
+        headers=HR,
     )
     for member in ACTUALS:
         for month in MONTHS:
             for code, target in (("revenue", "100000"), ("leads", "50")):
-                await _post(
-                    client,
-                    "/goals/goals",
-                    {
-                        "kind": "kpi_target",
-                        "title": f"{code} {month}",
-                        "description": f"The {code} plan for {month}",
-                        "owner_type": "member",
-                        "owner_id": member,
-                        "period": month,
-                        "kpi": code,
-                        "target_value": target,
-                    },
+                await kpi_target(
+                    client, owner=member, kpi=code, period=month, target=target, headers=HR
                 )
     items = [
-        {
-            "owner_id": member,
-            "kpi": code,
-            "date": f"{month}-15",
-            "value": value,
-            "idempotency_key": f"{member}-{code}-{month}",
-        }
+        actual_item(member, code, f"{month}-15", value, f"{member}-{code}-{month}")
         for member, months in ACTUALS.items()
         for month, values in months.items()
         for code, value in zip(("revenue", "leads"), values, strict=True)
     ]
-    report = await _post(client, "/goals/actuals/bulk", {"items": items}, status=200)
-    assert report["accepted"] == len(items)
+    await actuals(client, items, headers=HR)
     await settled(client)
-    return str(team)
+    return units["team"]
+
+
+def feedback(source: str, ability: str, attitude: str) -> dict[str, str]:
+    return {"source": source, "ability": ability, "attitude": attitude}
+
+
+def people(team: str) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """The headers of s1, s2 and the lead."""
+    return (
+        auth("s1", ["member"], [team]),
+        auth("s2", ["member"], [team]),
+        auth("lead", ["manager"], [team]),
+    )
 
 
 async def _score(
@@ -140,12 +107,7 @@ async def _review_of(client: httpx.AsyncClient, cycle: str, member: str) -> dict
     return review
 
 
-async def test_a_quarterly_review_for_a_team(
-    system: tuple[httpx.AsyncClient, Callable[[date], None]],
-) -> None:
-    client, _set_today = system
-    team = await _setup(client)
-
+async def step_2_live_scores_follow_the_actuals(client: httpx.AsyncClient, team: str) -> None:
     # Live scores: 0.7 x revenue points + 0.3 x leads points (leads below 50% score 0).
     s1_march = await _score(client, "s1", "2026-03")
     assert Decimal(s1_march["score"]) == Decimal(114), s1_march  # 0.7 x 120 capped + 0.3 x 100
@@ -172,6 +134,9 @@ async def test_a_quarterly_review_for_a_team(
         await client.get("/performance/members/s1/scores/2026-03", headers=s2)
     ).status_code == 404
 
+
+async def step_3_hr_opens_a_quarterly_cycle(client: httpx.AsyncClient, team: str) -> str:
+    """Returns the cycle's id."""
     cycle = (
         await _post(
             client,
@@ -196,13 +161,16 @@ async def test_a_quarterly_review_for_a_team(
         f"/performance/review-cycles/{cycle}/advance", headers=HR, json={"to": "calibration"}
     )
     assert skipped.status_code == 409
+    return str(cycle)
 
+
+async def step_4_everyone_assesses_themselves(
+    client: httpx.AsyncClient, team: str, cycle: str
+) -> dict[str, str]:
+    """Returns each member's review id."""
     await _advance(client, cycle, "self_assessment")
-    s1, lead = auth("s1", ["member"], [team]), auth("lead", ["manager"], [team])
+    s1, s2, lead = people(team)
     reviews = {m: (await _review_of(client, cycle, m))["id"] for m in ("s1", "s2", "lead")}
-
-    def feedback(source: str, ability: str, attitude: str) -> dict[str, str]:
-        return {"source": source, "ability": ability, "attitude": attitude}
 
     await _post(
         client,
@@ -222,6 +190,13 @@ async def test_a_quarterly_review_for_a_team(
         feedback("self", "4", "4"),
         headers=lead,
     )
+    return reviews
+
+
+async def step_5_peers_by_nomination_and_a_customer(
+    client: httpx.AsyncClient, team: str, reviews: dict[str, str]
+) -> None:
+    s1, s2, lead = people(team)
     # Peers by nomination: s1 proposes s2 and the lead approves; the lead adds s1 for s2.
     proposed = await _post(
         client, f"/performance/reviews/{reviews['s1']}/nominations", {"member_id": "s2"}, headers=s1
@@ -279,6 +254,11 @@ async def test_a_quarterly_review_for_a_team(
     assert used.status_code == 204
     assert (await client.post(invite["path"], json=answer)).status_code == 404  # single use
 
+
+async def step_6_the_manager_assesses(
+    client: httpx.AsyncClient, team: str, cycle: str, reviews: dict[str, str]
+) -> None:
+    _s1, s2, lead = people(team)
     await _advance(client, cycle, "manager_assessment")
     await _post(
         client,
@@ -300,6 +280,10 @@ async def test_a_quarterly_review_for_a_team(
         status=409,
     )  # self-assessment is over
 
+
+async def step_7_calibration_shows_the_scores_by_hand(
+    client: httpx.AsyncClient, cycle: str, reviews: dict[str, str]
+) -> None:
     await _advance(client, cycle, "calibration")
     # By hand (results = average of the three monthly scores; 360 ratings x 20, weighted
     # self 0.1, manager 0.5, peer 0.2, customer 0.2 over the sources that answered):
@@ -339,6 +323,10 @@ async def test_a_quarterly_review_for_a_team(
     assert calibrated["calibrated_rating"] == "A"
     assert calibrated["explanation"][-1].startswith("rating calibrated from B to A")
 
+
+async def step_8_closing_publishes_one_review_closed_each(
+    client: httpx.AsyncClient, cycle: str
+) -> None:
     # Three reviews cannot follow the default target distribution: closing needs a reason.
     advance = f"/performance/review-cycles/{cycle}/advance"
     refused = await client.post(advance, headers=HR, json={"to": "closed"})
@@ -355,6 +343,11 @@ async def test_a_quarterly_review_for_a_team(
         (e["member_id"], e["final_score"], e["rating"], e["revision"]) for e in closed
     ) == [("lead", "52.0000", "D", 1), ("s1", "91.6000", "S", 1), ("s2", "79.5000", "A", 1)]
 
+
+async def step_9_what_the_reviewee_sees(
+    client: httpx.AsyncClient, team: str, cycle: str, reviews: dict[str, str]
+) -> None:
+    s1, s2, lead = people(team)
     # What the reviewee sees: scores and feedback, but no peer's name; another's: nothing.
     mine = (await client.get(f"/performance/reviews/{reviews['s1']}", headers=s1)).json()
     peers = [f for f in mine["feedback"] if f["source"] == "peer"]
@@ -374,6 +367,11 @@ async def test_a_quarterly_review_for_a_team(
         ).json()["items"]
     ] == ["s2"]
 
+
+async def step_10_a_closed_review_changes_only_by_a_reopen(
+    client: httpx.AsyncClient, team: str, reviews: dict[str, str]
+) -> None:
+    s1 = auth("s1", ["member"], [team])
     # A closed review changes only through a recorded reopen, published as a correction.
     await _post(
         client,
@@ -394,6 +392,22 @@ async def test_a_quarterly_review_for_a_team(
     closed = await _review_closed_events(client)
     s2_events = [e for e in closed if e["member_id"] == "s2"]
     assert [(e["revision"], e["correction"]) for e in s2_events] == [(1, False), (2, True)]
+
+
+async def test_a_quarterly_review_for_a_team(
+    system: tuple[httpx.AsyncClient, Callable[[date], None]],
+) -> None:
+    client, _set_today = system
+    team = await step_1_a_sales_team_with_a_quarter_of_actuals(client)
+    await step_2_live_scores_follow_the_actuals(client, team)
+    cycle = await step_3_hr_opens_a_quarterly_cycle(client, team)
+    reviews = await step_4_everyone_assesses_themselves(client, team, cycle)
+    await step_5_peers_by_nomination_and_a_customer(client, team, reviews)
+    await step_6_the_manager_assesses(client, team, cycle, reviews)
+    await step_7_calibration_shows_the_scores_by_hand(client, cycle, reviews)
+    await step_8_closing_publishes_one_review_closed_each(client, cycle)
+    await step_9_what_the_reviewee_sees(client, team, cycle, reviews)
+    await step_10_a_closed_review_changes_only_by_a_reopen(client, team, reviews)
 
 
 async def _review_closed_events(client: httpx.AsyncClient) -> list[dict[str, Any]]:
