@@ -9,6 +9,8 @@ import pytest
 
 from deploy import docs
 from deploy.docs import Consumption, EventMap
+from gateway.docs import merge_events
+from shared.asyncapi import service_document
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +108,32 @@ def test_the_section_names_no_machine_and_is_the_same_twice(event_map: EventMap)
         "| `goals.kpi.updated` | KPIUpdated | 1 | goals | `goals.kpi` | `owner_id` "
         "| incentives (`KPIUpdatedV1`, in runs), performance (`KPIUpdatedV1`, in runs) |"
     ) in section
+
+
+def test_the_map_says_what_the_gateways_asyncapi_document_says(event_map: EventMap) -> None:
+    """The same catalogues and subscriptions, read the way ``/asyncapi.json`` reads them."""
+    document = merge_events(
+        {
+            name: service_document(definition.catalog, definition.subscriptions)
+            for name, definition in docs.load_definitions().items()
+        }
+    )
+    producers = {topic: channel["x-producer"] for topic, channel in document["channels"].items()}
+    assert producers == {e.topic: e.producer for e in event_map.events}
+    receives = sorted(
+        (
+            operation["bindings"]["kafka"]["groupId"]["enum"][0],
+            operation["channel"]["$ref"].removeprefix("#/channels/"),
+            message["$ref"].rsplit("/", 1)[1],
+        )
+        for operation in document["operations"].values()
+        if operation["action"] == "receive"
+        for message in operation["messages"]
+    )
+    assert receives == sorted(
+        (c.consumer, e.topic, c.copy) for e in event_map.events for c in e.consumers
+    )
+    assert len(receives) == 16  # collab 2, goals 1, incentives 7, performance 6
 
 
 def test_splice_replaces_only_the_generated_section() -> None:
