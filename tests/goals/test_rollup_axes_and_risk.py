@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 from sqlalchemy import text
 
 from goals.service import risk
+from tests.builders import kpi, org
 from tests.helpers import auth, post_ok
 from tests.system import settled
 
@@ -64,32 +66,17 @@ async def _alerts(client: httpx.AsyncClient, headers: dict[str, str]) -> dict[st
 
 
 async def _world(client: httpx.AsyncClient) -> dict[str, str]:
-    company = (await _post(client, "/goals/org-units", {"name": "Axes Co", "kind": "company"}))[
-        "id"
-    ]
-    team = (
-        await _post(
-            client,
-            "/goals/org-units",
-            {"name": "销售组 Sales", "kind": "team", "parent_id": company},
-        )
-    )["id"]
+    builder = (
+        org(client, headers=ADMIN)
+        .unit("company", "Axes Co", kind="company")
+        .unit("team", "销售组 Sales", parent="company")
+    )
     for member in ("ax-m1", "ax-m2"):
-        await _post(
-            client,
-            "/goals/members",
-            {
-                "id": member,
-                "name": member,
-                "home_unit_id": team,
-                "layer": "execution",
-                "tier": "backbone",
-                "hired_on": "2025-01-06",
-            },
-        )
+        builder.member(member, name=member, unit="team", tier="backbone", hired_on="2025-01-06")
+    units = await builder
     for code in ("ax_deals", "ax_demos"):
-        await _post(client, "/goals/kpi-definitions", {"code": code, "name": code, "unit": "count"})
-    return {"company": company, "team": team}
+        await kpi(client, code, unit="count", headers=ADMIN)
+    return units
 
 
 @pytest.fixture(scope="module")
@@ -222,12 +209,23 @@ async def test_a_yearly_goal_rolls_up_along_time_and_org_separately(
     assert year["id"] not in await _alerts(client, ADMIN)
 
 
-async def test_alerts_follow_the_progress_shown_and_publish_each_change_once(
-    system: System, world: dict[str, str]
-) -> None:
-    client, set_today = system
-    set_today(date(2026, 3, 15))
-    ids = world
+@dataclass
+class RiskGoals:
+    """m1's objective with two key results, and m2's objective that m2 checks in."""
+
+    objective: dict[str, Any]
+    key_results: list[dict[str, Any]]
+    checked: dict[str, Any]
+    m2: dict[str, str]
+
+
+Events = list[tuple[str, dict[str, Any]]]
+
+
+async def step_1_objectives_and_key_results_in_q1(
+    client: httpx.AsyncClient, ids: dict[str, str]
+) -> RiskGoals:
+    """m1's objective with key results on deals and demos; m2's objective, checked in."""
     objective = await _post(
         client,
         "/goals/goals",
@@ -271,18 +269,25 @@ async def test_alerts_follow_the_progress_shown_and_publish_each_change_once(
         },
     )
     m2 = auth("ax-m2", ["member"], [ids["team"]])
+    return RiskGoals(objective, key_results, checked, m2)
+
+
+async def step_2_a_check_in_is_evaluated_at_once(
+    client: httpx.AsyncClient, goals: RiskGoals
+) -> Events:
+    """Returns the risk events published before the check-in."""
     before = await _risk_events(client)
     await _post(
         client,
-        f"/goals/goals/{checked['id']}/check-ins",
+        f"/goals/goals/{goals.checked['id']}/check-ins",
         {"month": "2026-03", "progress": "0.60", "confidence": "medium"},
-        headers=m2,
+        headers=goals.m2,
     )
     # The check-in is evaluated at once: 0.822222 - 0.6 = 0.222222, at risk.
     [(kind, at_risk)] = (await _risk_events(client))[len(before) :]
     assert (kind, at_risk["goal_id"], at_risk["previous_status"], at_risk["progress"]) == (
         "goals.goal.at-risk",
-        checked["id"],
+        goals.checked["id"],
         "on_track",
         "0.600000",
     )
@@ -291,11 +296,19 @@ async def test_alerts_follow_the_progress_shown_and_publish_each_change_once(
         "0.222222",
         "0.100000",
     )
+    return before
+
+
+async def step_3_the_objective_rolls_up_its_key_results(
+    client: httpx.AsyncClient, goals: RiskGoals
+) -> None:
     # m1 has 60 deals in Q1 (the world's); 57 demos of 125.
     await _actuals(client, ("ax-m1", "ax_demos", "2026-03-02", "57"))
 
     # The objective: (60/120 + 57/125) / 2 = (0.5 + 0.456) / 2 = 0.478, rolled up.
-    shown = (await client.get(f"/goals/goals/{objective['id']}/progress", headers=ADMIN)).json()
+    shown = (
+        await client.get(f"/goals/goals/{goals.objective['id']}/progress", headers=ADMIN)
+    ).json()
     assert (
         shown["progress"],
         shown["progress_source"],
@@ -306,14 +319,20 @@ async def test_alerts_follow_the_progress_shown_and_publish_each_change_once(
         c["goal_id"]: (c["progress"], c["weight"], c["progress_source"])
         for c in shown["key_results_axis"]["children"]
     } == {
-        key_results[0]["id"]: ("0.500000", "1.000000", "measured"),
-        key_results[1]["id"]: ("0.456000", "1.000000", "measured"),
+        goals.key_results[0]["id"]: ("0.500000", "1.000000", "measured"),
+        goals.key_results[1]["id"]: ("0.456000", "1.000000", "measured"),
     }
+
+
+async def step_4_alerts_use_the_progress_each_goal_shows(
+    client: httpx.AsyncClient, goals: RiskGoals
+) -> dict[str, Any]:
+    """Returns the objective's alert."""
     alerts = await _alerts(client, ADMIN)
     # Q1 on 15 March: 74 of 90 days = 0.822222 expected.
-    alert = alerts[objective["id"]]
+    alert = alerts[goals.objective["id"]]
     assert {k: alert[k] for k in alert if k not in ("title", "suggested_correction")} == {
-        "goal_id": objective["id"],
+        "goal_id": goals.objective["id"],
         "owner_type": "member",
         "owner_id": "ax-m1",
         "period": "2026-Q1",
@@ -335,7 +354,7 @@ async def test_alerts_follow_the_progress_shown_and_publish_each_change_once(
     )
     assert "no measured progress" not in alert["suggested_correction"]
     # The checked-in objective uses its check-in.
-    check_in_alert = alerts[checked["id"]]
+    check_in_alert = alerts[goals.checked["id"]]
     assert (
         check_in_alert["status"],
         check_in_alert["progress"],
@@ -349,25 +368,31 @@ async def test_alerts_follow_the_progress_shown_and_publish_each_change_once(
     # The key results, measured: deals 0.5 and demos 0.456, both off track.
     assert [
         (alerts[k["id"]]["progress"], alerts[k["id"]]["progress_source"], alerts[k["id"]]["status"])
-        for k in key_results
+        for k in goals.key_results
     ] == [("0.500000", "measured", "off_track"), ("0.456000", "measured", "off_track")]
     # Exactly these four goals are alerted (the yearly goals are on track).
     assert set(alerts) == {
-        objective["id"],
-        checked["id"],
-        key_results[0]["id"],
-        key_results[1]["id"],
+        goals.objective["id"],
+        goals.checked["id"],
+        goals.key_results[0]["id"],
+        goals.key_results[1]["id"],
     }
+    return dict(alert)
+
+
+async def step_5_reading_publishes_each_new_state_once(
+    client: httpx.AsyncClient, goals: RiskGoals, before: Events, alert: dict[str, Any]
+) -> None:
     # Reading the alerts published the three new states; the check-in's was already out.
     first = (await _risk_events(client))[len(before) + 1 :]
     assert [(t, d["goal_id"], d["previous_status"]) for t, d in first] == [
-        ("goals.goal.off-track", objective["id"], "on_track"),
-        ("goals.goal.off-track", key_results[0]["id"], "on_track"),
-        ("goals.goal.off-track", key_results[1]["id"], "on_track"),
+        ("goals.goal.off-track", goals.objective["id"], "on_track"),
+        ("goals.goal.off-track", goals.key_results[0]["id"], "on_track"),
+        ("goals.goal.off-track", goals.key_results[1]["id"], "on_track"),
     ]
-    off = next(d for t, d in first if d["goal_id"] == objective["id"])
+    off = next(d for t, d in first if d["goal_id"] == goals.objective["id"])
     assert {k: off[k] for k in off if k != "suggested_correction"} == {
-        "goal_id": objective["id"],
+        "goal_id": goals.objective["id"],
         "title": "拿下华东 Win the east",
         "owner_type": "member",
         "owner_id": "ax-m1",
@@ -384,14 +409,22 @@ async def test_alerts_follow_the_progress_shown_and_publish_each_change_once(
     }
     assert off["suggested_correction"] == alert["suggested_correction"]
 
+
+async def step_6_reading_again_changes_nothing(
+    client: httpx.AsyncClient, goals: RiskGoals, before: Events
+) -> None:
     # Reading again, and a scheduler's evaluation, change nothing: no event.
     await _alerts(client, ADMIN)
     evaluation = await _post(client, "/goals/risk-alerts/evaluate", {}, status=200)
     assert (evaluation["changed"], evaluation["at_risk"], evaluation["off_track"]) == (0, 1, 3)
     assert len(await _risk_events(client)) == len(before) + 4
-    refused = await client.post("/goals/risk-alerts/evaluate", headers=m2)
+    refused = await client.post("/goals/risk-alerts/evaluate", headers=goals.m2)
     assert refused.status_code == 403, refused.text
 
+
+async def step_7_more_actuals_bring_the_goals_back_on_track(
+    client: httpx.AsyncClient, goals: RiskGoals, before: Events
+) -> None:
     # 40 more deals and 43 more demos: (100/120 + 100/125) / 2 = 0.816667, gap 0.005555.
     await _actuals(
         client, ("ax-m1", "ax_deals", "2026-03-14", "40"), ("ax-m1", "ax_demos", "2026-03-14", "43")
@@ -403,13 +436,17 @@ async def test_alerts_follow_the_progress_shown_and_publish_each_change_once(
         (t, d["goal_id"], d["previous_status"], d["progress"]) for t, d in back
     ) == sorted(
         [
-            ("goals.goal.back-on-track", key_results[0]["id"], "off_track", "0.833333"),
-            ("goals.goal.back-on-track", key_results[1]["id"], "off_track", "0.800000"),
-            ("goals.goal.back-on-track", objective["id"], "off_track", "0.816667"),
+            ("goals.goal.back-on-track", goals.key_results[0]["id"], "off_track", "0.833333"),
+            ("goals.goal.back-on-track", goals.key_results[1]["id"], "off_track", "0.800000"),
+            ("goals.goal.back-on-track", goals.objective["id"], "off_track", "0.816667"),
         ]
     )
-    assert objective["id"] not in await _alerts(client, ADMIN)
+    assert goals.objective["id"] not in await _alerts(client, ADMIN)
 
+
+async def step_8_the_periodic_pass_sees_the_end_of_the_quarter(
+    client: httpx.AsyncClient, set_today: Callable[[date], None], goals: RiskGoals, before: Events
+) -> None:
     # At the end of March the whole quarter's share is expected: 1 - 0.816667 = 0.183333.
     # The service's own periodic pass sees that first, with nobody reading: four changes.
     goals_app = client._transport.app.state.service_apps["goals"]  # type: ignore[attr-defined]
@@ -420,24 +457,39 @@ async def test_alerts_follow_the_progress_shown_and_publish_each_change_once(
     assert len(await _risk_events(client)) == len(before) + 11
     set_today(date(2026, 3, 31))
     alerts = await _alerts(client, ADMIN)
-    assert (alerts[objective["id"]]["status"], alerts[objective["id"]]["gap"]) == (
+    assert (alerts[goals.objective["id"]]["status"], alerts[goals.objective["id"]]["gap"]) == (
         "at_risk",
         "0.183333",
     )
     # The check-in objective: 1 - 0.6 = 0.4, off track now.
-    assert alerts[checked["id"]]["status"] == "off_track"
+    assert alerts[goals.checked["id"]]["status"] == "off_track"
     latest = (await _risk_events(client))[len(before) + 7 :]
     assert sorted((t, d["goal_id"], d["previous_status"]) for t, d in latest) == sorted(
         [
-            ("goals.goal.at-risk", key_results[0]["id"], "on_track"),
-            ("goals.goal.at-risk", key_results[1]["id"], "on_track"),
-            ("goals.goal.at-risk", objective["id"], "on_track"),
-            ("goals.goal.off-track", checked["id"], "at_risk"),
+            ("goals.goal.at-risk", goals.key_results[0]["id"], "on_track"),
+            ("goals.goal.at-risk", goals.key_results[1]["id"], "on_track"),
+            ("goals.goal.at-risk", goals.objective["id"], "on_track"),
+            ("goals.goal.off-track", goals.checked["id"], "at_risk"),
         ]
     )
     await _alerts(client, ADMIN)
     assert len(await _risk_events(client)) == len(before) + 11
     await settled(client)
+
+
+async def test_alerts_follow_the_progress_shown_and_publish_each_change_once(
+    system: System, world: dict[str, str]
+) -> None:
+    client, set_today = system
+    set_today(date(2026, 3, 15))
+    goals = await step_1_objectives_and_key_results_in_q1(client, world)
+    before = await step_2_a_check_in_is_evaluated_at_once(client, goals)
+    await step_3_the_objective_rolls_up_its_key_results(client, goals)
+    alert = await step_4_alerts_use_the_progress_each_goal_shows(client, goals)
+    await step_5_reading_publishes_each_new_state_once(client, goals, before, alert)
+    await step_6_reading_again_changes_nothing(client, goals, before)
+    await step_7_more_actuals_bring_the_goals_back_on_track(client, goals, before)
+    await step_8_the_periodic_pass_sees_the_end_of_the_quarter(client, set_today, goals, before)
 
 
 async def test_the_risk_events_are_in_the_asyncapi_document(system: System) -> None:
