@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import httpx
 
+from tests.builders import kpi, kpi_target, org
 from tests.helpers import auth, post_ok
 
 ADMIN = auth("admin-2", ["admin"])
@@ -19,82 +21,58 @@ ADMIN = auth("admin-2", ["admin"])
 _post = functools.partial(post_ok, headers=ADMIN)
 
 
-async def _setup(client: httpx.AsyncClient) -> dict[str, str]:
-    ids = {
-        "company": (await _post(client, "/goals/org-units", {"name": "Co", "kind": "company"}))[
-            "id"
-        ]
-    }
-    ids["team"] = (
-        await _post(
-            client,
-            "/goals/org-units",
-            {"name": "Growth", "kind": "team", "parent_id": ids["company"]},
-        )
-    )["id"]
-    for member, tier in (("lead", "backbone"), ("rep", "newcomer")):
-        await _post(
-            client,
-            "/goals/members",
-            {
-                "id": member,
-                "name": member,
-                "home_unit_id": ids["team"],
-                "layer": "execution",
-                "tier": tier,
-                "hired_on": "2026-01-05",
-            },
-        )
-    await _post(
-        client, "/goals/kpi-definitions", {"code": "deals", "name": "Deals", "unit": "count"}
+async def step_1_a_growth_team_and_its_kpis(client: httpx.AsyncClient) -> dict[str, str]:
+    """A team of a lead and a newcomer rep; deals (a count) and conversion (an average
+    ratio). Returns the unit ids by key."""
+    units = await (
+        org(client, headers=ADMIN)
+        .unit("company", "Co", kind="company")
+        .unit("team", "Growth", parent="company")
+        .member("lead", name="lead", unit="team", tier="backbone", hired_on="2026-01-05")
+        .member("rep", name="rep", unit="team", tier="newcomer", hired_on="2026-01-05")
     )
-    await _post(
+    await kpi(client, "deals", name="Deals", unit="count", headers=ADMIN)
+    await kpi(
         client,
-        "/goals/kpi-definitions",
-        {
-            "code": "conversion",
-            "name": "Conversion rate",
-            "unit": "ratio",
-            "aggregation": "average",
-            "category": "quality",
-        },
+        "conversion",
+        name="Conversion rate",
+        unit="ratio",
+        aggregation="average",
+        category="quality",
+        headers=ADMIN,
     )
-    return ids
+    return units
 
 
-async def test_check_ins_tasks_weekly_report_and_risk(
-    system: tuple[httpx.AsyncClient, Callable[[date], None]],
-) -> None:
-    client, set_today = system
-    ids = await _setup(client)
-    rep = auth("rep", ["member"], [ids["team"]])
-    deals = await _post(
+@dataclass
+class RepGoals:
+    """The rep's goals of Q1: deals, March's conversion rate, and an objective."""
+
+    deals: dict[str, Any]
+    conversion: dict[str, Any]
+    objective: dict[str, Any]
+
+
+async def step_2_the_rep_has_goals_for_the_quarter(client: httpx.AsyncClient) -> RepGoals:
+    deals = await kpi_target(
         client,
-        "/goals/goals",
-        {
-            "kind": "kpi_target",
-            "title": "Q1 deals",
-            "description": "Close 90 deals in Q1",
-            "owner_type": "member",
-            "owner_id": "rep",
-            "period": "2026-Q1",
-            "kpi": "deals",
-            "target_value": "90",
-        },
+        owner="rep",
+        kpi="deals",
+        period="2026-Q1",
+        target="90",
+        title="Q1 deals",
+        description="Close 90 deals in Q1",
+        headers=ADMIN,
     )
-    conversion = await _post(
+    conversion = await kpi_target(
         client,
-        "/goals/goals",
-        {
-            "kind": "kpi_target",
-            "title": "Conversion",
-            "description": "Convert 20% of leads",
-            "owner_type": "member",
-            "owner_id": "rep",
-            "period": "2026-03",
-            "kpi": "conversion",
-            "target_value": "0.20",
-        },
+        owner="rep",
+        kpi="conversion",
+        period="2026-03",
+        target="0.20",
+        title="Conversion",
+        description="Convert 20% of leads",
+        headers=ADMIN,
     )
     objective = await _post(
         client,
@@ -108,11 +86,16 @@ async def test_check_ins_tasks_weekly_report_and_risk(
             "period": "2026-Q1",
         },
     )
+    return RepGoals(deals, conversion, objective)
 
+
+async def step_3_the_member_checks_in_once_a_month(
+    client: httpx.AsyncClient, rep: dict[str, str], goals: RepGoals
+) -> None:
     # Check-ins: the member writes their own, one a month inside the goal's period.
     check_in = await _post(
         client,
-        f"/goals/goals/{objective['id']}/check-ins",
+        f"/goals/goals/{goals.objective['id']}/check-ins",
         {
             "month": "2026-03",
             "progress": "0.40",
@@ -124,19 +107,21 @@ async def test_check_ins_tasks_weekly_report_and_risk(
     assert check_in["author_id"] == "rep"
     await _post(
         client,
-        f"/goals/goals/{objective['id']}/check-ins",
+        f"/goals/goals/{goals.objective['id']}/check-ins",
         {"month": "2026-03", "progress": "0.5", "confidence": "low"},
         headers=rep,
         status=409,
     )
     await _post(
         client,
-        f"/goals/goals/{objective['id']}/check-ins",
+        f"/goals/goals/{goals.objective['id']}/check-ins",
         {"month": "2026-05", "progress": "0.5", "confidence": "low"},
         headers=rep,
         status=422,
     )
 
+
+async def step_4_actuals_to_mid_march(client: httpx.AsyncClient) -> None:
     # Actuals: 50 deals by mid-March (expected 90 x 74/90 of Q1 elapsed = 61.7%, we have 55.6%),
     # conversion 12% against 20% (a rate should be at target already).
     await _post(
@@ -169,14 +154,23 @@ async def test_check_ins_tasks_weekly_report_and_risk(
         },
         status=200,
     )
+
+
+async def step_5_risk_alerts_suggest_corrections(
+    client: httpx.AsyncClient,
+    set_today: Callable[[date], None],
+    rep: dict[str, str],
+    goals: RepGoals,
+) -> dict[str, Any]:
+    """Returns the conversion goal's alert."""
     set_today(date(2026, 3, 15))
     alerts = {
         a["goal_id"]: a
         for a in (await client.get("/goals/risk-alerts", headers=rep)).json()["items"]
     }
     # Q1 2026 has 90 days; on 15 March 74 have passed: 0.822222 of the period.
-    assert set(alerts) == {deals["id"], conversion["id"], objective["id"]}
-    deals_alert = alerts[deals["id"]]
+    assert set(alerts) == {goals.deals["id"], goals.conversion["id"], goals.objective["id"]}
+    deals_alert = alerts[goals.deals["id"]]
     assert deals_alert["status"] == "off_track"  # 0.822222 - 50/90 = 0.266667 > 0.25
     assert Decimal(deals_alert["progress"]) == Decimal("0.555556")
     assert Decimal(deals_alert["expected"]) == Decimal("0.822222")
@@ -188,31 +182,44 @@ async def test_check_ins_tasks_weekly_report_and_risk(
         "(40 count of deals remain in 17 days: 2.35 a day; re-plan"
         in deals_alert["suggested_correction"]
     )
-    conversion_alert = alerts[conversion["id"]]
+    conversion_alert = alerts[goals.conversion["id"]]
     assert conversion_alert["status"] == "off_track"  # a rate: 1 - 0.12/0.20 = 0.4 > 0.25
     assert Decimal(conversion_alert["progress"]) == Decimal("0.6")
     assert (
         "conversion is at 0.12 against a target of 0.2 ratio"
         in conversion_alert["suggested_correction"]
     )
-    objective_alert = alerts[objective["id"]]
+    objective_alert = alerts[goals.objective["id"]]
     assert objective_alert["status"] == "off_track"  # check-in 0.40 vs 0.822 elapsed
     assert Decimal(objective_alert["expected"]) == Decimal("0.822222")
     assert Decimal(objective_alert["progress"]) == Decimal("0.4")
     assert objective_alert["progress_source"] == "checked_in"  # not "no measured progress"
+    return dict(conversion_alert)
+
+
+async def step_6_the_member_records_a_correction(
+    client: httpx.AsyncClient,
+    rep: dict[str, str],
+    goals: RepGoals,
+    conversion_alert: dict[str, Any],
+) -> None:
     correction = await _post(
         client,
-        f"/goals/goals/{conversion['id']}/corrections",
+        f"/goals/goals/{goals.conversion['id']}/corrections",
         {"action_taken": "Paired the rep with the lead on every demo"},
         headers=rep,
     )
     assert correction["status_at_time"] == "off_track"
     assert correction["suggested"] == conversion_alert["suggested_correction"]
-    listed = (await client.get(f"/goals/goals/{conversion['id']}/corrections", headers=rep)).json()[
-        "items"
-    ]
+    listed = (
+        await client.get(f"/goals/goals/{goals.conversion['id']}/corrections", headers=rep)
+    ).json()["items"]
     assert [c["action_taken"] for c in listed] == ["Paired the rep with the lead on every demo"]
 
+
+async def step_7_tasks_by_quadrant_and_if_match(
+    client: httpx.AsyncClient, rep: dict[str, str], goals: RepGoals
+) -> None:
     # Tasks: quadrants, If-Match, the weekly report.
     def task(title: str, due: str, urgent: bool, important: bool) -> dict[str, Any]:
         return {
@@ -221,7 +228,7 @@ async def test_check_ins_tasks_weekly_report_and_risk(
             "due_on": due,
             "urgent": urgent,
             "important": important,
-            "key_result_id": deals["id"],
+            "key_result_id": goals.deals["id"],
         }
 
     first = await _post(
@@ -247,6 +254,14 @@ async def test_check_ins_tasks_weekly_report_and_risk(
         headers={**rep, "If-Match": read.headers["etag"]},
     )
     assert stale.status_code == 412
+
+
+async def step_8_the_weekly_report(
+    client: httpx.AsyncClient,
+    set_today: Callable[[date], None],
+    rep: dict[str, str],
+    ids: dict[str, str],
+) -> None:
     report = (
         await client.get(f"/goals/members/rep/weekly-report?week_of={date.today()}", headers=rep)
     ).json()
@@ -261,6 +276,21 @@ async def test_check_ins_tasks_weekly_report_and_risk(
     lead = auth("lead", ["member"], [ids["team"]])
     assert (await client.get("/goals/members/rep/weekly-report", headers=lead)).status_code == 404
     set_today(date(2026, 3, 31))
+
+
+async def test_check_ins_tasks_weekly_report_and_risk(
+    system: tuple[httpx.AsyncClient, Callable[[date], None]],
+) -> None:
+    client, set_today = system
+    ids = await step_1_a_growth_team_and_its_kpis(client)
+    rep = auth("rep", ["member"], [ids["team"]])
+    goals = await step_2_the_rep_has_goals_for_the_quarter(client)
+    await step_3_the_member_checks_in_once_a_month(client, rep, goals)
+    await step_4_actuals_to_mid_march(client)
+    conversion_alert = await step_5_risk_alerts_suggest_corrections(client, set_today, rep, goals)
+    await step_6_the_member_records_a_correction(client, rep, goals, conversion_alert)
+    await step_7_tasks_by_quadrant_and_if_match(client, rep, goals)
+    await step_8_the_weekly_report(client, set_today, rep, ids)
 
 
 async def test_squads_mentors_and_leavers(
