@@ -19,7 +19,7 @@ of the body (the service's default applies), so what a test creates stays what i
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,12 +81,6 @@ class Org:
             **_given(manager_id=manager, tier=tier),
         }
         self._requests.append(("/goals/members", member_id, body))
-        return self
-
-    def members(self, member_ids: Iterable[str], **fields: Any) -> Org:
-        """Several members alike but for their ids (``fields`` as for ``member``)."""
-        for member_id in member_ids:
-            self.member(member_id, **fields)
         return self
 
     async def create(self) -> dict[str, str]:
