@@ -11,19 +11,15 @@ import httpx
 from bench.infra import (
     AUTH,
     Infra,
-    counts,
     fresh_topics,
-    kpi_defined,
-    member_changed,
+    members_and_revenue,
     peak_rss_mb,
     queue_empty,
     scalar,
-    send,
     services,
 )
 from bench.profile import profiled
 from bench.report import Result, ratio_of, rounded
-from shared.kafka import KafkaPublisher
 from shared.polling import until
 
 # What would close a missed target, given where the profile puts the time.
@@ -46,24 +42,7 @@ async def bench_close(infra: Infra, members_count: int) -> Result:
     with services(infra, url, ["performance", "incentives"]) as running:
         performance = f"http://127.0.0.1:{running['performance'][0]}"
         incentives = f"http://127.0.0.1:{running['incentives'][0]}"
-        publisher = KafkaPublisher(infra.kafka.bootstrap, client_id="bench-close")
-        for start in range(0, len(members), 1000):
-            chunk = members[start : start + 1000]
-            await send(publisher, [(m, member_changed(m)) for m in chunk])
-        await send(publisher, [("revenue", kpi_defined("revenue"))])
-        await publisher.close()
-        await until(
-            lambda: counts(dsn, ["performance.members", "incentives.members"], members_count),
-            timeout_s=600,
-            every_s=0.1,
-            what="the members to arrive",
-        )
-        await until(
-            lambda: counts(dsn, ["incentives.kpi_definitions"], 1),
-            timeout_s=600,
-            every_s=0.1,
-            what="the KPI definition",
-        )
+        await members_and_revenue(infra, dsn, members, client_id="bench-close", timeout_s=600)
         async with httpx.AsyncClient(timeout=600) as client:
             plan = {
                 "name": "Everyone Q1",

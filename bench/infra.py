@@ -200,6 +200,30 @@ async def send(publisher: KafkaPublisher, envelopes: list[tuple[str, Envelope]])
     )
 
 
+async def members_and_revenue(
+    infra: Infra, dsn: str, members: list[str], *, client_id: str, timeout_s: float
+) -> None:
+    """Goals' events for ``members`` and the revenue KPI, sent a thousand at a time; back once
+    performance and incentives hold every member and incentives the KPI."""
+    publisher = KafkaPublisher(infra.kafka.bootstrap, client_id=client_id)
+    for start in range(0, len(members), 1000):
+        await send(publisher, [(m, member_changed(m)) for m in members[start : start + 1000]])
+    await send(publisher, [("revenue", kpi_defined("revenue"))])
+    await publisher.close()
+    await until(
+        lambda: counts(dsn, ["performance.members", "incentives.members"], len(members)),
+        timeout_s=timeout_s,
+        every_s=0.1,
+        what="the members to arrive",
+    )
+    await until(
+        lambda: counts(dsn, ["incentives.kpi_definitions"], 1),
+        timeout_s=timeout_s,
+        every_s=0.1,
+        what="the KPI definition",
+    )
+
+
 def kpi_defined(code: str) -> Envelope:
     """Goals' definition of a summed KPI (incentives' plans pay only on defined KPIs)."""
     return goals_catalog.envelope(

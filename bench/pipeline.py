@@ -22,22 +22,18 @@ from bench.infra import (
     AUTH,
     Infra,
     Running,
-    counts,
     fresh_topics,
-    kpi_defined,
     log,
-    member_changed,
+    members_and_revenue,
     queue_empty,
     services,
 )
-from bench.infra import send as send_envelopes
 from bench.profile import profiled
 from bench.raw import paced, raw_round_trip, stats
 from bench.report import Result, ratio_of, rounded
 from goals.events import KPIUpdated
 from goals.events import catalog as goals_catalog
 from shared.events import Envelope
-from shared.kafka import KafkaPublisher
 from shared.polling import until
 
 MONTH = "2026-03"
@@ -46,22 +42,7 @@ MEMBERS = [f"p-{i:03d}" for i in range(200)]
 
 async def prepare(infra: Infra, dsn: str, running: Running) -> None:
     """200 members, a scorecard template scoring revenue, and a plan paying a bonus on it."""
-    publisher = KafkaPublisher(infra.kafka.bootstrap, client_id="bench-pipeline")
-    await send_envelopes(publisher, [(m, member_changed(m)) for m in MEMBERS])
-    await send_envelopes(publisher, [("revenue", kpi_defined("revenue"))])
-    await publisher.close()
-    await until(
-        lambda: counts(dsn, ["performance.members", "incentives.members"], len(MEMBERS)),
-        timeout_s=120,
-        every_s=0.1,
-        what="the members to arrive",
-    )
-    await until(
-        lambda: counts(dsn, ["incentives.kpi_definitions"], 1),
-        timeout_s=120,
-        every_s=0.1,
-        what="the KPI definition",
-    )
+    await members_and_revenue(infra, dsn, MEMBERS, client_id="bench-pipeline", timeout_s=120)
     async with httpx.AsyncClient(timeout=60) as client:
         template = {
             "key": "bench",

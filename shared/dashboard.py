@@ -137,21 +137,26 @@ def status_of(
     return Status.at_risk if gap <= margin else Status.missed
 
 
+# The figure every dashboard schema shows as its example.
+_EXAMPLE_MEASURE: dict[str, Any] = {
+    "key": "goal_attainment",
+    "label": "目标达成率",
+    "label_en": "Goal attainment",
+    "unit": "ratio",
+    "direction": "at_least",
+}
+_EXAMPLE_TARGET: dict[str, Any] = {
+    **_EXAMPLE_MEASURE,
+    "target": "0.900000",
+    "at_risk_margin": "0.050000",
+    "version": 1,
+    "updated_by": None,
+    "updated_at": None,
+}
+
+
 class TargetRead(BaseModel):
-    model_config = examples(
-        {
-            "key": "goal_attainment",
-            "label": "目标达成率",
-            "label_en": "Goal attainment",
-            "unit": "ratio",
-            "direction": "at_least",
-            "target": "0.900000",
-            "at_risk_margin": "0.050000",
-            "version": 1,
-            "updated_by": None,
-            "updated_at": None,
-        }
-    )
+    model_config = examples(_EXAMPLE_TARGET)
 
     key: str
     label: str
@@ -166,11 +171,7 @@ class TargetRead(BaseModel):
 
 
 FIGURE_EXAMPLE: dict[str, Any] = {
-    "key": "goal_attainment",
-    "label": "目标达成率",
-    "label_en": "Goal attainment",
-    "unit": "ratio",
-    "direction": "at_least",
+    **_EXAMPLE_MEASURE,
     "actual": "0.800000",
     "target": "0.900000",
     "at_risk_margin": "0.050000",
@@ -187,24 +188,7 @@ FIGURE_EXAMPLE: dict[str, Any] = {
 class TargetList(BaseModel):
     """The organisation's targets for one service's dashboard figures."""
 
-    model_config = examples(
-        {
-            "targets": [
-                {
-                    "key": "goal_attainment",
-                    "label": "目标达成率",
-                    "label_en": "Goal attainment",
-                    "unit": "ratio",
-                    "direction": "at_least",
-                    "target": "0.900000",
-                    "at_risk_margin": "0.050000",
-                    "version": 0,
-                    "updated_by": None,
-                    "updated_at": None,
-                }
-            ]
-        }
-    )
+    model_config = examples({"targets": [{**_EXAMPLE_TARGET, "version": 0}]})
 
     targets: list[TargetRead]
 

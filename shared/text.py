@@ -79,15 +79,17 @@ def _description(kind: str, max_length: int, extra: str) -> str:
 
 
 @dataclass(frozen=True)
-class Label:
-    """A name in any script, as ``Annotated[str, Label(64)]``; see the module docstring."""
+class _Bounded:
+    """What ``Label`` and ``Identifier`` share: pydantic calls the instance after the type's
+    own check, and their JSON schema states the bounds and says what the value is."""
 
     max_length: int
-    fold: bool = False
-    spaces: bool = True
 
     def __call__(self, value: str) -> str:
-        return clean(value, max_length=self.max_length, fold=self.fold, spaces=self.spaces)
+        raise NotImplementedError
+
+    def _describe(self) -> str:
+        raise NotImplementedError
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
@@ -98,20 +100,32 @@ class Label:
         self, schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         document = handler(schema)
-        extra = "; case-folded (`Launch` is `launch`)" if self.fold else ""
-        extra += "" if self.spaces else "; one word, no spaces"
         document.update(minLength=1, maxLength=self.max_length)
-        document.setdefault("description", _description("Any script", self.max_length, extra))
+        document.setdefault("description", self._describe())
         return document
 
 
 @dataclass(frozen=True)
-class Identifier:
+class Label(_Bounded):
+    """A name in any script, as ``Annotated[str, Label(64)]``; see the module docstring."""
+
+    fold: bool = False
+    spaces: bool = True
+
+    def __call__(self, value: str) -> str:
+        return clean(value, max_length=self.max_length, fold=self.fold, spaces=self.spaces)
+
+    def _describe(self) -> str:
+        extra = "; case-folded (`Launch` is `launch`)" if self.fold else ""
+        extra += "" if self.spaces else "; one word, no spaces"
+        return _description("Any script", self.max_length, extra)
+
+
+@dataclass(frozen=True)
+class Identifier(_Bounded):
     """A name formulas use as a variable, as ``Annotated[str, Identifier(64)]``: NFKC, then a
     lower-case identifier as Python reads one (letters of any script, digits, ``_``; not
     starting with a digit). Lower case only, so no two codes differ by case alone."""
-
-    max_length: int
 
     def __call__(self, value: str) -> str:
         text = clean(value, max_length=self.max_length)
@@ -124,23 +138,10 @@ class Identifier:
             raise ValueError("lower case only (a formula tells Revenue from revenue)")
         return text
 
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> CoreSchema:
-        return core_schema.no_info_after_validator_function(self, handler(source))
-
-    def __get_pydantic_json_schema__(
-        self, schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        document = handler(schema)
-        document.update(minLength=1, maxLength=self.max_length)
-        document.setdefault(
-            "description",
-            _description(
-                "A name formulas use",
-                self.max_length,
-                "; a lower-case identifier (letters of any script, digits, _; not starting "
-                "with a digit), e.g. `revenue` or `营收`",
-            ),
+    def _describe(self) -> str:
+        return _description(
+            "A name formulas use",
+            self.max_length,
+            "; a lower-case identifier (letters of any script, digits, _; not starting "
+            "with a digit), e.g. `revenue` or `营收`",
         )
-        return document
