@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from pydantic import ValidationError
 
 from deploy.localinfra import free_port
 from gateway.main import create_app
@@ -88,22 +87,6 @@ async def test_a_service_checks_the_token_itself() -> None:
     ):
         assert (await client.get("/goals/org-units")).status_code == 401
         assert (await client.get("/goals/org-units", headers=auth())).status_code == 200
-
-
-def test_default_secret_is_refused_outside_development(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("SPEARHEAD_JWT_SECRET")
-    for environment in ("production", "test"):
-        with pytest.raises(ValidationError, match="development JWT secret"):
-            ServiceSettings(environment=environment)
-    assert ServiceSettings(environment="development").jwt_secret
-    assert ServiceSettings(environment="production", jwt_secret=TEST_JWT_SECRET).is_production
-
-
-def test_service_prefix_wins_over_the_project_wide_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SPEARHEAD_KAFKA_BOOTSTRAP", "project:1")
-    monkeypatch.setenv("GOALS_KAFKA_BOOTSTRAP", "goals:2")
-    assert GoalsSettings().kafka_bootstrap == "goals:2"
-    assert Settings().kafka_bootstrap == "project:1"
 
 
 async def test_no_dev_tokens_in_production() -> None:

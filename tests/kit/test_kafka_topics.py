@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
-from pydantic import ValidationError
 
 from deploy.localinfra import Kafka
 from shared.kafka import dead_letter_topic, ensure_topics
@@ -93,14 +92,3 @@ async def test_more_replicas_than_brokers_is_refused_and_nothing_is_created(
         await runtime.stop()
     found = await layout(kafka.bootstrap)
     assert [t for t in found if t.startswith(kit.topic)] == []
-
-
-def test_the_replication_factor_is_a_setting_of_at_least_one(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    assert ServiceSettings().kafka_replication_factor == 1
-    monkeypatch.setenv("SPEARHEAD_KAFKA_REPLICATION_FACTOR", "3")
-    assert ServiceSettings().kafka_replication_factor == 3
-    monkeypatch.setenv("SPEARHEAD_KAFKA_REPLICATION_FACTOR", "0")
-    with pytest.raises(ValidationError, match="kafka_replication_factor"):
-        ServiceSettings()

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import text
 
 from performance.api.deps import today as performance_today
+from tests.builders import kpi, org
 from tests.helpers import auth, post_ok
 from tests.system import settled
 
@@ -105,41 +106,28 @@ async def world(
     app = client._transport.app  # type: ignore[attr-defined]
     performance_app = app.state.service_apps["performance"]
     performance_app.dependency_overrides[performance_today] = lambda: TODAY["day"]
-    company = (await _post(client, "/goals/org-units", {"name": "Co", "kind": "company"}))["id"]
-    team = (
-        await _post(
-            client, "/goals/org-units", {"name": "Sales", "kind": "team", "parent_id": company}
-        )
-    )["id"]
+    builder = org(client, headers=HR).unit("company", "Co", kind="company")
+    builder.unit("team", "Sales", parent="company")
     for member, hired, layer, unit in (
-        ("s1", "2025-05-01", "execution", team),
-        ("s2", "2025-05-01", "execution", team),
-        ("s3", "2025-05-01", "execution", team),
-        ("new", "2026-04-10", "execution", team),
-        ("d1", "2025-01-02", "management", company),
+        ("s1", "2025-05-01", "execution", "team"),
+        ("s2", "2025-05-01", "execution", "team"),
+        ("s3", "2025-05-01", "execution", "team"),
+        ("new", "2026-04-10", "execution", "team"),
+        ("d1", "2025-01-02", "management", "company"),
     ):
-        await _post(
-            client,
-            "/goals/members",
-            {
-                "id": member,
-                "name": f"Name of {member}",
-                "home_unit_id": unit,
-                "layer": layer,
-                "hired_on": hired,
-            },
-        )
+        builder.member(member, unit=unit, layer=layer, hired_on=hired)
+    team = (await builder)["team"]
     for code in ("revenue", "leads"):
-        await _post(client, "/goals/kpi-definitions", {"code": code, "name": code, "unit": "x"})
+        await kpi(client, code, headers=HR)
     v1 = await _post(
         client,
         "/performance/scorecard-templates",
         _template("sales", "0.5", effective_from="2026-01", population={"layers": ["execution"]}),
     )
     for member, revenue, leads in (("s1", "80", "60"), ("s2", "100", "100")):
-        for kpi, value in (("revenue", revenue), ("leads", leads)):
-            await _goal(client, member, kpi, "100")
-            await _actual(client, member, kpi, value, f"{member}-{kpi}")
+        for code, value in (("revenue", revenue), ("leads", leads)):
+            await _goal(client, member, code, "100")
+            await _actual(client, member, code, value, f"{member}-{code}")
     await settled(client)
     return {"client": client, "team": team, "v1": v1}
 
@@ -386,36 +374,3 @@ async def test_closing_off_distribution_needs_an_acknowledgement_and_reasons_sur
     ]
     assert [e["revision"] for e in closed_events] == [1, 2]
     assert closed_events[1]["explanation"] == again["explanation"]
-
-
-def test_the_version_in_effect_scores_a_month_and_the_first_stands_in_before_any() -> None:
-    from performance.models import MemberCopy, ScorecardTemplate
-    from performance.service.scorecards import template_for
-
-    def version(key: str, number: int, effective: str, layers: list[str]) -> ScorecardTemplate:
-        return ScorecardTemplate(
-            id=f"{key}-{number}",
-            key=key,
-            version=number,
-            population={"layers": layers},
-            indicators=[],
-            effective_from=effective,
-        )
-
-    member = MemberCopy(id="s1", home_unit_id="u", unit_path=["u"], layer="execution", tier="x")
-    everyone, specific = (
-        version("all", 1, "2026-01", []),
-        version("exec", 1, "2026-04", ["execution"]),
-    )
-    everyone_v2 = version("all", 2, "2026-06", [])
-    templates = [everyone, specific, everyone_v2]
-    chosen = [template_for(templates, member, m) for m in ("2026-03", "2026-04", "2026-07")]
-    assert [t.id if t else None for t in chosen] == [
-        "all-1",  # the specific template is not in effect yet
-        "exec-1",
-        "exec-1",  # the more specific of the versions in effect
-    ]
-    # Before every version's effective month the first month's rule stands in.
-    late = [version("all", 1, "2026-12", []), version("exec", 1, "2026-12", ["execution"])]
-    assert template_for(late, member, "2026-03") is late[1]
-    assert template_for([everyone_v2], member, "2026-01") is everyone_v2
