@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incentives import repository
 from incentives.models import Project, dashboard_targets
+from shared import access
 from shared.auth import Principal, Role
 from shared.dashboard import (
     DashboardPart,
@@ -51,19 +52,17 @@ async def require_unit_reader(session: AsyncSession, principal: Principal, unit_
     unit = await repository.get_org_unit(session, unit_id=unit_id)
     if unit is None:
         raise NotFound(f"unit {unit_id} is not known to incentives")
-    if principal.has(Role.hr, Role.admin):
+    if access.sees_everything(principal):
         return
-    if principal.has(Role.manager):
-        managed = set(principal.org_units)
-        seen: set[str] = set()
-        while unit is not None and unit.id not in seen:
-            if unit.id in managed:
-                return
-            seen.add(unit.id)
-            parent = unit.parent_id
-            unit = (
-                None if parent is None else await repository.get_org_unit(session, unit_id=parent)
-            )
+
+    async def parent_of(unit: str) -> str | None:
+        found = await repository.get_org_unit(session, unit_id=unit)
+        return found.parent_id if found is not None else None
+
+    if principal.has(Role.manager) and access.in_subtree(
+        await access.ancestors_by(unit_id, parent_of), principal.org_units
+    ):
+        return
     raise Forbidden("a unit's dashboard is for its managers (and those above), HR and admins")
 
 
