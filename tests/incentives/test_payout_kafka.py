@@ -30,6 +30,8 @@ from shared.kafka import KafkaPublisher
 from shared.metrics import EVENTS_APPLIED
 from shared.outbox import OutgoingMessage
 from shared.settings import BusKind
+from tests.builders import actual as record_actual
+from tests.builders import kpi, kpi_target, org, plan_body
 from tests.conftest import create_database
 from tests.helpers import auth, eventually, post_ok
 
@@ -115,51 +117,41 @@ async def _on_topic(kafka: Kafka, topic: str, event_type: str) -> int:
         await consumer.stop()
 
 
-async def test_actuals_to_projection_review_to_payout_once(
-    services: dict[str, Any], kafka: Kafka
-) -> None:
-    goals: httpx.AsyncClient = services["goals"]
-    performance: httpx.AsyncClient = services["performance"]
-    incentives: httpx.AsyncClient = services["incentives"]
+async def step_1_a_rep_with_a_quarter_target(goals: httpx.AsyncClient) -> tuple[str, str]:
+    """A team of one rep (a fresh id), revenue, and the rep's Q1 target of 300,000; returns
+    the rep's id and the team's."""
     member = f"rep-{uuid.uuid4().hex[:6]}"
-    team = (await _post(goals, "/goals/org-units", {"name": "Team", "kind": "team"}))["id"]
-    await _post(
+    units = await (
+        org(goals, headers=ADMIN)
+        .unit("team", "Team")
+        .member(member, name="Rep", unit="team", hired_on="2025-01-01")
+    )
+    await kpi(goals, "revenue", name="Revenue", unit="CNY", headers=ADMIN)
+    await kpi_target(
         goals,
-        "/goals/members",
-        {
-            "id": member,
-            "name": "Rep",
-            "home_unit_id": team,
-            "layer": "execution",
-            "hired_on": "2025-01-01",
-        },
+        owner=member,
+        kpi="revenue",
+        period="2026-Q1",
+        target="300000",
+        title="Q1 revenue",
+        description="Q1 revenue plan",
+        headers=ADMIN,
     )
-    await _post(
-        goals, "/goals/kpi-definitions", {"code": "revenue", "name": "Revenue", "unit": "CNY"}
+    return member, units["team"]
+
+
+async def step_2_finance_plans_once_incentives_knows_the_kpi(
+    incentives: httpx.AsyncClient, team: str
+) -> None:
+    plan = plan_body(
+        "Reps Q1",
+        period="2026-Q1",
+        population={"unit_id": team},
+        base_pay="10000",
+        performance_pay="3000",
+        target_bonus="8000",
+        bonus_kpis=[{"kpi": "revenue", "weight": "1"}],
     )
-    await _post(
-        goals,
-        "/goals/goals",
-        {
-            "kind": "kpi_target",
-            "title": "Q1 revenue",
-            "description": "Q1 revenue plan",
-            "owner_type": "member",
-            "owner_id": member,
-            "period": "2026-Q1",
-            "kpi": "revenue",
-            "target_value": "300000",
-        },
-    )
-    plan = {
-        "name": "Reps Q1",
-        "period": "2026-Q1",
-        "population": {"unit_id": team},
-        "base_pay": {"amount": "10000", "currency": "CNY"},
-        "performance_pay": {"amount": "3000", "currency": "CNY"},
-        "target_bonus": {"amount": "8000", "currency": "CNY"},
-        "bonus_kpis": [{"kpi": "revenue", "weight": "1"}],
-    }
 
     async def plan_created() -> bool:
         """A plan pays only on a KPI incentives knows goals defined (KPIDefinitionChanged
@@ -170,41 +162,50 @@ async def test_actuals_to_projection_review_to_payout_once(
 
     await eventually(plan_created)
 
-    async def projected(total: str) -> Callable[[], Awaitable[dict[str, Any] | None]]:
-        async def check() -> dict[str, Any] | None:
-            response = await incentives.get(
-                f"/incentives/members/{member}/projection", headers=FINANCE
-            )
-            body = response.json()["items"] if response.status_code == 200 else []
-            if body and D(body[0]["total"]["amount"]) == D(total):
-                return dict(body[0])
-            return None
 
-        return check
+def projected(
+    incentives: httpx.AsyncClient, member: str, total: str
+) -> Callable[[], Awaitable[dict[str, Any] | None]]:
+    """A check for ``eventually``: the member's projection once its total is ``total``."""
 
+    async def check() -> dict[str, Any] | None:
+        response = await incentives.get(f"/incentives/members/{member}/projection", headers=FINANCE)
+        body = response.json()["items"] if response.status_code == 200 else []
+        if body and D(body[0]["total"]["amount"]) == D(total):
+            return dict(body[0])
+        return None
+
+    return check
+
+
+async def step_3_actuals_move_the_projection(
+    goals: httpx.AsyncClient, incentives: httpx.AsyncClient, member: str
+) -> None:
     async def actual(day: str, value: str) -> None:
-        await _post(
+        await record_actual(
             goals,
-            "/goals/actuals",
-            {
-                "owner_id": member,
-                "kpi": "revenue",
-                "date": day,
-                "value": value,
-                "idempotency_key": f"{member}-{day}",
-            },
+            owner=member,
+            kpi="revenue",
+            day=day,
+            value=value,
+            key=f"{member}-{day}",
+            headers=ADMIN,
         )
 
     # 240,000 of 300,000 = 80%: half the 8,000 target bonus. 10000 + 3000 (at target until
     # a review closes) + 4000 = 17000.
     await actual("2026-01-15", "240000")
-    first = await eventually(await projected("17000.00"))
+    first = await eventually(projected(incentives, member, "17000.00"))
     assert first["lines"][2]["tier"] == "80% to 100% (linear 50% to 100%)"
     # 330,000 = 110%: 125% of 8,000 = 10,000; the projection follows at once.
     await actual("2026-02-15", "90000")
-    second = await eventually(await projected("23000.00"))
+    second = await eventually(projected(incentives, member, "23000.00"))
     assert D(second["lines"][2]["inputs"]["attainment"]) == D("1.1")
 
+
+async def step_4_the_closed_review_makes_the_payout_run(
+    performance: httpx.AsyncClient, incentives: httpx.AsyncClient, member: str, team: str
+) -> dict[str, Any]:
     # The quarterly review (rating A by calibration) closes, and the run appears.
     async def known_to_performance() -> bool:
         response = await performance.get(
@@ -262,6 +263,14 @@ async def test_actuals_to_projection_review_to_payout_once(
         ("performance_pay", D("3600.00")),
         ("kpi_bonus", D("10000.00")),
     ]
+    return dict(run)
+
+
+async def step_5_the_approval_is_published_once(
+    services: dict[str, Any], kafka: Kafka, run: dict[str, Any]
+) -> Any:
+    """Returns the outbox row of PayoutApproved."""
+    incentives: httpx.AsyncClient = services["incentives"]
     etag = (await incentives.get(f"/incentives/payout-runs/{run['id']}", headers=FINANCE)).headers[
         "ETag"
     ]
@@ -278,7 +287,13 @@ async def test_actuals_to_projection_review_to_payout_once(
 
     [approval] = await eventually(relayed)
     assert await _on_topic(kafka, approval.topic, "incentives.payout.approved") == 1
+    return approval
 
+
+async def step_6_every_event_delivered_again_changes_nothing(
+    services: dict[str, Any], kafka: Kafka, member: str, run: dict[str, Any], approval: Any
+) -> None:
+    incentives: httpx.AsyncClient = services["incentives"]
     # Deliver every event incentives consumes a second time, exactly as it was sent.
     again: list[Any] = []
     for schema in ("goals", "performance"):
@@ -324,3 +339,17 @@ async def test_actuals_to_projection_review_to_payout_once(
         "currency": "CNY",
     }  # the closed review's A, x1.2
     assert await _on_topic(kafka, approval.topic, "incentives.payout.approved") == 1
+
+
+async def test_actuals_to_projection_review_to_payout_once(
+    services: dict[str, Any], kafka: Kafka
+) -> None:
+    goals: httpx.AsyncClient = services["goals"]
+    performance: httpx.AsyncClient = services["performance"]
+    incentives: httpx.AsyncClient = services["incentives"]
+    member, team = await step_1_a_rep_with_a_quarter_target(goals)
+    await step_2_finance_plans_once_incentives_knows_the_kpi(incentives, team)
+    await step_3_actuals_move_the_projection(goals, incentives, member)
+    run = await step_4_the_closed_review_makes_the_payout_run(performance, incentives, member, team)
+    approval = await step_5_the_approval_is_published_once(services, kafka, run)
+    await step_6_every_event_delivered_again_changes_nothing(services, kafka, member, run, approval)

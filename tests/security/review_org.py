@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from shared.errors import PROBLEM_BASE
+from tests.builders import org
 from tests.helpers import auth, post_ok
 from tests.system import settled
 
@@ -60,7 +61,7 @@ class Org:
 
 
 async def build_org(client: httpx.AsyncClient) -> Org:
-    units: dict[str, str] = {}
+    builder = org(client, headers=HR_OPS)
     for key, kind, parent in (
         ("company", "company", None),
         ("marketing", "department", "company"),
@@ -68,24 +69,10 @@ async def build_org(client: httpx.AsyncClient) -> Org:
         ("people", "department", "company"),
         ("other", "team", "company"),
     ):
-        body: dict[str, Any] = {"name": key.title(), "kind": kind}
-        if parent:
-            body["parent_id"] = units[parent]
-        units[key] = (await post_ok(client, "/goals/org-units", body, headers=HR_OPS))["id"]
+        builder.unit(key, key.title(), kind=kind, parent=parent)
     for member, unit, layer, manager in MEMBERS:
-        await post_ok(
-            client,
-            "/goals/members",
-            {
-                "id": member,
-                "name": f"Name of {member}",
-                "home_unit_id": units[unit],
-                "layer": layer,
-                "manager_id": manager,
-                "hired_on": "2025-05-01",
-            },
-            headers=HR_OPS,
-        )
+        builder.member(member, unit=unit, layer=layer, manager=manager)
+    units = await builder
     await settled(client)
     return Org(units)
 
