@@ -92,12 +92,19 @@ async def world(system: System) -> dict[str, str]:
     return ids
 
 
-async def test_a_yearly_goal_rolls_up_along_time_and_org_separately(
-    system: System, world: dict[str, str]
-) -> None:
-    client, set_today = system
-    set_today(date(2026, 3, 31))
-    ids = world
+@dataclass
+class YearGoals:
+    """The team's deals of 2026, its quarters, and m1's and m2's shares of the year."""
+
+    year: dict[str, Any]
+    quarters: list[dict[str, Any]]
+    m1_goal: dict[str, Any]
+    m2_goal: dict[str, Any]
+
+
+async def step_1_the_teams_year_cascades_to_quarters_and_members(
+    client: httpx.AsyncClient, ids: dict[str, str]
+) -> YearGoals:
     year = await _post(
         client,
         "/goals/goals",
@@ -143,8 +150,14 @@ async def test_a_yearly_goal_rolls_up_along_time_and_org_separately(
         headers={**ADMIN, "If-Match": read.headers["etag"]},
     )
     assert patched.status_code == 200, patched.text
+    return YearGoals(year, quarters, m1_goal, m2_goal)
 
-    shown = (await client.get(f"/goals/goals/{year['id']}/progress", headers=ADMIN)).json()
+
+async def step_2_own_attainment_and_the_time_axis(
+    client: httpx.AsyncClient, ids: dict[str, str], goals: YearGoals
+) -> dict[str, Any]:
+    """Returns the progress the year shows."""
+    shown = (await client.get(f"/goals/goals/{goals.year['id']}/progress", headers=ADMIN)).json()
     # Own attainment: the team's 130 deals of 400.
     assert (D(shown["actual"]), D(shown["attainment"])) == (D(130), D("0.325"))
     # Time: Q1 130/100 = 1.3, Q2-Q4 no data (0), weight 1 each: 1.3 / 4.
@@ -158,11 +171,15 @@ async def test_a_yearly_goal_rolls_up_along_time_and_org_separately(
         (c["goal_id"], c["owner_id"], c["period"], c["weight"], c["progress"], c["progress_source"])
         for c in time_axis["children"]
     ] == [
-        (quarters[0]["id"], ids["team"], "2026-Q1", "1.000000", "1.300000", "measured"),
-        (quarters[1]["id"], ids["team"], "2026-Q2", "1.000000", None, "none"),
-        (quarters[2]["id"], ids["team"], "2026-Q3", "1.000000", None, "none"),
-        (quarters[3]["id"], ids["team"], "2026-Q4", "1.000000", None, "none"),
+        (goals.quarters[0]["id"], ids["team"], "2026-Q1", "1.000000", "1.300000", "measured"),
+        (goals.quarters[1]["id"], ids["team"], "2026-Q2", "1.000000", None, "none"),
+        (goals.quarters[2]["id"], ids["team"], "2026-Q3", "1.000000", None, "none"),
+        (goals.quarters[3]["id"], ids["team"], "2026-Q4", "1.000000", None, "none"),
     ]
+    return dict(shown)
+
+
+async def step_3_the_org_axis_is_the_headline(shown: dict[str, Any], goals: YearGoals) -> None:
     # Org: m1 60/300 = 0.2 (weight 3), m2 70/100 = 0.7 (weight 2): (0.6 + 1.4) / 5.
     org_axis = shown["org_axis"]
     assert (org_axis["axis"], org_axis["progress"], org_axis["total_weight"]) == (
@@ -175,8 +192,8 @@ async def test_a_yearly_goal_rolls_up_along_time_and_org_separately(
         for c in org_axis["children"]
     ) == sorted(
         [
-            (m1_goal["id"], "ax-m1", "2026", "3.000000", "0.200000", "0.200000"),
-            (m2_goal["id"], "ax-m2", "2026", "2.000000", "0.700000", "0.700000"),
+            (goals.m1_goal["id"], "ax-m1", "2026", "3.000000", "0.200000", "0.200000"),
+            (goals.m2_goal["id"], "ax-m2", "2026", "2.000000", "0.700000", "0.700000"),
         ]
     )
     # The headline is the org axis (the owners' results), never the mixed 3.3 / 9 = 0.366667.
@@ -196,8 +213,15 @@ async def test_a_yearly_goal_rolls_up_along_time_and_org_separately(
         ("time", "2026-Q4"),
     ]
     assert any("(progress = the org roll-up" in line for line in shown["explanation"])
+
+
+async def step_4_a_quarter_shows_its_measure_and_the_year_is_on_track(
+    client: httpx.AsyncClient, set_today: Callable[[date], None], goals: YearGoals
+) -> None:
     # A quarter with no children shows its measured attainment; one without data, nothing.
-    q1 = (await client.get(f"/goals/goals/{quarters[0]['id']}/progress", headers=ADMIN)).json()
+    q1 = (
+        await client.get(f"/goals/goals/{goals.quarters[0]['id']}/progress", headers=ADMIN)
+    ).json()
     assert (q1["progress"], q1["progress_source"], q1["time_axis"], q1["org_axis"]) == (
         "1.300000",
         "measured",
@@ -206,7 +230,18 @@ async def test_a_yearly_goal_rolls_up_along_time_and_org_separately(
     )
     # The team's yearly goal is on track on 15 March (elapsed 74/365 = 0.202740 < 0.4).
     set_today(date(2026, 3, 15))
-    assert year["id"] not in await _alerts(client, ADMIN)
+    assert goals.year["id"] not in await _alerts(client, ADMIN)
+
+
+async def test_a_yearly_goal_rolls_up_along_time_and_org_separately(
+    system: System, world: dict[str, str]
+) -> None:
+    client, set_today = system
+    set_today(date(2026, 3, 31))
+    goals = await step_1_the_teams_year_cascades_to_quarters_and_members(client, world)
+    shown = await step_2_own_attainment_and_the_time_axis(client, world, goals)
+    await step_3_the_org_axis_is_the_headline(shown, goals)
+    await step_4_a_quarter_shows_its_measure_and_the_year_is_on_track(client, set_today, goals)
 
 
 @dataclass

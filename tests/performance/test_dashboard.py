@@ -391,7 +391,7 @@ async def step_8_who_reads_which_unit(world: Dashboard) -> None:
     assert missing.status_code == 422, missing.text
     assert "unit_id" in missing.text
 
-    # Scope: a team's manager reads their team only; the world.director the department and its
+    # Scope: a team's manager reads their team only; the director the department and its
     # teams; a member nothing; a unit performance never heard of is 404.
     for unit, headers, status in (
         ("b", world.mgr_a, 403),
