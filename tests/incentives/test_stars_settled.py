@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from incentives import verify as incentives_verify
 from performance.api.deps import today as performance_today
+from tests.builders import indicator, kpi, org, scorecard
 from tests.helpers import auth, post_ok
 from tests.system import settled
 
@@ -66,53 +67,32 @@ async def _goal(client: httpx.AsyncClient, member: str) -> None:
     )
 
 
+REVENUE_CURVE = {
+    "points": [
+        {"attainment": "0", "score": "0"},
+        {"attainment": "1", "score": "100"},
+    ],
+    "floor": "0",
+    "cap": "150",
+}
+
+
 async def _setup(client: httpx.AsyncClient) -> None:
-    company = (await _post(client, "/goals/org-units", {"name": "Co", "kind": "company"}))["id"]
-    team = (
-        await _post(
-            client, "/goals/org-units", {"name": "Sales", "kind": "team", "parent_id": company}
-        )
-    )["id"]
+    builder = org(client, headers=HR).unit("company", "Co", kind="company")
+    builder.unit("team", "Sales", parent="company")
     for member in [*(f"m{i:02d}" for i in range(1, 11)), "late"]:
-        await _post(
-            client,
-            "/goals/members",
-            {
-                "id": member,
-                "name": f"Name of {member}",
-                "home_unit_id": team,
-                "layer": "execution",
-                "hired_on": "2026-03-10" if member == "late" else "2025-05-01",
-            },
+        builder.member(
+            member, unit="team", hired_on="2026-03-10" if member == "late" else "2025-05-01"
         )
-    await _post(
-        client, "/goals/kpi-definitions", {"code": "revenue", "name": "Revenue", "unit": "x"}
-    )
-    await _post(
+    await builder
+    await kpi(client, "revenue", name="Revenue", headers=HR)
+    await scorecard(
         client,
-        "/performance/scorecard-templates",
-        {
-            "key": "sales",
-            "name": "Sales",
-            "effective_from": "2026-01",
-            "indicators": [
-                {
-                    "code": "revenue",
-                    "name": "Revenue",
-                    "category": "result",
-                    "source": "kpi:revenue",
-                    "weight": "1",
-                    "curve": {
-                        "points": [
-                            {"attainment": "0", "score": "0"},
-                            {"attainment": "1", "score": "100"},
-                        ],
-                        "floor": "0",
-                        "cap": "150",
-                    },
-                }
-            ],
-        },
+        "sales",
+        "Sales",
+        indicator("revenue", "Revenue", curve=REVENUE_CURVE),
+        effective_from="2026-01",
+        headers=HR,
     )
     for member, value in REVENUE.items():
         await _goal(client, member)
