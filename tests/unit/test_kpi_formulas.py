@@ -2,7 +2,8 @@
 ``+ - * /``, unary minus and parentheses, and nothing else; it is evaluated in Decimal with
 the usual precedence (a literal like 0.1 is exactly 0.1); a missing input or a division by
 zero gives no value rather than an error; its inputs are the codes it reads, each once; and
-a formula that reaches itself through its inputs is a cycle, shown as a path."""
+a formula that reaches itself through its inputs is a cycle, shown as a path. An xfail
+pins a bug: the inputs are listed breadth-first, not in order of first use."""
 
 from __future__ import annotations
 
