@@ -223,6 +223,32 @@ async def test_mistyped_looking_days_are_kept_with_plain_warnings(quiet: Collab)
     assert (await _get(quiet, product))["warnings"] == read["warnings"]
 
 
+async def test_overlapping_working_windows_are_a_422_naming_the_day(quiet: Collab) -> None:
+    _, product = _units()
+    before = await _get(quiet, product)
+    response = await quiet.client.put(
+        f"/collab/calendars/{product}",
+        json={"week": {"mon": ["09:00-12:00", "11:00-14:00"], "tue": ["09:00-18:00"]}},
+        headers=HR,
+    )
+    assert response.status_code == 422, response.text
+    message = (
+        "工作时段不能重叠: 09:00-12:00 与 11:00-14:00 "
+        "(working windows must not overlap: 09:00-12:00 and 11:00-14:00)"
+    )
+    assert response.json()["errors"] == [
+        {"loc": ["body", "week", "mon"], "msg": message, "type": "value_error"}
+    ]
+    makeup = await quiet.client.put(
+        f"/collab/calendars/{product}",
+        json={"makeup_hours": ["13:00-18:00", "09:00-13:30"]},
+        headers=HR,
+    )
+    assert makeup.status_code == 422, makeup.text
+    assert makeup.json()["errors"][0]["loc"] == ["body", "makeup_hours"]
+    assert await _get(quiet, product) == before  # nothing stored
+
+
 async def test_a_day_both_holiday_and_make_up_day_is_a_plain_422(quiet: Collab) -> None:
     _, product = _units()
     response = await quiet.client.put(

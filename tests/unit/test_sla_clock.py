@@ -5,8 +5,8 @@ ticket waits on the requester and the due time moves by the time it stood; a clo
 risk from ``at_risk_share`` of its target (rounded up to a second) and breached at the
 target, and a met clock has no time left; the history of status steps replays to the same
 clock; the first matching SLA policy by rank sets the targets, else the defaults (24 hours
-to first response, 8/24/40/80 hours to resolution by priority, at risk at 80%). An xfail
-pins a bug: overlapping working windows count their shared time twice."""
+to first response, 8/24/40/80 hours to resolution by priority, at risk at 80%). Overlapping
+working windows (refused when a calendar is written) count their shared time once."""
 
 from __future__ import annotations
 
@@ -120,18 +120,11 @@ def test_a_calendar_without_working_time_is_refused() -> None:
         BusinessCalendar(makeup_hours=((time(12), time(12)),))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: overlapping windows (09:00-12:00 and 11:00-14:00) are accepted, by "
-    "BusinessCalendar and by PUT /collab/calendars, and their shared hour counts twice: "
-    "09:00-14:00 reads as 6 business hours and 5 hours from 09:00 end at 13:00",
-)
-def test_overlapping_windows_are_refused_or_count_their_shared_hour_once() -> None:
+def test_overlapping_windows_count_their_shared_hour_once() -> None:
+    # A calendar written before overlaps were refused (PUT /collab/calendars answers 422 now).
     week = {"mon": ((time(9), time(12)), (time(11), time(14)))}
-    try:
-        calendar = BusinessCalendar(week=week)
-    except CalendarError:
-        return  # refusing them is as good as merging them
+    calendar = BusinessCalendar(week=week)
+    assert calendar.week["mon"] == ((time(9), time(14)),)
     monday = date(2027, 3, 8)
     # Working time on that Monday is 09:00 to 14:00: five hours.
     assert calendar.hours_between(local(monday, 9), local(monday, 14)) == D(5)

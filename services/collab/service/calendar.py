@@ -9,6 +9,7 @@ rounding."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import pairwise
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_CEILING, Decimal
@@ -47,6 +48,10 @@ class BusinessCalendar:
             for start, end in windows:
                 if start >= end:
                     raise CalendarError(f"a working window must end after it starts: {start}")
+        # Overlapping windows are refused when a calendar is written (collab.service.
+        # calendars); one stored before that is read with its shared hours counted once.
+        object.__setattr__(self, "week", {day: merged(w) for day, w in self.week.items()})
+        object.__setattr__(self, "makeup_hours", merged(self.makeup_hours))
         if not any(self.week.values()) and not self.makeup_days:
             raise CalendarError("the calendar has no working hours at all")
 
@@ -147,6 +152,27 @@ def parse_window(text: str) -> Window:
         return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
     except ValueError as exc:
         raise CalendarError(f"a working window looks like 09:00-18:00, not {text!r}") from exc
+
+
+def overlap(windows: tuple[Window, ...]) -> tuple[Window, Window] | None:
+    """The first two windows of one day that share working time, if any (touching windows,
+    09:00-12:00 and 12:00-18:00, share none)."""
+    ordered = sorted(windows)
+    for earlier, later in pairwise(ordered):
+        if later[0] < earlier[1]:
+            return earlier, later
+    return None
+
+
+def merged(windows: tuple[Window, ...]) -> tuple[Window, ...]:
+    """The same working time as ``windows``, with overlapping windows joined."""
+    joined: list[Window] = []
+    for start, end in sorted(windows):
+        if joined and start < joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
+        else:
+            joined.append((start, end))
+    return tuple(joined)
 
 
 def format_window(window: Window) -> str:

@@ -15,7 +15,14 @@ from collab.schemas import CalendarPut, CalendarRead
 from collab.schemas.calendar import NamedDay, PublicHolidaysRead
 from collab.service import public_holidays, unit_calendars
 from collab.service.access import require_unit_manager, scope_of
-from collab.service.calendar import WEEKDAYS, BusinessCalendar, CalendarError, format_window
+from collab.service.calendar import (
+    WEEKDAYS,
+    BusinessCalendar,
+    CalendarError,
+    format_window,
+    overlap,
+    parse_window,
+)
 from collab.service.public_holidays import UnknownRegion
 from collab.settings import Settings
 from shared.auth import Principal
@@ -64,6 +71,16 @@ def _check_calendar(body: CalendarPut, settings: Settings) -> None:
         unit_calendars.calendar_of(_row("check", body, "check"), settings)
     except CalendarError as exc:
         raise invalid("week", str(exc)) from exc
+    days = [(f"week.{day.value}", windows) for day, windows in body.week.items()]
+    for field, texts in [*days, ("makeup_hours", body.makeup_hours)]:
+        both = overlap(tuple(parse_window(text) for text in texts))
+        if both is not None:
+            first, second = (format_window(w) for w in both)
+            raise invalid(
+                field,
+                f"工作时段不能重叠: {first} 与 {second} "
+                f"(working windows must not overlap: {first} and {second})",
+            )
 
 
 def _row(unit_id: str, body: CalendarPut, by: str) -> UnitCalendar:

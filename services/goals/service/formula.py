@@ -6,6 +6,7 @@ ever evaluated as Python."""
 from __future__ import annotations
 
 import ast
+import math
 from collections.abc import Mapping
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
@@ -40,13 +41,16 @@ def _check(node: ast.expr) -> None:
         return
     elif not (isinstance(node, ast.Constant) and type(node.value) in (int, float)):
         raise FormulaError("a formula may use KPI codes, numbers, + - * / and parentheses only")
+    elif not math.isfinite(node.value):
+        raise FormulaError(f"a number in a formula must be finite, not {node.value!r}")
 
 
 def inputs(formula: str) -> list[str]:
     """The KPI codes a formula reads, in order of first use."""
+    names = [node for node in ast.walk(parse(formula)) if isinstance(node, ast.Name)]
     seen: list[str] = []
-    for node in ast.walk(parse(formula)):
-        if isinstance(node, ast.Name) and node.id not in seen:
+    for node in sorted(names, key=lambda n: (n.lineno, n.col_offset)):
+        if node.id not in seen:
             seen.append(node.id)
     return seen
 
