@@ -9,10 +9,10 @@ rounding."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from itertools import pairwise
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_CEILING, Decimal
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from collab.service.public_holidays import PublicHolidays
