@@ -9,6 +9,7 @@ import ast
 import math
 from collections.abc import Mapping
 from decimal import Decimal, DivisionByZero, InvalidOperation
+from typing import cast
 
 _OPERATORS: dict[type[ast.operator], str] = {
     ast.Add: "+",
@@ -41,7 +42,7 @@ def _check(node: ast.expr) -> None:
         return
     elif not (isinstance(node, ast.Constant) and type(node.value) in (int, float)):
         raise FormulaError("a formula may use KPI codes, numbers, + - * / and parentheses only")
-    elif not math.isfinite(node.value):
+    elif not math.isfinite(cast(float, node.value)):
         raise FormulaError(f"a number in a formula must be finite, not {node.value!r}")
 
 
