@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from goals import repository, verify_reads, verify_recruitment
-from goals.service.figures import FigureEngine, Key
+from goals.service.figures import FigureEngine, FigureKey
 from goals.service.kpis import at_scale
 from shared.verify import Copy, Drift, same, text_of
 
@@ -20,14 +20,14 @@ FIELDS = ("actual", "target", "attainment", "measurements")
 SCALED = ("actual", "target")
 
 
-def _key_text(key: Key) -> str:
+def _key_text(key: tuple[str, str, str, str]) -> str:
     return "/".join(key)
 
 
 async def drift(session: AsyncSession) -> list[Drift]:
     """Figures that differ from a fresh computation, figures that measurements imply but
     nobody stored, and figures whose last published event says otherwise."""
-    stored_keys = set(await verify_reads.figure_keys(session))
+    stored_keys = {FigureKey._make(key) for key in await verify_reads.figure_keys(session)}
     engine = FigureEngine(session)
     implied = await engine.keys_touched_by(await verify_reads.measured_months(session))
     found: list[Drift] = []

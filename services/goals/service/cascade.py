@@ -76,19 +76,8 @@ async def cascade(
     elif body.mode == "last_year":
         if any((c.period or parent_period).year <= FIRST_YEAR for c in children):
             raise invalid("mode", f"{FIRST_YEAR} has no last year in the supported range")
-        last_year = await figures.FigureEngine(session).compute(
-            [
-                (
-                    figures.figure_owner_type(c.owner_type),
-                    c.owner_id,
-                    kpi.id,
-                    str((c.period or parent_period).previous_year()),
-                )
-                for c in children
-            ]
-        )
         order = [
-            (
+            figures.FigureKey(
                 figures.figure_owner_type(c.owner_type),
                 c.owner_id,
                 kpi.id,
@@ -96,6 +85,7 @@ async def cascade(
             )
             for c in children
         ]
+        last_year = await figures.FigureEngine(session).compute(order)
         shares = [last_year[k].actual or Decimal(0) for k in order]
         if sum(shares) <= 0:
             raise Unprocessable("no child has actuals last year to share by")
@@ -144,7 +134,8 @@ async def cascade(
         session,
         today=today,
         keys=[
-            (figures.figure_owner_type(g.owner_type), g.owner_id, kpi.id, g.period) for g in created
+            figures.FigureKey(figures.figure_owner_type(g.owner_type), g.owner_id, kpi.id, g.period)
+            for g in created
         ],
     )
     return created

@@ -70,8 +70,8 @@ def axis_of(parent: Goal, child: Goal) -> Axis:
     return Axis.org if same_period else Axis.none
 
 
-def figure_key(goal: Goal) -> figures.Key:
-    return (
+def figure_key(goal: Goal) -> figures.FigureKey:
+    return figures.FigureKey(
         figures.figure_owner_type(goal.owner_type),
         goal.owner_id,
         goal.kpi_id or "",

@@ -1,5 +1,5 @@
-"""Goals and targets: SMART checks, creating, reading and changing goals (cascading and
-progress are in ``cascade``, templates in ``goal_templates``)."""
+"""Goals and targets: creating goals (after the SMART check of ``smart``), reading and
+changing them (cascading and progress are in ``cascade``, templates in ``goal_templates``)."""
 
 from __future__ import annotations
 
@@ -160,7 +160,9 @@ async def add_goal(
 async def refresh_goal_figures(session: AsyncSession, goals: list[Goal], today: date) -> None:
     """One refresh for every figure whose target these goals set (one lock acquisition)."""
     keys = [
-        (figures.figure_owner_type(goal.owner_type), goal.owner_id, goal.kpi_id, goal.period)
+        figures.FigureKey(
+            figures.figure_owner_type(goal.owner_type), goal.owner_id, goal.kpi_id, goal.period
+        )
         for goal in goals
         if goal.kpi_id is not None and goal.target_value is not None
     ]
