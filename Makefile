@@ -7,7 +7,7 @@ PORT ?= 8000
 export PYTHONPATH := $(CURDIR):$(CURDIR)/services
 
 .DEFAULT_GOAL := help
-.PHONY: help install run up up-status down infra-up infra-down infra-status test test-unit test-fast lint typecheck \
+.PHONY: help install run up up-status down infra-up infra-down infra-status test test-unit test-fast docs docs-check spell hooks lint typecheck \
         format check migrate token demo bench kafka-fetch verify clean tools contracts clients \
         console console-dev
 
@@ -53,9 +53,23 @@ test-unit: install ## The unit tier (tests/unit): arithmetic and rules, no Postg
 test-fast: install console ## Run the tests that need no Kafka fault injection
 	$(PY) -m pytest -m "not slow"
 
-lint: install ## ruff
+docs: install ## Regenerate the event map in docs/architecture.md from the services' catalogues and subscriptions
+	$(PY) -m deploy.docs
+
+docs-check: install ## Fail when the event map in docs/architecture.md is not what the code says
+	$(PY) -m deploy.docs --check
+
+lint: install ## ruff, queries only in repositories, codespell
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) -m deploy.lint_repositories
+	$(VENV)/bin/codespell
+
+spell: install ## Spelling in code and docs (codespell; its skips and words are in pyproject.toml)
+	$(VENV)/bin/codespell
+
+hooks: install ## Install the git pre-commit hooks (.pre-commit-config.yaml: the fast part of make lint)
+	$(VENV)/bin/pre-commit install
 
 format: install ## Format and fix what ruff can
 	$(VENV)/bin/ruff format .

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import httpx
 
+from shared.polling import until_sync
+
 ROOT = Path(__file__).resolve().parent.parent
 # The services listen on SPEARHEAD_PORT_BASE + 1..4 (8101-8104 by default).
 PORT_BASE = int(os.environ.get("SPEARHEAD_PORT_BASE", "8100"))
@@ -65,18 +67,25 @@ def spawn(
 
 def wait_ready(url: str, timeout_s: float = 90) -> None:
     """Until ``url``/readyz answers 200."""
-    deadline = time.monotonic() + timeout_s
     last = "no answer"
-    while time.monotonic() < deadline:
+
+    def ready() -> bool:
+        nonlocal last
         try:
             response = httpx.get(f"{url}/readyz", timeout=3)
-            if response.status_code == 200:
-                return
-            last = response.text
         except httpx.HTTPError as exc:
             last = repr(exc)
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} not ready after {timeout_s}s: {last}")
+            return False
+        last = response.text
+        return response.status_code == 200
+
+    until_sync(
+        ready,
+        timeout_s=timeout_s,
+        every_s=0.5,
+        what=f"{url}/readyz",
+        error=lambda message: RuntimeError(f"{message}; it said: {last}"),
+    )
 
 
 def terminate(processes: list[subprocess.Popen[bytes]], timeout_s: float = 20) -> None:
