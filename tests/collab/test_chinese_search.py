@@ -74,7 +74,7 @@ async def test_chinese_and_english_words_are_found_and_an_exact_title_ranks_firs
 
 
 async def test_the_backfill_writes_what_the_service_writes(database_url: str) -> None:
-    url = await create_database(database_url, f"collab_bf_{uuid.uuid4().hex[:8]}")
+    url = await create_database(database_url, f"collab_bf_{uuid.uuid4().hex[:8]}", migrated=False)
     await asyncio.to_thread(upgrade, definition.migrations_dir, url, "collab", "0005")
     articles = [
         ("a-1", "数字营销复盘", "营销活动 stand-ups " + wide("SPECS") + " 2027年"),

@@ -257,7 +257,7 @@ async def test_stale_search_columns_of_tickets_and_meetings_are_drift(collab: Co
 
 
 async def test_the_backfill_writes_what_the_service_writes(database_url: str) -> None:
-    url = await create_database(database_url, f"collab_bf8_{uuid.uuid4().hex[:8]}")
+    url = await create_database(database_url, f"collab_bf8_{uuid.uuid4().hex[:8]}", migrated=False)
     await asyncio.to_thread(upgrade, definition.migrations_dir, url, "collab", "0007")
     tickets = [
         ("t-1", "营销活动物料", "这次营销活动提前两周 STAND-UPS 2027年"),
