@@ -45,7 +45,7 @@ up-status: install ## What `make up` runs: each process, its pid and uptime
 	$(PY) -m deploy.run_distributed status
 
 test: install console ## Run all tests (the console's in headless Chromium): starts real Postgres and Kafka, stops them afterwards
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=25
 
 test-unit: install ## The unit tier (tests/unit): arithmetic and rules, no Postgres or Kafka, seconds
 	$(PY) -m pytest tests/unit -q -p no:cacheprovider
@@ -137,8 +137,8 @@ demo: install ## Load the Q1 2026 story into a fresh running instance (`make run
 verify: install ## Recompute derived data from its inputs and check copies with their owners (running instance; exit 1 on drift)
 	$(PY) -m deploy.verify --gateway http://127.0.0.1:$(PORT) $(if $(SETTLE),--settle $(SETTLE))
 
-token: install ## Mint a development token: make token MEMBER=m1 ROLES=admin,hr
-	@$(PY) -m deploy.dev_token --member "$${MEMBER:-demo-admin}" --roles "$${ROLES:-admin}"
+token: install ## Mint a development token: make token MEMBER=m1 ROLES=manager UNITS=u-sales
+	@$(PY) -m deploy.dev_token --member "$${MEMBER:-demo-admin}" --roles "$${ROLES:-admin}" --units "$${UNITS:-}"
 
 clean: ## Remove the virtualenv, local data and caches (not the Kafka jars)
 	rm -rf $(VENV) .data .pytest_cache .mypy_cache .ruff_cache

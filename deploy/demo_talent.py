@@ -1,4 +1,4 @@
-"""The demo story's talent chapter (issue 17): positions with job descriptions for the sales
+"""The demo story's talent chapter: positions with job descriptions for the sales
 team and product, the team's people placed in them, a requisition proposed by the sales lead
 and approved by HR, three candidates (one hired into the team with a mentor, one rejected at
 the phone screen, one still interviewing) and competency assessments, so role fit and the

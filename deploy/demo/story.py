@@ -57,7 +57,8 @@ async def tell(url: str, prefix: str) -> None:
 
         hired = await talent(story)
         print(f"  talent: positions, a requisition, {prefix}s3 hired ({hired['hired']})")
-        print(f"Done. Explore it at {url}/docs (a token: make token MEMBER={prefix}s1)")
+        token = f"make token MEMBER={prefix}s1 ROLES=member"
+        print(f"Done. Explore it at {url}/docs (a token: {token})")
 
 
 def main(argv: list[str] | None = None) -> int:

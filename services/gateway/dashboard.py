@@ -1,4 +1,4 @@
-"""The management dashboard in one call: the plan's nine targets for a unit and a year.
+"""The management dashboard in one call: the plan's eleven targets for a unit and a year.
 
 Each figure is computed by the service that owns its facts (``GET /<service>/dashboard``);
 the gateway asks the four at once with the caller's own token, so each service decides
@@ -128,7 +128,7 @@ async def dashboard(
     unit_id: UnitQuery,
     year: YearQuery = None,
 ) -> Dashboard:
-    """The plan's nine targets for a unit's subtree and a year, each with its actual, target,
+    """The plan's eleven targets for a unit's subtree and a year, each with its actual, target,
     status, trend and explanation: a manager reads their units, HR and admins any unit."""
     return await compose(request, principal, unit_id=unit_id, year=year or today.year)
 
