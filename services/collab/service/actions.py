@@ -11,8 +11,8 @@ from collab import repository
 from collab.models import ActionItem
 from collab.schemas import ActionState
 from collab.service.access import scope_of
+from shared.access import hidden
 from shared.auth import Principal
-from shared.errors import NotFound
 from shared.paging import PageQuery
 
 
@@ -45,7 +45,7 @@ async def get_action(session: AsyncSession, *, principal: Principal, action_id: 
         session, action_id=action_id, visible=await _visibility(session, principal)
     )
     if action is None:
-        raise NotFound("no such resource, or it is not yours to see")
+        raise hidden()
     return action
 
 

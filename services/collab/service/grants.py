@@ -13,9 +13,10 @@ from collab.events import DataGrantChanged, outbox
 from collab.models import DataGrant
 from collab.schemas import GrantCreate, GrantRead, GrantUpdate
 from collab.service.access import Scope, require_unit_manager, scope_of
+from shared.access import hidden
 from shared.api import check_if_match
 from shared.auth import Principal
-from shared.errors import Conflict, NotFound, invalid
+from shared.errors import Conflict, invalid
 from shared.paging import PageQuery
 
 
@@ -131,7 +132,7 @@ async def _find_grant(
     if grant is None or not (
         scope.everything or {grant.grantor_unit_id, grant.grantee_unit_id} & scope.units
     ):
-        raise NotFound("no such resource, or it is not yours to see")
+        raise hidden()
     return grant
 
 

@@ -24,9 +24,10 @@ from collab.schemas import (
 from collab.service.access import require_meeting_visible, sees_everything
 from collab.service.references import Loc, References, listed
 from collab.service.searching import index_meeting, search_of
+from shared.access import hidden
 from shared.api import check_if_match
 from shared.auth import Principal, Role
-from shared.errors import Conflict, Forbidden, NotFound
+from shared.errors import Conflict, Forbidden
 from shared.paging import PageQuery
 
 MONTHLY = "monthly_cross_department"
@@ -342,7 +343,7 @@ async def update_action(
     if action is None or not (
         sees_everything(principal) or principal.member_id in (action.owner_id, action.created_by)
     ):
-        raise NotFound("no such resource, or it is not yours to see")
+        raise hidden()
     check_if_match(if_match, action.id, action.version)
     if action.status != body.status.value:
         action.status = body.status.value

@@ -17,6 +17,7 @@ from collab.service.meetings import check_actions, new_action_item
 from collab.service.references import References
 from collab.service.search_tokens import normalise, query, vector
 from collab.settings import Settings
+from shared.access import hidden
 from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, invalid
 from shared.paging import PageQuery
@@ -94,7 +95,7 @@ async def _find_retro(
 ) -> Retrospective:
     retro = await repository.get_retro(session, retro_id=retro_id, for_update=for_update)
     if retro is None or not _may_see(scope, retro):
-        raise NotFound("no such resource, or it is not yours to see")
+        raise hidden()
     return retro
 
 

@@ -35,9 +35,10 @@ from performance.schemas import (
 )
 from performance.service.access import may_see_member, require_member_visible
 from performance.service.references import known_member, not_in_future
+from shared.access import hidden
 from shared.api import Page
 from shared.auth import Principal, Role
-from shared.errors import SELF_DECISION, DecisionRefused, Forbidden, NotFound, invalid
+from shared.errors import SELF_DECISION, DecisionRefused, Forbidden, invalid
 from shared.paging import PageQuery
 
 
@@ -146,7 +147,7 @@ async def get_assessment(
 ) -> CompetencyAssessment:
     found = await repository.get_assessment(session, assessment_id=assessment_id)
     if found is None:
-        raise NotFound("no such resource, or it is not yours to see")
+        raise hidden()
     await require_member_visible(session, principal, found.member_id)
     return found
 
