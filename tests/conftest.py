@@ -26,27 +26,6 @@ from deploy.localinfra import (
 
 TEST_JWT_SECRET = "spearhead-test-secret-0123456789abcdef"
 
-# The longest files first (a few minutes each on one worker), so that `make test`'s workers
-# finish together instead of one of them running the longest file alone at the end.
-LONGEST_FIRST = (
-    "tests/hostile/test_schemathesis.py",
-    "tests/faults/",
-    "tests/kit/test_kafka_faults.py",
-    "tests/e2e/",
-    "tests/console/",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    root = Path(__file__).parent.parent
-
-    def rank(item: pytest.Item) -> int:
-        path = item.path.relative_to(root).as_posix()
-        found = [i for i, prefix in enumerate(LONGEST_FIRST) if path.startswith(prefix)]
-        return found[0] if found else len(LONGEST_FIRST)
-
-    items.sort(key=rank)  # stable: each file's tests stay together and in order
-
 
 @pytest.fixture(scope="session")
 def workdir() -> Iterator[Path]:
