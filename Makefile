@@ -44,11 +44,10 @@ up: install ## Run every service as its own process against `make infra-up`, res
 up-status: install ## What `make up` runs: each process, its pid and uptime
 	$(PY) -m deploy.run_distributed status
 
-# One worker by default. TEST_WORKERS=2 runs a test file per worker (pytest-xdist), each with
-# its own Postgres and broker: about 32 minutes instead of 38 on an idle two-core machine, but
-# the fault tests' processes and schemathesis then share the cores and a request can miss
-# schemathesis' 10-second limit, so CI keeps to one.
-TEST_WORKERS ?= 1
+# Two workers by default, one per core: a test file per worker (pytest-xdist), each worker
+# with its own Postgres and broker, the longest files handed out first (tests/conftest.py).
+# TEST_WORKERS=1 runs everything in one process, in file order.
+TEST_WORKERS ?= 2
 XDIST = $(if $(filter-out 1,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile)
 
 test: install console ## Run all tests (the console's in headless Chromium): starts real Postgres and Kafka, stops them afterwards

@@ -1,7 +1,12 @@
 """schemathesis 4 against each service's OpenAPI document and the gateway's merged one, in
 process: no 5xx for anything a client sends, and every answer is one its operation documents
 (status code, content type, headers, body schema). Once as an admin, so that requests reach
-the handlers, and once as a plain member, so that refusals are exercised too."""
+the handlers, and once as a plain member, so that refusals are exercised too.
+
+A service's own document gets the deterministic phases (its examples, and the coverage
+phase's boundary and wrong-type cases for every field); the gateway's gets those, 25 random
+examples per generation mode and operation, and linked sequences. Each app is started once
+per module (``CurrentApp``), not once per operation."""
 
 from __future__ import annotations
 
@@ -52,16 +57,69 @@ Scope = dict[str, Any]
 
 
 class CurrentApp:
-    """The ASGI app schemathesis calls: it passes every request (and the lifespan) on to the
-    app the running test put in place, so the schema can be loaded before any database
-    exists."""
+    """The ASGI app schemathesis calls: it passes every request on to the app the running
+    test put in place, so the schema can be loaded before any database exists.
+
+    Each app is built once per module and database, and its lifespan (for the gateway,
+    every embedded service's start-up) runs once, on its first request, in the loop
+    schemathesis sends requests from; ``stop_all`` ends them when the module is done.
+    schemathesis' own lifespan calls, made around every test, are answered here: passing
+    them on would start and stop the whole system once per operation."""
 
     def __init__(self) -> None:
         self.app: FastAPI | None = None
+        self.running: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Event, asyncio.Task[None]]]
+        self.running = {}
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        assert self.app is not None, "no app in place: use the target_app fixture"
-        await self.app(scope, receive, send)
+        if scope["type"] == "lifespan":
+            await _answer_lifespan(receive, send)
+            return
+        app = self.app
+        assert app is not None, "no app in place: use the target_app fixture"
+        if id(app) not in self.running:
+            await self._start(app)
+        await app(scope, receive, send)
+
+    async def _start(self, app: FastAPI) -> None:
+        started, stop = asyncio.Event(), asyncio.Event()
+        failed: list[BaseException] = []
+
+        async def live() -> None:
+            try:
+                async with app.router.lifespan_context(app):
+                    started.set()
+                    await stop.wait()
+            except BaseException as error:
+                failed.append(error)
+                started.set()
+                raise
+
+        task = asyncio.get_running_loop().create_task(live())
+        self.running[id(app)] = (asyncio.get_running_loop(), stop, task)
+        await started.wait()
+        if failed:
+            raise failed[0]
+
+    def stop_all(self) -> None:
+        for loop, stop, task in self.running.values():
+
+            async def ended(stop: asyncio.Event = stop, task: asyncio.Task[None] = task) -> None:
+                stop.set()
+                await task
+
+            asyncio.run_coroutine_threadsafe(ended(), loop).result(timeout=60)
+        self.running.clear()
+
+
+async def _answer_lifespan(receive: Any, send: Any) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
 
 
 def _document(target: str) -> dict[str, Any]:
@@ -89,6 +147,9 @@ def _schema(target: str) -> BaseSchema:
     # would only be overwritten; unknown query parameters are ignored by design (bodies
     # reject unknown fields).
     schema.config.generation.update(with_security_parameters=False, allow_extra_parameters=False)
+    # An app's first request waits for its start-up (CurrentApp), longer than schemathesis'
+    # 10 seconds on a busy machine; what is checked here is each answer, not its speed.
+    schema.config.update(request_timeout=60)
     # A body over the size limit is refused before its schema is read: 413 is a rejection too.
     rejection = schema.config.checks.negative_data_rejection
     schema.config.checks.negative_data_rejection = type(rejection)(
@@ -96,6 +157,13 @@ def _schema(target: str) -> BaseSchema:
     )
     if target == "gateway":
         schema = schema.include(path_regex=GATEWAY_PATHS)
+    else:
+        # A service's own document gets the deterministic phases: its examples and the
+        # coverage phase's boundary and wrong-type cases for every field it declares. The
+        # random phase runs through the gateway, whose document is these same operations
+        # with the same schemas (gateway.docs.merge_openapi) reaching the same handlers;
+        # running it twice cost a third of the whole test suite's time.
+        schema.config.phases.fuzzing.enabled = False
     return schema
 
 
@@ -113,15 +181,30 @@ def caller(request: pytest.FixtureRequest) -> dict[str, str]:
     return CALLERS[request.param]
 
 
+@pytest.fixture(scope="module")
+def apps(databases: dict[str, str]) -> Iterator[dict[tuple[str, str], FastAPI]]:
+    """The apps built so far, one per target and database, for the whole module."""
+    built: dict[tuple[str, str], FastAPI] = {}
+    yield built
+    for current in CURRENT.values():
+        current.stop_all()
+
+
 @pytest.fixture
-def target_app(request: pytest.FixtureRequest, databases: dict[str, str]) -> Iterator[None]:
+def target_app(
+    request: pytest.FixtureRequest,
+    databases: dict[str, str],
+    apps: dict[tuple[str, str], FastAPI],
+) -> Iterator[None]:
     """The app of the test's target, on the target's database, in place for the test."""
     named = re.match(r"test_(\w+?)_answers_as_documented", request.node.name)
     assert named is not None, request.node.name
     target = named.group(1)
     sequences = re.search(r"in_(sequences_as_\w+)$", request.node.name)
     database = databases[sequences.group(1) if sequences else target]
-    CURRENT[target].app = TARGETS[target](database)
+    if (target, database) not in apps:
+        apps[target, database] = TARGETS[target](database)
+    CURRENT[target].app = apps[target, database]
     yield
     CURRENT[target].app = None
 
